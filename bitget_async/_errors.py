@@ -1,0 +1,324 @@
+"""Exceptions raised by bitget_async, and the one table that maps Bitget codes onto them.
+
+Every failure a caller can see is a ``BitgetError``.  The tree::
+
+    BitgetError
+    ├── ClientClosedError             the client was used after ``aclose()``
+    ├── ValidationError (ValueError)  bad input caught before any network I/O
+    │   └── MissingCredentialsError   a signed route called on a client without keys
+    ├── TransportError                no usable HTTP answer arrived
+    │   ├── ConnectError              nothing was sent (``request_sent`` is False)
+    │   ├── TimeoutError              ``request_sent`` says whether a write may have happened
+    │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
+    ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
+    └── APIError                      Bitget answered with a non-success envelope or HTTP status
+        ├── AuthenticationError       40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
+        ├── TimestampError            40005, 40008
+        ├── DemoEnvironmentError      40099 (demo key without ``paptrading`` or the reverse)
+        ├── NotFoundError             40404 and HTTP 404
+        ├── RateLimitError            HTTP 429, 429 codes; also raised locally before sending
+        ├── InsufficientBalanceError  40762, 43012 ...
+        ├── PositionNotFoundError     40764
+        ├── MinimumAmountError        45110 ...
+        ├── DuplicateClientOidError   40757, 43118 ... (the order already exists)
+        ├── OrderNotFoundError        40768, 43001 ...
+        ├── InvalidParameterError     40001, 40017, 400171 ...
+        ├── ResponseDecodeError       a success envelope whose ``data`` did not match the model
+        └── ServerError               HTTP 5xx, or a body that was not Bitget JSON
+
+Errors carry data (``code``, ``msg``, ``http_status``, ``method``, ``path``, ``request_time``,
+``client_oid``), never credentials: the transport only ever hands them the route path and the
+decoded envelope, so there is nothing secret to leak.  ``__repr__`` lists the safe fields only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BitgetError",
+    "ClientClosedError",
+    "ConnectError",
+    "DemoEnvironmentError",
+    "DuplicateClientOidError",
+    "InsufficientBalanceError",
+    "InvalidParameterError",
+    "MinimumAmountError",
+    "MissingCredentialsError",
+    "NetworkError",
+    "NotFoundError",
+    "OrderNotFoundError",
+    "OrderStateUnknownError",
+    "PositionNotFoundError",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "ServerError",
+    "TimeoutError",
+    "TimestampError",
+    "TransportError",
+    "ValidationError",
+    "error_class_for",
+]
+
+
+class BitgetError(Exception):
+    """Base class: catch this to catch everything bitget_async raises on purpose."""
+
+
+class ClientClosedError(BitgetError, RuntimeError):
+    """The client was used after ``aclose()`` (or outside its ``async with`` block)."""
+
+
+class ValidationError(BitgetError, ValueError):
+    """Input refused before any I/O; the message names the parameter and what was expected."""
+
+    def __init__(self, message: str, *, param: str | None = None, route: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+        self.route = route
+
+
+class MissingCredentialsError(ValidationError):
+    """A signed route was called on a client constructed without API credentials."""
+
+
+class TransportError(BitgetError):
+    """No usable HTTP response.  ``request_sent`` tells whether the server may have acted on it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        request_sent: bool = False,
+        client_oid: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.request_sent = request_sent
+        self.client_oid = client_oid
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.args[0]!r}, method={self.method!r}, path={self.path!r}, "
+            f"request_sent={self.request_sent!r}, client_oid={self.client_oid!r})"
+        )
+
+
+class ConnectError(TransportError):
+    """The connection could not be made; nothing reached the exchange."""
+
+
+class TimeoutError(TransportError):
+    """A timeout.  With ``request_sent=True`` the exchange may have executed the request."""
+
+
+class NetworkError(TransportError):
+    """The connection broke after the request was (possibly) written."""
+
+
+class OrderStateUnknownError(BitgetError):
+    """An order request had an ambiguous outcome and the follow-up lookups did not settle it.
+
+    The order may or may not exist on the exchange.  Look it up later by ``client_oid``;
+    never blindly re-send with a new id.
+    """
+
+    def __init__(self, message: str, *, client_oid: str, method: str, path: str) -> None:
+        super().__init__(message)
+        self.client_oid = client_oid
+        self.method = method
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"OrderStateUnknownError({self.args[0]!r}, client_oid={self.client_oid!r}, path={self.path!r})"
+
+
+class APIError(BitgetError):
+    """Bitget answered, and the answer was not a success."""
+
+    def __init__(
+        self,
+        code: str,
+        msg: str,
+        *,
+        http_status: int,
+        method: str,
+        path: str,
+        request_time: int | None = None,
+        client_oid: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"[{code}] {msg} (HTTP {http_status} {method} {path})")
+        self.code = code
+        self.msg = msg
+        self.http_status = http_status
+        self.method = method
+        self.path = path
+        self.request_time = request_time
+        self.client_oid = client_oid
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, msg={self.msg!r}, http_status={self.http_status!r}, "
+            f"method={self.method!r}, path={self.path!r}, request_time={self.request_time!r}, "
+            f"client_oid={self.client_oid!r})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructor arguments: rebuild through a helper so errors pickle
+        # across process pools (collectors fan out to workers).
+        return (_rebuild_api_error, (type(self), self.__dict__.copy()))
+
+
+def _rebuild_api_error(cls: type[APIError], state: dict[str, object]) -> APIError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, f"[{state['code']}] {state['msg']}")
+    err.__dict__.update(state)
+    return err
+
+
+class AuthenticationError(APIError):
+    """Key, passphrase, signature or permission rejected."""
+
+
+class TimestampError(APIError):
+    """The request timestamp was outside the exchange's 30 s window or malformed."""
+
+
+class DemoEnvironmentError(APIError):
+    """A demo key was used without ``demo=True`` (header ``paptrading: 1``), or the reverse."""
+
+
+class NotFoundError(APIError):
+    """Unknown path (40404 / HTTP 404)."""
+
+
+class RateLimitError(APIError):
+    """Too many requests: from the server (HTTP 429) or refused locally before sending.
+
+    A locally refused call has ``http_status == 0`` and ``code == "LOCAL_RATE_LIMIT"``.
+    """
+
+
+class InsufficientBalanceError(APIError):
+    """Not enough balance or margin for the request."""
+
+
+class PositionNotFoundError(APIError):
+    """No position to close or adjust."""
+
+
+class MinimumAmountError(APIError):
+    """Order size or value below the symbol's minimum."""
+
+
+class DuplicateClientOidError(APIError):
+    """An order with this ``clientOid`` already exists."""
+
+
+class OrderNotFoundError(APIError):
+    """The order id / clientOid does not exist (or is no longer open)."""
+
+
+class InvalidParameterError(APIError):
+    """The exchange refused a parameter value."""
+
+
+class ResponseDecodeError(APIError):
+    """A success envelope whose ``data`` did not fit the route's model (the body is attached)."""
+
+    def __init__(self, message: str, *, body: bytes, http_status: int, method: str, path: str) -> None:
+        super().__init__("DECODE", message, http_status=http_status, method=method, path=path)
+        self.body = body
+
+
+class ServerError(APIError):
+    """HTTP 5xx, or an answer that was not a Bitget JSON envelope (proxy page, empty body)."""
+
+
+# Bitget error code -> exception class.  Data, not logic: add a row when Bitget adds a code.
+# Sources: api-doc error-code pages for common, spot, contract and margin.
+CODE_TABLE: Final[Mapping[str, type[APIError]]] = {
+    # authentication / permission
+    "40002": AuthenticationError,  # ACCESS_KEY cannot be empty
+    "40003": AuthenticationError,  # ACCESS_SIGN cannot be empty
+    "40004": AuthenticationError,  # ACCESS_PASSPHRASE cannot be empty
+    "40006": AuthenticationError,  # invalid ACCESS_KEY
+    "40009": AuthenticationError,  # sign signature error
+    "40011": AuthenticationError,  # invalid ACCESS_PASSPHRASE
+    "40012": AuthenticationError,  # apikey/password incorrect
+    "40014": AuthenticationError,  # incorrect permissions
+    "40018": AuthenticationError,  # invalid IP
+    "40037": AuthenticationError,  # apikey does not exist
+    # time
+    "40005": TimestampError,  # invalid ACCESS_TIMESTAMP
+    "40008": TimestampError,  # request timestamp expired
+    # environment
+    "40099": DemoEnvironmentError,
+    # routing
+    "40404": NotFoundError,
+    # rate
+    "429": RateLimitError,
+    "40010": RateLimitError,  # request too frequent (older code)
+    "43122": RateLimitError,  # requests too frequent
+    # balance
+    "40762": InsufficientBalanceError,
+    "43012": InsufficientBalanceError,
+    "40754": InsufficientBalanceError,  # balance not enough (futures)
+    "43004": InsufficientBalanceError,  # insufficient balance (spot)
+    # positions
+    "40764": PositionNotFoundError,
+    "22002": PositionNotFoundError,  # no position to close
+    # minimums
+    "45110": MinimumAmountError,
+    "45111": MinimumAmountError,  # less than the minimum order quantity
+    "13007": MinimumAmountError,
+    "43027": MinimumAmountError,
+    # duplicates
+    "40757": DuplicateClientOidError,  # duplicate clientOid (futures)
+    "43118": DuplicateClientOidError,  # duplicate clientOid (spot)
+    "40786": DuplicateClientOidError,
+    # order not found
+    "40768": OrderNotFoundError,  # order does not exist
+    "43001": OrderNotFoundError,  # the order does not exist
+    "43025": OrderNotFoundError,  # plan order does not exist
+    # parameters
+    "40001": InvalidParameterError,
+    "40017": InvalidParameterError,
+    "40019": InvalidParameterError,
+    "40020": InvalidParameterError,
+    "40034": InvalidParameterError,
+    "40808": InvalidParameterError,
+    "400171": InvalidParameterError,
+    "400172": InvalidParameterError,
+    "45001": InvalidParameterError,
+}
+
+# Messages Bitget attaches to a duplicate clientOid on codes that also mean other things.
+_DUPLICATE_HINTS: Final = ("duplicate", "clientoid already", "client_oid already", "already exist")
+
+
+def error_class_for(code: str, http_status: int, msg: str = "") -> type[APIError]:
+    """Pick the exception class for a failed answer: the code first, then the HTTP status."""
+    cls = CODE_TABLE.get(code)
+    if cls is not None:
+        return cls
+    lowered = msg.lower()
+    if "clientoid" in lowered.replace(" ", "") and any(h in lowered for h in _DUPLICATE_HINTS):
+        return DuplicateClientOidError
+    if http_status == 429:
+        return RateLimitError
+    if http_status in (401, 403):
+        return AuthenticationError
+    if http_status == 404:
+        return NotFoundError
+    if http_status >= 500:
+        return ServerError
+    return APIError

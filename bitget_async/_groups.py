@@ -1,0 +1,139 @@
+"""Builds ``client.spot.market.tickers(...)`` from the route table: one bound-endpoint class,
+no code per route.  The static types of these objects live in the generated ``_surface.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._codec import wire_value
+from ._config import RetryPolicy
+from ._errors import ValidationError
+from ._routes import ROUTES, Route, new_client_oid
+from ._transport import Call
+from .signing import encode_query
+
+if TYPE_CHECKING:
+    from ._transport import Transport
+
+__all__ = ["Endpoint", "Group", "build_groups", "encode_query_params"]
+
+
+class Endpoint:
+    """A route bound to a client's transport: validate and encode, then send (hop 1 of 4)."""
+
+
+    def __init__(self, route: Route, transport: Transport) -> None:
+        self.route = route
+        self._transport = transport
+        self.__doc__ = f"{route.method} {route.path} ({route.rate_per_s}/s {route.scope}). Doc: {route.doc}"
+        self._fills_oid = route.kind == "order" and any(p.wire in ("clientOid", "orderList") for p in route.params)
+
+    def __repr__(self) -> str:
+        return f"<endpoint client.{self.route.python_name}: {self.route.method} {self.route.path}>"
+
+    async def __call__(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        route = self.route
+        transport = self._transport
+        transport.check_open()
+        if route.auth:
+            transport.require_credentials(route.python_name)
+        if self._fills_oid:
+            kwargs = fill_client_oids(route, kwargs)
+        query, body, values = route.encode(kwargs, extra_params)
+        call = Call(
+            method=route.method,
+            path=route.path,
+            query=query,
+            body=body,
+            auth=route.auth,
+            codec=route.codec,
+            name=route.python_name,
+            rate_per_s=route.rate_per_s,
+            scope=route.scope,
+            kind=route.kind,
+            client_oid=values.get("clientOid"),
+        )
+        if route.kind == "order":
+            from ._orders import send_order
+
+            return await send_order(transport, route, call, values, retries=retries, wait=wait, max_wait=max_wait)
+        return await transport.send(call, retries=retries, wait=wait, max_wait=max_wait)
+
+
+def fill_client_oids(route: Route, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Give an order (and each batch item) a clientOid when the caller did not, so every retry
+    and every follow-up lookup refers to the same order."""
+    kwargs = dict(kwargs)
+    if "client_oid" in route._by_py and not kwargs.get("client_oid"):
+        kwargs["client_oid"] = new_client_oid()
+    items = kwargs.get("order_list")
+    if isinstance(items, (list, tuple)):
+        filled = []
+        for item in items:
+            if isinstance(item, Mapping):
+                if not item.get("client_oid") and not item.get("clientOid"):
+                    item = {**item, "clientOid": new_client_oid()}
+            elif hasattr(item, "client_oid") and not getattr(item, "client_oid", None):
+                import msgspec
+
+                item = msgspec.structs.replace(item, client_oid=new_client_oid())
+            filled.append(item)
+        kwargs["order_list"] = filled
+    return kwargs
+
+
+class Group:
+    """A namespace of endpoints and sub-groups, e.g. ``client.spot`` or ``client.spot.market``."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __repr__(self) -> str:
+        names = sorted(k for k in vars(self) if not k.startswith("_"))
+        return f"<group client.{self._path}: {', '.join(names)}>"
+
+
+def build_groups(transport: Transport, routes: Iterable[Route] = ROUTES) -> dict[str, Group]:
+    """Top-level groups for one client (built once per client, at construction)."""
+    top: dict[str, Group] = {}
+    for route in routes:
+        parts = route.python_name.split(".")
+        node: Group | None = None
+        for depth, part in enumerate(parts[:-1]):
+            if node is None:
+                node = top.get(part)
+                if node is None:
+                    node = top[part] = Group(part)
+            else:
+                child = node.__dict__.get(part)
+                if child is None:
+                    child = Group(".".join(parts[: depth + 1]))
+                    setattr(node, part, child)
+                node = child
+        assert node is not None, route.python_name
+        setattr(node, parts[-1], Endpoint(route, transport))
+    return top
+
+
+def encode_query_params(params: Mapping[str, Any]) -> str:
+    """Query string for ``client.request``: caller's order, exact values, ``None`` omitted."""
+    items = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if not isinstance(key, str):
+            raise ValidationError(f"query parameter names must be str, got {key!r}", param=str(key))
+        try:
+            items.append((key, wire_value(value, f"params[{key!r}]")))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc), param=key) from None
+    return encode_query(items)

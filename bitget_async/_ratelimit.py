@@ -1,0 +1,245 @@
+"""Client-side rate control that keeps every 1-second window inside Bitget's published limits.
+
+Bitget counts "N requests per 1 s" per endpoint (per IP or per UID) plus 6,000 per IP per minute.
+A token bucket with burst N would let almost 2N through in the first second, so each key here is
+a *sliding-window schedule*: request k may go no earlier than one period after request k-N.
+Send times are reserved up front (``acquire`` returns once the reserved instant has come), so
+waiting callers queue fairly and no lock is needed.
+
+The transport sees only the small ``RateLimiter`` protocol (acquire/release/penalize with a key
+and a cost), so a shared backend (Redis, a process-wide service) can replace ``LocalRateLimiter``
+without touching the transport.  One limiter object may be passed to several ``BitgetClient``s to
+share a budget: several API keys behind one IP share the IP keys and keep separate UID keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+import anyio
+
+from ._errors import RateLimitError
+
+__all__ = [
+    "GLOBAL_IP_LIMIT",
+    "LocalRateLimiter",
+    "RateLimitExceeded",
+    "RateLimiter",
+    "RateLimits",
+    "Reservation",
+    "WindowLimit",
+]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WindowLimit:
+    """At most ``count`` requests in any ``period`` seconds."""
+
+    count: int
+    period: float
+
+    @classmethod
+    def per_second(cls, rate: float, scale: float = 1.0) -> WindowLimit:
+        """``rate`` requests/second scaled by ``scale``, keeping fractional rates exact.
+
+        20/s at 0.8 becomes 16 per 1 s; 1/s at 0.8 becomes 1 per 1.25 s.
+        """
+        effective = rate * scale
+        if effective <= 0:
+            raise ValueError("rate limits must be positive")
+        count = max(1, math.floor(effective))
+        return cls(count, count / effective)
+
+
+# Bitget's overall budget: 6,000 requests per IP per minute across all endpoints.
+GLOBAL_IP_LIMIT = WindowLimit(6000, 60.0)
+
+
+class RateLimitExceeded(Exception):
+    """Raised by a limiter when the wait would exceed ``max_wait`` (the transport re-raises it
+    as ``RateLimitError`` with the route attached)."""
+
+    def __init__(self, key: str, wait: float) -> None:
+        super().__init__(f"rate limit {key}: next slot in {wait:.3f}s")
+        self.key = key
+        self.wait = wait
+
+
+@dataclasses.dataclass(eq=False, slots=True)
+class Reservation:
+    """A reserved send instant; give it back with ``release`` if the request is never sent."""
+
+    key: str
+    at: float
+    cost: int
+
+
+class RateLimiter(Protocol):
+    """What the transport needs from a limiter; implement this to plug in a shared backend."""
+
+    async def acquire(
+        self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
+    ) -> Reservation:
+        """Wait until ``cost`` requests may be sent on ``key``; raise ``RateLimitExceeded`` if
+        that is more than ``max_wait`` seconds away (0 = do not wait)."""
+        ...
+
+    def release(self, reservation: Reservation) -> None:
+        """Return a reservation whose request was never sent (cancelled, failed to connect)."""
+        ...
+
+    def penalize(self, key: str, seconds: float) -> None:
+        """The server said 429: send nothing on ``key`` for ``seconds`` and slow the key down."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimits:
+    """Rate-limit settings: which limits to apply and how callers wait for them.
+
+    ``overrides`` maps a route's python name (``"mix.order.place_order"``) to requests/second,
+    e.g. copy traders get 1/s on order placement.  ``scale`` runs every published limit at a
+    fraction (0.8 = 80 %).  ``wait=False`` makes a call fail fast with ``RateLimitError`` instead
+    of waiting; ``max_wait`` bounds the wait (seconds).  ``limiter`` is the shared state: pass the
+    same ``RateLimits`` (or limiter) to several clients to share one budget.  ``enabled=False``
+    turns client-side limiting off (the server still enforces its limits).
+    """
+
+    overrides: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    scale: float = 1.0
+    wait: bool = True
+    max_wait: float | None = None
+    global_limit: WindowLimit | None = GLOBAL_IP_LIMIT
+    enabled: bool = True
+    limiter: RateLimiter = dataclasses.field(default_factory=lambda: LocalRateLimiter())
+
+    def __post_init__(self) -> None:
+        if not 0 < self.scale <= 1.0:
+            raise ValueError("RateLimits.scale must be in (0, 1]")
+        for name, rate in self.overrides.items():
+            if rate <= 0:
+                raise ValueError(f"RateLimits.overrides[{name!r}] must be > 0")
+        if self.max_wait is not None and self.max_wait < 0:
+            raise ValueError("RateLimits.max_wait must be >= 0")
+
+    def limit_for(self, python_name: str, published_rate: float) -> WindowLimit:
+        rate = self.overrides.get(python_name, published_rate)
+        return WindowLimit.per_second(rate, self.scale)
+
+    def effective_max_wait(self, wait: bool | None, max_wait: float | None) -> float | None:
+        if wait is None:
+            wait = self.wait
+        if not wait:
+            return 0.0
+        return self.max_wait if max_wait is None else max_wait
+
+
+class _Window:
+    __slots__ = ("blocked_until", "slow_until", "times")
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        self.blocked_until = 0.0
+        self.slow_until = 0.0
+
+
+class LocalRateLimiter:
+    """In-process sliding-window limiter (anyio: works on asyncio and trio).
+
+    ``clock`` and ``sleep`` are injectable so tests can run it on a fake clock with exact
+    arithmetic.  After a 429 a key is blocked for the server's hint and then runs at half its
+    rate for ``slowdown_seconds``.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
+        slowdown_seconds: float = 60.0,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep or anyio.sleep
+        self._windows: dict[str, _Window] = {}
+        self._slowdown = slowdown_seconds
+        self.waits = 0
+        self.wait_seconds = 0.0
+
+    def __repr__(self) -> str:
+        return f"LocalRateLimiter(keys={len(self._windows)})"
+
+    def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
+        """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
+        if cost > limit.count:
+            raise ValueError(f"cost {cost} exceeds the window size {limit.count}")
+        count, period = limit.count, limit.period
+        if now < win.slow_until:
+            period *= 2
+        times = win.times
+        while times and times[0] <= now - period:
+            times.popleft()  # entries older than a window no longer constrain anything
+        at = max(now, win.blocked_until, times[-1] if times else now)
+        for i in range(cost):
+            n = len(times) + i
+            if n >= count:
+                at = max(at, times[n - count] + period)
+        return at
+
+    async def acquire(
+        self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
+    ) -> Reservation:
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = _Window()
+        now = self._clock()
+        at = self._next_slot(win, limit, cost, now)
+        wait = at - now
+        if max_wait is not None and wait > max_wait + 1e-9:
+            raise RateLimitExceeded(key, wait)
+        win.times.extend([at] * cost)
+        reservation = Reservation(key, at, cost)
+        if wait > 0:
+            self.waits += 1
+            self.wait_seconds += wait
+            try:
+                await self._sleep(wait)  # type: ignore[misc]
+            except BaseException:
+                # Cancelled while queued: the slot was never used, hand it back.
+                self.release(reservation)
+                raise
+        return reservation
+
+    def release(self, reservation: Reservation) -> None:
+        win = self._windows.get(reservation.key)
+        if win is None:
+            return
+        for _ in range(reservation.cost):
+            try:
+                win.times.remove(reservation.at)
+            except ValueError:
+                return
+
+    def penalize(self, key: str, seconds: float) -> None:
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = _Window()
+        now = self._clock()
+        win.blocked_until = max(win.blocked_until, now + seconds)
+        win.slow_until = max(win.slow_until, now + seconds + self._slowdown)
+
+
+def local_error(route: str, method: str, path: str, exc: RateLimitExceeded) -> RateLimitError:
+    """The error a caller sees when the client refuses to wait for a slot."""
+    return RateLimitError(
+        "LOCAL_RATE_LIMIT",
+        f"client-side rate limit for {route}: next slot in {exc.wait:.3f}s (not sent)",
+        http_status=0,
+        method=method,
+        path=path,
+        retry_after=exc.wait,
+    )

@@ -1,0 +1,399 @@
+"""The transport: rate slot -> concurrency slot -> timestamp -> signature -> HTTP -> codec.
+
+Everything between an endpoint method and the socket happens in ``Transport.send``:
+
+1. a rate slot for the route's (route, scope key) window and the global per-IP window;
+2. a concurrency slot (``anyio.CapacityLimiter`` sized to the pool): firing thousands of calls at
+   once keeps httpx at its efficient in-flight count instead of collapsing;
+3. the timestamp (``clock() + time offset``) and the signature over the exact bytes sent;
+4. the HTTP backend (httpx by default; aiohttp as the ``fast`` extra) which translates its own
+   library's exceptions in exactly one place;
+5. the route's codec: HTTP status + envelope code -> typed ``data`` or a typed exception.
+
+Retries wrap steps 1-5 per attempt: slots are released before any backoff sleep and acquired
+afresh on the next attempt, never nested.  Which failures are retried depends on whether the
+request may have had an effect (see ``Transport._retryable``); order placement adds a lookup by
+``clientOid`` on top (``_orders.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Protocol
+
+import anyio
+import httpx
+import msgspec
+
+from ._codec import ResponseCodec
+from ._config import Credentials, Limits, RetryPolicy
+from ._errors import (
+    APIError,
+    ClientClosedError,
+    ConnectError,
+    MissingCredentialsError,
+    NetworkError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    TimestampError,
+    TransportError,
+)
+from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, local_error
+from .signing import HmacSigner, RsaSigner, Signer, prehash
+
+__all__ = ["Call", "HTTPBackend", "HttpxBackend", "Transport"]
+
+logger = logging.getLogger("bitget_async")
+
+Retry = Literal["read", "write", "order"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Call:
+    """One request, fully encoded: the bytes here are the bytes signed and sent."""
+
+    method: str
+    path: str
+    query: str
+    body: bytes | None
+    auth: bool
+    codec: ResponseCodec[Any]
+    name: str  # python name of the route, e.g. "spot.market.tickers" ("raw" for request())
+    rate_per_s: float | None = None
+    scope: str = "IP"
+    kind: Retry = "read"
+    client_oid: str | None = None
+
+
+class HTTPBackend(Protocol):
+    """The socket side: send bytes, return (status, headers, body); translate library errors."""
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> tuple[int, Mapping[str, str], bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class HttpxBackend:
+    """Sends through one pooled ``httpx.AsyncClient``; the only place httpx errors are mapped."""
+
+    def __init__(self, client: httpx.AsyncClient, *, owns_client: bool) -> None:
+        self.client = client
+        self._owns = owns_client
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        try:
+            response = await self.client.request(method, url, headers=headers, content=content)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            cls = TimeoutError if isinstance(exc, httpx.TimeoutException) else ConnectError
+            raise cls(f"could not connect: {type(exc).__name__}", request_sent=False) from None
+        except httpx.TimeoutException as exc:
+            # Read/write timeouts: the request (or part of it) has left this process.
+            raise TimeoutError(f"{type(exc).__name__} after sending", request_sent=True) from None
+        except httpx.TransportError as exc:
+            raise NetworkError(
+                f"connection failed after sending: {type(exc).__name__}: {exc}", request_sent=True
+            ) from None
+        return response.status_code, response.headers, response.content
+
+    async def aclose(self) -> None:
+        if self._owns:
+            await self.client.aclose()
+
+
+class _ServerTime(msgspec.Struct):
+    serverTime: int
+
+
+_TIME_CODEC: ResponseCodec[_ServerTime] = ResponseCodec(_ServerTime)
+_TIME_PATH = "/api/v2/public/time"
+
+
+@dataclasses.dataclass
+class RouteStats:
+    """Counters for one route; ``client.stats()`` returns these by python name."""
+
+    requests: int = 0
+    errors: int = 0
+    retries: int = 0
+    http_429: int = 0
+    rate_waits: int = 0
+    rate_wait_seconds: float = 0.0
+    latency_seconds: float = 0.0
+
+
+class Transport:
+    """Owns the HTTP backend, the signer, the limiters and the clock offset of one client."""
+
+    def __init__(
+        self,
+        *,
+        backend: HTTPBackend,
+        base_url: str,
+        credentials: Credentials | None,
+        demo: bool,
+        locale: str,
+        clock: Callable[[], int],
+        limits: Limits,
+        retry_policy: RetryPolicy,
+        rate_limits: RateLimits,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.backend = backend
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.clock = clock
+        self.time_offset_ms = 0
+        self.retry_policy = retry_policy
+        self.rate_limits = rate_limits
+        self._rand = rand
+        self._closed = False
+        self._in_flight = anyio.CapacityLimiter(limits.in_flight)
+        self._signer: Signer | None = None
+        base_headers = {"Content-Type": "application/json", "locale": locale}
+        if demo:
+            base_headers["paptrading"] = "1"
+        self._public_headers = base_headers
+        self._private_headers = dict(base_headers)
+        if credentials is not None:
+            self._signer = (
+                RsaSigner(credentials.private_key)
+                if credentials.private_key
+                else HmacSigner(credentials.api_secret or "")
+            )
+            self._private_headers["ACCESS-KEY"] = credentials.api_key
+            self._private_headers["ACCESS-PASSPHRASE"] = credentials.passphrase
+        # Rate keys: IP-scoped routes share one key per host, UID-scoped ones one per API key.
+        host = httpx.URL(self.base_url).host or self.base_url
+        self._ip_key = f"ip:{host}"
+        uid = hashlib.sha256(credentials.api_key.encode()).hexdigest()[:12] if credentials else "anon"
+        self._uid_key = f"uid:{uid}"
+        self._stats: dict[str, RouteStats] = {}
+        self._resync_lock = anyio.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self.backend.aclose()
+
+    # -- introspection ---------------------------------------------------------------------
+    @property
+    def in_flight(self) -> int:
+        return int(self._in_flight.borrowed_tokens)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "in_flight": self.in_flight,
+            "max_in_flight": int(self._in_flight.total_tokens),
+            "time_offset_ms": self.time_offset_ms,
+            "routes": {name: dataclasses.asdict(s) for name, s in sorted(self._stats.items())},
+        }
+
+    def _route_stats(self, name: str) -> RouteStats:
+        st = self._stats.get(name)
+        if st is None:
+            st = self._stats[name] = RouteStats()
+        return st
+
+    # -- time ------------------------------------------------------------------------------
+    def timestamp(self) -> str:
+        return str(self.clock() + self.time_offset_ms)
+
+    async def sync_time(self) -> int:
+        """Measure the server clock offset (midpoint of the round trip) and apply it."""
+        self.check_open()
+        before = self.clock()
+        status, _headers, body = await self.backend.send(
+            "GET", self.base_url + _TIME_PATH, self._public_headers, None
+        )
+        after = self.clock()
+        data = _TIME_CODEC.decode(body, status=status, method="GET", path=_TIME_PATH)
+        self.time_offset_ms = data.serverTime - (before + after) // 2
+        logger.debug("time offset %d ms (round trip %d ms)", self.time_offset_ms, after - before)
+        return self.time_offset_ms
+
+    # -- sending ---------------------------------------------------------------------------
+    def check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError("this BitgetClient is closed; create a new one")
+
+    def require_credentials(self, name: str) -> None:
+        if self._signer is None:
+            raise MissingCredentialsError(
+                f"{name} is a signed endpoint: construct BitgetClient with api_key, "
+                "api_secret (or private_key) and passphrase",
+                route=name,
+            )
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        if not call.auth:
+            return self._public_headers
+        assert self._signer is not None
+        ts = self.timestamp()
+        body = call.body.decode("utf-8") if call.body else ""
+        headers = dict(self._private_headers)
+        headers["ACCESS-TIMESTAMP"] = ts
+        headers["ACCESS-SIGN"] = self._signer.sign(prehash(ts, call.method, call.path, call.query, body))
+        return headers
+
+    async def _acquire_rate(
+        self, call: Call, st: RouteStats, max_wait: float | None
+    ) -> list[Reservation]:
+        rl = self.rate_limits
+        if not rl.enabled:
+            return []
+        taken: list[Reservation] = []
+        keys = []
+        if call.rate_per_s:
+            scope_key = self._uid_key if call.scope == "UID" else self._ip_key
+            keys.append((f"{call.name}|{scope_key}", rl.limit_for(call.name, call.rate_per_s)))
+        if rl.global_limit is not None:
+            keys.append((f"global|{self._ip_key}", rl.global_limit))
+        started = time.monotonic()
+        try:
+            for key, limit in keys:
+                taken.append(await rl.limiter.acquire(key, limit, max_wait=max_wait))
+        except RateLimitExceeded as exc:
+            for r in taken:
+                rl.limiter.release(r)
+            raise local_error(call.name, call.method, call.path, exc) from None
+        except BaseException:
+            for r in taken:
+                rl.limiter.release(r)
+            raise
+        waited = time.monotonic() - started
+        if waited > 0.0005:
+            st.rate_waits += 1
+            st.rate_wait_seconds += waited
+        return taken
+
+    async def _attempt(self, call: Call, st: RouteStats, max_wait: float | None) -> Any:
+        """One try: slots, sign, send, decode.  Slots are released when this returns."""
+        reservations = await self._acquire_rate(call, st, max_wait)
+        sent = False
+        try:
+            async with self._in_flight:
+                url = f"{self.base_url}{call.path}?{call.query}" if call.query else self.base_url + call.path
+                headers = self._headers(call)
+                started = time.perf_counter()
+                sent = True
+                try:
+                    status, resp_headers, body = await self.backend.send(call.method, url, headers, call.body)
+                except TransportError as exc:
+                    sent = exc.request_sent
+                    exc.method, exc.path, exc.client_oid = call.method, call.path, call.client_oid
+                    raise
+                elapsed = time.perf_counter() - started
+        except BaseException:
+            if not sent:
+                for r in reservations:
+                    self.rate_limits.limiter.release(r)
+            raise
+        st.latency_seconds += elapsed
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> %d in %.1f ms", call.method, call.name, status, elapsed * 1000)
+        if status == 429:
+            st.http_429 += 1
+            retry_after = _retry_after(resp_headers)
+            self._penalize(call, retry_after)
+            logger.warning("HTTP 429 on %s; backing off", call.name)
+            return call.codec.decode(
+                body, status=status, method=call.method, path=call.path,
+                client_oid=call.client_oid, retry_after=retry_after,
+            )
+        return call.codec.decode(
+            body, status=status, method=call.method, path=call.path, client_oid=call.client_oid
+        )
+
+    def _penalize(self, call: Call, retry_after: float | None) -> None:
+        rl = self.rate_limits
+        if not rl.enabled or not call.rate_per_s:
+            return
+        scope_key = self._uid_key if call.scope == "UID" else self._ip_key
+        rl.limiter.penalize(f"{call.name}|{scope_key}", retry_after if retry_after is not None else 1.0)
+
+    def _retryable(self, call: Call, exc: BaseException) -> bool:
+        """May this failure be retried without risking a second execution?"""
+        if isinstance(exc, RateLimitError):
+            return exc.http_status == 429  # the server refused it; a local refusal is final
+        if isinstance(exc, TimestampError):
+            return False  # handled by the re-sync path
+        if isinstance(exc, TransportError):
+            return call.kind == "read" or not exc.request_sent
+        if isinstance(exc, ServerError):
+            return call.kind == "read"
+        return False
+
+    async def send(
+        self,
+        call: Call,
+        *,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+    ) -> Any:
+        """Send ``call`` with rate control and retries; return the typed ``data``."""
+        self.check_open()
+        if call.auth:
+            self.require_credentials(call.name)
+        policy = self.retry_policy
+        if isinstance(retries, RetryPolicy):
+            policy = retries
+        elif retries is not None:
+            policy = dataclasses.replace(policy, max_attempts=retries + 1)
+        limit_wait = self.rate_limits.effective_max_wait(wait, max_wait)
+        st = self._route_stats(call.name)
+        attempt = 0
+        resynced = False
+        while True:
+            attempt += 1
+            st.requests += 1
+            try:
+                return await self._attempt(call, st, limit_wait)
+            except TimestampError:
+                st.errors += 1
+                if resynced or not call.auth:
+                    raise
+                resynced = True
+                async with self._resync_lock:
+                    await self.sync_time()
+                logger.warning("%s: timestamp rejected; clock re-synced, retrying once", call.name)
+                attempt -= 1  # the re-sync retry does not use up the retry budget
+                continue
+            except (APIError, TransportError) as exc:
+                st.errors += 1
+                if attempt >= policy.max_attempts or not self._retryable(call, exc):
+                    raise
+                delay = policy.delay(attempt, self._rand)
+                hint = getattr(exc, "retry_after", None)
+                if hint is not None:
+                    delay = max(delay, float(hint))
+                st.retries += 1
+                logger.warning(
+                    "%s attempt %d failed (%s); retrying in %.2fs", call.name, attempt, type(exc).__name__, delay
+                )
+                await anyio.sleep(delay)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
