@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["BitgetClient"]
 
 _RAW_CODEC: ResponseCodec[Any] = ResponseCodec(Any)
+_PLAIN_PATH = re.compile(r"/api/[A-Za-z0-9/_.\-]+")
 TransportName = Literal["httpx", "aiohttp"]
 
 
@@ -175,8 +177,7 @@ class BitgetClient:
 
     # -- lifecycle -------------------------------------------------------------------------
     async def __aenter__(self) -> Self:
-        if self._transport.closed:
-            raise ValidationError("this BitgetClient is closed; create a new one")
+        self._transport.check_open()
         return self
 
     async def __aexit__(
@@ -238,6 +239,13 @@ class BitgetClient:
             raise ValidationError(f"method must be GET or POST, got {method!r}", param="method")
         if not path.startswith("/api/"):
             raise ValidationError(f"path must start with /api/, got {path!r}", param="path")
+        if not _PLAIN_PATH.fullmatch(path):
+            # httpx would percent-encode anything else after we signed it (error 40009), and a
+            # query inside the path would be dropped for known routes.
+            raise ValidationError(
+                f"path may hold only letters, digits and '/_-.' (query parameters go in params=), got {path!r}",
+                param="path",
+            )
         if method == "GET" and body:
             raise ValidationError("GET requests carry no body; use params=", param="body")
         route = find_route_or_none(method, path)
@@ -247,7 +255,10 @@ class BitgetClient:
         if route is not None and route.auth and auth is False:
             raise ValidationError(f"{route.python_name} must be signed; auth=False refused", param="auth")
         query = encode_query_params(params or {})
-        content = encode_body(body or {}) if method == "POST" else None
+        try:
+            content = encode_body(body or {}) if method == "POST" else None
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc), param="body") from None
         call = Call(
             method=method,
             path=route.path if route is not None else path,

@@ -7,6 +7,8 @@ the HTTP status is not 200 do we look at the body a second time to find out why.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -75,6 +77,9 @@ def _jsonable(value: Any, name: str) -> Any:
         return wire_value(value, name)
     if isinstance(value, float):
         wire_value(value, name)  # raises with a clear message
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # A Sequence of ints to the check below: it would go out as a JSON list of numbers.
+        raise TypeError(f"{name}: cannot send {type(value).__name__} in a JSON body; decode it to str")
     if isinstance(value, msgspec.Struct):
         return _jsonable(msgspec.to_builtins(value, builtin_types=(Decimal,)), name)
     if isinstance(value, Mapping):
@@ -101,7 +106,8 @@ def _fail(
     try:
         env = _RAW_DECODER.decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError):
-        snippet = body[:200].decode("utf-8", "replace")
+        # First 200 characters (not bytes: a cut UTF-8 sequence would garble the last one).
+        snippet = body[:800].decode("utf-8", "replace")[:200]
         # A proxy page or an empty body: a 200 without an envelope is as broken as a 5xx.
         cls = ServerError if status == 200 else error_class_for("", status)
         return cls(
@@ -183,4 +189,14 @@ class ResponseCodec(Generic[T]):
 
 
 def _type_name(tp: Any) -> str:
+    """``list[SpotTicker]``, not ``list``: a generic alias forwards ``__name__`` to its origin."""
+    args = typing.get_args(tp)
+    if args:
+        names = [_type_name(a) for a in args]
+        origin = typing.get_origin(tp)
+        if origin is typing.Union or origin is types.UnionType:
+            return " | ".join(names)
+        return f"{_type_name(origin)}[{', '.join(names)}]"
+    if tp is type(None):
+        return "None"
     return getattr(tp, "__name__", None) or repr(tp)

@@ -67,10 +67,16 @@ class Credentials:
         """Accept PEM text or a path to a PEM file (``BITGET_PRIVATE_KEY`` may be either)."""
         if "-----BEGIN" in value:
             return value
-        path = Path(value).expanduser()
-        if not path.is_file():
+        path = Path(value)
+        try:
+            is_file = path.expanduser().is_file()
+        except (OSError, RuntimeError):
+            # The OSError quotes the "path", which may be key material (e.g. a PEM body without
+            # its header, too long for a file name): never chain it.
+            is_file = False
+        if not is_file:
             raise ValueError("private key is neither PEM text nor a readable file path")
-        return path.read_text()
+        return path.expanduser().read_text()
 
 
 @dataclasses.dataclass(frozen=True)

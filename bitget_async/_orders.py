@@ -11,7 +11,8 @@ bytes left, HTTP 5xx, or "duplicate clientOid"), we ask the exchange for the ord
 * lookup failed, or the route has no lookup -> ``OrderStateUnknownError`` with the ``clientOid``.
 
 Batch placements are settled item by item: items found are reported as successes, and only the
-items the exchange does not know are sent again.
+items the exchange does not know are sent again (with their own clientOids).  A re-sent item the
+exchange refuses as a duplicate is looked up and reported as placed.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from ._errors import (
     DuplicateClientOidError,
     OrderNotFoundError,
     OrderStateUnknownError,
+    ResponseDecodeError,
     ServerError,
     TransportError,
+    error_class_for,
 )
 from ._routes import BY_NAME, Route
 from ._transport import Call
@@ -48,8 +51,9 @@ _MARGIN_LOOKBACK_MS = 24 * 3600 * 1000
 
 
 def _ambiguous(exc: BaseException) -> bool:
-    if isinstance(exc, DuplicateClientOidError):
-        return True
+    """Might the exchange have placed the order even though we did not get its answer?"""
+    if isinstance(exc, (DuplicateClientOidError, ResponseDecodeError)):
+        return True  # the order exists (or a success answer did not fit the model)
     if isinstance(exc, TransportError):
         return exc.request_sent
     return isinstance(exc, ServerError)
@@ -175,10 +179,13 @@ async def send_order(
     wait: bool | None,
     max_wait: float | None,
 ) -> Any:
+    """Send an order placement; an ambiguous outcome is settled by clientOid before any re-send."""
     policy = transport.retry_policy
     if isinstance(retries, RetryPolicy):
         policy = retries
     elif retries is not None:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
         policy = dataclasses.replace(policy, max_attempts=retries + 1)
     if "orderList" in values:
         return await _send_batch(transport, route, call, values, policy, wait, max_wait)
@@ -209,6 +216,10 @@ async def _send_batch(
     wait: bool | None,
     max_wait: float | None,
 ) -> Any:
+    """Place a batch; after an ambiguous failure settle each item by its clientOid and re-send
+    only the items the exchange does not know.  Items confirmed absent when the retry budget is
+    spent come back in ``failureList`` next to the ones placed, so the caller sees every item's
+    fate instead of an exception that hides the placed ones."""
     items: list[dict[str, Any]] = list(values["orderList"])
     found: list[dict[str, str]] = []
     attempt = 0
@@ -219,6 +230,9 @@ async def _send_batch(
         except (APIError, TransportError) as exc:
             if not _ambiguous(exc):
                 raise
+            logger.warning(
+                "%s: ambiguous failure (%s); looking up %d clientOids", route.python_name, type(exc).__name__, len(items)
+            )
             missing = []
             for item in items:
                 oid = item["clientOid"]
@@ -228,23 +242,60 @@ async def _send_batch(
                 else:
                     found.append({"orderId": order_id, "clientOid": oid})
             if not missing:
-                return _batch_result(route, None, found)
+                return _batch_result(route, None, found, [])
             if attempt >= policy.max_attempts:
-                raise
+                if not found:
+                    raise  # nothing was placed: the whole batch failed, and the error says why
+                absent = [_absent(item["clientOid"], exc) for item in missing]
+                return _batch_result(route, None, found, absent)
             items = missing
             query, body, _ = route.wire({**values, "orderList": items})
             call = dataclasses.replace(call, query=query, body=body)
             continue
-        return _batch_result(route, result, found) if found else result
+        return await _settle_duplicates(transport, route, values, items, result, found)
 
 
-def _batch_result(route: Route, result: Any, found: list[dict[str, str]]) -> Any:
-    success = [{"orderId": f["orderId"], "clientOid": f["clientOid"]} for f in found]
-    failure: list[Any] = []
-    if result is not None:
-        raw = msgspec.to_builtins(result)
-        success += raw.get("successList") or []
-        failure = raw.get("failureList") or []
+def _absent(oid: str, exc: BaseException) -> dict[str, str]:
+    return {
+        "orderId": "",
+        "clientOid": oid,
+        "errorCode": str(getattr(exc, "code", "")),
+        "errorMsg": f"not placed: the exchange has no order with this clientOid after {type(exc).__name__}",
+    }
+
+
+async def _settle_duplicates(
+    transport: Transport,
+    route: Route,
+    values: dict[str, Any],
+    items: list[dict[str, Any]],
+    result: Any,
+    found: list[dict[str, str]],
+) -> Any:
+    """A re-sent item refused as "duplicate clientOid" was placed by an earlier attempt whose
+    answer was lost: report it as placed (looked up by clientOid), not as a failure."""
+    raw = msgspec.to_builtins(result)
+    failures: list[dict[str, Any]] = list(raw.get("failureList") or [])
+    sent = {item["clientOid"]: item for item in items}
+    kept: list[dict[str, Any]] = []
+    for failure in failures:
+        oid = failure.get("clientOid") or ""
+        code, msg = str(failure.get("errorCode") or ""), str(failure.get("errorMsg") or "")
+        if oid in sent and error_class_for(code, 200, msg) is DuplicateClientOidError:
+            order_id = await _settle(transport, route, {**values, **sent[oid]}, oid)
+            if order_id is not None:
+                found.append({"orderId": order_id, "clientOid": oid})
+                continue
+        kept.append(failure)
+    if not found and len(kept) == len(failures):
+        return result
+    return _batch_result(route, raw.get("successList") or [], found, kept)
+
+
+def _batch_result(
+    route: Route, success: list[dict[str, Any]] | None, found: list[dict[str, str]], failure: list[dict[str, Any]]
+) -> Any:
+    placed = [{"orderId": f["orderId"], "clientOid": f["clientOid"]} for f in found]
     return msgspec.convert(
-        {"successList": success, "failureList": failure}, route.response_type, strict=False
+        {"successList": placed + list(success or []), "failureList": failure}, route.response_type, strict=False
     )

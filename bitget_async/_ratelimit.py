@@ -15,18 +15,21 @@ share a budget: several API keys behind one IP share the IP keys and keep separa
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 import anyio
 
 from ._errors import RateLimitError
+from ._routes import BY_NAME
 
 __all__ = [
     "GLOBAL_IP_LIMIT",
+    "LOCAL_RATE_LIMIT",
     "LocalRateLimiter",
     "RateLimitExceeded",
     "RateLimiter",
@@ -44,17 +47,29 @@ class WindowLimit:
     period: float
 
     @classmethod
-    def per_second(cls, rate: float, scale: float = 1.0) -> WindowLimit:
-        """``rate`` requests/second scaled by ``scale``, keeping fractional rates exact.
+    def per_second(cls, rate: float, scale: float = 1.0, margin: float = 0.0) -> WindowLimit:
+        """``rate`` requests/second scaled by ``scale``, never more than the published
+        "N per 1 s" in any 1-second window.
 
-        20/s at 0.8 becomes 16 per 1 s; 1/s at 0.8 becomes 1 per 1.25 s.
+        20/s at 0.8 becomes 16 per 1 s; 1/s at 0.8 becomes 1 per 1.25 s.  Above 1/s the window
+        stays 1 s and the count rounds down (3/s at 0.8 is 2 per 1 s: "2.4 per 0.83 s" would put
+        4 requests into one second).  ``margin`` seconds are added to the period to absorb
+        network jitter between our send instant and the server's arrival clock.
         """
         effective = rate * scale
         if effective <= 0:
             raise ValueError("rate limits must be positive")
-        count = max(1, math.floor(effective))
-        return cls(count, count / effective)
+        if margin < 0:
+            raise ValueError("rate limit margin must be >= 0")
+        # The epsilon keeps float noise (100 * 0.29 = 28.999999999999996) from losing a request.
+        count = math.floor(effective + 1e-9)
+        if count >= 1:
+            return cls(count, 1.0 + margin)
+        return cls(1, 1.0 / effective + margin)
 
+
+# The ``code`` of a RateLimitError raised locally (nothing was sent), as opposed to the server's.
+LOCAL_RATE_LIMIT = "LOCAL_RATE_LIMIT"
 
 # Bitget's overall budget: 6,000 requests per IP per minute across all endpoints.
 GLOBAL_IP_LIMIT = WindowLimit(6000, 60.0)
@@ -77,6 +92,7 @@ class Reservation:
     key: str
     at: float
     cost: int
+    wait: float = 0.0  # seconds the caller was held back for this slot (for stats and logs)
 
 
 class RateLimiter(Protocol):
@@ -103,15 +119,19 @@ class RateLimits:
     """Rate-limit settings: which limits to apply and how callers wait for them.
 
     ``overrides`` maps a route's python name (``"mix.order.place_order"``) to requests/second,
-    e.g. copy traders get 1/s on order placement.  ``scale`` runs every published limit at a
-    fraction (0.8 = 80 %).  ``wait=False`` makes a call fail fast with ``RateLimitError`` instead
-    of waiting; ``max_wait`` bounds the wait (seconds).  ``limiter`` is the shared state: pass the
-    same ``RateLimits`` (or limiter) to several clients to share one budget.  ``enabled=False``
-    turns client-side limiting off (the server still enforces its limits).
+    e.g. copy traders get 1/s on order placement; an unknown name is refused, because a typo
+    would silently keep the published rate.  ``scale`` runs every published limit at a fraction
+    (0.8 = 80 %).  ``margin`` (seconds) widens every route window so jitter between our clock
+    and the server's arrival clock cannot squeeze N+1 requests into one of its windows.
+    ``wait=False`` makes a call fail fast with ``RateLimitError`` instead of waiting; ``max_wait``
+    bounds the wait (seconds).  ``limiter`` is the shared state: pass the same ``RateLimits``
+    (or limiter) to several clients to share one budget.  ``enabled=False`` turns client-side
+    limiting off (the server still enforces its limits).
     """
 
     overrides: Mapping[str, float] = dataclasses.field(default_factory=dict)
     scale: float = 1.0
+    margin: float = 0.05
     wait: bool = True
     max_wait: float | None = None
     global_limit: WindowLimit | None = GLOBAL_IP_LIMIT
@@ -121,29 +141,41 @@ class RateLimits:
     def __post_init__(self) -> None:
         if not 0 < self.scale <= 1.0:
             raise ValueError("RateLimits.scale must be in (0, 1]")
+        if self.margin < 0:
+            raise ValueError("RateLimits.margin must be >= 0")
         for name, rate in self.overrides.items():
+            if name not in BY_NAME:
+                close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"RateLimits.overrides: unknown route {name!r}{hint}")
             if rate <= 0:
                 raise ValueError(f"RateLimits.overrides[{name!r}] must be > 0")
         if self.max_wait is not None and self.max_wait < 0:
             raise ValueError("RateLimits.max_wait must be >= 0")
 
     def limit_for(self, python_name: str, published_rate: float) -> WindowLimit:
+        """The window a route runs under: its override or published rate, scaled, plus margin."""
         rate = self.overrides.get(python_name, published_rate)
-        return WindowLimit.per_second(rate, self.scale)
+        return WindowLimit.per_second(rate, self.scale, self.margin)
 
     def effective_max_wait(self, wait: bool | None, max_wait: float | None) -> float | None:
+        """Seconds a call may wait for its slot (None = unbounded, 0 = fail fast).
+
+        Per-call arguments win over the settings; a per-call ``max_wait`` alone implies waiting.
+        """
         if wait is None:
-            wait = self.wait
+            wait = True if max_wait is not None else self.wait
         if not wait:
             return 0.0
         return self.max_wait if max_wait is None else max_wait
 
 
 class _Window:
-    __slots__ = ("blocked_until", "slow_until", "times")
+    __slots__ = ("blocked_until", "period", "slow_until", "times")
 
     def __init__(self) -> None:
-        self.times: deque[float] = deque()
+        self.times: deque[float] = deque()  # reserved send instants, ascending
+        self.period = 0.0  # the period of the last acquire: how far back ``times`` matters
         self.blocked_until = 0.0
         self.slow_until = 0.0
 
@@ -160,11 +192,11 @@ class LocalRateLimiter:
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = anyio.sleep,
         slowdown_seconds: float = 60.0,
     ) -> None:
         self._clock = clock
-        self._sleep = sleep or anyio.sleep
+        self._sleep = sleep
         self._windows: dict[str, _Window] = {}
         self._slowdown = slowdown_seconds
         self.waits = 0
@@ -173,6 +205,17 @@ class LocalRateLimiter:
     def __repr__(self) -> str:
         return f"LocalRateLimiter(keys={len(self._windows)})"
 
+    def reserved(self, key: str) -> int:
+        """Send instants on ``key`` that still constrain the next request (recent or future).
+
+        Lets a test (or a dashboard) check that cancelled and unsent requests gave theirs back.
+        """
+        win = self._windows.get(key)
+        if win is None:
+            return 0
+        horizon = self._clock() - win.period
+        return sum(1 for t in win.times if t > horizon)
+
     def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
         """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
         if cost > limit.count:
@@ -180,9 +223,12 @@ class LocalRateLimiter:
         count, period = limit.count, limit.period
         if now < win.slow_until:
             period *= 2
+        win.period = max(win.period, period)
         times = win.times
         while times and times[0] <= now - period:
             times.popleft()  # entries older than a window no longer constrain anything
+        # Never before the newest reservation: callers queue in arrival order and ``times``
+        # stays sorted.
         at = max(now, win.blocked_until, times[-1] if times else now)
         for i in range(cost):
             n = len(times) + i
@@ -202,12 +248,12 @@ class LocalRateLimiter:
         if max_wait is not None and wait > max_wait + 1e-9:
             raise RateLimitExceeded(key, wait)
         win.times.extend([at] * cost)
-        reservation = Reservation(key, at, cost)
+        reservation = Reservation(key, at, cost, wait)
         if wait > 0:
             self.waits += 1
             self.wait_seconds += wait
             try:
-                await self._sleep(wait)  # type: ignore[misc]
+                await self._sleep(wait)
             except BaseException:
                 # Cancelled while queued: the slot was never used, hand it back.
                 self.release(reservation)
@@ -222,7 +268,7 @@ class LocalRateLimiter:
             try:
                 win.times.remove(reservation.at)
             except ValueError:
-                return
+                return  # already aged out of the window: nothing left to give back
 
     def penalize(self, key: str, seconds: float) -> None:
         win = self._windows.get(key)
@@ -236,7 +282,7 @@ class LocalRateLimiter:
 def local_error(route: str, method: str, path: str, exc: RateLimitExceeded) -> RateLimitError:
     """The error a caller sees when the client refuses to wait for a slot."""
     return RateLimitError(
-        "LOCAL_RATE_LIMIT",
+        LOCAL_RATE_LIMIT,
         f"client-side rate limit for {route}: next slot in {exc.wait:.3f}s (not sent)",
         http_status=0,
         method=method,

@@ -40,6 +40,7 @@ class Param:
     kind: Kind
     required: bool
     enum: tuple[str, ...] | None
+    default: str | None  # the server's documented default when omitted (never sent by us)
     max: int | None
     max_items: int | None
     where: str  # "query", "body" or "item"
@@ -56,6 +57,7 @@ class Param:
             kind=row["kind"],
             required=row["required"],
             enum=row["enum"],
+            default=row["default"],
             max=row["max"],
             max_items=row["max_items"],
             where=row["where"],
@@ -76,15 +78,21 @@ class Param:
             "list_obj": "a list of items",
         }[self.kind]
 
-    def encode(self, value: Any, where: str) -> Any:
-        """Validate one value and return its wire form (str for scalars)."""
+    def encode(self, value: Any, where: str, context: Mapping[str, Any] | None = None) -> Any:
+        """Validate one value and return its wire form (str for scalars).
+
+        ``context`` holds the call's other wire values: a batch item's field may be required by
+        a top-level one (``orderList[].symbol`` when ``batchMode = multiple``)."""
         label = f"{where}: parameter {self.py!r}"
         kind = self.kind
         if kind == "str":
             if not isinstance(value, str):
                 raise ValidationError(f"{label} expects {self.describe()}, got {type(value).__name__}", param=self.py)
             if self.enum is not None and value not in self.enum:
-                close = difflib.get_close_matches(value, self.enum, n=1)
+                # A case slip ("usdt-futures") is the commonest; difflib alone would miss it.
+                close = [e for e in self.enum if e.lower() == value.lower()] or difflib.get_close_matches(
+                    value, self.enum, n=1
+                )
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise ValidationError(f"{label} must be {self.describe()}, got {value!r}{hint}", param=self.py)
             return value
@@ -112,8 +120,11 @@ class Param:
             for i, v in enumerate(value):
                 if not isinstance(v, str):
                     raise ValidationError(f"{label}[{i}] expects a str, got {type(v).__name__}", param=self.py)
+                if self.enum is not None and v not in self.enum:
+                    raise ValidationError(f"{label}[{i}] must be {self.describe()}, got {v!r}", param=self.py)
             return list(value)
-        return [self._encode_item(v, f"{where}: {self.py}[{i}]") for i, v in enumerate(value)]
+        ctx = context or {}
+        return [self._encode_item(v, f"{where}: {self.py}[{i}]", ctx) for i, v in enumerate(value)]
 
     def _check_number(self, text: str, label: str) -> None:
         try:
@@ -125,7 +136,7 @@ class Param:
         if self.kind == "int" and d != d.to_integral_value():
             raise ValidationError(f"{label} expects an integer, got {text!r}", param=self.py)
 
-    def _encode_item(self, item: Any, where: str) -> dict[str, Any]:
+    def _encode_item(self, item: Any, where: str, context: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(item, msgspec.Struct):
             raw: Mapping[str, Any] = msgspec.to_builtins(item, builtin_types=(Decimal,))
         elif isinstance(item, Mapping):
@@ -152,8 +163,14 @@ class Param:
                 raise ValidationError(
                     f"{where}: missing required field {child.py!r} ({child.describe()})", param=self.py
                 )
-            if child.wire not in present and child.when is not None and _condition_holds(child.when, out):
-                raise ValidationError(f"{where}: field {child.py!r} is required here", param=self.py)
+            if (
+                child.wire not in present
+                and child.when is not None
+                and _condition_holds(child.when, {**context, **out})
+            ):
+                raise ValidationError(
+                    f"{where}: field {child.py!r} is required when {_describe_when(child.when)}", param=self.py
+                )
         return out
 
 
@@ -166,6 +183,18 @@ def _extra_value(value: Any, label: str) -> Any:
         return wire_value(value, label)
     except (TypeError, ValueError) as exc:
         raise ValidationError(str(exc), param=label) from None
+
+
+def _describe_when(when: Condition) -> str:
+    """``orderType = limit``, ``clientOid not given``: the documented condition, in its words."""
+    words = {"set": "is set", "unset": "not given"}
+    return " or ".join(
+        " and ".join(
+            f"{name} {words[op]}" if op in words else f"{name} = {'/'.join(values)}"
+            for name, op, values in alternative
+        )
+        for alternative in when
+    )
 
 
 def _condition_holds(when: Condition, present: Mapping[str, Any]) -> bool:
@@ -258,7 +287,10 @@ class Route:
         by_py = self._by_py
         for key in kwargs:
             if key not in by_py:
-                close = difflib.get_close_matches(key, list(by_py), n=1)
+                # The wire spelling (``productType``) is the likeliest slip: name its python twin.
+                close = [p.py for p in self.params if p.wire == key] or difflib.get_close_matches(
+                    key, list(by_py), n=1
+                )
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 known = ", ".join(by_py) or "none"
                 raise ValidationError(
@@ -268,6 +300,7 @@ class Route:
                     route=self.python_name,
                 )
         values: dict[str, Any] = {}
+        batches: list[tuple[Param, Any]] = []
         for p in self.params:
             v = kwargs.get(p.py, UNSET)
             if v is UNSET or v is None:
@@ -278,11 +311,19 @@ class Route:
                         route=self.python_name,
                     )
                 continue
-            values[p.wire] = p.encode(v, self.python_name)
+            if p.kind == "list_obj":
+                values[p.wire] = v  # keeps its place in the body; encoded below with the scalars known
+                batches.append((p, v))
+            else:
+                values[p.wire] = p.encode(v, self.python_name)
+        if batches:
+            scalars = {k: v for k, v in values.items() if k not in {p.wire for p, _ in batches}}
+            for p, v in batches:
+                values[p.wire] = p.encode(v, self.python_name, scalars)
         for p in self._conditional:
-            if p.wire not in values and _condition_holds(p.when, values):  # type: ignore[arg-type]
+            if p.wire not in values and p.when is not None and _condition_holds(p.when, values):
                 raise ValidationError(
-                    f"{self.python_name}: parameter {p.py!r} is required with the values given",
+                    f"{self.python_name}: parameter {p.py!r} is required when {_describe_when(p.when)}",
                     param=p.py,
                     route=self.python_name,
                 )

@@ -216,8 +216,8 @@ class EarnLoanPublicAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> EarnHourInterest:
-        """Earn loan public hour interest.
-        
+        """Get est interest and load amount (earn loan public).
+
         ``GET /api/v2/earn/loan/public/hour-interest``: 10/s per IP, public.
         Path contains /public/ and the seed marks it unauthenticated; the doc page still shows signed headers in its curl example.
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Est-Interest-And-Load-Amount
@@ -237,8 +237,8 @@ class MarginCrossedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MarginCrossedAccountAsset]:
-        """Margin crossed account assets.
-        
+        """Get cross assets (margin crossed account).
+
         ``GET /api/v2/margin/crossed/account/assets``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/assets (reference spelling).
         data is a list, one item per coin.
@@ -257,8 +257,8 @@ class MarginCrossedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedAccountBorrow:
-        """Margin crossed account borrow.
-        
+        """Cross borrow (margin crossed account).
+
         ``POST /api/v2/margin/crossed/account/borrow``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/borrow (reference spelling).
         The crossed table's description of clientOid is an untranslated Chinese label (customer order id).
@@ -276,8 +276,8 @@ class MarginCrossedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedAccountRepay:
-        """Margin crossed account repay.
-        
+        """Cross repay (margin crossed account).
+
         ``POST /api/v2/margin/crossed/account/repay``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/repay (reference spelling).
         The crossed repay table has no clientOid (the isolated one does).
@@ -294,8 +294,8 @@ class MarginCrossedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedAccountMaxBorrowableAmount:
-        """Margin crossed account max borrowable amount.
-        
+        """Cross max borrowable amount (margin crossed account).
+
         ``GET /api/v2/margin/crossed/account/max-borrowable-amount``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Max-Borrowable-Amount
         """
@@ -314,8 +314,8 @@ class MarginIsolatedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MarginIsolatedAccountAsset]:
-        """Margin isolated account assets.
-        
+        """Get isolated assets (margin isolated account).
+
         ``GET /api/v2/margin/isolated/account/assets``: 10/s per UID, signed.
         data is a list, one item per coin per isolated pair.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Get-Isolated-Assets
@@ -334,8 +334,8 @@ class MarginIsolatedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedAccountBorrow:
-        """Margin isolated account borrow.
-        
+        """Isolated borrow (margin isolated account).
+
         ``POST /api/v2/margin/isolated/account/borrow``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Borrow
         """
@@ -353,8 +353,8 @@ class MarginIsolatedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedAccountRepay:
-        """Margin isolated account repay.
-        
+        """Isolated repay (margin isolated account).
+
         ``POST /api/v2/margin/isolated/account/repay``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Repay
         """
@@ -369,8 +369,8 @@ class MarginIsolatedAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedAccountMaxBorrowableAmount:
-        """Margin isolated account max borrowable amount.
-        
+        """Isolated max borrowable amount (margin isolated account).
+
         ``GET /api/v2/margin/isolated/account/max-borrowable-amount``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Max-Borrowable-Amount
         """
@@ -387,7 +387,7 @@ class BrokerManageAPI(Protocol):
         api_key: str,
         passphrase: str,
         perm_type: Literal['read_and_write', 'readonly'],
-        perm_list: Sequence[str],
+        perm_list: Sequence[Literal['contract_order', 'contract_position', 'spot_trade', 'margin_trade', 'copytrading_trade', 'wallet_transfer']],
         label: str | Unset = UNSET,
         ip_list: Sequence[str] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -395,8 +395,8 @@ class BrokerManageAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> BrokerModifySubaccountApikey:
-        """Broker manage modify subaccount apikey.
-        
+        """Modify subaccount api key (broker manage).
+
         ``POST /api/v2/broker/manage/modify-subaccount-apikey``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/broker/apikey/Modify-Subaccount-ApiKey
         """
@@ -415,8 +415,8 @@ class CopyMixFollowerAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> CopyQuerySettings:
-        """Copy mix follower query settings.
-        
+        """Query settings (copy mix follower).
+
         ``GET /api/v2/copy/mix-follower/query-settings``: 5/s per UID, signed.
         Also reachable as /api/v2/copy/mix-follower/copy-settings (reference spelling).
         Seed listed GET /api/v2/copy/mix-follower/copy-settings; that path exists only as POST (write). The read endpoint is this one. Doc rate limit 5 req/s/UID (older copy: 10/s).
@@ -442,8 +442,8 @@ class CopyMixFollowerAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> str:
-        """Copy mix follower copy settings.
-        
+        """Copy settings (copy mix follower).
+
         ``POST /api/v2/copy/mix-follower/copy-settings``: 1/s per UID, signed.
         Real method is POST (write: set follow settings for the new follower model); seed listed it as GET. Doc rate limit 1 req/s/UID. data is the plain string "success" or "failure".
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Copy-Settings
@@ -463,8 +463,8 @@ class CopyMixTraderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[CopyCreateCopyApi]:
-        """Copy mix trader create copy api.
-        
+        """Create copy api (copy mix trader).
+
         ``POST /api/v2/copy/mix-trader/create-copy-api``: 1/s per UID, signed.
         data is a list with one object. Only for new-model copy traders; only one Copy API key may be created (HMAC). Not in ccxt/JKorf/tiagosiebler. Doc rate limit 1 req/s/UID.
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Create-Copy-Api
@@ -491,8 +491,8 @@ class EarnLoanAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> EarnBorrow:
-        """Earn loan borrow.
-        
+        """Borrow coin (earn loan).
+
         ``POST /api/v2/earn/loan/borrow``: 10/s per UID, signed.
         Doc example envelope has requestTime with 12 digits (doc typo).
         Doc: https://www.bitget.com/api-doc/earn/loan/Borrow-Coin
@@ -511,8 +511,8 @@ class EarnLoanAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> EarnRepay:
-        """Earn loan repay.
-        
+        """Repay (earn loan).
+
         ``POST /api/v2/earn/loan/repay``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/earn/loan/Repay
         """
@@ -543,8 +543,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedPlaceOrder:
-        """Margin crossed place order.
-        
+        """Cross place order (margin crossed).
+
         ``POST /api/v2/margin/crossed/place-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/place-order (reference spelling).
         Order safety: clientOid is filled in if omitted and kept across retries.
@@ -562,8 +562,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedBatchPlaceOrder:
-        """Margin crossed batch place order.
-        
+        """Cross batch order (margin crossed).
+
         ``POST /api/v2/margin/crossed/batch-place-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/batch-place-order (reference spelling).
         Order safety: clientOid is filled in if omitted and kept across retries.
@@ -583,8 +583,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedCancelOrder:
-        """Margin crossed cancel order.
-        
+        """Cross cancel order (margin crossed).
+
         ``POST /api/v2/margin/crossed/cancel-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/cancel-order (reference spelling).
         Doc: https://www.bitget.com/api-doc/margin/cross/trade/Cross-Cancel-Order
@@ -601,8 +601,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedBatchCancelOrder:
-        """Margin crossed batch cancel order.
-        
+        """Cross batch cancel order (margin crossed).
+
         ``POST /api/v2/margin/crossed/batch-cancel-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/batch-cancel-order (reference spelling).
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
@@ -626,8 +626,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedOpenOrder:
-        """Margin crossed open orders.
-        
+        """Get cross open orders (margin crossed).
+
         ``GET /api/v2/margin/crossed/open-orders``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/open-orders (reference spelling).
         data is an object {orderList, maxId, minId}; the order list is inside.
@@ -652,8 +652,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedHistoryOrder:
-        """Margin crossed history orders.
-        
+        """Get cross order history (margin crossed).
+
         ``GET /api/v2/margin/crossed/history-orders``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/history-orders (reference spelling).
         data is an object {orderList, maxId, minId}.
@@ -675,8 +675,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedFill:
-        """Margin crossed fills.
-        
+        """Get cross order fills (margin crossed).
+
         ``GET /api/v2/margin/crossed/fills``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/fills (reference spelling).
         data is an object {fills, maxId, minId}; feeDetail is a real JSON object with string values (as in spot trade/fills).
@@ -698,8 +698,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedBorrowHistory:
-        """Margin crossed borrow history.
-        
+        """Get cross loan records (margin crossed).
+
         ``GET /api/v2/margin/crossed/borrow-history``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/borrow-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -722,8 +722,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedRepayHistory:
-        """Margin crossed repay history.
-        
+        """Get cross repay history (margin crossed).
+
         ``GET /api/v2/margin/crossed/repay-history``: 10/s per IP, signed.
         Also reachable as /api/v2/margin/cross/account/repay-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -745,8 +745,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedInterestHistory:
-        """Margin crossed interest history.
-        
+        """Get cross interest records (margin crossed).
+
         ``GET /api/v2/margin/crossed/interest-history``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/interest-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -771,8 +771,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedLiquidationOrder:
-        """Margin crossed liquidation order.
-        
+        """Get cross liquidation orders (margin crossed).
+
         ``GET /api/v2/margin/crossed/liquidation-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/liquidation-order (reference spelling).
         data is an object {resultList, idLessThan} (no maxId/minId here); startTime is optional on this endpoint, unlike the record endpoints.
@@ -795,8 +795,8 @@ class MarginCrossedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginCrossedFinancialRecord:
-        """Margin crossed financial records.
-        
+        """Get cross finance flow history (margin crossed).
+
         ``GET /api/v2/margin/crossed/financial-records``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/cross/account/financial-records (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -830,8 +830,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedPlaceOrder:
-        """Margin isolated place order.
-        
+        """Isolated place order (margin isolated).
+
         ``POST /api/v2/margin/isolated/place-order``: 10/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Doc: https://www.bitget.com/api-doc/margin/isolated/trade/Isolated-Place-Order
@@ -848,8 +848,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedBatchPlaceOrder:
-        """Margin isolated batch place order.
-        
+        """Isolated batch order (margin isolated).
+
         ``POST /api/v2/margin/isolated/batch-place-order``: 10/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         The doc page states no maximum number of orders per batch.
@@ -868,8 +868,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedCancelOrder:
-        """Margin isolated cancel order.
-        
+        """Isolated cancel order (margin isolated).
+
         ``POST /api/v2/margin/isolated/cancel-order``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/margin/isolated/trade/Isolated-Cancel-Order
         """
@@ -885,8 +885,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedBatchCancelOrder:
-        """Margin isolated batch cancel order.
-        
+        """Isolated batch cancel orders (margin isolated).
+
         ``POST /api/v2/margin/isolated/batch-cancel-order``: 10/s per UID, signed.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
         The doc page states no maximum number of ids per batch.
@@ -909,8 +909,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedOpenOrder:
-        """Margin isolated open orders.
-        
+        """Isolated open orders (margin isolated).
+
         ``GET /api/v2/margin/isolated/open-orders``: 10/s per UID, signed.
         data is an object {orderList, maxId, minId}; the order list is inside.
         Doc: https://www.bitget.com/api-doc/margin/isolated/trade/Isolated-Open-Orders
@@ -933,8 +933,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedHistoryOrder:
-        """Margin isolated history orders.
-        
+        """Get isolated order history (margin isolated).
+
         ``GET /api/v2/margin/isolated/history-orders``: 10/s per UID, signed.
         data is an object {orderList, maxId, minId}.
         Doc: https://www.bitget.com/api-doc/margin/isolated/trade/Get-Isolated-Order-History
@@ -955,8 +955,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedFill:
-        """Margin isolated fills.
-        
+        """Get isolated transaction details (margin isolated).
+
         ``GET /api/v2/margin/isolated/fills``: 10/s per UID, signed.
         data is an object {fills, maxId, minId}; feeDetail is a real JSON object with string values (as in spot trade/fills).
         Doc: https://www.bitget.com/api-doc/margin/isolated/trade/Get-Isolated-Transaction-Details
@@ -978,8 +978,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedBorrowHistory:
-        """Margin isolated borrow history.
-        
+        """Get isolated loan records (margin isolated).
+
         ``GET /api/v2/margin/isolated/borrow-history``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/isolated/account/borrow-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -1002,8 +1002,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedRepayHistory:
-        """Margin isolated repay history.
-        
+        """Get isolated repay history (margin isolated).
+
         ``GET /api/v2/margin/isolated/repay-history``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/isolated/account/repay-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -1025,8 +1025,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedInterestHistory:
-        """Margin isolated interest history.
-        
+        """Get isolated interest records (margin isolated).
+
         ``GET /api/v2/margin/isolated/interest-history``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/isolated/account/interest-history (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -1051,8 +1051,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedLiquidationOrder:
-        """Margin isolated liquidation order.
-        
+        """Get isolated liquidation orders (margin isolated).
+
         ``GET /api/v2/margin/isolated/liquidation-order``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/isolated/account/liquidation-order (reference spelling).
         data is an object {resultList, idLessThan} (no maxId/minId here); startTime is optional on this endpoint, unlike the record endpoints.
@@ -1076,8 +1076,8 @@ class MarginIsolatedAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginIsolatedFinancialRecord:
-        """Margin isolated financial records.
-        
+        """Get isolated finance history (margin isolated).
+
         ``GET /api/v2/margin/isolated/financial-records``: 10/s per UID, signed.
         Also reachable as /api/v2/margin/isolated/account/financial-records (reference spelling).
         data is an object {resultList, maxId, minId}; startTime is required.
@@ -1099,8 +1099,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixAccount]:
-        """Mix account accounts.
-        
+        """Get account list (mix account).
+
         ``GET /api/v2/mix/account/accounts``: 10/s per UID, signed.
         unrealizedPL is "" in the example; decimal parsers must accept empty strings.
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Account-List
@@ -1118,8 +1118,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixSymbolAccount:
-        """Mix account account.
-        
+        """Get single account (mix account).
+
         ``GET /api/v2/mix/account/account``: 10/s per UID, signed.
         Leverage fields may arrive as strings or JSON numbers; decode leniently.
         Request example uses lower-case symbol and marginCoin.
@@ -1142,8 +1142,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixSetLeverage:
-        """Mix account set leverage.
-        
+        """Change leverage (mix account).
+
         ``POST /api/v2/mix/account/set-leverage``: 5/s per UID, signed.
         If longLeverage/shortLeverage are sent in cross margin mode they are still applied (longLeverage taking priority) because the server does not validate them.
         Doc: https://www.bitget.com/api-doc/contract/account/Change-Leverage
@@ -1162,8 +1162,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixSetMarginMode:
-        """Mix account set margin mode.
-        
+        """Change margin mode (mix account).
+
         ``POST /api/v2/mix/account/set-margin-mode``: 5/s per UID, signed.
         Rejected while the symbol has an open position or open order.
         Doc: https://www.bitget.com/api-doc/contract/account/Change-Margin-Mode
@@ -1180,8 +1180,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixSetPositionMode:
-        """Mix account set position mode.
-        
+        """Change hold mode (mix account).
+
         ``POST /api/v2/mix/account/set-position-mode``: 5/s per UID, signed.
         Applies to every symbol of the productType; fails while any position or order exists in that productType.
         Doc: https://www.bitget.com/api-doc/contract/account/Change-Hold-Mode
@@ -1204,8 +1204,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixBill:
-        """Mix account bill.
-        
+        """Get account bill (mix account).
+
         ``GET /api/v2/mix/account/bill``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/account/bills (reference spelling).
         Real path is singular (bill); seed used bills.
@@ -1227,8 +1227,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> str:
-        """Mix account set margin.
-        
+        """Change margin (mix account).
+
         ``POST /api/v2/mix/account/set-margin``: 5/s per UID, signed.
         Also reachable as /api/v2/mix/position/change-margin (reference spelling).
         Seed path /api/v2/mix/position/change-margin does not exist; the real endpoint is /api/v2/mix/account/set-margin.
@@ -1251,8 +1251,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixMaxOpen:
-        """Mix account max open.
-        
+        """Get max open (mix account).
+
         ``GET /api/v2/mix/account/max-open``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Max-Open
         """
@@ -1273,8 +1273,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixLiqPrice:
-        """Mix account liq price.
-        
+        """Get liquidation price (mix account).
+
         ``GET /api/v2/mix/account/liq-price``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Liquidation-Price
         """
@@ -1292,8 +1292,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> str:
-        """Mix account set auto margin.
-        
+        """Set auto margin (mix account).
+
         ``POST /api/v2/mix/account/set-auto-margin``: 5/s per UID, signed.
         data is the plain string "success".
         No productType parameter is documented for this endpoint.
@@ -1311,8 +1311,8 @@ class MixAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> str:
-        """Mix account set asset mode.
-        
+        """Set asset mode (mix account).
+
         ``POST /api/v2/mix/account/set-asset-mode``: 2/s per UID, signed.
         data is the plain string "success". Doc rate limit 2 req/s/UID.
         Doc: https://www.bitget.com/api-doc/contract/account/Set-Asset-Mode
@@ -1333,8 +1333,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixSymbolTicker]:
-        """Mix market ticker.
-        
+        """Get ticker (mix market).
+
         ``GET /api/v2/mix/market/ticker``: 20/s per IP, public.
         data is a list with one element even though a single symbol is requested.
         Doc request examples send productType in lower case (usdt-futures); the documented values are upper case.
@@ -1351,8 +1351,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixTicker]:
-        """Mix market tickers.
-        
+        """Get all symbol ticker (mix market).
+
         ``GET /api/v2/mix/market/tickers``: 20/s per IP, public.
         Perpetual rows carry null deliveryStartTime/deliveryTime; delivery rows carry ms strings.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-All-Symbol-Ticker
@@ -1374,8 +1374,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixCandle]:
-        """Mix market candles.
-        
+        """Get candle data (mix market).
+
         ``GET /api/v2/mix/market/candles``: 20/s per IP, public.
         data is a list of 7-element string arrays (no USDT-volume column, unlike spot candles).
         Look-back depends on granularity: roughly 1 month for 1m/3m/5m, 52 days for 15m, 62 days for 30m, 83 days for 1H, 240 days for 4H, 360 days for 6H; use history-candles for older data.
@@ -1394,8 +1394,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixFill]:
-        """Mix market fills.
-        
+        """Get recent fills (mix market).
+
         ``GET /api/v2/mix/market/fills``: 20/s per IP, public.
         Only the most recent trades (up to 100); use fills-history for older trades.
         Doc example puts data before msg/requestTime in the envelope; key order is irrelevant.
@@ -1415,8 +1415,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixMergeDepth:
-        """Mix market merge depth.
-        
+        """Get merge depth (mix market).
+
         ``GET /api/v2/mix/market/merge-depth``: 20/s per IP, public.
         Also reachable as /api/v2/mix/market/depth (reference spelling).
         Seed path /api/v2/mix/market/depth is not documented; merge-depth is the documented futures order book.
@@ -1434,8 +1434,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixContract]:
-        """Mix market contracts.
-        
+        """Get all symbols contracts (mix market).
+
         ``GET /api/v2/mix/market/contracts``: 20/s per IP, public.
         offTime and limitOpenTime use "-1" as a sentinel; delivery/launch times are "" when unset, so int parsers must accept both.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-All-Symbols-Contracts
@@ -1452,8 +1452,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixFundingTime]:
-        """Mix market funding time.
-        
+        """Get symbol next funding time (mix market).
+
         ``GET /api/v2/mix/market/funding-time``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Symbol-Next-Funding-Time
         """
@@ -1471,8 +1471,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixHistoryFundRate]:
-        """Mix market history fund rate.
-        
+        """Get history funding rate (mix market).
+
         ``GET /api/v2/mix/market/history-fund-rate``: 20/s per IP, public.
         Paged by pageNo/pageSize rather than a cursor; newest settlement first in the example.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Funding-Rate
@@ -1489,8 +1489,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixCurrentFundRate]:
-        """Mix market current fund rate.
-        
+        """Get current funding rate (mix market).
+
         ``GET /api/v2/mix/market/current-fund-rate``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Current-Funding-Rate
         """
@@ -1506,8 +1506,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixOpenInterest:
-        """Mix market open interest.
-        
+        """Get open interest (mix market).
+
         ``GET /api/v2/mix/market/open-interest``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Open-Interest
         """
@@ -1521,8 +1521,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixVipFeeRate]:
-        """Mix market vip fee rate.
-        
+        """Get VIP fee rate (mix market).
+
         ``GET /api/v2/mix/market/vip-fee-rate``: 10/s per IP, public.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-VIP-Fee-Rate
         """
@@ -1538,8 +1538,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixLongShort]:
-        """Mix market long short.
-        
+        """Long short (mix market).
+
         ``GET /api/v2/mix/market/long-short``: 1/s per IP, public.
         Trading-data endpoint: no productType parameter; 1 req/s per IP.
         The daily period is spelled 1Dutc here but 1d on account-long-short.
@@ -1557,8 +1557,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixAccountLongShort]:
-        """Mix market account long short.
-        
+        """Account long short (mix market).
+
         ``GET /api/v2/mix/market/account-long-short``: 1/s per IP, public.
         Trading-data endpoint: no productType parameter; 1 req/s per IP.
         The daily period is spelled 1d here but 1Dutc on long-short.
@@ -1576,8 +1576,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixOiLimit]:
-        """Mix market oi limit.
-        
+        """Get contracts oi (mix market).
+
         ``GET /api/v2/mix/market/oi-limit``: 10/s per IP, public.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Contracts-Oi
         """
@@ -1597,8 +1597,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixHistoryCandle]:
-        """Mix market history candles.
-        
+        """Get history candle data (mix market).
+
         ``GET /api/v2/mix/market/history-candles``: 20/s per IP, public.
         Same 7-column rows as candles; at most 200 rows per call, page back by moving endTime.
         Only closed candles are returned.
@@ -1620,8 +1620,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixHistoryMarkCandle]:
-        """Mix market history mark candles.
-        
+        """Get history mark candle data (mix market).
+
         ``GET /api/v2/mix/market/history-mark-candles``: 20/s per IP, public.
         Mark-price candles; same 7-column rows as candles, at most 200 per call.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Mark-Candle-Data
@@ -1642,8 +1642,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixHistoryIndexCandle]:
-        """Mix market history index candles.
-        
+        """Get history index candle data (mix market).
+
         ``GET /api/v2/mix/market/history-index-candles``: 20/s per IP, public.
         Index-price candles; same 7-column rows as candles, at most 200 per call.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Index-Candle-Data
@@ -1660,8 +1660,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixSymbolPrice]:
-        """Mix market symbol price.
-        
+        """Get symbol price (mix market).
+
         ``GET /api/v2/mix/market/symbol-price``: 20/s per UID, public.
         Public (unsigned) endpoint, yet the doc states the 20/s limit is counted per user ID.
         data is a one-element list.
@@ -1683,8 +1683,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixFillsHistory]:
-        """Mix market fills history.
-        
+        """Get fills history (mix market).
+
         ``GET /api/v2/mix/market/fills-history``: 10/s per IP, public.
         Covers the last 90 days only.
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Fills-History
@@ -1701,8 +1701,8 @@ class MixMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixQueryPositionLever]:
-        """Mix market query position lever.
-        
+        """Get query position lever (mix market).
+
         ``GET /api/v2/mix/market/query-position-lever``: 10/s per IP, public.
         Public tier table; the doc page sits under contract/position although the path is under market.
         Doc: https://www.bitget.com/api-doc/contract/position/Get-Query-Position-Lever
@@ -1738,8 +1738,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixPlaceOrder:
-        """Mix order place order.
-        
+        """Place order (mix order).
+
         ``POST /api/v2/mix/order/place-order``: 10/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Copy-trading traders are limited to 1/s.
@@ -1761,8 +1761,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixBatchPlaceOrder:
-        """Mix order batch place order.
-        
+        """Batch order (mix order).
+
         ``POST /api/v2/mix/order/batch-place-order``: 5/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Copy-trading traders are limited to 1/s.
@@ -1784,8 +1784,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixCancelOrder:
-        """Mix order cancel order.
-        
+        """Cancel order (mix order).
+
         ``POST /api/v2/mix/order/cancel-order``: 10/s per UID, signed.
         clientOid comes back as "" when the order had none.
         Doc page states 10/s without a scope; UID taken from endpoints.tsv.
@@ -1805,8 +1805,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixBatchCancelOrders:
-        """Mix order batch cancel orders.
-        
+        """Batch cancel orders (mix order).
+
         ``POST /api/v2/mix/order/batch-cancel-orders``: 10/s per UID, signed.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
         Doc: https://www.bitget.com/api-doc/contract/trade/Batch-Cancel-Orders
@@ -1831,8 +1831,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixModifyOrder:
-        """Mix order modify order.
-        
+        """Modify order (mix order).
+
         ``POST /api/v2/mix/order/modify-order``: 10/s per UID, signed.
         Only limit orders in the new (unfilled) state can be modified; if price/size and TP/SL are all sent, the TP/SL part is ignored.
         Sending only one of TP or SL removes the other one.
@@ -1852,8 +1852,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixDetail:
-        """Mix order detail.
-        
+        """Get order details (mix order).
+
         ``GET /api/v2/mix/order/detail``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/trade/Get-Order-Details
         """
@@ -1876,8 +1876,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixOrdersPending:
-        """Mix order orders pending.
-        
+        """Get orders pending (mix order).
+
         ``GET /api/v2/mix/order/orders-pending``: 10/s per UID, signed.
         reduceOnly is in the response table but not in the example.
         Doc: https://www.bitget.com/api-doc/contract/trade/Get-Orders-Pending
@@ -1901,8 +1901,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixOrdersHistory:
-        """Mix order orders history.
-        
+        """Get orders history (mix order).
+
         ``GET /api/v2/mix/order/orders-history``: 10/s per UID, signed.
         reduceOnly and liqPrice are in the response table but not in the example; the history table has no preset*Type/ExecutePrice fields.
         Not in the doc: third-party client code guards against entrustedList being null when nothing matches (unverified); treat null as an empty list.
@@ -1925,8 +1925,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixFills:
-        """Mix order fills.
-        
+        """Get order fills (mix order).
+
         ``GET /api/v2/mix/order/fills``: 10/s per UID, signed.
         The response table merges the endId description into the cTime row; endId is a top-level sibling of fillList.
         Not in the doc: fillList is marked nullable defensively (unverified, by analogy with entrustedList); treat null as an empty list.
@@ -1964,8 +1964,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixPlacePlanOrder:
-        """Mix order place plan order.
-        
+        """Place plan order (mix order).
+
         ``POST /api/v2/mix/order/place-plan-order``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/place-order (reference spelling).
         Order safety: clientOid is filled in if omitted and kept across retries.
@@ -1998,8 +1998,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixModifyPlanOrder:
-        """Mix order modify plan order.
-        
+        """Modify plan order (mix order).
+
         ``POST /api/v2/mix/order/modify-plan-order``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/modify-order (reference spelling).
         Doc: https://www.bitget.com/api-doc/contract/plan/Modify-Plan-Order
@@ -2019,8 +2019,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixCancelPlanOrder:
-        """Mix order cancel plan order.
-        
+        """Cancel plan order (mix order).
+
         ``POST /api/v2/mix/order/cancel-plan-order``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/cancel-order (reference spelling).
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
@@ -2046,8 +2046,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixOrdersPlanPending:
-        """Mix order orders plan pending.
-        
+        """Get orders plan pending (mix order).
+
         ``GET /api/v2/mix/order/orders-plan-pending``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/orders-pending (reference spelling).
         The request table lists symbol twice; recorded once.
@@ -2073,8 +2073,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixOrdersPlanHistory:
-        """Mix order orders plan history.
-        
+        """Orders plan history (mix order).
+
         ``GET /api/v2/mix/order/orders-plan-history``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/orders-history (reference spelling).
         priceAvg appears in the example only (in_doc_table false).
@@ -2093,8 +2093,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixClosePositions:
-        """Mix order close positions.
-        
+        """Flash close position (mix order).
+
         ``POST /api/v2/mix/order/close-positions``: 1/s per UID, signed.
         Closes at market price. Rate limit 1/s per UID.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
@@ -2114,8 +2114,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixCancelAllOrders:
-        """Mix order cancel all orders.
-        
+        """Cancel all orders (mix order).
+
         ``POST /api/v2/mix/order/cancel-all-orders``: 10/s per UID, signed.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
         The doc table has no symbol parameter (tiagosiebler accepts an optional symbol).
@@ -2138,8 +2138,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixClickBackhand:
-        """Mix order click backhand.
-        
+        """Reversal (mix order).
+
         ``POST /api/v2/mix/order/click-backhand``: 10/s per UID, signed.
         Copy-trading traders are limited to 1/s.
         Doc: https://www.bitget.com/api-doc/contract/trade/Reversal
@@ -2161,8 +2161,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixFillHistory:
-        """Mix order fill history.
-        
+        """Get fill history (mix order).
+
         ``GET /api/v2/mix/order/fill-history``: 10/s per UID, signed.
         Same item shape as /fills plus marginCoin; window is one week instead of 90 days.
         Doc: https://www.bitget.com/api-doc/contract/trade/Get-Fill-History
@@ -2189,8 +2189,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixPlaceTpslOrder:
-        """Mix order place tpsl order.
-        
+        """Place tpsl order (mix order).
+
         ``POST /api/v2/mix/order/place-tpsl-order``: 10/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Broker rebate: an optional X-CHANNEL-API-CODE request header is honoured on this endpoint.
@@ -2221,8 +2221,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixPlacePosTpsl]:
-        """Mix order place pos tpsl.
-        
+        """Place pos tpsl order (mix order).
+
         ``POST /api/v2/mix/order/place-pos-tpsl``: 10/s per UID, signed.
         data is a list (one entry per created TP/SL order) although the response table is flat; each entry repeats both client ids in the example.
         endpoints.tsv notes JKorf limits this by IP; UID used per the tsv scope column.
@@ -2248,8 +2248,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixModifyTpslOrder:
-        """Mix order modify tpsl order.
-        
+        """Modify tpsl order (mix order).
+
         ``POST /api/v2/mix/order/modify-tpsl-order``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/plan/Modify-Tpsl-Order
         """
@@ -2266,8 +2266,8 @@ class MixOrderAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixPlanSubOrder]:
-        """Mix order plan sub order.
-        
+        """Plan sub orders (mix order).
+
         ``GET /api/v2/mix/order/plan-sub-order``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/plan/Plan-Sub-Orders
         """
@@ -2287,8 +2287,8 @@ class MixPositionAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixAllPosition]:
-        """Mix position all position.
-        
+        """Get all position (mix position).
+
         ``GET /api/v2/mix/position/all-position``: 5/s per UID, signed.
         Example requestTime (21312312312321) is a placeholder with too many digits.
         takeProfit/stopLoss/takeProfitId/stopLossId appear here but not in single-position.
@@ -2307,8 +2307,8 @@ class MixPositionAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixSinglePosition]:
-        """Mix position single position.
-        
+        """Get single position (mix position).
+
         ``GET /api/v2/mix/position/single-position``: 10/s per UID, signed.
         data is a list (one entry per holdSide in hedge mode).
         Example requestTime (21312312312321) is a placeholder with too many digits.
@@ -2330,8 +2330,8 @@ class MixPositionAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MixHistoryPosition:
-        """Mix position history position.
-        
+        """Get history position (mix position).
+
         ``GET /api/v2/mix/position/history-position``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/contract/position/Get-History-Position
         """
@@ -2346,8 +2346,8 @@ class MixPositionAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MixAdlRank]:
-        """Mix position adl rank.
-        
+        """Get position adl (mix position).
+
         ``GET /api/v2/mix/position/adlRank``: 5/s per UID, signed.
         Doc rate limit 5 req/s/UID (an older page said 20/s).
         Doc: https://www.bitget.com/api-doc/contract/position/Get-Position-Adl
@@ -2366,8 +2366,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotInfo:
-        """Spot account info.
-        
+        """Get account info (spot account).
+
         ``GET /api/v2/spot/account/info``: 1/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Account-Info
         """
@@ -2383,8 +2383,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotAsset]:
-        """Spot account assets.
-        
+        """Get account assets (spot account).
+
         ``GET /api/v2/spot/account/assets``: 10/s per UID, signed.
         Doc example envelope uses "message" instead of "msg" (doc inconsistency; other pages use msg).
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Account-Assets
@@ -2401,8 +2401,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotSubaccountAsset]:
-        """Spot account subaccount assets.
-        
+        """Get subaccount assets (spot account).
+
         ``GET /api/v2/spot/account/subaccount-assets``: 10/s per UID, signed.
         Doc example envelope uses "message" instead of "msg".
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Subaccount-Assets
@@ -2418,8 +2418,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> None:
-        """Spot account upgrade.
-        
+        """Upgrade account (spot account).
+
         ``POST /api/v2/spot/account/upgrade``: 1/s per UID, signed.
         data is null on success. Doc rate limit 1 req/s/UID. Empty JSON body {} allowed.
         Doc: https://www.bitget.com/api-doc/spot/account/Upgrade_Account
@@ -2435,8 +2435,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotUpgradeStatus:
-        """Spot account upgrade status.
-        
+        """Get upgrade status (spot account).
+
         ``GET /api/v2/spot/account/upgrade-status``: 1/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Get_Upgrade_Status
         """
@@ -2457,8 +2457,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotBill]:
-        """Spot account bills.
-        
+        """Get account bills (spot account).
+
         ``GET /api/v2/spot/account/bills``: 10/s per UID, signed.
         Doc example envelope uses "message" instead of "msg".
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Account-Bills
@@ -2481,8 +2481,8 @@ class SpotAccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotTransferRecord]:
-        """Spot account transfer records.
-        
+        """Get account transfer records (spot account).
+
         ``GET /api/v2/spot/account/transferRecords``: 20/s per UID, signed.
         Doc example envelope key order is code, data, msg, requestTime.
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Account-TransferRecords
@@ -2502,8 +2502,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotTicker]:
-        """Spot market tickers.
-        
+        """Get tickers (spot market).
+
         ``GET /api/v2/spot/market/tickers``: 20/s per IP, public.
         Also reachable as /api/v2/spot/market/ticker (reference spelling).
         Also serves the seed path /api/v2/spot/market/ticker (undocumented): pass symbol=X to get a single-element list. data is always a list.
@@ -2524,8 +2524,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotCandle]:
-        """Spot market candles.
-        
+        """Get candle data (spot market).
+
         ``GET /api/v2/spot/market/candles``: 20/s per IP, public.
         data is a list of 8-element string arrays; all values (including ts) are strings.
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Candle-Data
@@ -2542,8 +2542,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotMarketFill]:
-        """Spot market fills.
-        
+        """Get recent trades (spot market).
+
         ``GET /api/v2/spot/market/fills``: 10/s per IP, public.
         Most recent trades only, no cursor; older trades via /api/v2/spot/market/fills-history (not in this file).
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Recent-Trades
@@ -2561,8 +2561,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotOrderbook:
-        """Spot market orderbook.
-        
+        """Get orderbook (spot market).
+
         ``GET /api/v2/spot/market/orderbook``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Orderbook
         """
@@ -2579,8 +2579,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotMergeDepth:
-        """Spot market merge depth.
-        
+        """Merge orderbook (spot market).
+
         ``GET /api/v2/spot/market/merge-depth``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/spot/market/Merge-Orderbook
         """
@@ -2594,8 +2594,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotSupportSymbols:
-        """Spot market support symbols.
-        
+        """Get big data symbol (spot market).
+
         ``GET /api/v2/spot/market/support-symbols``: 1/s per IP, public.
         Also reachable as /api/v2/mix/market/support-symbols (reference spelling).
         Lists symbols supported by the trading-data (big data) endpoints, not tradable instruments; shared by spot and futures (futureList). Doc rate limit 1/s.
@@ -2612,8 +2612,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotFundNetFlow]:
-        """Spot market fund net flow.
-        
+        """Fund net flow (spot market).
+
         ``GET /api/v2/spot/market/fund-net-flow``: 1/s per IP, public.
         Doc describes netFlow as whale fund net flow; signed decimal string. Doc rate limit 1/s.
         Doc: https://www.bitget.com/api-doc/common/apidata/Fund-Net-Flow
@@ -2632,8 +2632,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotHistoryCandle]:
-        """Spot market history candles.
-        
+        """Get history candle data (spot market).
+
         ``GET /api/v2/spot/market/history-candles``: 20/s per IP, public.
         data is a list of 8-element string arrays; all values (including ts) are strings.
         tiagosiebler types endTime as optional; doc table marks it required.
@@ -2654,8 +2654,8 @@ class SpotMarketAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotFillsHistory]:
-        """Spot market fills history.
-        
+        """Get market trades (spot market).
+
         ``GET /api/v2/spot/market/fills-history``: 10/s per IP, public.
         Public; older trades than the 90-day retention are only available as downloads on the website.
         Unlike market/fills this endpoint pages backwards with idLessThan and accepts a time window.
@@ -2676,8 +2676,8 @@ class SpotPublicAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotSymbol]:
-        """Spot public symbols.
-        
+        """Get symbols (spot public).
+
         ``GET /api/v2/spot/public/symbols``: 20/s per IP, public.
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Symbols
         """
@@ -2692,8 +2692,8 @@ class SpotPublicAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotCoin]:
-        """Spot public coins.
-        
+        """Get coin list (spot public).
+
         ``GET /api/v2/spot/public/coins``: 3/s per IP, public.
         Doc rate limit 3/s (IP).
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Coin-List
@@ -2728,8 +2728,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotPlaceOrder:
-        """Spot trade place order.
-        
+        """Place order (spot trade).
+
         ``POST /api/v2/spot/trade/place-order``: 10/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Copy-trading traders are limited to 1/s.
@@ -2748,8 +2748,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotBatchOrders:
-        """Spot trade batch orders.
-        
+        """Batch place orders (spot trade).
+
         ``POST /api/v2/spot/trade/batch-orders``: 5/s per UID, signed.
         Order safety: clientOid is filled in if omitted and kept across retries.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
@@ -2769,8 +2769,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotCancelOrder:
-        """Spot trade cancel order.
-        
+        """Cancel order (spot trade).
+
         ``POST /api/v2/spot/trade/cancel-order``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/trade/Cancel-Order
         """
@@ -2785,8 +2785,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotCancelSymbolOrder:
-        """Spot trade cancel symbol order.
-        
+        """Cancel symbol orders (spot trade).
+
         ``POST /api/v2/spot/trade/cancel-symbol-order``: 5/s per UID, signed.
         Asynchronous: data only echoes the symbol; check history-orders for results.
         Doc: https://www.bitget.com/api-doc/spot/trade/Cancel-Symbol-Orders
@@ -2804,8 +2804,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotBatchCancelOrder:
-        """Spot trade batch cancel order.
-        
+        """Batch cancel orders (spot trade).
+
         ``POST /api/v2/spot/trade/batch-cancel-order``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/trade/Batch-Cancel-Orders
         """
@@ -2823,8 +2823,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotOrderInfo]:
-        """Spot trade order info.
-        
+        """Get order info (spot trade).
+
         ``GET /api/v2/spot/trade/orderInfo``: 20/s per UID, signed.
         data is a list (normally one element) even though one order is requested.
         Doc: https://www.bitget.com/api-doc/spot/trade/Get-Order-Info
@@ -2848,8 +2848,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotUnfilledOrder]:
-        """Spot trade unfilled orders.
-        
+        """Get unfilled orders (spot trade).
+
         ``GET /api/v2/spot/trade/unfilled-orders``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/trade/Get-Unfilled-Orders
         """
@@ -2872,8 +2872,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotHistoryOrder]:
-        """Spot trade history orders.
-        
+        """Get history orders (spot trade).
+
         ``GET /api/v2/spot/trade/history-orders``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/trade/Get-History-Orders
         """
@@ -2893,8 +2893,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotTradeFill]:
-        """Spot trade fills.
-        
+        """Get fills (spot trade).
+
         ``GET /api/v2/spot/trade/fills``: 10/s per UID, signed.
         Here feeDetail is a real JSON object with string values, unlike orderInfo/history-orders where it is a JSON-encoded string.
         Doc: https://www.bitget.com/api-doc/spot/trade/Get-Fills
@@ -2920,8 +2920,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotPlacePlanOrder:
-        """Spot trade place plan order.
-        
+        """Place plan order (spot trade).
+
         ``POST /api/v2/spot/trade/place-plan-order``: 20/s per UID, signed.
         Also reachable as /api/v2/spot/trade/plan/place-order (reference spelling).
         Order safety: clientOid is filled in if omitted and kept across retries.
@@ -2943,8 +2943,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotModifyPlanOrder:
-        """Spot trade modify plan order.
-        
+        """Modify plan order (spot trade).
+
         ``POST /api/v2/spot/trade/modify-plan-order``: 20/s per UID, signed.
         Also reachable as /api/v2/spot/trade/plan/modify-order (reference spelling).
         Doc: https://www.bitget.com/api-doc/spot/plan/Modify-Plan-Order
@@ -2961,8 +2961,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotCancelPlanOrder:
-        """Spot trade cancel plan order.
-        
+        """Cancel plan order (spot trade).
+
         ``POST /api/v2/spot/trade/cancel-plan-order``: 20/s per UID, signed.
         Also reachable as /api/v2/spot/trade/plan/cancel-order (reference spelling).
         Doc: https://www.bitget.com/api-doc/spot/plan/Cancel-Plan-Order
@@ -2982,8 +2982,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotCurrentPlanOrder:
-        """Spot trade current plan order.
-        
+        """Get current plan order (spot trade).
+
         ``GET /api/v2/spot/trade/current-plan-order``: 20/s per UID, signed.
         Also reachable as /api/v2/spot/trade/plan/current-plan (reference spelling).
         doc response table lists only the order fields flat; the example wraps them in {nextFlag, idLessThan, orderList}. tiagosiebler types symbol as required; latest doc says optional.
@@ -3004,8 +3004,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotHistoryPlanOrder:
-        """Spot trade history plan order.
-        
+        """Get history plan order (spot trade).
+
         ``GET /api/v2/spot/trade/history-plan-order``: 20/s per UID, signed.
         Also reachable as /api/v2/spot/trade/plan/history-plan (reference spelling).
         Doc: https://www.bitget.com/api-doc/spot/plan/Get-History-Plan-Order
@@ -3030,8 +3030,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotCancelReplaceOrder:
-        """Spot trade cancel replace order.
-        
+        """Cancel replace order (spot trade).
+
         ``POST /api/v2/spot/trade/cancel-replace-order``: 5/s per UID, signed.
         Cancels one order and places a limit replacement; data.msg is inside data and is unrelated to the envelope msg.
         Top-level code 00000 does not imply the replace worked: check data.success.
@@ -3048,8 +3048,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotBatchCancelReplaceOrder]:
-        """Spot trade batch cancel replace order.
-        
+        """Batch cancel replace order (spot trade).
+
         ``POST /api/v2/spot/trade/batch-cancel-replace-order``: 5/s per UID, signed.
         data is a list with one result per orderList item; the doc table lists the item fields flat.
         Per-item failures come back with success = failure under top-level code 00000.
@@ -3066,8 +3066,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotBatchCancelPlanOrder:
-        """Spot trade batch cancel plan order.
-        
+        """Batch cancel plan order (spot trade).
+
         ``POST /api/v2/spot/trade/batch-cancel-plan-order``: 5/s per UID, signed.
         Cancels plan (trigger) orders by symbol, not by id. Partial failure is reported in failureList under code 00000.
         Doc rate limit 5 req/s (UID), same as endpoints.tsv.
@@ -3084,8 +3084,8 @@ class SpotTradeAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotPlanSubOrder]:
-        """Spot trade plan sub order.
-        
+        """Get plan sub order (spot trade).
+
         ``GET /api/v2/spot/trade/plan-sub-order``: 20/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/plan/Get-Plan-Sub-Order
         """
@@ -3109,8 +3109,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotTransfer:
-        """Spot wallet transfer.
-        
+        """Wallet transfer (spot wallet).
+
         ``POST /api/v2/spot/wallet/transfer``: 10/s per UID, signed.
         Doc rate limit 10/s (UID).
         Doc: https://www.bitget.com/api-doc/spot/account/Wallet-Transfer
@@ -3127,8 +3127,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[str]:
-        """Spot wallet transfer coin info.
-        
+        """Get transfer coins (spot wallet).
+
         ``GET /api/v2/spot/wallet/transfer-coin-info``: 10/s per UID, signed.
         data is a plain list of coin names (strings), the coins transferable between the two account types; there are no object fields (data_item_type = string).
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Transfer-Coins
@@ -3151,8 +3151,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotSubaccountTransfer:
-        """Spot wallet subaccount transfer.
-        
+        """Sub transfer (spot wallet).
+
         ``POST /api/v2/spot/wallet/subaccount-transfer``: 10/s per UID, signed.
         Covers main->sub, sub->main, sub->sub under the same main account, and account-type moves inside one sub-account.
         Only a main-account API key may call it, and that key must be bound to an IP.
@@ -3171,8 +3171,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotDepositAddress:
-        """Spot wallet deposit address.
-        
+        """Get deposit address (spot wallet).
+
         ``GET /api/v2/spot/wallet/deposit-address``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Deposit-Address
         """
@@ -3192,8 +3192,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotDepositRecord]:
-        """Spot wallet deposit records.
-        
+        """Get deposit record (spot wallet).
+
         ``GET /api/v2/spot/wallet/deposit-records``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Deposit-Record
         """
@@ -3222,8 +3222,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> SpotWithdrawal:
-        """Spot wallet withdrawal.
-        
+        """Wallet withdrawal (spot wallet).
+
         ``POST /api/v2/spot/wallet/withdrawal``: 5/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Wallet-Withdrawal
         """
@@ -3238,8 +3238,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> str:
-        """Spot wallet cancel withdrawal.
-        
+        """Cancel withdrawal (spot wallet).
+
         ``POST /api/v2/spot/wallet/cancel-withdrawal``: 10/s per UID, signed.
         data is the plain string "success" or "fail".
         Only works while the withdrawal is still cancellable (user-enabled one-minute grace period, or awaiting manual first review); small automatic withdrawals cannot be cancelled.
@@ -3262,8 +3262,8 @@ class SpotWalletAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[SpotWithdrawalRecord]:
-        """Spot wallet withdrawal records.
-        
+        """Get withdraw record (spot wallet).
+
         ``GET /api/v2/spot/wallet/withdrawal-records``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Withdraw-Record
         """
@@ -3282,8 +3282,8 @@ class AccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[AccountFundingAsset]:
-        """Account funding assets.
-        
+        """Funding assets (account).
+
         ``GET /api/v2/account/funding-assets``: 10/s per UID, signed.
         Balances of the funding (P2P) account.
         Doc: https://www.bitget.com/api-doc/common/account/Funding-Assets
@@ -3298,8 +3298,8 @@ class AccountAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[AccountAllAccountBalance]:
-        """Account all account balance.
-        
+        """All account balance (account).
+
         ``GET /api/v2/account/all-account-balance``: 1/s per UID, signed.
         No parameters. Doc rate limit 1 req/s (UID), the tightest of this group.
         Doc: https://www.bitget.com/api-doc/common/account/All-Account-Balance
@@ -3326,8 +3326,8 @@ class BrokerAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> BrokerAllSubDepositWithdrawal:
-        """Broker all sub deposit withdrawal.
-        
+        """Get subaccount all deposit withdrawal records (broker).
+
         ``GET /api/v2/broker/all-sub-deposit-withdrawal``: 5/s per UID, signed.
         data is an object {list, endId}; only for ND broker main accounts.
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-All-Deposit-Withdrawal-Records
@@ -3348,8 +3348,8 @@ class BrokerAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[BrokerSubaccountDeposit]:
-        """Broker subaccount deposit.
-        
+        """Subaccount deposit records (broker).
+
         ``GET /api/v2/broker/subaccount-deposit``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Deposit-Records
         """
@@ -3369,8 +3369,8 @@ class CommonAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> CommonTradeRate:
-        """Common trade rate.
-        
+        """Get trade rate (common).
+
         ``GET /api/v2/common/trade-rate``: 10/s per UID, signed.
         Signed (private) endpoint although grouped under public/common. Fee rates are decimal fractions (0.0002 = 0.02%).
         Doc: https://www.bitget.com/api-doc/common/public/Get-Trade-Rate
@@ -3413,8 +3413,8 @@ class MarginAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> MarginInterestRateRecord:
-        """Margin interest rate record.
-        
+        """Interest rate record (margin).
+
         ``GET /api/v2/margin/interest-rate-record``: 10/s per IP, signed.
         Signed request (auth) although the limit is counted per IP.
         Doc: https://www.bitget.com/api-doc/margin/common/interest-rate-record
@@ -3429,8 +3429,8 @@ class MarginAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[MarginCurrency]:
-        """Margin currencies.
-        
+        """Support currencies (margin).
+
         ``GET /api/v2/margin/currencies``: 10/s per IP, public.
         No request parameters.
         Doc: https://www.bitget.com/api-doc/margin/common/support-currencies
@@ -3465,8 +3465,8 @@ class PublicAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> PublicTime:
-        """Public time.
-        
+        """Get server time (public).
+
         ``GET /api/v2/public/time``: 20/s per IP, public.
         serverTime is a ms timestamp sent as a string, while the envelope requestTime is a JSON integer.
         Doc: https://www.bitget.com/api-doc/common/public/Get-Server-Time
@@ -3487,8 +3487,8 @@ class PublicAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[PublicAnnouncement]:
-        """Public announcements.
-        
+        """Get all notices (public).
+
         ``GET /api/v2/public/annoucements``: 20/s per IP, public.
         Also reachable as /api/v2/public/announcements (reference spelling).
         Real path is spelled "annoucements" (missing n); the seed "announcements" is not the documented path.
@@ -3533,8 +3533,8 @@ class TaxAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[TaxFutureRecord]:
-        """Tax future record.
-        
+        """Get future account record (tax).
+
         ``GET /api/v2/tax/future-record``: 1/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Future-Account-Record
         """
@@ -3553,8 +3553,8 @@ class UserAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> UserCreateVirtualSubaccount:
-        """User create virtual subaccount.
-        
+        """Create virtual subaccount (user).
+
         ``POST /api/v2/user/create-virtual-subaccount``: 5/s per UID, signed.
         Response keys are spelled subaAccountUid / subaAccountName (extra "a"), matching doc example, doc table and tiagosiebler.
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Create-Virtual-Subaccount
@@ -3568,14 +3568,14 @@ class UserAPI(Protocol):
         passphrase: str,
         label: str,
         ip_list: Sequence[str] | Unset = UNSET,
-        perm_list: Sequence[str] | Unset = UNSET,
+        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read']] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> UserCreateVirtualSubaccountApikey:
-        """User create virtual subaccount apikey.
-        
+        """Create virtual subaccount api key (user).
+
         ``POST /api/v2/user/create-virtual-subaccount-apikey``: 5/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Create-Virtual-Subaccount-ApiKey
         """
@@ -3589,14 +3589,14 @@ class UserAPI(Protocol):
         label: str,
         sub_account_api_key: str,
         ip_list: Sequence[str] | Unset = UNSET,
-        perm_list: Sequence[str] | Unset = UNSET,
+        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read']] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> UserModifyVirtualSubaccountApikey:
-        """User modify virtual subaccount apikey.
-        
+        """Modify virtual subaccount api key (user).
+
         ``POST /api/v2/user/modify-virtual-subaccount-apikey``: 5/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Modify-Virtual-Subaccount-ApiKey
         """
@@ -3611,8 +3611,8 @@ class UserAPI(Protocol):
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> list[UserVirtualSubaccountApikeyList]:
-        """User virtual subaccount apikey list.
-        
+        """Get virtual subaccount api key list (user).
+
         ``GET /api/v2/user/virtual-subaccount-apikey-list``: 5/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Get-Virtual-Subaccount-ApiKey-List
         """

@@ -44,10 +44,17 @@ from ._errors import (
     TimestampError,
     TransportError,
 )
-from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, local_error
+from ._ratelimit import (
+    LOCAL_RATE_LIMIT,
+    RateLimitExceeded,
+    RateLimits,
+    Reservation,
+    WindowLimit,
+    local_error,
+)
 from .signing import HmacSigner, RsaSigner, Signer, prehash
 
-__all__ = ["Call", "HTTPBackend", "HttpxBackend", "Transport"]
+__all__ = ["BucketStats", "Call", "HTTPBackend", "HttpxBackend", "RouteStats", "Transport"]
 
 logger = logging.getLogger("bitget_async")
 
@@ -99,7 +106,10 @@ class HttpxBackend:
         except httpx.TimeoutException as exc:
             # Read/write timeouts: the request (or part of it) has left this process.
             raise TimeoutError(f"{type(exc).__name__} after sending", request_sent=True) from None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
+            # TransportError subclasses (reset, protocol error) and the rest of RequestError
+            # (DecodingError on a garbled body, TooManyRedirects from a caller's client): the
+            # request went out, no usable answer came back.
             raise NetworkError(
                 f"connection failed after sending: {type(exc).__name__}: {exc}", request_sent=True
             ) from None
@@ -120,7 +130,11 @@ _TIME_PATH = "/api/v2/public/time"
 
 @dataclasses.dataclass
 class RouteStats:
-    """Counters for one route; ``client.stats()`` returns these by python name."""
+    """Counters for one route; ``client.stats()["routes"]`` returns these by python name.
+
+    ``requests`` counts attempts handed to the HTTP backend (retries included), ``errors`` failed
+    attempts (local rate refusals included), ``in_flight`` this route's attempts on the wire now.
+    """
 
     requests: int = 0
     errors: int = 0
@@ -129,6 +143,19 @@ class RouteStats:
     rate_waits: int = 0
     rate_wait_seconds: float = 0.0
     latency_seconds: float = 0.0
+    in_flight: int = 0
+
+
+@dataclasses.dataclass
+class BucketStats:
+    """Counters for one rate-limit key (``route|ip:host``, ``route|uid:<key hash>``, ``global|ip:host``)."""
+
+    acquired: int = 0
+    rate_waits: int = 0
+    rate_wait_seconds: float = 0.0
+    refused: int = 0  # calls refused locally (wait=False, or the wait would exceed max_wait)
+    http_429: int = 0
+    paused_seconds: float = 0.0  # pauses imposed on this key after the server said 429
 
 
 class Transport:
@@ -178,6 +205,7 @@ class Transport:
         uid = hashlib.sha256(credentials.api_key.encode()).hexdigest()[:12] if credentials else "anon"
         self._uid_key = f"uid:{uid}"
         self._stats: dict[str, RouteStats] = {}
+        self._buckets: dict[str, BucketStats] = {}
         self._resync_lock = anyio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -196,12 +224,20 @@ class Transport:
         return int(self._in_flight.borrowed_tokens)
 
     def stats(self) -> dict[str, Any]:
+        """Counters per route and per rate bucket, and the attempts in flight now (plain data)."""
         return {
             "in_flight": self.in_flight,
             "max_in_flight": int(self._in_flight.total_tokens),
             "time_offset_ms": self.time_offset_ms,
             "routes": {name: dataclasses.asdict(s) for name, s in sorted(self._stats.items())},
+            "buckets": {key: dataclasses.asdict(b) for key, b in sorted(self._buckets.items())},
         }
+
+    def _bucket(self, key: str) -> BucketStats:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = BucketStats()
+        return bucket
 
     def _route_stats(self, name: str) -> RouteStats:
         st = self._stats.get(name)
@@ -250,23 +286,43 @@ class Transport:
         headers["ACCESS-SIGN"] = self._signer.sign(prehash(ts, call.method, call.path, call.query, body))
         return headers
 
+    def _route_key(self, call: Call) -> str:
+        """The route's rate bucket: one per client IP (host) or per API key, by the route's scope."""
+        return f"{call.name}|{self._uid_key if call.scope == 'UID' else self._ip_key}"
+
     async def _acquire_rate(
         self, call: Call, st: RouteStats, max_wait: float | None
     ) -> list[Reservation]:
+        """Rate slots for one attempt: the route's window, then the global per-IP window.
+
+        ``max_wait`` bounds the two waits together.  Anything taken is handed back if a later
+        slot is refused or the caller is cancelled, so a call that never sends holds nothing.
+        """
         rl = self.rate_limits
         if not rl.enabled:
             return []
-        taken: list[Reservation] = []
-        keys = []
+        keys: list[tuple[str, WindowLimit]] = []
         if call.rate_per_s:
-            scope_key = self._uid_key if call.scope == "UID" else self._ip_key
-            keys.append((f"{call.name}|{scope_key}", rl.limit_for(call.name, call.rate_per_s)))
+            keys.append((self._route_key(call), rl.limit_for(call.name, call.rate_per_s)))
         if rl.global_limit is not None:
             keys.append((f"global|{self._ip_key}", rl.global_limit))
-        started = time.monotonic()
+        taken: list[Reservation] = []
+        waited = 0.0
         try:
             for key, limit in keys:
-                taken.append(await rl.limiter.acquire(key, limit, max_wait=max_wait))
+                budget = None if max_wait is None else max(0.0, max_wait - waited)
+                try:
+                    reservation = await rl.limiter.acquire(key, limit, max_wait=budget)
+                except RateLimitExceeded:
+                    self._bucket(key).refused += 1
+                    raise
+                taken.append(reservation)
+                waited += reservation.wait
+                bucket = self._bucket(key)
+                bucket.acquired += 1
+                if reservation.wait > 0:
+                    bucket.rate_waits += 1
+                    bucket.rate_wait_seconds += reservation.wait
         except RateLimitExceeded as exc:
             for r in taken:
                 rl.limiter.release(r)
@@ -275,61 +331,78 @@ class Transport:
             for r in taken:
                 rl.limiter.release(r)
             raise
-        waited = time.monotonic() - started
-        if waited > 0.0005:
+        if waited > 0:
             st.rate_waits += 1
             st.rate_wait_seconds += waited
         return taken
 
-    async def _attempt(self, call: Call, st: RouteStats, max_wait: float | None) -> Any:
-        """One try: slots, sign, send, decode.  Slots are released when this returns."""
+    async def _attempt(self, call: Call, st: RouteStats, max_wait: float | None, attempt: int) -> Any:
+        """One try: rate slots, concurrency slot, sign, send, decode.
+
+        The concurrency slot is released when this returns or is cancelled; rate slots are given
+        back unless the request may have reached the server (which then counts it).
+        """
         reservations = await self._acquire_rate(call, st, max_wait)
+        rate_wait = sum(r.wait for r in reservations)
         sent = False
         try:
             async with self._in_flight:
                 url = f"{self.base_url}{call.path}?{call.query}" if call.query else self.base_url + call.path
                 headers = self._headers(call)
-                started = time.perf_counter()
+                st.requests += 1
+                st.in_flight += 1
                 sent = True
+                outcome = "cancelled"
+                started = time.perf_counter()
                 try:
                     status, resp_headers, body = await self.backend.send(call.method, url, headers, call.body)
+                    outcome = str(status)
                 except TransportError as exc:
                     sent = exc.request_sent
+                    outcome = type(exc).__name__
                     exc.method, exc.path, exc.client_oid = call.method, call.path, call.client_oid
                     raise
-                elapsed = time.perf_counter() - started
+                finally:
+                    elapsed = time.perf_counter() - started
+                    st.in_flight -= 1
+                    st.latency_seconds += elapsed
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug(
+                            "%s %s -> %s in %.1f ms (attempt %d, rate wait %.1f ms)",
+                            call.method, call.name, outcome, elapsed * 1000, attempt, rate_wait * 1000,
+                        )
         except BaseException:
             if not sent:
                 for r in reservations:
                     self.rate_limits.limiter.release(r)
             raise
-        st.latency_seconds += elapsed
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s %s -> %d in %.1f ms", call.method, call.name, status, elapsed * 1000)
-        if status == 429:
-            st.http_429 += 1
-            retry_after = _retry_after(resp_headers)
-            self._penalize(call, retry_after)
-            logger.warning("HTTP 429 on %s; backing off", call.name)
+        try:
             return call.codec.decode(
-                body, status=status, method=call.method, path=call.path,
-                client_oid=call.client_oid, retry_after=retry_after,
+                body, status=status, method=call.method, path=call.path, client_oid=call.client_oid,
+                retry_after=_retry_after(resp_headers) if status != 200 else None,
             )
-        return call.codec.decode(
-            body, status=status, method=call.method, path=call.path, client_oid=call.client_oid
-        )
+        except RateLimitError:
+            st.http_429 += 1
+            if self.rate_limits.enabled and call.rate_per_s:
+                self._bucket(self._route_key(call)).http_429 += 1
+            raise
 
-    def _penalize(self, call: Call, retry_after: float | None) -> None:
+    def _penalize(self, call: Call, seconds: float) -> bool:
+        """Pause the route's bucket after a 429 (every caller of the route waits, not only the
+        refused one).  False when no limiter guards this call, so the caller must sleep itself."""
         rl = self.rate_limits
         if not rl.enabled or not call.rate_per_s:
-            return
-        scope_key = self._uid_key if call.scope == "UID" else self._ip_key
-        rl.limiter.penalize(f"{call.name}|{scope_key}", retry_after if retry_after is not None else 1.0)
+            return False
+        key = self._route_key(call)
+        rl.limiter.penalize(key, seconds)
+        self._bucket(key).paused_seconds += seconds
+        return True
 
     def _retryable(self, call: Call, exc: BaseException) -> bool:
         """May this failure be retried without risking a second execution?"""
         if isinstance(exc, RateLimitError):
-            return exc.http_status == 429  # the server refused it; a local refusal is final
+            # The server refused it, so nothing ran; a local refusal is the caller's own bound.
+            return exc.code != LOCAL_RATE_LIMIT
         if isinstance(exc, TimestampError):
             return False  # handled by the re-sync path
         if isinstance(exc, TransportError):
@@ -346,7 +419,13 @@ class Transport:
         wait: bool | None = None,
         max_wait: float | None = None,
     ) -> Any:
-        """Send ``call`` with rate control and retries; return the typed ``data``."""
+        """Send ``call`` with rate control and retries; return the typed ``data``.
+
+        Each attempt takes its slots afresh (never nested inside the previous one).  The pause
+        between attempts is the server's ``Retry-After`` when given, else capped exponential
+        backoff with jitter; after a 429 the pause is imposed on the route's bucket, so the retry
+        and every other caller of that route wait it out.
+        """
         self.check_open()
         if call.auth:
             self.require_credentials(call.name)
@@ -354,6 +433,8 @@ class Transport:
         if isinstance(retries, RetryPolicy):
             policy = retries
         elif retries is not None:
+            if retries < 0:
+                raise ValueError("retries must be >= 0")
             policy = dataclasses.replace(policy, max_attempts=retries + 1)
         limit_wait = self.rate_limits.effective_max_wait(wait, max_wait)
         st = self._route_stats(call.name)
@@ -361,9 +442,8 @@ class Transport:
         resynced = False
         while True:
             attempt += 1
-            st.requests += 1
             try:
-                return await self._attempt(call, st, limit_wait)
+                return await self._attempt(call, st, limit_wait, attempt)
             except TimestampError:
                 st.errors += 1
                 if resynced or not call.auth:
@@ -376,17 +456,26 @@ class Transport:
                 continue
             except (APIError, TransportError) as exc:
                 st.errors += 1
+                hint = exc.retry_after if isinstance(exc, APIError) else None
+                delay = hint if hint is not None else policy.delay(attempt, self._rand)
+                throttled = paused = False
+                if isinstance(exc, RateLimitError) and exc.code != LOCAL_RATE_LIMIT:
+                    throttled = True
+                    paused = self._penalize(call, delay)
+                    logger.warning(
+                        "%s: rate limited by the server (HTTP %d, attempt %d); pausing the route %.2fs",
+                        call.name, exc.http_status, attempt, delay,
+                    )
                 if attempt >= policy.max_attempts or not self._retryable(call, exc):
                     raise
-                delay = policy.delay(attempt, self._rand)
-                hint = getattr(exc, "retry_after", None)
-                if hint is not None:
-                    delay = max(delay, float(hint))
+                if throttled and limit_wait is not None and delay > limit_wait:
+                    raise  # the caller will not wait that long for a slot
                 st.retries += 1
                 logger.warning(
                     "%s attempt %d failed (%s); retrying in %.2fs", call.name, attempt, type(exc).__name__, delay
                 )
-                await anyio.sleep(delay)
+                if not paused:
+                    await anyio.sleep(delay)
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

@@ -67,10 +67,10 @@ def _load_rsa_key(private_key_pem: str | bytes) -> Any:
         raise ImportError(
             "RSA API keys need the 'cryptography' package: pip install 'bitget-async[rsa]'"
         ) from exc
-    data = private_key_pem.encode("ascii") if isinstance(private_key_pem, str) else private_key_pem
     try:
+        data = private_key_pem.encode("ascii") if isinstance(private_key_pem, str) else private_key_pem
         key = serialization.load_pem_private_key(data, password=None)
-    except ValueError:
+    except ValueError:  # UnicodeEncodeError included: its args carry the whole input
         # Deliberately no chaining: the original error may quote key material.
         raise ValueError("private_key is not a PEM-encoded RSA private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):

@@ -250,9 +250,9 @@ def parse_condition(text: str) -> list[list[tuple[str, str, tuple[str, ...]]]] |
     """'a = x and b = y, or c is set' -> [[(a, 'eq', (x,)), (b, 'eq', (y,))], [(c, 'set', ())]].
 
     Returns None for prose conditions that cannot be checked mechanically."""
-    alternatives = []
+    alternatives: list[list[tuple[str, str, tuple[str, ...]]]] = []
     for alt in re.split(r",\s*or\s+|\s+or\s+", text.strip()):
-        clauses = []
+        clauses: list[tuple[str, str, tuple[str, ...]]] = []
         for atom in re.split(r"\s+and\s+", alt.strip()):
             m = _COND_ATOM.match(atom.strip())
             if not m:
@@ -286,6 +286,7 @@ def param_row(p: dict[str, Any], location: str, item_struct: str | None) -> dict
         "kind": kind,
         "required": bool(p.get("required")),
         "enum": tuple(str(e) for e in p["enum"]) if p.get("enum") else None,
+        "default": str(p["default"]) if p.get("default") is not None else None,
         "max": maximum,
         "max_items": p.get("max_items"),
         "where": location,
@@ -333,6 +334,10 @@ class ModelBuilder:
             "bool": "bool",
             "string-bool": "bool",
         }
+        if t == "int" and _is_id(f["name"]):
+            # Ids stay strings even where the exchange sends a JSON integer: keep the raw value
+            # (str | int) and expose str, so callers never compare an id as a number.
+            return "str | int", None, "id"
         if t in scalar:
             if empty:
                 return "str | None", "None", scalar[t]
@@ -391,9 +396,18 @@ class ModelBuilder:
             note = f.get("note")
             comment = f"  # {note}" if note and len(note) < 80 else ""
             if lazy:
-                raw = f"raw_{py}"
-                lines.append(f'    {raw}: {ann} = msgspec.field(default={default}, name="{wire}"){comment}')
-                if lazy == "json":
+                raw = f"raw_{py.rstrip('_')}"
+                if default is None:
+                    lines.append(f'    {raw}: {ann} = msgspec.field(name="{wire}"){comment}')
+                else:
+                    lines.append(f'    {raw}: {ann} = msgspec.field(default={default}, name="{wire}"){comment}')
+                if lazy == "id":
+                    props.append(
+                        f"    @property\n    def {py}(self) -> str:\n"
+                        f'        """``{wire}`` as a string, whether it arrived as a string or a JSON integer."""\n'
+                        f"        return str(self.{raw})\n"
+                    )
+                elif lazy == "json":
                     mod.uses.add("Any")
                     props.append(
                         f"    @property\n    def {py}(self) -> dict[str, Any] | None:\n"
@@ -412,7 +426,7 @@ class ModelBuilder:
                 continue
             needs_name = snake_to_wire_ok(py, wire)
             if array_like:
-                lines.append(f"    {py}: {ann if default is None else ann} {'= ' + default if default else ''}{comment}".rstrip())
+                lines.append(f"    {py}: {ann} {'= ' + default if default else ''}{comment}".rstrip())
             elif default is None:
                 lines.append(
                     f'    {py}: {ann}{"" if needs_name else f" = msgspec.field(name={wire!r})"}{comment}'
@@ -435,6 +449,10 @@ class ModelBuilder:
             text += "\n" + "\n".join(props)
         mod.classes.append(text)
         return name
+
+
+def _is_id(wire: str) -> bool:
+    return wire in ("id", "uid") or wire.endswith(("Id", "Uid"))
 
 
 def snake_to_wire_ok(py: str, wire: str) -> bool:
@@ -553,8 +571,9 @@ def render_request_item(name: str, children: list[dict[str, Any]]) -> str:
 
 # ----------------------------------------------------------------------------- surface
 def py_param_type(p: dict[str, Any]) -> str:
-    if p["enum"] and p["kind"] == "str":
-        return "Literal[" + ", ".join(repr(e) for e in p["enum"]) + "]"
+    if p["enum"] and p["kind"] in ("str", "list_str"):
+        literal = "Literal[" + ", ".join(repr(e) for e in p["enum"]) + "]"
+        return literal if p["kind"] == "str" else f"Sequence[{literal}]"
     return {
         "str": "str",
         "money": "Money",
@@ -565,10 +584,19 @@ def py_param_type(p: dict[str, Any]) -> str:
     }[p["kind"]]
 
 
+def title_of(r: Route) -> str:
+    """What the endpoint is for, in words: the official doc page's name ("Get-Server-Time")."""
+    if r.schema.get("title"):
+        return str(r.schema["title"])
+    slug = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", r.doc.rstrip("/").rsplit("/", 1)[-1])
+    words = [w if len(w) > 1 and w.isupper() else w.lower() for w in re.split(r"[-_ ]+", slug) if w]
+    text = " ".join(words) or r.python_name.replace(".", " ").replace("_", " ")
+    return f"{text[0].upper()}{text[1:]} ({' '.join(r.groups).replace('_', ' ')})" if r.groups else text[0].upper() + text[1:]
+
+
 def docstring(r: Route) -> str:
-    title = r.schema.get("title") or r.python_name.replace(".", " ").replace("_", " ")
     lines = [
-        f"{title[0].upper()}{title[1:]}.",
+        f"{title_of(r)}.",
         "",
         f"``{r.method} {r.path}``: {r.rate}/s per {r.scope}, {'signed' if r.auth else 'public'}.",
     ]
@@ -580,7 +608,7 @@ def docstring(r: Route) -> str:
         if not n.startswith("DOC CONFLICT"):
             lines.append(n if len(n) < 200 else n[:197] + "...")
     lines.append(f"Doc: {r.doc}")
-    return "\n        ".join(lines)
+    return "\n".join(f"        {line}" if line else "" for line in lines).lstrip()
 
 
 def render_surface(routes: list[Route]) -> str:
@@ -652,13 +680,16 @@ def render_models_init(files: dict[str, str], mb: ModelBuilder, request_items: d
         names = re.findall(r"^class (\w+)\(", src, re.M)
         mb.modules[area].names.extend(names)
         all_block = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(mb.modules[area].names)) + "]\n"
-        text = re.sub(r"__all__ = \[\n(?:    \"\w+\",\n)*\]\n", lambda _m: all_block, text, count=1)
+        found = re.search(r"__all__ = \[\n(?:    \"\w+\",\n)*\]\n", text)
+        assert found is not None, path
+        text = text[: found.start()] + all_block + text[found.end() :]
         text = text.replace("\n\n# Keep the helper imports", "\n\n# Request items for batch bodies.\n\n" + src + "\n\n# Keep the helper imports", 1)
         text = text.replace("_HELPERS = (", "_HELPERS = (Literal, ", 1)
         out[path] = text
     init = [HEADER, '"""msgspec Structs for Bitget responses (and batch request items), by area."""\n\n']
-    for area in ("spot", "mix", "margin", "common"):
-        names = sorted(mb.modules[area].names)
+    # Modules and names in ruff's isort order, so the generated file passes ``ruff check``.
+    for area in sorted(mb.modules):
+        names = sorted(mb.modules[area].names, key=lambda n: (n.lower(), n))
         init.append(f"from .{area} import (\n" + "".join(f"    {n},\n" for n in names) + ")\n")
     all_names = sorted(n for m in mb.modules.values() for n in m.names)
     init.append("\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in all_names) + "]\n")

@@ -162,11 +162,16 @@ class SpotInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     inviter_id: str = msgspec.field(name='inviterId')
     ips: str  # IP whitelist as one string
     authorities: list[str] | None = None
-    parent_id: int = msgspec.field(name='parentId')  # JSON integer (main-account UID), unlike the string userId
+    raw_parent_id: str | int = msgspec.field(name="parentId")  # JSON integer (main-account UID), unlike the string userId
     trader_type: str = msgspec.field(name='traderType')
     channel_code: str = msgspec.field(name='channelCode')
     channel: str
     regis_time: int = msgspec.field(name='regisTime')
+
+    @property
+    def parent_id(self) -> str:
+        """``parentId`` as a string, whether it arrived as a string or a JSON integer."""
+        return str(self.raw_parent_id)
 
 
 class SpotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -188,9 +193,19 @@ class SpotSubaccountAssetAssetsList(msgspec.Struct, frozen=True, kw_only=True, g
 
 
 class SpotSubaccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: int = msgspec.field(name='id')  # doc table says String, example sends a JSON integer; accept both
-    user_id: int = msgspec.field(name='userId')
+    raw_id: str | int = msgspec.field(name="id")  # doc table says String, example sends a JSON integer; accept both
+    raw_user_id: str | int = msgspec.field(name="userId")
     assets_list: list[SpotSubaccountAssetAssetsList] | None = msgspec.field(default=None, name='assetsList')
+
+    @property
+    def id_(self) -> str:
+        """``id`` as a string, whether it arrived as a string or a JSON integer."""
+        return str(self.raw_id)
+
+    @property
+    def user_id(self) -> str:
+        """``userId`` as a string, whether it arrived as a string or a JSON integer."""
+        return str(self.raw_user_id)
 
 
 class SpotUpgradeStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):

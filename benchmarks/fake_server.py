@@ -1,0 +1,393 @@
+"""A loopback fake of the Bitget REST API, fast enough that it is never what a benchmark measures.
+
+Every client under test talks to this one server, so the differences the benchmark reports are
+client-side.  It is a bare ``asyncio.Protocol`` (on uvloop when installed) speaking HTTP/1.1
+keep-alive, with every response body and header block built once at start-up; per request it
+only parses the head, looks the route up in a dict and writes pre-built bytes.
+
+It still checks what matters: every request that carries ``ACCESS-SIGN`` (and every request to
+a private route) is verified with Bitget's scheme,
+``base64(HMAC-SHA256(secret, timestamp + METHOD + path + ("?" + query) + body))``, over the exact
+bytes received, so a client that signs a different query or body than it sends is caught.
+Failures answer Bitget's ``40009`` and are counted; ``GET /__stats`` reports the counters and this
+process's CPU time so the harness can show the server was not the bottleneck.
+
+Standard library only (uvloop optional): the test suite imports this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import cast
+
+__all__ = [
+    "API_KEY",
+    "API_SECRET",
+    "PASSPHRASE",
+    "FakeBitget",
+    "HttpParser",
+    "Request",
+    "candles_body",
+    "serve",
+    "symbols_body",
+    "ticker_dict",
+    "tickers_body",
+]
+
+# Benchmark-only credentials: the fake server accepts exactly these.
+API_KEY = "bg_bench_key_0123456789abcdef"
+API_SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
+PASSPHRASE = "bench-passphrase"
+
+REQUEST_TIME = 1_700_000_000_000
+MAX_SKEW_MS = 30_000  # Bitget refuses timestamps more than 30 s away from its clock
+
+TICKERS = "/api/v2/spot/market/tickers"
+CANDLES = "/api/v2/spot/market/candles"
+HISTORY_CANDLES = "/api/v2/spot/market/history-candles"
+PLACE_ORDER = "/api/v2/spot/trade/place-order"
+SYMBOLS = "/api/v2/spot/public/symbols"
+SERVER_TIME = "/api/v2/public/time"
+STATS = "/__stats"
+# Paths that must be signed: an unsigned request to one of them is a signature failure.
+PRIVATE_PREFIXES = ("/api/v2/spot/trade/", "/api/v2/spot/account/", "/api/v2/mix/order/", "/api/v2/mix/account/")
+
+
+# -- payloads ------------------------------------------------------------------------------------
+
+
+def _envelope(data: object) -> bytes:
+    return json.dumps(
+        {"code": "00000", "msg": "success", "requestTime": REQUEST_TIME, "data": data}, separators=(",", ":")
+    ).encode()
+
+
+def _dec(rng: random.Random, whole: int, frac: int) -> str:
+    """A plain decimal string with ``frac`` digits after the point (as Bitget sends prices)."""
+    return f"{rng.randrange(1, 10**whole)}.{rng.randrange(0, 10**frac):0{frac}d}"
+
+
+def ticker_dict(symbol: str, rng: random.Random) -> dict[str, str]:
+    """One spot ticker shaped like Bitget's (every number a string, ``ts`` included)."""
+    return {
+        "symbol": symbol,
+        "high24h": _dec(rng, 5, 4),
+        "open": _dec(rng, 5, 4),
+        "low24h": _dec(rng, 5, 4),
+        "lastPr": _dec(rng, 5, 4),
+        "quoteVolume": _dec(rng, 8, 6),
+        "baseVolume": _dec(rng, 8, 6),
+        "usdtVolume": _dec(rng, 8, 6),
+        "bidPr": _dec(rng, 5, 4),
+        "askPr": _dec(rng, 5, 4),
+        "bidSz": _dec(rng, 4, 4),
+        "askSz": _dec(rng, 4, 4),
+        "openUtc": _dec(rng, 5, 4),
+        "ts": str(REQUEST_TIME - rng.randrange(0, 1000)),
+        "changeUtc24h": f"-0.{rng.randrange(0, 10**5):05d}",
+        "change24h": f"0.{rng.randrange(0, 10**5):05d}",
+    }
+
+
+def symbol_names(count: int) -> list[str]:
+    """``BTCUSDT`` first, then made-up pairs: the same list for tickers and for ``/symbols``."""
+    return ["BTCUSDT"] + [f"C{i:04d}USDT" for i in range(1, count)]
+
+
+def tickers_body(count: int = 1000) -> bytes:
+    """The ``/tickers`` answer without ``symbol``: ``count`` tickers, about 360 bytes each."""
+    rng = random.Random(1000 + count)
+    return _envelope([ticker_dict(s, rng) for s in symbol_names(count)])
+
+
+def candles_body(count: int = 100) -> bytes:
+    """``count`` one-minute candles: arrays of 8 strings, as ``/candles`` returns them."""
+    rng = random.Random(count)
+    rows = []
+    for i in range(count):
+        ts = str(REQUEST_TIME - (count - i) * 60_000)
+        rows.append([ts, *(_dec(rng, 5, 2) for _ in range(4)), _dec(rng, 6, 4), _dec(rng, 8, 4), _dec(rng, 8, 4)])
+    return _envelope(rows)
+
+
+def symbols_body(count: int = 1000) -> bytes:
+    """``/spot/public/symbols`` for the same pairs, so ccxt can load its markets from us."""
+    rows = [
+        {
+            "symbol": s,
+            "baseCoin": s[:-4],
+            "quoteCoin": "USDT",
+            "minTradeAmount": "0",
+            "maxTradeAmount": "10000000000",
+            "takerFeeRate": "0.001",
+            "makerFeeRate": "0.001",
+            "pricePrecision": "6",
+            "quantityPrecision": "6",
+            "quotePrecision": "6",
+            "status": "online",
+            "minTradeUSDT": "1",
+            "buyLimitPriceRatio": "0.05",
+            "sellLimitPriceRatio": "0.05",
+            "areaSymbol": "no",
+            "orderQuantity": "200",
+            "openTime": "1532454360000",
+            "offTime": "",
+        }
+        for s in symbol_names(count)
+    ]
+    return _envelope(rows)
+
+
+def _response(status: int, body: bytes) -> bytes:
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}[status]
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+# -- the application -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Request:
+    """One parsed request: the head as received (target undecoded) and the exact body bytes."""
+
+    method: str
+    target: str
+    headers: Mapping[str, str]  # lower-cased names
+    body: bytes
+
+
+@dataclasses.dataclass
+class Counters:
+    requests: int = 0
+    signed_ok: int = 0
+    signed_bad: int = 0
+    not_found: int = 0
+
+
+class FakeBitget:
+    """Routes a request to pre-built response bytes, verifying the signature on the way."""
+
+    def __init__(
+        self,
+        *,
+        secret: str = API_SECRET,
+        api_key: str = API_KEY,
+        passphrase: str = PASSPHRASE,
+        tickers: int = 1000,
+        candles: int = 100,
+        clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+    ) -> None:
+        self._mac = hmac.new(secret.encode(), digestmod=hashlib.sha256)
+        self._api_key = api_key
+        self._passphrase = passphrase
+        self._clock_ms = clock_ms
+        self.counters = Counters()
+        self.bad_paths: dict[str, int] = {}
+        self.unknown_paths: dict[str, int] = {}
+        rng = random.Random(1)
+        one_ticker = _response(200, _envelope([ticker_dict("BTCUSDT", rng)]))
+        candles_resp = _response(200, candles_body(candles))
+        empty = _response(200, _envelope([]))
+        # (method, path) -> response, for requests whose query does not change the answer.
+        self._fixed: dict[tuple[str, str], bytes] = {
+            ("GET", CANDLES): candles_resp,
+            ("GET", HISTORY_CANDLES): candles_resp,
+            ("GET", SYMBOLS): _response(200, symbols_body(tickers)),
+            ("GET", "/api/v2/spot/public/coins"): empty,
+            ("GET", "/api/v2/margin/currencies"): empty,
+            ("POST", PLACE_ORDER): _response(
+                200, _envelope({"orderId": "1234567890123456789", "clientOid": "bench-order"})
+            ),
+        }
+        self._one_ticker = one_ticker
+        self._all_tickers = _response(200, tickers_body(tickers))
+        self._empty = empty
+        self._bad_sign = _response(400, b'{"code":"40009","msg":"sign signature error","requestTime":0,"data":null}')
+        self._not_found = _response(404, b'{"code":"40404","msg":"Request URL NOT FOUND","requestTime":0,"data":null}')
+        self._started_wall = time.monotonic()
+
+    # -- signatures -----------------------------------------------------------------------------
+    def verify(self, req: Request) -> bool:
+        """Does ``ACCESS-SIGN`` match Bitget's prehash of exactly what was received?"""
+        h = req.headers
+        sign = h.get("access-sign")
+        ts = h.get("access-timestamp", "")
+        if not sign or h.get("access-key") != self._api_key or h.get("access-passphrase") != self._passphrase:
+            return False
+        if not ts.isdigit() or abs(int(ts) - self._clock_ms()) > MAX_SKEW_MS:
+            return False
+        mac = self._mac.copy()
+        # The request target is path + "?" + query exactly as sent: Bitget's prehash.
+        mac.update(f"{ts}{req.method}{req.target}".encode())
+        mac.update(req.body)
+        expected = base64.b64encode(mac.digest()).decode("ascii")
+        return hmac.compare_digest(expected, sign)
+
+    # -- routing -------------------------------------------------------------------------------
+    def respond(self, req: Request) -> bytes:
+        path, _, query = req.target.partition("?")
+        if path == STATS:
+            return _response(200, self.stats_json())
+        c = self.counters
+        c.requests += 1
+        if "access-sign" in req.headers or path.startswith(PRIVATE_PREFIXES):
+            if not self.verify(req):
+                c.signed_bad += 1
+                self.bad_paths[path] = self.bad_paths.get(path, 0) + 1
+                return self._bad_sign
+            c.signed_ok += 1
+        if req.method == "GET" and path == TICKERS:
+            return self._one_ticker if "symbol=" in query else self._all_tickers
+        if req.method == "GET" and path == SERVER_TIME:
+            return _response(200, _envelope({"serverTime": str(self._clock_ms())}))
+        resp = self._fixed.get((req.method, path))
+        if resp is not None:
+            return resp
+        self.unknown_paths[f"{req.method} {path}"] = self.unknown_paths.get(f"{req.method} {path}", 0) + 1
+        if req.method == "GET" and path.startswith("/api/v2/"):
+            return self._empty  # e.g. market lists a peer library loads that we do not model
+        c.not_found += 1
+        return self._not_found
+
+    def stats_json(self) -> bytes:
+        """Counters plus this process's CPU seconds and a monotonic wall clock (for busy %)."""
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return json.dumps(
+            {
+                **dataclasses.asdict(self.counters),
+                "bad_paths": self.bad_paths,
+                "unknown_paths": self.unknown_paths,
+                "cpu_s": ru.ru_utime + ru.ru_stime,
+                "wall_s": time.monotonic(),
+                "pid": os.getpid(),
+            }
+        ).encode()
+
+
+# -- HTTP/1.1 ------------------------------------------------------------------------------------
+
+
+class HttpParser:
+    """Incremental HTTP/1.1 request parser: Content-Length and chunked bodies, pipelining."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[Request]:
+        """Add bytes; return every request now complete (in order)."""
+        buf = self._buf
+        buf += data
+        out: list[Request] = []
+        while True:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return out
+            lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
+            method, target, _version = lines[0].split(" ", 2)
+            headers: dict[str, str] = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            start = end + 4
+            if headers.get("transfer-encoding", "").lower() == "chunked":
+                parsed = _dechunk(buf, start)
+                if parsed is None:
+                    return out
+                body, consumed = parsed
+            else:
+                length = int(headers.get("content-length") or 0)
+                if len(buf) < start + length:
+                    return out
+                body, consumed = bytes(buf[start : start + length]), start + length
+            del buf[:consumed]
+            out.append(Request(method, target, headers, body))
+
+
+def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | None:
+    """(body, end offset) of a complete chunked body starting at ``pos``, or None if partial."""
+    parts: list[bytes] = []
+    while True:
+        eol = buf.find(b"\r\n", pos)
+        if eol < 0:
+            return None
+        size = int(bytes(buf[pos:eol]).split(b";", 1)[0], 16)
+        pos = eol + 2
+        if size == 0:
+            trailer_end = buf.find(b"\r\n", pos)
+            if trailer_end < 0:
+                return None
+            return b"".join(parts), trailer_end + 2
+        if len(buf) < pos + size + 2:
+            return None
+        parts.append(bytes(buf[pos : pos + size]))
+        pos += size + 2
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, app: FakeBitget) -> None:
+        self._app = app
+        self._parser = HttpParser()
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports do not subclass asyncio.Transport; they implement its methods.
+        self._transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        transport = self._transport
+        assert transport is not None
+        for req in self._parser.feed(data):
+            transport.write(self._app.respond(req))
+            if req.headers.get("connection", "").lower() == "close":
+                transport.close()
+                return
+
+
+async def serve(app: FakeBitget, host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:
+    """Start listening; the caller reads the bound port from ``server.sockets``."""
+    loop = asyncio.get_running_loop()
+    return await loop.create_server(lambda: _Connection(app), host, port, backlog=1024)
+
+
+async def _main(port: int) -> None:
+    server = await serve(FakeBitget(), port=port)
+    bound = server.sockets[0].getsockname()[1]
+    print(f"PORT {bound}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed as 'PORT n')")
+    args = parser.parse_args(argv)
+    try:
+        import uvloop
+    except ImportError:
+        runner: Callable[..., object] = asyncio.run
+    else:
+        runner = uvloop.run
+    try:
+        runner(_main(args.port))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Small pieces every part of the simulator shares: its error type, exact number formatting,
+typed access to request parameters, deterministic ids and the official example responses."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import msgspec
+
+__all__ = [
+    "D0",
+    "IdGen",
+    "Params",
+    "SimError",
+    "example",
+    "fmt",
+    "page",
+    "quant",
+]
+
+D0 = Decimal(0)
+T = TypeVar("T")
+
+
+class SimError(Exception):
+    """A rejection the way Bitget words it: the app turns it into an error envelope."""
+
+    def __init__(self, code: str, msg: str, http_status: int = 400) -> None:
+        super().__init__(f"[{code}] {msg}")
+        self.code = code
+        self.msg = msg
+        self.http_status = http_status
+
+
+def fmt(value: Decimal) -> str:
+    """Plain notation, never exponent form (``1E-7``), exactly as computed."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
+
+
+def quant(value: Decimal, places: int, *, up: bool = False) -> Decimal:
+    """Round to ``places`` decimals, down by default (never credit more than was computed)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP if up else ROUND_DOWN)
+
+
+def scale_of(value: Decimal) -> int:
+    """Decimal places actually used, ignoring trailing zeros (``"1.50"`` has scale 1)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+class IdGen:
+    """Numeric string ids like Bitget's (19 digits), increasing, reproducible for a seed."""
+
+    def __init__(self, seed: int) -> None:
+        self._prefix = 100 + seed % 900
+        self._n = 0
+
+    def next(self) -> str:
+        self._n += 1
+        return f"{self._prefix}{self._n:016d}"
+
+
+class Params:
+    """Request parameters by wire name, with the conversions handlers need.
+
+    Query strings give ``str``; JSON bodies may carry numbers or lists.  Validation against the
+    route table has already run, so these getters only convert; ``SimError`` covers the rest.
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = dict(values)
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def get(self, name: str) -> Any:
+        value = self.values.get(name)
+        return None if value == "" else value
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.get(name)
+        return default if value is None else str(value)
+
+    def dec(self, name: str) -> Decimal:
+        value = self.opt_dec(name)
+        if value is None:
+            raise SimError("40019", f"Parameter {name} cannot be empty")
+        return value
+
+    def opt_dec(self, name: str) -> Decimal | None:
+        value = self.get(name)
+        if value is None:
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise SimError("40020", f"Parameter {name} error") from None
+        if not number.is_finite():
+            raise SimError("40020", f"Parameter {name} error")
+        return number
+
+    def whole(self, name: str, default: int) -> int:
+        value = self.get(name)
+        if value is None:
+            return default
+        try:
+            return int(str(value))
+        except ValueError:
+            raise SimError("40020", f"Parameter {name} error") from None
+
+    def seq(self, name: str) -> list[Any]:
+        value = self.get(name)
+        return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def page(
+    rows: Iterable[T],
+    params: Params,
+    *,
+    key: Callable[[T], str],
+    time: Callable[[T], int] | None = None,
+    default_limit: int = 100,
+    max_limit: int = 100,
+    cursor: str = "idLessThan",
+) -> list[T]:
+    """Newest first, filtered by the usual ``startTime``/``endTime``/``idLessThan``/``limit``.
+
+    Ids are increasing numeric strings, so "older" means a smaller id (compared as integers).
+    """
+    limit = max(1, min(params.whole("limit", default_limit), max_limit))
+    start = params.whole("startTime", 0)
+    end = params.whole("endTime", 0)
+    before = params.get(cursor)
+    out: list[T] = []
+    for row in sorted(rows, key=lambda r: int(key(r)), reverse=True):
+        if before is not None and int(key(row)) >= int(str(before)):
+            continue
+        if time is not None and ((start and time(row) < start) or (end and time(row) > end)):
+            continue
+        out.append(row)
+        if len(out) >= limit:
+            break
+    return out
+
+
+@functools.cache
+def _examples() -> Mapping[str, bytes]:
+    """``"METHOD /path"`` -> the example's ``data`` as compact JSON bytes (read once, lazily)."""
+    text = importlib.resources.files("bitget_async.testing").joinpath("_examples.json").read_bytes()
+    raw: dict[str, msgspec.Raw] = msgspec.json.decode(text, type=dict[str, msgspec.Raw])
+    return {key: bytes(value) for key, value in raw.items()}
+
+
+def example_bytes(method: str, path: str) -> bytes:
+    """The official example ``data`` of a route, ready to splice into an envelope."""
+    return _examples()[f"{method} {path}"]
+
+
+def example(method: str, path: str) -> Any:
+    """The official example ``data`` of a route as fresh Python values (safe to modify)."""
+    return msgspec.json.decode(example_bytes(method, path))
+
+
+def first_item(method: str, path: str, *keys: str) -> dict[str, Any]:
+    """The first row of an example, following ``keys`` into nested objects (``"entrustedList"``)."""
+    data: Any = example(method, path)
+    for k in keys:
+        data = data[k]
+    if isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        data = data[0]
+    if not isinstance(data, dict):
+        raise TypeError(f"{method} {path}: example row is {type(data).__name__}, not an object")
+    return data

@@ -1,0 +1,307 @@
+"""A small spot market maker on asyncio: quote both sides of one symbol and keep the quotes fresh.
+
+Every order carries a clientOid chosen here, so the bot can find, amend and cancel its own orders
+even after an ambiguous failure, and so a restart never confuses them with someone else's.  The
+loop runs until Ctrl-C / SIGTERM (or ``--iterations``), then cancels everything it placed and
+exits 0.
+
+    # against the simulator (another terminal: python -m bitget_async sim --port 8765)
+    BITGET_BASE_URL=http://127.0.0.1:8765 BITGET_API_KEY=sim-api-key \\
+    BITGET_API_SECRET=sim-api-secret BITGET_PASSPHRASE=sim-passphrase python examples/bot.py
+
+    # against Bitget demo trading: your demo keys and BITGET_DEMO=1
+    python examples/bot.py --symbol BTCUSDT --size 0.0001 --offset-bps 200
+
+Exit codes: 0 clean shutdown, 2 configuration or credential problem (nothing left open that the
+bot could cancel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import secrets
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from typing import Literal
+
+from bitget_async import (
+    AuthenticationError,
+    BitgetClient,
+    BitgetError,
+    DemoEnvironmentError,
+    InsufficientBalanceError,
+    MinimumAmountError,
+    MissingCredentialsError,
+    OrderNotFoundError,
+    OrderStateUnknownError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+)
+
+__all__ = ["BotConfig", "MarketMaker", "main", "parse_args", "run"]
+
+log = logging.getLogger("bot")
+
+Side = Literal["buy", "sell"]
+SIDES: tuple[Side, Side] = ("buy", "sell")
+# Errors that no amount of waiting fixes: stop quoting and tell the operator.
+FATAL_ERRORS = (AuthenticationError, DemoEnvironmentError, MissingCredentialsError, MinimumAmountError)
+
+
+class FatalBotError(Exception):
+    """Raised out of the loop for a problem that needs the operator (exit code 2)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BotConfig:
+    """What to quote and how hard: sizes are base-coin amounts, offsets in basis points."""
+
+    symbol: str = "BTCUSDT"
+    size: Decimal = Decimal("0.001")
+    offset_bps: Decimal = Decimal("50")
+    interval: float = 2.0
+    iterations: int = 0  # 0 = until a signal arrives
+    oid_prefix: str = "bot"
+
+
+@dataclasses.dataclass
+class Quote:
+    """One live order of ours: enough to amend or cancel it without another lookup."""
+
+    client_oid: str
+    price: Decimal
+
+
+class MarketMaker:
+    """Keeps at most one resting limit order per side, ``offset_bps`` behind the best price.
+
+    ``step()`` is one pass (read the book, place or amend); ``shutdown()`` cancels every order
+    this instance placed.  Both are separate from the signal handling in ``run()`` so a test or
+    another program can drive the bot one step at a time.
+    """
+
+    def __init__(self, client: BitgetClient, config: BotConfig) -> None:
+        self.client = client
+        self.config = config
+        # A per-run tag in every clientOid: orders of an earlier run, or of another bot on the
+        # same account, are never touched by this run's cleanup.
+        self.run_tag = f"{config.oid_prefix}{int(time.time()) % 100_000_000:08d}{secrets.token_hex(2)}"
+        self.quotes: dict[Side, Quote] = {}
+        # clientOids whose placement or amend outcome is unknown: reconciled later, never re-sent.
+        self.unknown: set[str] = set()
+        self.placed = 0
+        self.amended = 0
+        self._seq = 0
+        self._tick = Decimal("0.01")
+        self._lot = Decimal("0.0001")
+
+    def next_oid(self, side: Side) -> str:
+        self._seq += 1
+        return f"{self.run_tag}{side[0]}{self._seq}"
+
+    async def load_symbol(self) -> None:
+        """Price and size steps come from the exchange; quoting off-grid would be rejected."""
+        info = await self.client.spot.public.symbols(symbol=self.config.symbol)
+        if not info:
+            raise FatalBotError(f"unknown symbol {self.config.symbol}")
+        self._tick = Decimal(1).scaleb(-info[0].price_precision)
+        self._lot = Decimal(1).scaleb(-info[0].quantity_precision)
+
+    def target_price(self, side: Side, best: Decimal) -> Decimal:
+        offset = self.config.offset_bps / Decimal(10_000)
+        if side == "buy":
+            return (best * (1 - offset)).quantize(self._tick, rounding=ROUND_DOWN)
+        return (best * (1 + offset)).quantize(self._tick, rounding=ROUND_UP)
+
+    async def step(self) -> None:
+        """One pass: forget orders that filled, then place or move each side's quote."""
+        symbol = self.config.symbol
+        book = await self.client.spot.market.orderbook(symbol=symbol, limit=5)
+        if not book.bids or not book.asks:
+            log.info("empty book on %s; not quoting", symbol)
+            return
+        await self.reconcile()
+        best = {"buy": book.bids[0].price, "sell": book.asks[0].price}
+        for side in SIDES:
+            try:
+                await self.quote(side, self.target_price(side, best[side]))
+            except InsufficientBalanceError as exc:
+                # Expected on the side we hold nothing for: keep quoting the other one.
+                log.info("%s %s skipped: insufficient balance (code %s)", side, symbol, exc.code)
+            except OrderStateUnknownError as exc:
+                log.warning("%s %s: outcome unknown for clientOid %s; will reconcile", side, symbol, exc.client_oid)
+                self.unknown.add(exc.client_oid)
+                self.quotes.pop(side, None)
+
+    async def quote(self, side: Side, price: Decimal) -> None:
+        size = self.config.size.quantize(self._lot, rounding=ROUND_DOWN)
+        current = self.quotes.get(side)
+        if current is None:
+            oid = self.next_oid(side)
+            await self.client.spot.trade.place_order(
+                symbol=self.config.symbol, side=side, order_type="limit", force="gtc",
+                price=price, size=size, client_oid=oid,
+            )
+            self.quotes[side] = Quote(oid, price)
+            self.placed += 1
+            log.info("placed %s %s %s @ %s clientOid=%s", side, size, self.config.symbol, price, oid)
+            return
+        if current.price == price:
+            return
+        new_oid = self.next_oid(side)
+        try:
+            result = await self.client.spot.trade.cancel_replace_order(
+                symbol=self.config.symbol, price=price, size=size,
+                client_oid=current.client_oid, new_client_oid=new_oid,
+            )
+        except OrderNotFoundError:
+            self.quotes.pop(side, None)  # filled or cancelled elsewhere: a fresh order next pass
+            return
+        except (TransportError, ServerError):
+            # Either order may or may not exist now: let reconcile() look both up by clientOid.
+            self.unknown.update((current.client_oid, new_oid))
+            self.quotes.pop(side, None)
+            raise
+        if result.success != "success":
+            log.info("amend of %s refused (%s); re-quoting next pass", current.client_oid, result.msg)
+            self.quotes.pop(side, None)
+            return
+        self.quotes[side] = Quote(new_oid, price)
+        self.amended += 1
+        log.info("amended %s %s -> %s clientOid=%s", side, current.price, price, new_oid)
+
+    async def reconcile(self) -> None:
+        """Match our bookkeeping to the exchange's open orders (one request per pass)."""
+        open_orders = await self.client.spot.trade.unfilled_orders(symbol=self.config.symbol)
+        live = {o.client_oid for o in open_orders if o.client_oid.startswith(self.run_tag)}
+        for side, q in list(self.quotes.items()):
+            if q.client_oid not in live:
+                log.info("%s order %s is no longer open (filled or cancelled)", side, q.client_oid)
+                del self.quotes[side]
+        # Orders of unknown fate that turned out to exist are cancelled: we re-quote anyway.
+        for oid in sorted(self.unknown & live):
+            await self.cancel(oid)
+        self.unknown.clear()
+
+    async def cancel(self, client_oid: str) -> bool:
+        try:
+            await self.client.spot.trade.cancel_order(symbol=self.config.symbol, client_oid=client_oid)
+        except OrderNotFoundError:
+            return False
+        log.info("cancelled clientOid=%s", client_oid)
+        return True
+
+    async def shutdown(self) -> int:
+        """Cancel every order of this run, including ones whose placement was ambiguous.
+
+        The tracked quotes go first (cheap, by clientOid); then the exchange's open orders are
+        listed once more so nothing carrying this run's tag survives.  Returns the count.
+        """
+        cancelled = 0
+        for q in list(self.quotes.values()):
+            cancelled += await self.cancel(q.client_oid)
+        self.quotes.clear()
+        open_orders = await self.client.spot.trade.unfilled_orders(symbol=self.config.symbol)
+        for order in open_orders:
+            if order.client_oid.startswith(self.run_tag):
+                cancelled += await self.cancel(order.client_oid)
+        self.unknown.clear()
+        return cancelled
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def _install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+
+
+async def run(client: BitgetClient, config: BotConfig, stop: asyncio.Event | None = None) -> int:
+    """The trading loop with a graceful stop: a signal sets ``stop``, the current pass finishes
+    (no request is cut off halfway, so no order is left in an unknown state by us), then
+    ``shutdown()`` cancels what is open.  Returns the process exit code."""
+    if stop is None:
+        stop = asyncio.Event()
+        _install_signal_handlers(stop)
+    bot = MarketMaker(client, config)
+    code = 0
+    try:
+        await client.sync_time()
+        await bot.load_symbol()
+        log.info("quoting %s (run tag %s); Ctrl-C to stop", config.symbol, bot.run_tag)
+        iteration = 0
+        while not stop.is_set():
+            iteration += 1
+            try:
+                await bot.step()
+            except RateLimitError as exc:
+                wait = exc.retry_after if exc.retry_after is not None else config.interval
+                log.warning("rate limited on %s; pausing %.1fs", exc.path, wait)
+                await _sleep_or_stop(stop, wait)
+                continue
+            except FATAL_ERRORS:
+                raise
+            except (TransportError, ServerError) as exc:
+                log.warning("transient failure %s: %s; next pass in %.1fs", type(exc).__name__, exc, config.interval)
+            if config.iterations and iteration >= config.iterations:
+                break
+            await _sleep_or_stop(stop, config.interval)
+    except FATAL_ERRORS as exc:
+        log.error("stopping: %s", exc)
+        code = 2
+        if isinstance(exc, (AuthenticationError, DemoEnvironmentError, MissingCredentialsError)):
+            return code  # the keys do not work, so cancelling would fail too
+    except FatalBotError as exc:
+        log.error("stopping: %s", exc)
+        return 2
+    log.info("shutting down: cancelling open orders")
+    try:
+        cancelled = await asyncio.wait_for(bot.shutdown(), timeout=30)
+    except (BitgetError, asyncio.TimeoutError) as exc:
+        log.error("cleanup failed (%s); check open orders tagged %s", type(exc).__name__, bot.run_tag)
+        return 1
+    log.info("stopped: placed %d, amended %d, cancelled %d", bot.placed, bot.amended, cancelled)
+    return code
+
+
+def parse_args(argv: Sequence[str] | None = None) -> BotConfig:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--symbol", default=BotConfig.symbol)
+    p.add_argument("--size", type=Decimal, default=BotConfig.size, help="base-coin size per order")
+    p.add_argument("--offset-bps", type=Decimal, default=BotConfig.offset_bps,
+                   help="distance behind the best price, basis points")
+    p.add_argument("--interval", type=float, default=BotConfig.interval, help="seconds between passes")
+    p.add_argument("--iterations", type=int, default=0, help="stop after N passes (0: run until Ctrl-C)")
+    p.add_argument("--oid-prefix", default=BotConfig.oid_prefix, help="start of every clientOid")
+    a = p.parse_args(argv)
+    return BotConfig(a.symbol, a.size, a.offset_bps, a.interval, a.iterations, a.oid_prefix)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stdout)
+
+    async def go() -> int:
+        async with BitgetClient.from_env() as client:
+            return await run(client, config)
+
+    return asyncio.run(go())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""Shared test configuration: every ``@pytest.mark.anyio`` test runs on asyncio AND trio."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)

@@ -1,0 +1,114 @@
+"""Static typing of the generated surface, checked by ``mypy --strict tests/typing`` in CI.
+
+Never run (pytest does not collect ``check_*.py``): every ``assert_type`` line is a claim mypy
+verifies, and every ``# type: ignore[code]`` line is an error mypy must report, because strict mode's
+``warn_unused_ignores`` fails the run if that error ever disappears.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from typing import Any, Literal
+
+from bitget_async import BitgetClient
+from bitget_async.models import (
+    CopyQuerySettings,
+    EarnHourInterest,
+    MarginCrossedAccountBorrow,
+    MixCandle,
+    MixTicker,
+    PublicAnnouncement,
+    SpotCandle,
+    SpotOrderInfo,
+    SpotPlaceOrder,
+    SpotSubaccountAsset,
+    SpotTicker,
+    SpotTradeBatchOrdersItem,
+    SpotUnfilledOrder,
+)
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:  # the package supports 3.10, where assert_type lives in typing_extensions
+    from typing_extensions import assert_type
+
+ProductType = Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"]
+
+
+async def return_types(client: BitgetClient) -> None:
+    assert_type(await client.mix.market.tickers(product_type="USDT-FUTURES"), list[MixTicker])
+    assert_type(await client.spot.trade.order_info(order_id="1"), list[SpotOrderInfo])
+    assert_type(await client.spot.market.tickers(symbol="BTCUSDT"), list[SpotTicker])
+    assert_type(await client.public.announcements(language="en_US"), list[PublicAnnouncement])
+    assert_type(
+        await client.margin.crossed.account.borrow(coin="USDT", borrow_amount=Decimal("1")),
+        MarginCrossedAccountBorrow,
+    )
+    assert_type(await client.copy.mix_follower.query_settings(trader_id="1"), CopyQuerySettings)
+    assert_type(
+        await client.earn.loan.public.hour_interest(
+            loan_coin="USDT", pledge_coin="BTC", daily="SEVEN", pledge_amount="1"
+        ),
+        EarnHourInterest,
+    )
+    order = await client.spot.trade.place_order(
+        symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price=Decimal("1"), size=2
+    )
+    assert_type(order, SpotPlaceOrder)
+    assert_type(order.order_id, str)
+
+
+async def field_types(client: BitgetClient) -> None:
+    ticker = (await client.mix.market.tickers(product_type="USDT-FUTURES"))[0]
+    assert_type(ticker.last_pr, Decimal)
+    assert_type(ticker.ts, int)
+    assert_type(ticker.delivery_time, int | None)
+    spot_candle = (await client.spot.market.candles(symbol="BTCUSDT", granularity="1min"))[0]
+    assert_type(spot_candle, SpotCandle)
+    assert_type(spot_candle.usdt_volume, Decimal)
+    mix_candle = (await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1m"))[0]
+    assert_type(mix_candle, MixCandle)
+    info = (await client.spot.trade.order_info(client_oid="x"))[0]
+    assert_type(info.fee_detail, dict[str, Any] | None)
+    assert_type(info.c_time, int)
+    unfilled = (await client.spot.trade.unfilled_orders())[0]
+    assert_type(unfilled, SpotUnfilledOrder)
+    assert_type(unfilled.execute_take_profit_price, Decimal | None)
+    sub = (await client.spot.account.subaccount_assets())[0]
+    assert_type(sub, SpotSubaccountAsset)
+    assert_type(sub.id_, str)  # ids stay strings even when sent as JSON integers
+    assert_type((await client.public.time()).server_time, int)
+
+
+async def enums_are_literals(client: BitgetClient, product_type: ProductType, text: str) -> None:
+    await client.mix.market.tickers(product_type=product_type)
+    await client.mix.market.tickers(product_type=text)  # type: ignore[arg-type]
+    await client.mix.market.tickers(product_type="usdt-futures")  # type: ignore[arg-type]
+    SpotTradeBatchOrdersItem(side="hold", order_type="market", force="gtc", size="1")  # type: ignore[arg-type]
+
+
+async def parameter_mistakes_are_errors(client: BitgetClient) -> None:
+    await client.mix.market.tickers(prodct_type="USDT-FUTURES")  # type: ignore[call-arg]
+    await client.mix.market.tickers(productType="USDT-FUTURES")  # type: ignore[call-arg]
+    await client.mix.market.tickers()  # type: ignore[call-arg]
+    await client.spot.market.tickers("BTCUSDT")  # type: ignore[call-arg]  # keyword-only
+    await client.spot.trade.place_order(
+        symbol="BTCUSDT", side="buy", order_type="market", force="gtc", size=0.1  # type: ignore[arg-type]
+    )
+    wrong: list[SpotTicker] = await client.mix.market.tickers(product_type="USDT-FUTURES")  # type: ignore[assignment]
+    del wrong
+
+
+async def accepted_inputs(client: BitgetClient) -> None:
+    await client.spot.market.candles(
+        symbol="BTCUSDT", granularity="1min", start_time=1700000000000, end_time="1700000060000", limit=100
+    )
+    await client.spot.trade.batch_orders(
+        symbol="BTCUSDT",
+        order_list=[
+            SpotTradeBatchOrdersItem(side="buy", order_type="limit", force="gtc", price=Decimal("1"), size="1"),
+            {"side": "sell", "orderType": "market", "force": "gtc", "size": "1"},
+        ],
+    )
+    await client.spot.market.tickers(extra_params={"newField": "x"}, retries=2)
