@@ -7,6 +7,7 @@ the HTTP status is not 200 do we look at the body a second time to find out why.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -175,6 +176,9 @@ class ResponseCodec(Generic[T]):
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 failure = _fail(status, body, method, path, client_oid, retry_after)
                 if failure.code == SUCCESS:
+                    repaired = self._repair_blanks(body, exc)
+                    if repaired is not _NOT_REPAIRED:
+                        return repaired  # type: ignore[no-any-return]
                     raise ResponseDecodeError(
                         f"response data did not match {_type_name(self.type)}: {exc}",
                         body=body,
@@ -186,6 +190,52 @@ class ResponseCodec(Generic[T]):
             if env.code == SUCCESS:
                 return env.data  # type: ignore[return-value]
         raise _fail(status, body, method, path, client_oid, retry_after)
+
+
+    def _repair_blanks(self, body: bytes, exc: Exception) -> Any:
+        """Second chance for a success body that failed only because Bitget sent ``""`` (its
+        "unset") in a field the schemas did not flag: set exactly the failing values to None and
+        convert again.  Runs on the failure path only, so the normal decode stays one pass."""
+        try:
+            data = _UNTYPED_DECODER.decode(body).data
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return _NOT_REPAIRED
+        holder = {"data": data}
+        for _ in range(_MAX_REPAIRS):
+            match = _ERROR_PATH.search(str(exc))
+            if match is None or not _blank_to_none(holder, match.group(1)):
+                return _NOT_REPAIRED
+            try:
+                return msgspec.convert(holder["data"], self.type, strict=False)
+            except msgspec.ValidationError as again:
+                exc = again
+        return _NOT_REPAIRED
+
+
+_NOT_REPAIRED: Any = object()
+_MAX_REPAIRS = 64
+_ERROR_PATH = re.compile(r"at `\$\.(data(?:\[\d+\]|\.[A-Za-z0-9_]+)*)`")
+_PATH_STEP = re.compile(r"\[(\d+)\]|\.?([A-Za-z0-9_]+)")
+_UNTYPED_DECODER = msgspec.json.Decoder(Envelope[Any], strict=False, float_hook=Decimal)
+
+
+def _blank_to_none(root: dict[str, Any], path: str) -> bool:
+    """Set the value at ``data[0].field`` (a msgspec error path) to None if it is ``""``."""
+    node: Any = root
+    steps = [(int(i) if i else k) for i, k in _PATH_STEP.findall(path)]
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = steps[-1]
+    try:
+        if node[last] != "":
+            return False
+    except (KeyError, IndexError, TypeError):
+        return False
+    node[last] = None
+    return True
 
 
 def _type_name(tp: Any) -> str:

@@ -55,6 +55,12 @@ class Credentials:
             raise ValueError("passphrase is required together with api_key")
         if not self.api_secret and not self.private_key:
             raise ValueError("either api_secret (HMAC keys) or private_key (RSA keys) is required")
+        # Both travel in HTTP headers, which carry ASCII only; say so here rather than letting
+        # the HTTP library fail later with the value in its message.
+        if not self.api_key.isascii() or not self.api_key.isprintable():
+            raise ValueError("api_key must be printable ASCII")
+        if not self.passphrase.isascii() or not self.passphrase.isprintable():
+            raise ValueError("passphrase must be printable ASCII")
 
     def __repr__(self) -> str:
         kind = "rsa" if self.private_key else "hmac"

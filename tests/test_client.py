@@ -376,3 +376,14 @@ async def test_request_reuses_prebuilt_decoders(monkeypatch: pytest.MonkeyPatch)
             assert (await c.public.time()).server_time == 5
             with pytest.raises(InvalidParameterError):
                 await c.request("GET", "/api/v2/test/fail")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("api_key", "kéy", "api_key must be printable ASCII"), ("passphrase", "pässe", "passphrase must be printable ASCII")],
+)
+def test_non_ascii_credentials_refused_at_construction(field: str, value: str, message: str) -> None:
+    kwargs = {"api_key": "key", "api_secret": "secret", "passphrase": "pass", field: value}
+    with pytest.raises(ValueError, match=message) as info:
+        BitgetClient(**kwargs)
+    assert value not in str(info.value)
