@@ -26,7 +26,10 @@ class Endpoint:
     def __init__(self, route: Route, transport: Transport) -> None:
         self.route = route
         self._transport = transport
-        self.__doc__ = f"{route.method} {route.path} ({route.rate_per_s}/s {route.scope}). Doc: {route.doc}"
+        self.__doc__ = (
+            f"{route.title}.\n\n{route.method} {route.path}: {route.rate_per_s}/s per {route.scope}, "
+            f"{'signed' if route.auth else 'public'}. Returns {route.response}.\nDoc: {route.doc}"
+        )
         self._fills_oid = route.kind == "order" and any(p.wire in ("clientOid", "orderList") for p in route.params)
 
     def __repr__(self) -> str:

@@ -241,10 +241,11 @@ class Route:
         "response_type",
         "scope",
         "seed_paths",
+        "title",
     )
 
     def __init__(self, row: tuple[Any, ...]) -> None:
-        (python_name, method, path, seeds, auth, rate, scope, kind, doc, area, response, params) = row
+        (python_name, method, path, seeds, auth, rate, scope, kind, doc, area, response, title, params) = row
         self.python_name: str = python_name
         self.group, _, self.name = python_name.rpartition(".")
         self.method: str = method
@@ -257,6 +258,7 @@ class Route:
         self.doc: str = doc
         self.area: str = area
         self.response: str = response
+        self.title: str = title
         self.response_type: Any = eval(response, {}, _NAMESPACE)
         self.params: tuple[Param, ...] = tuple(Param.from_row(p) for p in params)
         self._by_py = {p.py: p for p in self.params}

@@ -437,13 +437,9 @@ class ModelBuilder:
                     + (default if needs_name else f"msgspec.field(default={default}, name={wire!r})")
                     + comment
                 )
+        # Candle rows decode by position (array_like); every column is required.
         opts = "array_like=True, frozen=True, gc=False" if array_like else "frozen=True, kw_only=True, gc=False"
-        if array_like:
-            # Trailing columns may be missing on older rows: give every column after the
-            # first required ones a default only if the schema marks it optional.
-            pass
         body = "\n".join(lines) if lines else "    pass"
-        text = f"class {name}(msgspec.Struct, {opts}, rename=_WIRE_{name}):\n" if False else ""
         text = f"class {name}(msgspec.Struct, {opts}):\n{body}\n"
         if props:
             text += "\n" + "\n".join(props)
@@ -523,12 +519,12 @@ def render_models(routes: list[Route]) -> tuple[dict[str, str], ModelBuilder]:
 def render_routes_data(routes: list[Route]) -> str:
     out = [HEADER, '"""The route table: one row per Bitget v2 endpoint, as plain data."""\n\n']
     out.append("from __future__ import annotations\n\nfrom typing import Any\n\n")
-    out.append("# (python_name, method, path, seed_paths, auth, rate_per_s, scope, kind, doc, area, response, params)\n")
+    out.append("# (python_name, method, path, seed_paths, auth, rate_per_s, scope, kind, doc, area, response, title, params)\n")
     out.append("ROUTE_ROWS: tuple[tuple[Any, ...], ...] = (\n")
     for r in routes:
         out.append(
             f"    ({r.python_name!r}, {r.method!r}, {r.path!r}, {tuple(r.seed_paths)!r}, {r.auth!r}, "
-            f"{r.rate!r}, {r.scope!r}, {r.kind!r}, {r.doc!r}, {r.area!r}, {r.response!r},\n"  # type: ignore[attr-defined]
+            f"{r.rate!r}, {r.scope!r}, {r.kind!r}, {r.doc!r}, {r.area!r}, {r.response!r}, {title_of(r)!r},\n"  # type: ignore[attr-defined]
             f"     {tuple(r.params)!r}),\n"
         )
     out.append(")\n")
