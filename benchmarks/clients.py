@@ -212,7 +212,7 @@ class CcxtAdapter:
         self._ex: Any = None
 
     async def open(self) -> None:
-        import ccxt.async_support as ccxt
+        import ccxt.async_support as ccxt  # type: ignore[import-untyped]
 
         ex = ccxt.bitget(
             {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import time
@@ -122,6 +123,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
+    if os.environ.get("BENCH_PATCH") == "1":
+        # Benchmark-only: measure the package with the fixes proposed in prototype_fixes.py.
+        import prototype_fixes
+
+        prototype_fixes.apply()
     result = asyncio.run(measure(args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port))
     print(json.dumps(result), flush=True)
 

@@ -122,10 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_simulator_commands(sub: Any) -> None:
-    try:
-        from .testing._cli import add_commands
-    except ImportError:
-        return
+    from .testing._cli import add_commands
+
     add_commands(sub)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from ._codec import ResponseCodec, encode_body
+from ._codec import ResponseCodec, encode_body, to_wire
 from ._config import (
     DEFAULT_BASE_URL,
     DEFAULT_LIMITS,
@@ -25,7 +26,8 @@ from ._config import (
     system_clock_ms,
 )
 from ._errors import ValidationError
-from ._groups import build_groups, encode_query_params
+from ._groups import build_groups, encode_query_params, fill_wire_client_oids
+from ._orders import send_order
 from ._ratelimit import RateLimiter, RateLimits
 from ._routes import find_route_or_none
 from ._transport import Call, HTTPBackend, HttpxBackend, Transport
@@ -255,8 +257,14 @@ class BitgetClient:
         if route is not None and route.auth and auth is False:
             raise ValidationError(f"{route.python_name} must be signed; auth=False refused", param="auth")
         query = encode_query_params(params or {})
+        is_order = route is not None and route.kind == "order"
+        wire_body: dict[str, Any] = {}
         try:
-            content = encode_body(body or {}) if method == "POST" else None
+            if method == "POST":
+                wire_body = to_wire(body or {})
+                if is_order:
+                    wire_body = fill_wire_client_oids(wire_body)
+            content = encode_body(wire_body) if method == "POST" else None
         except (TypeError, ValueError) as exc:
             raise ValidationError(str(exc), param="body") from None
         call = Call(
@@ -271,5 +279,11 @@ class BitgetClient:
             scope=route.scope if route is not None else "IP",
             kind=route.kind if route is not None else ("read" if method == "GET" else "write"),
         )
+        if is_order:
+            assert route is not None
+            call = dataclasses.replace(call, client_oid=wire_body.get("clientOid"))
+            return await send_order(
+                self._transport, route, call, wire_body, retries=retries, wait=None, max_wait=None, result_type=Any
+            )
         return await self._transport.send(call, retries=retries)
 

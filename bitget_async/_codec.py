@@ -90,6 +90,12 @@ def _jsonable(value: Any, name: str) -> Any:
     raise TypeError(f"{name}: cannot send {type(value).__name__} in a JSON body")
 
 
+def to_wire(body: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` as JSON-ready values: exact decimal strings, Structs as dicts, None dropped."""
+    wire: dict[str, Any] = _jsonable(body, "body")
+    return wire
+
+
 def encode_body(body: Mapping[str, Any]) -> bytes:
     """Compact JSON bytes of ``body`` with exact decimals; built once, signed and sent as-is."""
     return _ENCODER.encode(_jsonable(body, "body"))

@@ -16,7 +16,7 @@ from .signing import encode_query
 if TYPE_CHECKING:
     from ._transport import Transport
 
-__all__ = ["Endpoint", "Group", "build_groups", "encode_query_params"]
+__all__ = ["Endpoint", "Group", "build_groups", "encode_query_params", "fill_client_oids", "fill_wire_client_oids"]
 
 
 class Endpoint:
@@ -92,6 +92,20 @@ def fill_client_oids(route: Route, kwargs: dict[str, Any]) -> dict[str, Any]:
             filled.append(item)
         kwargs["order_list"] = filled
     return kwargs
+
+
+def fill_wire_client_oids(body: dict[str, Any]) -> dict[str, Any]:
+    """``fill_client_oids`` for a body already in wire names (``client.request``)."""
+    body = dict(body)
+    if not body.get("clientOid") and "orderList" not in body:
+        body["clientOid"] = new_client_oid()
+    items = body.get("orderList")
+    if isinstance(items, list):
+        body["orderList"] = [
+            {**item, "clientOid": new_client_oid()} if isinstance(item, dict) and not item.get("clientOid") else item
+            for item in items
+        ]
+    return body
 
 
 class Group:

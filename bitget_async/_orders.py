@@ -165,8 +165,8 @@ async def _settle(transport: Transport, route: Route, values: dict[str, Any], oi
         ) from exc
 
 
-def _single_result(route: Route, order_id: str, oid: str) -> Any:
-    return msgspec.convert({"orderId": order_id, "clientOid": oid}, route.response_type, strict=False)
+def _single_result(result_type: Any, order_id: str, oid: str) -> Any:
+    return msgspec.convert({"orderId": order_id, "clientOid": oid}, result_type, strict=False)
 
 
 async def send_order(
@@ -178,8 +178,14 @@ async def send_order(
     retries: int | RetryPolicy | None,
     wait: bool | None,
     max_wait: float | None,
+    result_type: Any = None,
 ) -> Any:
-    """Send an order placement; an ambiguous outcome is settled by clientOid before any re-send."""
+    """Send an order placement; an ambiguous outcome is settled by clientOid before any re-send.
+
+    ``result_type`` shapes a result synthesized from a lookup: the route's model by default,
+    ``Any`` (plain dicts) for ``client.request``."""
+    if result_type is None:
+        result_type = route.response_type
     policy = transport.retry_policy
     if isinstance(retries, RetryPolicy):
         policy = retries
@@ -188,7 +194,7 @@ async def send_order(
             raise ValueError("retries must be >= 0")
         policy = dataclasses.replace(policy, max_attempts=retries + 1)
     if "orderList" in values:
-        return await _send_batch(transport, route, call, values, policy, wait, max_wait)
+        return await _send_batch(transport, route, call, values, policy, wait, max_wait, result_type)
     oid = values.get("clientOid")
     attempt = 0
     while True:
@@ -201,7 +207,7 @@ async def send_order(
             logger.warning("%s: ambiguous failure (%s); looking up clientOid %s", route.python_name, type(exc).__name__, oid)
             order_id = await _settle(transport, route, values, oid)
             if order_id is not None:
-                return _single_result(route, order_id, oid)
+                return _single_result(result_type, order_id, oid)
             if isinstance(exc, DuplicateClientOidError) or attempt >= policy.max_attempts:
                 raise
             logger.warning("%s: clientOid %s not on the exchange; sending again", route.python_name, oid)
@@ -215,6 +221,7 @@ async def _send_batch(
     policy: RetryPolicy,
     wait: bool | None,
     max_wait: float | None,
+    result_type: Any,
 ) -> Any:
     """Place a batch; after an ambiguous failure settle each item by its clientOid and re-send
     only the items the exchange does not know.  Items confirmed absent when the retry budget is
@@ -242,17 +249,17 @@ async def _send_batch(
                 else:
                     found.append({"orderId": order_id, "clientOid": oid})
             if not missing:
-                return _batch_result(route, None, found, [])
+                return _batch_result(result_type, None, found, [])
             if attempt >= policy.max_attempts:
                 if not found:
                     raise  # nothing was placed: the whole batch failed, and the error says why
                 absent = [_absent(item["clientOid"], exc) for item in missing]
-                return _batch_result(route, None, found, absent)
+                return _batch_result(result_type, None, found, absent)
             items = missing
             query, body, _ = route.wire({**values, "orderList": items})
             call = dataclasses.replace(call, query=query, body=body)
             continue
-        return await _settle_duplicates(transport, route, values, items, result, found)
+        return await _settle_duplicates(transport, route, values, items, result, found, result_type)
 
 
 def _absent(oid: str, exc: BaseException) -> dict[str, str]:
@@ -271,6 +278,7 @@ async def _settle_duplicates(
     items: list[dict[str, Any]],
     result: Any,
     found: list[dict[str, str]],
+    result_type: Any,
 ) -> Any:
     """A re-sent item refused as "duplicate clientOid" was placed by an earlier attempt whose
     answer was lost: report it as placed (looked up by clientOid), not as a failure."""
@@ -289,13 +297,13 @@ async def _settle_duplicates(
         kept.append(failure)
     if not found and len(kept) == len(failures):
         return result
-    return _batch_result(route, raw.get("successList") or [], found, kept)
+    return _batch_result(result_type, raw.get("successList") or [], found, kept)
 
 
 def _batch_result(
-    route: Route, success: list[dict[str, Any]] | None, found: list[dict[str, str]], failure: list[dict[str, Any]]
+    result_type: Any, success: list[dict[str, Any]] | None, found: list[dict[str, str]], failure: list[dict[str, Any]]
 ) -> Any:
     placed = [{"orderId": f["orderId"], "clientOid": f["clientOid"]} for f in found]
     return msgspec.convert(
-        {"successList": placed + list(success or []), "failureList": failure}, route.response_type, strict=False
+        {"successList": placed + list(success or []), "failureList": failure}, result_type, strict=False
     )

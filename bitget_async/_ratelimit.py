@@ -6,6 +6,16 @@ a *sliding-window schedule*: request k may go no earlier than one period after r
 Send times are reserved up front (``acquire`` returns once the reserved instant has come), so
 waiting callers queue fairly and no lock is needed.
 
+The server counts arrivals, not our send instants.  Two things keep them apart:
+
+* a request reserved for instant t may leave later (queued at the concurrency gate, a stall);
+  the transport therefore also takes a slot on the same limit at the moment of sending (key
+  ``<route key>|sent``), which waits only when earlier requests left late;
+* after that, opening a connection or network jitter still delays some requests more than
+  others.  On 127.0.0.1, 1,000 calls paced at exactly 20 per 1.00 s put 26 arrivals into one of
+  the server's 1-second windows (the first burst opens the connections).  Each route window is
+  therefore ``RateLimits.margin`` (50 ms) longer than a second; with it the run never exceeds 20.
+
 The transport sees only the small ``RateLimiter`` protocol (acquire/release/penalize with a key
 and a cost), so a shared backend (Redis, a process-wide service) can replace ``LocalRateLimiter``
 without touching the transport.  One limiter object may be passed to several ``BitgetClient``s to
@@ -87,7 +97,11 @@ class RateLimitExceeded(Exception):
 
 @dataclasses.dataclass(eq=False, slots=True)
 class Reservation:
-    """A reserved send instant; give it back with ``release`` if the request is never sent."""
+    """A reserved send instant; give it back with ``release`` if the request is never sent.
+
+    ``wait`` is how long ``acquire`` held the caller; a plug-in limiter should fill it in, since
+    ``client.stats()`` and the debug log report rate waits from it.
+    """
 
     key: str
     at: float

@@ -4,14 +4,16 @@ Everything between an endpoint method and the socket happens in ``Transport.send
 
 1. a rate slot for the route's (route, scope key) window and the global per-IP window;
 2. a concurrency slot (``anyio.CapacityLimiter`` sized to the pool): firing thousands of calls at
-   once keeps httpx at its efficient in-flight count instead of collapsing;
+   once keeps httpx at its efficient in-flight count instead of collapsing; inside it the send
+   itself is paced on the route's limit (``_pace_send``), in case it left later than reserved;
 3. the timestamp (``clock() + time offset``) and the signature over the exact bytes sent;
 4. the HTTP backend (httpx by default; aiohttp as the ``fast`` extra) which translates its own
    library's exceptions in exactly one place;
 5. the route's codec: HTTP status + envelope code -> typed ``data`` or a typed exception.
 
 Retries wrap steps 1-5 per attempt: slots are released before any backoff sleep and acquired
-afresh on the next attempt, never nested.  Which failures are retried depends on whether the
+afresh on the next attempt, never nested.  After a 429 the pause (``Retry-After``, else the
+backoff) is imposed on the route's rate bucket, so the retry and every other caller wait it out.  Which failures are retried depends on whether the
 request may have had an effect (see ``Transport._retryable``); order placement adds a lookup by
 ``clientOid`` on top (``_orders.py``).
 """
@@ -224,10 +226,12 @@ class Transport:
         return int(self._in_flight.borrowed_tokens)
 
     def stats(self) -> dict[str, Any]:
-        """Counters per route and per rate bucket, and the attempts in flight now (plain data)."""
+        """Counters per route and per rate bucket, the attempts in flight now and the ones queued
+        for a concurrency slot (plain data, safe to log)."""
         return {
             "in_flight": self.in_flight,
             "max_in_flight": int(self._in_flight.total_tokens),
+            "waiting": self._in_flight.statistics().tasks_waiting,
             "time_offset_ms": self.time_offset_ms,
             "routes": {name: dataclasses.asdict(s) for name, s in sorted(self._stats.items())},
             "buckets": {key: dataclasses.asdict(b) for key, b in sorted(self._buckets.items())},
@@ -336,6 +340,40 @@ class Transport:
             st.rate_wait_seconds += waited
         return taken
 
+    async def _pace_send(
+        self, call: Call, st: RouteStats, reservations: list[Reservation], max_wait: float | None, waited: float
+    ) -> float:
+        """Hold the send until the route's window, counted on actual send instants, has room.
+
+        Rate slots are reserved before the concurrency gate.  A request that leaves later than
+        its reserved instant (queued at the gate, opening a connection, a stall) would go out
+        together with the next window's requests and put more than N into one of the server's
+        windows: on 127.0.0.1 the cold first burst alone did that.  So the send itself takes a
+        slot in a second window on the same limit, keyed ``<route key>|sent``; normally it has
+        room and nothing waits.  Returns the seconds waited; the reservation joins the others.
+        """
+        rl = self.rate_limits
+        if not rl.enabled or not call.rate_per_s:
+            return 0.0
+        key = self._route_key(call)
+        budget = None if max_wait is None else max(0.0, max_wait - waited)
+        try:
+            reservation = await rl.limiter.acquire(
+                f"{key}|sent", rl.limit_for(call.name, call.rate_per_s), max_wait=budget
+            )
+        except RateLimitExceeded as exc:
+            self._bucket(key).refused += 1
+            raise local_error(call.name, call.method, call.path, exc) from None
+        reservations.append(reservation)
+        if reservation.wait > 0:
+            bucket = self._bucket(key)
+            bucket.rate_waits += 1
+            bucket.rate_wait_seconds += reservation.wait
+            if waited == 0:
+                st.rate_waits += 1
+            st.rate_wait_seconds += reservation.wait
+        return reservation.wait
+
     async def _attempt(self, call: Call, st: RouteStats, max_wait: float | None, attempt: int) -> Any:
         """One try: rate slots, concurrency slot, sign, send, decode.
 
@@ -347,6 +385,7 @@ class Transport:
         sent = False
         try:
             async with self._in_flight:
+                rate_wait += await self._pace_send(call, st, reservations, max_wait, rate_wait)
                 url = f"{self.base_url}{call.path}?{call.query}" if call.query else self.base_url + call.path
                 headers = self._headers(call)
                 st.requests += 1

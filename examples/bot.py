@@ -12,8 +12,9 @@ exits 0.
     # against Bitget demo trading: your demo keys and BITGET_DEMO=1
     python examples/bot.py --symbol BTCUSDT --size 0.0001 --offset-bps 200
 
-Exit codes: 0 clean shutdown, 2 configuration or credential problem (nothing left open that the
-bot could cancel).
+Exit codes: 0 clean shutdown; 1 an unexpected exchange error, or cleanup failed (the log names
+the clientOid tag to look for); 2 configuration or credential problem.  Cleanup is bounded at 30 s; further signals during it are
+ignored so that it can finish.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bitget_async import (
     BitgetError,
     DemoEnvironmentError,
     InsufficientBalanceError,
+    InvalidParameterError,
     MinimumAmountError,
     MissingCredentialsError,
     OrderNotFoundError,
@@ -109,7 +111,10 @@ class MarketMaker:
 
     async def load_symbol(self) -> None:
         """Price and size steps come from the exchange; quoting off-grid would be rejected."""
-        info = await self.client.spot.public.symbols(symbol=self.config.symbol)
+        try:
+            info = await self.client.spot.public.symbols(symbol=self.config.symbol)
+        except InvalidParameterError as exc:  # Bitget answers 40034 for a symbol it does not list
+            raise FatalBotError(f"unknown symbol {self.config.symbol}: [{exc.code}] {exc.msg}") from None
         if not info:
             raise FatalBotError(f"unknown symbol {self.config.symbol}")
         self._tick = Decimal(1).scaleb(-info[0].price_precision)
@@ -131,15 +136,21 @@ class MarketMaker:
         await self.reconcile()
         best = {"buy": book.bids[0].price, "sell": book.asks[0].price}
         for side in SIDES:
-            try:
-                await self.quote(side, self.target_price(side, best[side]))
-            except InsufficientBalanceError as exc:
-                # Expected on the side we hold nothing for: keep quoting the other one.
-                log.info("%s %s skipped: insufficient balance (code %s)", side, symbol, exc.code)
-            except OrderStateUnknownError as exc:
-                log.warning("%s %s: outcome unknown for clientOid %s; will reconcile", side, symbol, exc.client_oid)
-                self.unknown.add(exc.client_oid)
-                self.quotes.pop(side, None)
+            await self.quote_side(side, self.target_price(side, best[side]))
+
+    async def quote_side(self, side: Side, price: Decimal) -> None:
+        """Quote one side; the errors that concern only this side end here."""
+        try:
+            await self.quote(side, price)
+        except InsufficientBalanceError as exc:
+            # Expected on the side we hold nothing for: keep quoting the other one.
+            log.info("%s %s skipped: insufficient balance (code %s)", side, self.config.symbol, exc.code)
+        except OrderStateUnknownError as exc:
+            # Never re-send blindly: the order may exist.  reconcile() finds it by clientOid.
+            log.warning("%s %s: outcome unknown for clientOid %s; will reconcile", side, self.config.symbol,
+                        exc.client_oid)
+            self.unknown.add(exc.client_oid)
+            self.quotes.pop(side, None)
 
     async def quote(self, side: Side, price: Decimal) -> None:
         size = self.config.size.quantize(self._lot, rounding=ROUND_DOWN)
@@ -254,8 +265,6 @@ async def run(client: BitgetClient, config: BotConfig, stop: asyncio.Event | Non
                 log.warning("rate limited on %s; pausing %.1fs", exc.path, wait)
                 await _sleep_or_stop(stop, wait)
                 continue
-            except FATAL_ERRORS:
-                raise
             except (TransportError, ServerError) as exc:
                 log.warning("transient failure %s: %s; next pass in %.1fs", type(exc).__name__, exc, config.interval)
             if config.iterations and iteration >= config.iterations:
@@ -269,6 +278,11 @@ async def run(client: BitgetClient, config: BotConfig, stop: asyncio.Event | Non
     except FatalBotError as exc:
         log.error("stopping: %s", exc)
         return 2
+    except BitgetError as exc:
+        # Anything else the exchange refused (a changed trading rule, a new error code): stop
+        # quoting rather than guess, but still take our orders off the book.
+        log.error("stopping on an unexpected exchange error: %r", exc)
+        code = 1
     log.info("shutting down: cancelling open orders")
     try:
         cancelled = await asyncio.wait_for(bot.shutdown(), timeout=30)
@@ -295,6 +309,7 @@ def parse_args(argv: Sequence[str] | None = None) -> BotConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     config = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stdout)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise here
 
     async def go() -> int:
         async with BitgetClient.from_env() as client:

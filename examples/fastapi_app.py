@@ -16,6 +16,7 @@ binary float somewhere along the line.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -91,8 +92,9 @@ def error_response(exc: BitgetError) -> JSONResponse:
         body["message"] = exc.msg
         if isinstance(exc, (AuthenticationError, DemoEnvironmentError, TimestampError)):
             body["message"] = "the exchange refused this server's credentials"
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+        if isinstance(exc, RateLimitError):
+            # Whole seconds, rounded up; Bitget often sends no hint, and 1 s is its window.
+            headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after or 0)))
     if isinstance(exc, (OrderStateUnknownError, APIError, TransportError)) and exc.client_oid:
         body["client_oid"] = exc.client_oid
     if isinstance(exc, ValidationError) and exc.param:
@@ -177,7 +179,7 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
 
     @app.get("/tickers")
     async def tickers(client: Client, symbol: str | None = None) -> list[Ticker]:
-        rows = await client.spot.market.tickers(symbol=symbol) if symbol else await client.spot.market.tickers()
+        rows = await client.spot.market.tickers(symbol=symbol or UNSET)
         return [Ticker.from_bitget(t) for t in rows]
 
     @app.get("/tickers/{symbol}", responses={404: {"description": "unknown symbol"}})
@@ -199,6 +201,7 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
     @app.get("/orders/open")
     async def open_orders(client: Client, symbol: str) -> list[OpenOrder]:
         rows = await client.spot.trade.unfilled_orders(symbol=symbol)
+        # On this route Bitget's "priceAvg" field carries the order's limit price.
         return [
             OpenOrder(order_id=o.order_id, client_oid=o.client_oid, symbol=o.symbol, side=o.side,
                       price=format(o.price_avg, "f"), size=format(o.size, "f"), status=o.status)

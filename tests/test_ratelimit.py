@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 
@@ -61,7 +62,7 @@ class VirtualClock:
                 heapq.heapify(self._waiters)
             raise
 
-    async def run(self, *jobs: Callable[[], Awaitable[Any]]) -> None:
+    async def run(self, *jobs: Callable[[], Coroutine[Any, Any, Any]]) -> None:
         """Run ``jobs`` concurrently, advancing time whenever all of them are blocked."""
         done = anyio.Event()
 
@@ -81,7 +82,7 @@ class VirtualClock:
         while not done.is_set():
             await anyio.wait_all_tasks_blocked()
             if not self._waiters:
-                await anyio.sleep(0)  # a task is between two steps (e.g. finishing): let it
+                await anyio.lowlevel.checkpoint()  # a task is between two steps (e.g. finishing): let it
                 continue
             deadline = self._waiters[0][0]
             self.now = max(self.now, deadline)
@@ -561,12 +562,14 @@ async def test_custom_limiter_plugs_in_through_the_protocol() -> None:
     hits: list[httpx.Request] = []
     async with make_client(limiter, hits) as client:
         await client.spot.market.tickers(max_wait=2.0)
+    # The route window, the per-IP window, then (inside the concurrency slot) the send itself.
     assert limiter.acquired == [
         (IP_TICKERS, WindowLimit(20, 1.05), 1, 2.0),
         (GLOBAL, GLOBAL_IP_LIMIT, 1, 2.0),
+        (IP_TICKERS + "|sent", WindowLimit(20, 1.05), 1, 2.0),
     ]
     assert limiter.released == []
-    # A connection that never opened sent nothing: both slots go back, for every attempt.
+    # A connection that never opened sent nothing: every slot goes back.
     limiter2 = RecordingLimiter()
     hits2: list[httpx.Request] = []
     client2 = make_client(limiter2, hits2, fail=httpx.ConnectError)
@@ -574,7 +577,7 @@ async def test_custom_limiter_plugs_in_through_the_protocol() -> None:
         with pytest.raises(bitget_async.ConnectError):
             await client2.spot.market.tickers(retries=0)
     assert len(hits2) == 1
-    assert limiter2.released == [IP_TICKERS, GLOBAL]
+    assert limiter2.released == [IP_TICKERS, GLOBAL, IP_TICKERS + "|sent"]
 
 
 @pytest.mark.anyio
@@ -608,3 +611,31 @@ async def test_server_429_pauses_the_bucket_for_every_caller() -> None:
     bucket = stats["buckets"][IP_TICKERS]
     assert (bucket["http_429"], bucket["paused_seconds"], bucket["rate_waits"]) == (1, 3.0, 1)
     assert clock.sleeps == [3.0]
+
+
+@pytest.mark.anyio
+async def test_late_sends_do_not_crowd_the_next_window_at_the_server() -> None:
+    # The first 8 requests open cold connections and take 0.5 s; the other 12 of the first
+    # window queue behind them at the concurrency gate and leave at t=0.5.  Without pacing the
+    # send itself, the second window (reserved for t=1.0) would put 12 + 20 = 32 arrivals into
+    # the server's window [0.5, 1.5).
+    clock = VirtualClock()
+    arrivals: list[float] = []
+
+    async def server(request: httpx.Request) -> httpx.Response:
+        arrivals.append(clock.now)
+        # Binary fractions, so "t + 1.0 - 1.0 == t" holds and windows are exact.
+        await clock.sleep(0.5 if len(arrivals) <= 8 else 0.0625)
+        return httpx.Response(200, content=OK_TICKERS)
+
+    client = BitgetClient(
+        transport=httpx.MockTransport(server),
+        rate_limits=RateLimits(limiter=limiter_on(clock), margin=0.0),
+    )
+    async with client:
+        await clock.run(*([client.spot.market.tickers] * 60))
+        stats = client.stats()
+    assert len(arrivals) == 60
+    assert max_in_window(arrivals) == 20
+    assert sorted(arrivals)[:28] == [0.0] * 8 + [0.5] * 8 + [0.5625] * 4 + [1.0] * 8
+    assert stats["routes"]["spot.market.tickers"]["in_flight"] == 0

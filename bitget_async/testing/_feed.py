@@ -66,7 +66,7 @@ class PriceFeed:
         t = knot * KNOT_MS
         value = sum(
             _triangle(t + phase, period, amplitude)
-            for phase, (period, amplitude) in zip(self._phase(base), _WAVES)
+            for phase, (period, amplitude) in zip(self._phase(base), _WAVES, strict=True)
         )
         value += self._hash(base, knot) % (2 * _NOISE_PPM + 1) - _NOISE_PPM
         if len(self._ppm_cache) > _CACHE_LIMIT:
@@ -98,13 +98,16 @@ class PriceFeed:
     def price(self, inst: Instrument, t: int) -> Decimal:
         return self.ticks(inst, t) * inst.tick
 
-    def extremes(self, inst: Instrument, start: int, end: int) -> tuple[Decimal, Decimal]:
-        """(low, high) of the path over ``[start, end]`` (sampled when the span is very long)."""
+    def extremes(
+        self, inst: Instrument, start: int, end: int, max_points: int = _MAX_EXTREME_POINTS
+    ) -> tuple[Decimal, Decimal]:
+        """(low, high) of the path over ``[start, end]``: exact when the span has at most
+        ``max_points`` knots, sampled evenly beyond that (candles and 24 h statistics)."""
         points = {start, end}
         first = start // KNOT_MS + 1
         last = (end - 1) // KNOT_MS
         count = last - first + 1
-        step = max(1, count // _MAX_EXTREME_POINTS + (1 if count % _MAX_EXTREME_POINTS else 0))
+        step = max(1, -(-count // max_points))
         points.update(k * KNOT_MS for k in range(first, last + 1, step))
         points.update(since for since, _ in self._jumps.get(inst.base, ()) if start <= since <= end)
         values = [self.ticks(inst, t) for t in points]

@@ -15,16 +15,18 @@ import hmac
 import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from ._catalog import Contract, Instrument, SpotPair
+from ._catalog import SPOT, Contract, Instrument, SpotPair
 from ._feed import PriceFeed
-from ._wire import D0, IdGen, SimError
+from ._wire import D0, IdGen, Params, SimError
 
 __all__ = [
     "Account",
     "Bill",
+    "Ctx",
     "Exchange",
+    "Handler",
     "Fill",
     "FuturesBill",
     "FuturesFill",
@@ -41,6 +43,7 @@ __all__ = [
     "Wallet",
 ]
 
+T = TypeVar("T")
 Err = tuple[str, str]
 SPOT_INSUFFICIENT: Err = ("43012", "Insufficient balance")
 
@@ -248,6 +251,8 @@ class FuturesOrder:
     preset_tp: Decimal = D0
     preset_sl: Decimal = D0
     cancel_reason: str = ""
+    # What filling it does, decided when placed: (hold side, "open" | "close", quantity).
+    legs: tuple[tuple[str, str, Decimal], ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -416,6 +421,12 @@ class Account:
         self.interest_records: list[InterestRecord] = []
         # clientOid -> id, per namespace ("spot", "margin:crossed", "plan", "futures", "transfer", ...)
         self.client_oids: dict[tuple[str, str], str] = {}
+        # What a price move can still trigger, by id; entries that stopped being live are
+        # dropped when next read, so no status change anywhere has to remember these.
+        self._live_orders: dict[str, SpotOrder] = {}
+        self._live_plans: dict[str, SpotPlan] = {}
+        self._live_f_orders: dict[str, FuturesOrder] = {}
+        self._live_f_plans: dict[str, FuturesPlan] = {}
 
     def __repr__(self) -> str:
         tail = self.api_key[-4:] if len(self.api_key) > 8 else "***"
@@ -433,6 +444,36 @@ class Account:
             return False
         digest = hmac.new(self._secret.encode(), prehash.encode(), hashlib.sha256).digest()
         return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
+
+    # -- orders ----------------------------------------------------------------------------
+    def add_order(self, order: SpotOrder) -> None:
+        self.orders[order.order_id] = order
+        self._live_orders[order.order_id] = order
+
+    def add_plan(self, plan: SpotPlan) -> None:
+        self.plans[plan.order_id] = plan
+        self._live_plans[plan.order_id] = plan
+
+    def add_futures_order(self, order: FuturesOrder) -> None:
+        self.f_orders[order.order_id] = order
+        self._live_f_orders[order.order_id] = order
+
+    def add_futures_plan(self, plan: FuturesPlan) -> None:
+        self.f_plans[plan.order_id] = plan
+        self._live_f_plans[plan.order_id] = plan
+
+    def open_orders(self) -> list[SpotOrder]:
+        """Live spot and margin orders, oldest first."""
+        return _prune(self._live_orders, lambda o: o.is_open)
+
+    def live_plans(self) -> list[SpotPlan]:
+        return _prune(self._live_plans, lambda p: p.status == "live")
+
+    def open_futures_orders(self) -> list[FuturesOrder]:
+        return _prune(self._live_f_orders, lambda o: o.is_open)
+
+    def live_futures_plans(self) -> list[FuturesPlan]:
+        return _prune(self._live_f_plans, lambda p: p.status == "live")
 
     # -- balances --------------------------------------------------------------------------
     def wallet(self, key: str) -> Wallet:
@@ -462,6 +503,12 @@ class Account:
         return self.pos_mode.get(product, "one_way_mode")
 
 
+def _prune(index: dict[str, T], live: Callable[[T], bool]) -> list[T]:
+    for key in [k for k, v in index.items() if not live(v)]:
+        del index[key]
+    return list(index.values())
+
+
 def _rsa_verify(public_key: Any, prehash: str, signature: str) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -488,6 +535,8 @@ class Exchange:
         self.advanced_ms = 0
         self.accounts: dict[str, Account] = {}
         self._uids = 0
+        # Market statistics keyed by what they depend on; emptied whenever the market moves.
+        self.market_cache: dict[tuple[Any, ...], Any] = {}
 
     # -- time ------------------------------------------------------------------------------
     @property
@@ -499,7 +548,8 @@ class Exchange:
 
     def now(self) -> int:
         """Exchange clock in epoch ms: the wall clock moved forward by ``advance``."""
-        self.start_ms  # noqa: B018 - pins the market origin before time can move
+        if self._start_ms is None:  # the market's origin is the first moment anyone looks
+            self._start_ms = self._clock()
         return self._clock() + self.advanced_ms
 
     @property
@@ -518,8 +568,6 @@ class Exchange:
 
     def usdt_value(self, coin: str, amount: Decimal) -> Decimal:
         """USDT value of ``amount`` of ``coin`` at the current price (stablecoins at par)."""
-        from ._catalog import SPOT
-
         if coin in ("USDT", "USDC"):
             return amount
         pair = SPOT.get(f"{coin}USDT")
@@ -532,3 +580,22 @@ class Exchange:
 
     def account(self, api_key: str) -> Account | None:
         return self.accounts.get(api_key)
+
+
+@dataclasses.dataclass
+class Ctx:
+    """What a route handler sees: the exchange, the caller's account and its parameters."""
+
+    ex: Exchange
+    account: Account | None
+    p: Params
+    now: int
+
+    @property
+    def acct(self) -> Account:
+        if self.account is None:  # only signed routes ask, and the app authenticated them
+            raise SimError("40006", "Invalid ACCESS_KEY")
+        return self.account
+
+
+Handler = Callable[[Ctx], Any]

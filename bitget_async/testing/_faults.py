@@ -1,0 +1,58 @@
+"""Fault injection for reliability tests: the knobs and the exception a dropped connection is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = ["ConnectionDropped", "Faults"]
+
+
+@dataclasses.dataclass
+class Faults:
+    """Mutable knobs read on every request; change them at any time (``sim.faults.burst_429 = 3``).
+
+    ``latency_s``           seconds added before each request is handled.
+    ``error_rate_5xx``      fraction (0..1) of requests answered HTTP 503 *before* they execute,
+                            chosen by the simulator's seeded random generator.
+    ``burst_429``           the next N requests get HTTP 429 (code 429) without executing.
+    ``drop_after_execute``  the next N requests that pass authentication execute, then the
+                            connection drops before the answer: a write may have happened
+                            although the client saw only a network error.
+    ``clock_skew_ms``       the exchange clock runs this far ahead (negative: behind) of the
+                            simulator clock that ``sim.client()`` signs with.
+    """
+
+    latency_s: float = 0.0
+    error_rate_5xx: float = 0.0
+    burst_429: int = 0
+    drop_after_execute: int = 0
+    clock_skew_ms: int = 0
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Refuse knob values that make no sense (checked again on every request)."""
+        if self.latency_s < 0:
+            raise ValueError("Faults.latency_s must be >= 0")
+        if not 0.0 <= self.error_rate_5xx <= 1.0:
+            raise ValueError("Faults.error_rate_5xx must be between 0 and 1")
+        if self.burst_429 < 0 or self.drop_after_execute < 0:
+            raise ValueError("Faults.burst_429 and drop_after_execute must be >= 0")
+
+    def reset(self) -> None:
+        """Back to a healthy exchange."""
+        self.latency_s = 0.0
+        self.error_rate_5xx = 0.0
+        self.burst_429 = 0
+        self.drop_after_execute = 0
+        self.clock_skew_ms = 0
+
+
+class ConnectionDropped(Exception):
+    """Raised by the ASGI app after executing a request whose answer must be lost.
+
+    Servers close the connection on it (the response was started with a longer
+    ``Content-Length`` than ever sent); ``Simulator.transport()`` turns it into the
+    ``httpx.RemoteProtocolError`` a real dropped connection gives.
+    """

@@ -1,0 +1,305 @@
+"""Cancellation gives everything back: concurrency slots, rate slots, pooled connections.
+
+The server side is an async ``httpx.MockTransport`` handler that blocks until cancelled (it
+runs in the caller's task, so cancelling the call cancels it), or, for the connection pool, a
+real HTTP server on 127.0.0.1 whose handler holds the request open.  After the cancellations
+the counters must read zero and a normal call must still go through.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from bitget_async import BitgetClient, Limits, LocalRateLimiter, RateLimits
+
+OK = b'{"code":"00000","msg":"success","requestTime":1,"data":[]}'
+IP_TICKERS = "spot.market.tickers|ip:api.bitget.com"
+GLOBAL = "global|ip:api.bitget.com"
+
+
+class BlockingServer:
+    """Async MockTransport handler: answers at once, or blocks while ``block`` is True."""
+
+    def __init__(self) -> None:
+        self.block = True
+        self.entered = 0
+        self.active = 0
+        self.answered = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.entered += 1
+        self.active += 1
+        try:
+            if self.block:
+                await anyio.sleep(3600)
+            self.answered += 1
+            return httpx.Response(200, content=OK)
+        finally:
+            self.active -= 1
+
+
+def make_client(server: Any, limiter: LocalRateLimiter, **kwargs: Any) -> BitgetClient:
+    return BitgetClient(
+        transport=httpx.MockTransport(server),
+        rate_limits=RateLimits(limiter=limiter, **kwargs.pop("rate", {})),
+        **kwargs,
+    )
+
+
+def assert_idle(client: BitgetClient) -> None:
+    stats = client.stats()
+    assert stats["in_flight"] == 0
+    assert stats["waiting"] == 0
+    assert all(route["in_flight"] == 0 for route in stats["routes"].values())
+
+
+async def fire(client: BitgetClient, n: int, tg: anyio.abc.TaskGroup) -> None:
+    for _ in range(n):
+        tg.start_soon(client.spot.market.tickers)
+
+
+@pytest.mark.anyio
+async def test_1000_calls_cancelled_by_task_group_cancel() -> None:
+    server = BlockingServer()
+    limiter = LocalRateLimiter()
+    async with make_client(server, limiter) as client:
+        async with anyio.create_task_group() as tg:
+            await fire(client, 1000, tg)
+            await anyio.wait_all_tasks_blocked()
+            stats = client.stats()
+            # 20 rate slots at once (20/s), 8 of them on the wire, 12 queued for a slot.
+            assert (stats["in_flight"], stats["waiting"], server.active) == (8, 12, 8)
+            assert limiter.reserved(IP_TICKERS) == 1000
+            tg.cancel_scope.cancel()
+        assert_idle(client)
+        assert server.active == 0 and server.entered == 8
+        # The 8 that reached the server keep their slot (the server counted them); the 992 that
+        # never left gave theirs back.
+        assert limiter.reserved(IP_TICKERS) == 8
+        assert limiter.reserved(GLOBAL) == 8
+        server.block = False
+        assert await client.spot.market.tickers() == []
+        assert server.answered == 1
+        assert_idle(client)
+
+
+@pytest.mark.anyio
+async def test_1000_calls_cancelled_by_move_on_after() -> None:
+    server = BlockingServer()
+    limiter = LocalRateLimiter()
+    async with make_client(server, limiter) as client:
+        with anyio.move_on_after(0.3) as scope:
+            async with anyio.create_task_group() as tg:
+                await fire(client, 1000, tg)
+        assert scope.cancelled_caught
+        assert_idle(client)
+        assert server.active == 0 and server.entered == 8
+        assert limiter.reserved(IP_TICKERS) == 8
+        server.block = False
+        assert await client.spot.market.tickers() == []
+
+
+@pytest.mark.anyio
+async def test_1000_calls_each_under_fail_after() -> None:
+    server = BlockingServer()
+    limiter = LocalRateLimiter()
+    timeouts: list[int] = []
+
+    async def call(client: BitgetClient) -> None:
+        try:
+            with anyio.fail_after(0.3):
+                await client.spot.market.tickers()
+        except TimeoutError:  # anyio raises the builtin TimeoutError
+            timeouts.append(1)
+
+    async with make_client(server, limiter) as client:
+        async with anyio.create_task_group() as tg:
+            for _ in range(1000):
+                tg.start_soon(call, client)
+        assert len(timeouts) == 1000
+        assert_idle(client)
+        # Deadlines differ by start time: a call whose neighbour timed out first may take the
+        # freed concurrency slot and reach the server before its own deadline.  Whatever the
+        # count, exactly the calls that reached the server keep a rate slot.
+        assert server.active == 0 and 8 <= server.entered <= 20
+        assert limiter.reserved(IP_TICKERS) == server.entered
+        assert limiter.reserved(GLOBAL) == server.entered
+        server.block = False
+        assert await client.spot.market.tickers() == []
+        assert_idle(client)
+
+
+@pytest.mark.anyio
+async def test_cancel_while_waiting_for_a_rate_slot() -> None:
+    server = BlockingServer()
+    server.block = False
+    limiter = LocalRateLimiter()
+    client = make_client(server, limiter, rate={"overrides": {"spot.market.tickers": 1}})
+    async with client:
+        await client.spot.market.tickers()
+        assert limiter.reserved(IP_TICKERS) == 1
+        with anyio.move_on_after(0.05) as scope:
+            await client.spot.market.tickers()  # next slot is ~1.05 s away
+        assert scope.cancelled_caught
+        assert limiter.reserved(IP_TICKERS) == 1
+        assert limiter.reserved(GLOBAL) == 1
+        assert server.entered == 1
+        assert_idle(client)
+        stats = client.stats()["routes"]["spot.market.tickers"]
+        assert (stats["requests"], stats["errors"]) == (1, 0)
+
+
+@pytest.mark.anyio
+async def test_cancel_while_waiting_for_the_concurrency_slot() -> None:
+    server = BlockingServer()
+    limiter = LocalRateLimiter()
+    async with make_client(server, limiter, limits=Limits(max_connections=1)) as client:
+        async with anyio.create_task_group() as outer:
+            outer.start_soon(client.spot.market.tickers)  # takes the only slot and blocks
+            await anyio.wait_all_tasks_blocked()
+            async with anyio.create_task_group() as queued:
+                queued.start_soon(client.spot.market.tickers)
+                await anyio.wait_all_tasks_blocked()
+                assert client.stats()["waiting"] == 1
+                assert limiter.reserved(IP_TICKERS) == 2
+                queued.cancel_scope.cancel()
+            stats = client.stats()
+            assert (stats["in_flight"], stats["waiting"]) == (1, 0)
+            assert limiter.reserved(IP_TICKERS) == 1  # the queued call never sent: slot returned
+            outer.cancel_scope.cancel()
+        assert_idle(client)
+        assert server.entered == 1
+        server.block = False
+        assert await client.spot.market.tickers() == []
+
+
+# -- the real connection pool ------------------------------------------------------------------
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_GET(self) -> None:
+        srv = self.server
+        with srv.lock:
+            srv.entered += 1
+        if srv.blocking.is_set():
+            srv.release.wait(10)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(OK)))
+        self.end_headers()
+        self.wfile.write(OK)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # keep test output clean
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The stdlib default backlog is 5: with 8 connections opening at once the kernel may drop a
+    # SYN, and its retransmit lands the request a second late, at the server, after pacing.
+    request_queue_size = 128
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.lock = threading.Lock()
+        self.entered = 0
+        self.blocking = threading.Event()
+        self.release = threading.Event()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return  # the client hung up on a held request: expected here
+
+
+@pytest.fixture
+def http_server() -> Iterator[_Server]:
+    server = _Server()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.anyio
+async def test_cancelled_calls_return_their_pooled_connections(http_server: _Server) -> None:
+    port = http_server.server_address[1]
+    limiter = LocalRateLimiter()
+    client = BitgetClient(
+        base_url=f"http://127.0.0.1:{port}",
+        rate_limits=RateLimits(limiter=limiter),
+        limits=Limits(max_connections=4, max_keepalive_connections=4),
+    )
+    http_server.blocking.set()
+    async with client:
+        pool = client._transport.backend.client._transport._pool  # type: ignore[attr-defined]
+        with anyio.move_on_after(0.5):
+            async with anyio.create_task_group() as tg:
+                await fire(client, 50, tg)
+        assert_idle(client)
+        assert http_server.entered == 4
+        # Nothing checked out: no queued request, no connection serving one.
+        assert pool._requests == []
+        assert all(conn.is_idle() or conn.is_closed() for conn in pool.connections)
+        http_server.blocking.clear()
+        http_server.release.set()
+        assert await client.spot.market.tickers() == []
+        assert await client.spot.market.tickers() == []
+        assert_idle(client)
+        assert pool._requests == []
+        assert len(pool.connections) == 1 and pool.connections[0].is_idle()  # kept alive, reused
+
+
+# -- the concurrency gate and pool settings ------------------------------------------------------
+class CountingServer:
+    """Answers after a short pause, recording the most requests it ever held at once."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.peak = 0
+        self.entered = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.entered += 1
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        try:
+            await anyio.sleep(0.002)
+            return httpx.Response(200, content=OK)
+        finally:
+            self.active -= 1
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("limits", "gate"), [(Limits(), 8), (Limits(max_connections=16, max_in_flight=3), 3)])
+async def test_in_flight_requests_are_gated(limits: Limits, gate: int) -> None:
+    server = CountingServer()
+    client = make_client(server, LocalRateLimiter(), limits=limits, rate={"enabled": False})
+    async with client:
+        assert client.stats()["max_in_flight"] == gate
+        async with anyio.create_task_group() as tg:
+            await fire(client, 200, tg)
+        assert_idle(client)
+    assert (server.entered, server.peak) == (200, gate)
+
+
+def test_pool_settings_reach_httpx() -> None:
+    limits = Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=5.0)
+    assert limits.to_httpx() == httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=5.0)
+    assert limits.in_flight == 4
+    assert Limits(max_in_flight=2).in_flight == 2
+    assert Limits().http2 is False  # HTTP/2 only when asked for: not measured faster here
+    with pytest.raises(ValueError, match="max_connections"):
+        Limits(max_connections=0)
+    with pytest.raises(ValueError, match="max_in_flight"):
+        Limits(max_in_flight=0)
