@@ -18,6 +18,7 @@ from bitget_async import (
     RetryPolicy,
     ServerError,
 )
+from bitget_async.signing import hmac_sign, prehash
 from bitget_async.testing import Faults, Simulator
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002, jitter=0.0)
@@ -102,20 +103,32 @@ async def test_429_burst_then_success_with_client_backoff() -> None:
 
 
 @pytest.mark.anyio
-async def test_dropped_connection_after_a_write_hides_the_order_from_a_raw_call() -> None:
+async def test_dropped_connection_after_a_write_hides_the_result() -> None:
     sim = Simulator()
-    async with sim.client() as client:
-        sim.faults.drop_after_execute = 1
-        with pytest.raises(NetworkError) as info:
-            await client.request(
-                "POST",
-                "/api/v2/spot/trade/place-order",
-                body={"symbol": "BTCUSDT", "side": "buy", "orderType": "market", "force": "gtc", "size": "100", "clientOid": "lost"},
-            )
-    assert info.value.request_sent is True
+    path = "/api/v2/spot/trade/place-order"
+    body = '{"symbol":"BTCUSDT","side":"buy","orderType":"market","force":"gtc","size":"100","clientOid":"lost"}'
+    stamp = str(sim.now_ms())
+    headers = {
+        "ACCESS-KEY": sim.api_key,
+        "ACCESS-SIGN": hmac_sign(sim.api_secret, prehash(stamp, "POST", path, "", body)),
+        "ACCESS-TIMESTAMP": stamp,
+        "ACCESS-PASSPHRASE": sim.passphrase,
+        "Content-Type": "application/json",
+    }
+    sim.faults.drop_after_execute = 1
+    async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await http.post(path, content=body, headers=headers)
     [order] = sim.account().orders.values()
     assert (order.client_oid, order.status) == ("lost", "filled")
     assert place_order_records(sim) == [("00000", True, True)]
+    # Through the client a dropped write is a NetworkError that says the request was sent.
+    async with sim.client() as client:
+        sim.faults.drop_after_execute = 1
+        with pytest.raises(NetworkError) as info:
+            await client.spot.wallet.transfer(from_type="spot", to_type="p2p", amount="7", coin="USDT")
+    assert info.value.request_sent is True
+    assert sim.balance("USDT", account_type="p2p") == Decimal(7)
 
 
 @pytest.mark.anyio

@@ -32,7 +32,7 @@ import anyio
 import msgspec
 
 from .._routes import ROUTES, Param, Route
-from . import _futures, _margin, _market, _spot
+from . import _futures_routes, _margin, _market, _spot_routes
 from ._faults import ConnectionDropped, Faults
 from ._state import Account, Ctx, Exchange, Handler
 from ._wire import Params, SimError, example_bytes
@@ -94,8 +94,8 @@ class SimulatorApp:
         self._routes: dict[tuple[str, str], Route] = {(r.method, r.path): r for r in ROUTES}
         self._handlers: dict[str, Handler] = {
             **_market.HANDLERS,
-            **_spot.HANDLERS,
-            **_futures.HANDLERS,
+            **_spot_routes.HANDLERS,
+            **_futures_routes.HANDLERS,
             **_margin.HANDLERS,
         }
         self._windows: dict[str, collections.deque[float]] = {}

@@ -15,7 +15,8 @@ class Faults:
     ``error_rate_5xx``      fraction (0..1) of requests answered HTTP 503 *before* they execute,
                             chosen by the simulator's seeded random generator.
     ``burst_429``           the next N requests get HTTP 429 (code 429) without executing.
-    ``drop_after_execute``  the next N requests that pass authentication execute, then the
+    ``drop_after_execute``  the next N requests that get past authentication and parameter
+                            checks execute (successfully or with a business error), then the
                             connection drops before the answer: a write may have happened
                             although the client saw only a network error.
     ``clock_skew_ms``       the exchange clock runs this far ahead (negative: behind) of the

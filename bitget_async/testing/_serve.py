@@ -44,7 +44,10 @@ def url_for(sock: socket.socket) -> str:
 
 
 def make_server(app: Any, *, log_level: str = "warning") -> Any:
-    import uvicorn
+    try:
+        import uvicorn
+    except ImportError:
+        raise ImportError("serving the simulator over HTTP needs uvicorn: pip install 'bitget-async[sim]'") from None
 
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="asyncio")
     return uvicorn.Server(config)
@@ -54,9 +57,9 @@ class ServerThread:
     """uvicorn serving ``app`` on a background thread until ``stop()``."""
 
     def __init__(self, app: Any, host: str, port: int) -> None:
+        self._server = make_server(app)
         self._sock = bind(host, port)
         self.url = url_for(self._sock)
-        self._server = make_server(app)
         self._thread = threading.Thread(target=self._run, name=f"bitget-sim {self.url}", daemon=True)
         self._filter = _HideDrops()
         self._error: BaseException | None = None
@@ -80,7 +83,9 @@ class ServerThread:
             waited += 0.01
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Ask uvicorn to finish and wait for the thread (safe if ``start`` never ran or failed)."""
         self._server.should_exit = True
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
         self._sock.close()
         logging.getLogger("uvicorn.error").removeFilter(self._filter)

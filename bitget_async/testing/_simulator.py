@@ -120,8 +120,8 @@ class Simulator:
         ``balances`` are spot balances (default 100,000 USDT, 1 BTC, 10 ETH).  ``wallets`` funds
         other account types by transfer name (``"usdt_futures"``, ``"crossed_margin"``,
         ``"isolated_margin:BTCUSDT"`` ...); by default both futures accounts get 100,000.
-        ``private_key_pem`` registers an RSA key (its public half verifies signatures; needs
-        the ``rsa`` extra) instead of, or besides, an HMAC ``api_secret``.
+        ``private_key_pem`` makes it an RSA key (signatures are verified with its public half;
+        needs the ``rsa`` extra) instead of an HMAC ``api_secret``.
         """
         if not api_key or not passphrase:
             raise ValueError("api_key and passphrase are required")
@@ -187,8 +187,8 @@ class Simulator:
         from ._serve import ServerThread
 
         server = ServerThread(self.app, host, port)
-        await anyio.to_thread.run_sync(server.start)
         try:
+            await anyio.to_thread.run_sync(server.start)
             yield server.url
         finally:
             with anyio.CancelScope(shield=True):
