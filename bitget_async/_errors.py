@@ -12,17 +12,17 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
     │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
     ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
-        ├── AuthenticationError       40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
+        ├── AuthenticationError       40001-40003, 40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
         ├── TimestampError            40005, 40008
         ├── DemoEnvironmentError      40099 (demo key without ``paptrading`` or the reverse)
         ├── NotFoundError             40404 and HTTP 404
         ├── RateLimitError            HTTP 429, 429 codes; also raised locally before sending
         ├── InsufficientBalanceError  40762, 43012 ...
-        ├── PositionNotFoundError     40764
+        ├── PositionNotFoundError     40764, 22002, 40757
         ├── MinimumAmountError        45110 ...
-        ├── DuplicateClientOidError   40757, 43118 ... (the order already exists)
+        ├── DuplicateClientOidError   43118, 40786 (the order already exists)
         ├── OrderNotFoundError        40768, 43001 ...
-        ├── InvalidParameterError     40001, 40017, 400171 ...
+        ├── InvalidParameterError     40017, 40019, 40020, 400171 ...
         ├── ResponseDecodeError       a success envelope whose ``data`` did not match the model
         └── ServerError               HTTP 5xx, or a body that was not Bitget JSON
 
@@ -247,9 +247,9 @@ class ServerError(APIError):
 # Sources: api-doc error-code pages for common, spot, contract and margin.
 CODE_TABLE: Final[Mapping[str, type[APIError]]] = {
     # authentication / permission
-    "40002": AuthenticationError,  # ACCESS_KEY cannot be empty
-    "40003": AuthenticationError,  # ACCESS_SIGN cannot be empty
-    "40004": AuthenticationError,  # ACCESS_PASSPHRASE cannot be empty
+    "40001": AuthenticationError,  # ACCESS_KEY cannot be empty
+    "40002": AuthenticationError,  # ACCESS_SIGN cannot be empty
+    "40003": AuthenticationError,  # signature cannot be empty
     "40006": AuthenticationError,  # invalid ACCESS_KEY
     "40009": AuthenticationError,  # sign signature error
     "40011": AuthenticationError,  # invalid ACCESS_PASSPHRASE
@@ -274,26 +274,25 @@ CODE_TABLE: Final[Mapping[str, type[APIError]]] = {
     "40754": InsufficientBalanceError,  # balance not enough (futures)
     "43004": InsufficientBalanceError,  # insufficient balance (spot)
     # positions
-    "40764": PositionNotFoundError,
+    "40764": PositionNotFoundError,  # closing a position that is not there (see README note)
     "22002": PositionNotFoundError,  # no position to close
+    "40757": PositionNotFoundError,  # not enough position is available
     # minimums
     "45110": MinimumAmountError,
     "45111": MinimumAmountError,  # less than the minimum order quantity
     "13007": MinimumAmountError,
     "43027": MinimumAmountError,
     # duplicates
-    "40757": DuplicateClientOidError,  # duplicate clientOid (futures)
-    "43118": DuplicateClientOidError,  # duplicate clientOid (spot)
-    "40786": DuplicateClientOidError,
+    "43118": DuplicateClientOidError,  # clientOrderId duplicate (spot)
+    "40786": DuplicateClientOidError,  # duplicate clientOid (futures)
     # order not found
     "40768": OrderNotFoundError,  # order does not exist
     "43001": OrderNotFoundError,  # the order does not exist
     "43025": OrderNotFoundError,  # plan order does not exist
     # parameters
-    "40001": InvalidParameterError,
     "40017": InvalidParameterError,
-    "40019": InvalidParameterError,
-    "40020": InvalidParameterError,
+    "40019": InvalidParameterError,  # parameter cannot be empty
+    "40020": InvalidParameterError,  # parameter error
     "40034": InvalidParameterError,
     "40808": InvalidParameterError,
     "400171": InvalidParameterError,

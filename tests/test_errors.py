@@ -167,7 +167,7 @@ def test_issue_codes_are_in_the_table() -> None:
         "43012": bitget_async.InsufficientBalanceError,
         "40764": bitget_async.PositionNotFoundError,
         "45110": bitget_async.MinimumAmountError,
-        "40001": bitget_async.InvalidParameterError,
+        "40001": bitget_async.AuthenticationError,
         "400171": bitget_async.InvalidParameterError,
     }
     assert {code: CODE_TABLE[code] for code in expected} == expected

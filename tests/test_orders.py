@@ -109,7 +109,7 @@ class Exchange:
         oid = body["clientOid"]
         order_id, new = self._place_one(oid)
         if not new:
-            code = "40757" if "/mix/" in request.url.path else "43118"
+            code = "40786" if "/mix/" in request.url.path else "43118"
             return failure(code, "Duplicate clientOid")
         if fault == "lost":
             raise httpx.ReadTimeout("timed out", request=request)

@@ -171,10 +171,6 @@ async def test_futures_error_codes() -> None:
     assert wrong_coin.value.code == "40778"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bitget_async/_errors.py maps 40757 ('Not enough position is available.') to DuplicateClientOidError",
-)
 @pytest.mark.anyio
 async def test_closing_more_than_held_is_not_a_duplicate_client_oid() -> None:
     sim = Simulator()

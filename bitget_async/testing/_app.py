@@ -3,15 +3,16 @@
 Each request goes through what the real exchange checks, in this order:
 
 1. route lookup in the package's route table (unknown path: 40404, HTTP 404);
-2. fault knobs that refuse before executing (429 bursts, a fraction of 503s);
-3. per-route rate limits by IP or UID from the route table, plus 6,000/min per IP (HTTP 429);
-4. for signed routes: headers present (40001/40002/40005/40011), timestamp numeric (40005),
-   key known (40006), timestamp within 30 s of the exchange clock (40008), passphrase (40012),
+2. a pending 429 burst (fault knob), then per-route rate limits by IP or UID from the route
+   table plus 6,000/min per IP (HTTP 429), then the 503 fraction (fault knob);
+3. for signed routes: headers present (40001/40002/40011), timestamp numeric (40005), key
+   known (40006), timestamp within 30 s of the exchange clock (40008), passphrase (40012),
    HMAC or RSA signature over the exact bytes received (40009), demo key vs ``paptrading``
    header (40099);
-5. parameters: JSON body, required and conditionally required parameters (40019), enum
-   values and number formats (40020), from the route's ``Param`` metadata;
-6. the route's handler, or Bitget's documented example answer for routes without state.
+4. parameters: JSON body (400172, Content-Type 40007), required and conditionally required
+   parameters (40019), enum values and number formats (40020), from the route's ``Param``s;
+5. the route's handler, or Bitget's documented example answer for routes without state;
+6. a pending dropped connection (fault knob) loses the answer of a request that executed.
 
 Answers use Bitget's envelope ``{"code", "msg", "requestTime", "data"}``; errors are HTTP 400.
 No web framework: the app is plain ASGI so that the in-process path needs httpx and anyio only.

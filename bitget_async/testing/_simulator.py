@@ -76,6 +76,10 @@ class Simulator:
     Two accounts exist from the start: a live one (``api_key``/``api_secret``/``passphrase``)
     and a demo one (``demo_api_key`` ...; requests need the ``paptrading: 1`` header), each with
     100,000 USDT, 1 BTC and 10 ETH on spot and 100,000 USDT / USDC in the futures accounts.
+
+    ``seed`` fixes the price paths, the 5xx fault draws and the ids.  ``clock`` (epoch ms,
+    default the wall clock) is the exchange clock before ``advance``; pass a constant for
+    byte-identical timestamps.  ``enforce_rate_limits=False`` turns the per-route limits off.
     """
 
     def __init__(
