@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from ._codec import wire_value
 from ._config import RetryPolicy
 from ._errors import ValidationError
+from ._orders import send_order
 from ._routes import ROUTES, Route, new_client_oid
 from ._transport import Call
 from .signing import encode_query
@@ -66,8 +69,6 @@ class Endpoint:
             client_oid=values.get("clientOid"),
         )
         if route.kind == "order":
-            from ._orders import send_order
-
             return await send_order(transport, route, call, values, retries=retries, wait=wait, max_wait=max_wait)
         return await transport.send(call, retries=retries, wait=wait, max_wait=max_wait)
 
@@ -86,8 +87,6 @@ def fill_client_oids(route: Route, kwargs: dict[str, Any]) -> dict[str, Any]:
                 if not item.get("client_oid") and not item.get("clientOid"):
                     item = {**item, "clientOid": new_client_oid()}
             elif hasattr(item, "client_oid") and not getattr(item, "client_oid", None):
-                import msgspec
-
                 item = msgspec.structs.replace(item, client_oid=new_client_oid())
             filled.append(item)
         kwargs["order_list"] = filled

@@ -360,7 +360,7 @@ async def test_float_refusal_message_names_the_parameter() -> None:
 async def test_request_reuses_prebuilt_decoders(monkeypatch: pytest.MonkeyPatch) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v2/test/fail":
-            return httpx.Response(400, json={"code": "40001", "msg": "bad", "requestTime": NOW, "data": None})
+            return httpx.Response(400, json={"code": "40020", "msg": "bad", "requestTime": NOW, "data": None})
         return ok({"serverTime": "5"})
 
     async with BitgetClient(transport=httpx.MockTransport(answer), rate_limits=RateLimits(enabled=False)) as c:
