@@ -65,13 +65,15 @@ class FastGate:
 
 
 FIXES = ("quote", "body", "oid", "ratekeys", "gate")
+# Not a hot-path fix but a model choice, measured separately: decimals kept as exact text.
+MODEL_CHOICES = ("text_tickers",)
 
 
 def apply(only: tuple[str, ...] = FIXES) -> None:
     """Patch the imported package in place (this process only), or just the fixes named."""
     from bitget_async import _groups, _routes, _transport, signing
     from bitget_async._codec import _ENCODER
-    from bitget_async._ratelimit import RateLimitExceeded, local_error
+    from bitget_async._ratelimit import RateLimits
 
     safe = signing._ESCAPE
 
@@ -101,46 +103,29 @@ def apply(only: tuple[str, ...] = FIXES) -> None:
         _routes.new_client_oid = lambda: os.urandom(16).hex()
         _groups.new_client_oid = _routes.new_client_oid  # type: ignore[attr-defined]
 
-    # _transport.py Transport._acquire_rate: the rate keys and WindowLimit objects were rebuilt
-    # (two f-strings + limit_for) on every call; build them once per route.
-    async def acquire_rate(self: Any, call: Any, st: Any, max_wait: float | None) -> list[Any]:
-        rl = self.rate_limits
-        if not rl.enabled:
-            return []
-        cache: dict[tuple[str, str, float | None], tuple[tuple[str, Any], ...]] = self.__dict__.setdefault(
-            "_rate_key_cache", {}
-        )
-        ck = (call.name, call.scope, call.rate_per_s)
-        keys = cache.get(ck)
-        if keys is None:
-            built = []
-            if call.rate_per_s:
-                scope_key = self._uid_key if call.scope == "UID" else self._ip_key
-                built.append((f"{call.name}|{scope_key}", rl.limit_for(call.name, call.rate_per_s)))
-            if rl.global_limit is not None:
-                built.append((f"global|{self._ip_key}", rl.global_limit))
-            keys = cache[ck] = tuple(built)
-        taken: list[Any] = []
-        started = time.monotonic()
-        try:
-            for key, limit in keys:
-                taken.append(await rl.limiter.acquire(key, limit, max_wait=max_wait))
-        except RateLimitExceeded as exc:
-            for r in taken:
-                rl.limiter.release(r)
-            raise local_error(call.name, call.method, call.path, exc) from None
-        except BaseException:
-            for r in taken:
-                rl.limiter.release(r)
-            raise
-        waited = time.monotonic() - started
-        if waited > 0.0005:
-            st.rate_waits += 1
-            st.rate_wait_seconds += waited
-        return taken
+    # _transport.py Transport._route_key and _ratelimit.py RateLimits.limit_for run two or three
+    # times per request (route window, send window) and rebuild the same key string and the same
+    # WindowLimit every time; memoize both per route (the proposal: build them once per route).
+    original_route_key = _transport.Transport._route_key
+    original_limit_for = RateLimits.limit_for
+
+    def route_key(self: Any, call: Any) -> str:
+        cache: dict[tuple[str, str], str] = self.__dict__.setdefault("_route_key_cache", {})
+        key = cache.get((call.name, call.scope))
+        if key is None:
+            key = cache[(call.name, call.scope)] = original_route_key(self, call)
+        return key
+
+    def limit_for(self: Any, python_name: str, published_rate: float) -> Any:
+        cache: dict[tuple[str, float], Any] = self.__dict__.setdefault("_limit_cache", {})
+        limit = cache.get((python_name, published_rate))
+        if limit is None:
+            limit = cache[(python_name, published_rate)] = original_limit_for(self, python_name, published_rate)
+        return limit
 
     if "ratekeys" in only:
-        _transport.Transport._acquire_rate = acquire_rate  # type: ignore[method-assign]
+        _transport.Transport._route_key = route_key  # type: ignore[method-assign]
+        RateLimits.limit_for = limit_for  # type: ignore[method-assign]
 
     original_init = _transport.Transport.__init__
 
@@ -150,6 +135,15 @@ def apply(only: tuple[str, ...] = FIXES) -> None:
 
     if "gate" in only:
         _transport.Transport.__init__ = init  # type: ignore[method-assign]
+
+    if "text_tickers" in only:
+        # models/spot.py SpotTicker with str instead of Decimal fields (decode_bench.TickerText):
+        # what exact-as-text would save on the 1,000-ticker workload.
+        from decode_bench import TickerText
+
+        from bitget_async._codec import ResponseCodec
+
+        _routes.BY_NAME["spot.market.tickers"]._codec = ResponseCodec(list[TickerText])
 
 
 # -- measurement -----------------------------------------------------------------------------------

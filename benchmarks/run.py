@@ -365,10 +365,11 @@ def render_chart(path: Path, meta: dict[str, Any], cells: dict[tuple[str, str, i
     ax2.set_xticks([j + 0.4 - width / 2 for j in range(3)], ["small GET", "signed POST", "candles"])
     ax2.set_ylabel("requests per second (higher is better)")
     ax2.set_title("Throughput at 128 concurrent (one client CPU)")
-    ax2.legend(fontsize=8, loc="upper left")
+    handles, labels = ax1.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(clients), fontsize=8, frameon=False)
     m = meta["machine"]
     fig.suptitle(f"bitget_async vs raw clients and peers - {m['nproc']} CPUs, {m['cpu']}, Python {m['python']} ({meta['mode']} run)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -388,12 +389,16 @@ def main() -> None:
     parser.add_argument("--out", help="output path without extension (default benchmarks/results; "
                         "quick runs: benchmarks/.work/results-quick, so they never overwrite a full run)")
     parser.add_argument("--no-venv", action="store_true", help="use the current interpreter as is")
+    parser.add_argument("--from-json", help="re-render .md and .png from a results .json, measuring nothing")
     args = parser.parse_args()
 
     if not args.no_venv and Path(sys.prefix).resolve() != VENV.resolve():
         ensure_venv()
         os.execv(str(_venv_python()), [str(_venv_python()), str(Path(__file__).resolve()), *sys.argv[1:]])
 
+    if args.from_json:
+        rerender(Path(args.from_json))
+        return
     seconds = args.seconds or (0.4 if args.quick else 2.0)
     warmup = args.warmup or (0.15 if args.quick else 0.5)
     reps = args.reps or (1 if args.quick else 3)
@@ -444,6 +449,17 @@ def main() -> None:
         "machine": machine(),
     }
     out = Path(args.out) if args.out else (WORK / "results-quick" if args.quick else HERE / "results")
+    write_results(out, meta, runs, decode, memory, cells)
+
+
+def write_results(
+    out: Path,
+    meta: dict[str, Any],
+    runs: list[dict[str, Any]],
+    decode: dict[str, Any],
+    memory: dict[str, Any],
+    cells: dict[tuple[str, str, int], dict[str, Any]],
+) -> None:
     out.with_suffix(".json").write_text(
         json.dumps(
             {"meta": meta, "runs": runs, "decode": decode, "memory": memory,
@@ -453,8 +469,13 @@ def main() -> None:
     )
     out.with_suffix(".md").write_text(render_markdown(meta, cells, decode, memory))
     render_chart(out.with_suffix(".png"), meta, cells)
-    print(f"wrote {out.with_suffix('.md')}, {out.with_suffix('.png')}, {out.with_suffix('.json')} "
-          f"in {(time.monotonic() - started) / 60:.1f} min", flush=True)
+    print(f"wrote {out.with_suffix('.md')}, {out.with_suffix('.png')}, {out.with_suffix('.json')}", flush=True)
+
+
+def rerender(path: Path) -> None:
+    """Rebuild the tables and chart from a saved run (after changing how they are drawn)."""
+    saved = json.loads(path.read_text())
+    write_results(path.with_suffix(""), saved["meta"], saved["runs"], saved["decode"], saved["memory"], aggregate(saved["runs"]))
 
 
 if __name__ == "__main__":

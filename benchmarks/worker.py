@@ -123,11 +123,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    if os.environ.get("BENCH_PATCH") == "1":
-        # Benchmark-only: measure the package with the fixes proposed in prototype_fixes.py.
+    patch = os.environ.get("BENCH_PATCH", "0")
+    if patch != "0":
+        # Benchmark-only: measure the package with the fixes proposed in prototype_fixes.py
+        # ("1" = all of them, or a comma-separated list of their names).
         import prototype_fixes
 
-        prototype_fixes.apply()
+        prototype_fixes.apply(prototype_fixes.FIXES if patch == "1" else tuple(patch.split(",")))
     result = asyncio.run(measure(args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port))
     print(json.dumps(result), flush=True)
 

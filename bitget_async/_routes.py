@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import uuid
+import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -17,7 +17,7 @@ from typing import Any, Literal
 import msgspec
 
 from . import models
-from ._codec import ResponseCodec, encode_body, wire_value
+from ._codec import ResponseCodec, wire_value
 from ._errors import ValidationError
 from ._routes_data import ROUTE_ROWS
 from ._types import UNSET
@@ -340,14 +340,16 @@ class Route:
         """(query, body) for already-encoded wire values."""
         if self.method == "GET":
             return encode_query((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items()), None, values
-        return "", encode_body(values), values
+        # Route-encoded values are already wire strings, lists and dicts: encode as they are.
+        return "", _BODY_ENCODER.encode(values), values
 
 
 def new_client_oid() -> str:
     """A fresh clientOid: 32 hex characters, unique enough to never collide in practice."""
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # same 128 random bits as uuid4, without building a UUID
 
 
+_BODY_ENCODER = msgspec.json.Encoder()
 ROUTES: tuple[Route, ...] = tuple(Route(row) for row in ROUTE_ROWS)
 _BY_PATH: dict[tuple[str, str], Route] = {}
 for _r in ROUTES:

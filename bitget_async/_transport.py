@@ -208,6 +208,8 @@ class Transport:
         self._uid_key = f"uid:{uid}"
         self._stats: dict[str, RouteStats] = {}
         self._buckets: dict[str, BucketStats] = {}
+        self._route_limits: dict[str, tuple[str, WindowLimit, str]] = {}
+        self._global_key = f"global|{self._ip_key}"
         self._resync_lock = anyio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -292,7 +294,17 @@ class Transport:
 
     def _route_key(self, call: Call) -> str:
         """The route's rate bucket: one per client IP (host) or per API key, by the route's scope."""
-        return f"{call.name}|{self._uid_key if call.scope == 'UID' else self._ip_key}"
+        return self._route_limit(call)[0]
+
+    def _route_limit(self, call: Call) -> tuple[str, WindowLimit]:
+        """(bucket key, window) for the call's route, built once per route and client: this runs
+        two or three times per request, so nothing here may be rebuilt per call."""
+        cached = self._route_limits.get(call.name)
+        if cached is None or cached[2] != call.scope:
+            key = f"{call.name}|{self._uid_key if call.scope == 'UID' else self._ip_key}"
+            limit = self.rate_limits.limit_for(call.name, call.rate_per_s or 1)
+            cached = self._route_limits[call.name] = (key, limit, call.scope)
+        return cached[0], cached[1]
 
     async def _acquire_rate(
         self, call: Call, st: RouteStats, max_wait: float | None
@@ -307,9 +319,9 @@ class Transport:
             return []
         keys: list[tuple[str, WindowLimit]] = []
         if call.rate_per_s:
-            keys.append((self._route_key(call), rl.limit_for(call.name, call.rate_per_s)))
+            keys.append(self._route_limit(call))
         if rl.global_limit is not None:
-            keys.append((f"global|{self._ip_key}", rl.global_limit))
+            keys.append((self._global_key, rl.global_limit))
         taken: list[Reservation] = []
         waited = 0.0
         try:
@@ -355,12 +367,10 @@ class Transport:
         rl = self.rate_limits
         if not rl.enabled or not call.rate_per_s:
             return 0.0
-        key = self._route_key(call)
+        key, limit = self._route_limit(call)
         budget = None if max_wait is None else max(0.0, max_wait - waited)
         try:
-            reservation = await rl.limiter.acquire(
-                f"{key}|sent", rl.limit_for(call.name, call.rate_per_s), max_wait=budget
-            )
+            reservation = await rl.limiter.acquire(f"{key}|sent", limit, max_wait=budget)
         except RateLimitExceeded as exc:
             self._bucket(key).refused += 1
             raise local_error(call.name, call.method, call.path, exc) from None
@@ -383,8 +393,15 @@ class Transport:
         reservations = await self._acquire_rate(call, st, max_wait)
         rate_wait = sum(r.wait for r in reservations)
         sent = False
+        gate = self._in_flight
         try:
-            async with self._in_flight:
+            # A free slot is taken without a trip through the event loop (CapacityLimiter.acquire
+            # always checkpoints: one extra loop iteration per request); only a full gate waits.
+            try:
+                gate.acquire_nowait()
+            except anyio.WouldBlock:
+                await gate.acquire()
+            try:
                 rate_wait += await self._pace_send(call, st, reservations, max_wait, rate_wait)
                 url = f"{self.base_url}{call.path}?{call.query}" if call.query else self.base_url + call.path
                 headers = self._headers(call)
@@ -410,6 +427,8 @@ class Transport:
                             "%s %s -> %s in %.1f ms (attempt %d, rate wait %.1f ms)",
                             call.method, call.name, outcome, elapsed * 1000, attempt, rate_wait * 1000,
                         )
+            finally:
+                gate.release()
         except BaseException:
             if not sent:
                 for r in reservations:

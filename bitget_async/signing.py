@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -31,8 +32,11 @@ _SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _ESCAPE = tuple(chr(b) if b in _SAFE else f"%{b:02X}" for b in range(256))
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9\-_.~$]*")
+
+
 def _quote(value: str) -> str:
-    if value.isascii() and all(ord(c) in _SAFE for c in value):
+    if _PLAIN.fullmatch(value):  # the common case, checked in C
         return value
     return "".join(_ESCAPE[b] for b in value.encode("utf-8"))
 

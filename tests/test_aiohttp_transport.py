@@ -31,6 +31,7 @@ from bitget_async import (
     Limits,
     NetworkError,
     RateLimitError,
+    RetryPolicy,
 )
 from bitget_async import TimeoutError as BitgetTimeoutError
 from bitget_async.models import SpotPlaceOrder
@@ -38,6 +39,8 @@ from bitget_async.models import SpotPlaceOrder
 KEY, SECRET, PASSPHRASE = "test-key-0001", "test-secret-0001", "test-pass-0001"
 NOW_MS = 1_700_000_000_000
 PLACE_ORDER = "/api/v2/spot/trade/place-order"
+# A signed POST that is not an order placement: transport behaviour without order-safety lookups.
+CANCEL = "/api/v2/spot/trade/cancel-order"
 TICKERS = "/api/v2/spot/market/tickers"
 OK_TICKER = (
     b'{"code":"00000","msg":"success","requestTime":1700000000000,"data":[{"symbol":"BTCUSDT",'
@@ -276,10 +279,10 @@ async def test_api_errors_are_typed(
     server.script = lambda req: (status, body, extra)
     async with make_client(transport, server.port) as client:
         with pytest.raises(cls) as info:
-            await client.request("POST", PLACE_ORDER, body={"symbol": "BTCUSDT"}, retries=0)
+            await client.request("POST", CANCEL, body={"symbol": "BTCUSDT"}, retries=0)
     err = info.value
     assert type(err) is cls
-    assert (err.code, err.http_status, err.method, err.path) == (code, status, "POST", PLACE_ORDER)
+    assert (err.code, err.http_status, err.method, err.path) == (code, status, "POST", CANCEL)
     assert err.retry_after == (2.0 if status == 429 else None)
     assert len(server.requests) == 1
 
@@ -291,11 +294,11 @@ async def test_connection_refused_is_connect_error_not_sent(transport: str) -> N
         port = probe.getsockname()[1]
     async with make_client(transport, port) as client:
         with pytest.raises(ConnectError) as info:
-            await client.request("POST", PLACE_ORDER, body={"symbol": "BTCUSDT"}, retries=0)
+            await client.request("POST", CANCEL, body={"symbol": "BTCUSDT"}, retries=0)
         assert client.stats()["in_flight"] == 0
     err = info.value
     assert type(err) is ConnectError
-    assert (err.request_sent, err.method, err.path) == (False, "POST", PLACE_ORDER)
+    assert (err.request_sent, err.method, err.path) == (False, "POST", CANCEL)
 
 
 @pytest.mark.anyio
@@ -305,7 +308,7 @@ async def test_hang_up_after_reading_is_network_error_sent(
 ) -> None:
     server.script = lambda req: "close"
     kwargs: dict[str, Any] = {"params": {"symbol": "BTCUSDT"}} if method == "GET" else {"body": {"symbol": "BTCUSDT"}}
-    path = TICKERS if method == "GET" else PLACE_ORDER
+    path = TICKERS if method == "GET" else CANCEL
     async with make_client(transport, server.port) as client:
         with pytest.raises(NetworkError) as info:
             await client.request(method, path, retries=0, **kwargs)
@@ -321,10 +324,10 @@ async def test_silent_server_is_timeout_after_sending(transport: str, server: Lo
     server.script = lambda req: "hang"
     async with make_client(transport, server.port, timeout=0.3) as client:
         with pytest.raises(BitgetTimeoutError) as info:
-            await client.request("POST", PLACE_ORDER, body={"symbol": "BTCUSDT"}, retries=0)
+            await client.request("POST", CANCEL, body={"symbol": "BTCUSDT"}, retries=0)
         assert client.stats()["in_flight"] == 0
     assert type(info.value) is BitgetTimeoutError
-    assert (info.value.request_sent, info.value.path) == (True, PLACE_ORDER)
+    assert (info.value.request_sent, info.value.path) == (True, CANCEL)
 
 
 @pytest.mark.anyio
@@ -349,6 +352,25 @@ async def test_cancellation_releases_slot_and_connection(transport: str, server:
             [ticker] = await client.spot.market.tickers(symbol="BTCUSDT")
         assert ticker.symbol == "BTCUSDT"
         assert client.stats()["in_flight"] == 0
+    assert [r.target for r in server.requests] == [f"{TICKERS}?symbol=BTCUSDT"] * 2
+
+
+@pytest.mark.anyio
+async def test_read_is_retried_once_after_a_dropped_connection(transport: str, server: LoopbackServer) -> None:
+    calls = 0
+
+    def script(req: Received) -> Action:
+        nonlocal calls
+        calls += 1
+        return "close" if calls == 1 else (200, OK_TICKER, {})
+
+    server.script = script
+    policy = RetryPolicy(max_attempts=2, backoff_base=0.0, jitter=0.0)
+    async with make_client(transport, server.port, retry=policy) as client:
+        [ticker] = await client.spot.market.tickers(symbol="BTCUSDT")
+        stats = client.stats()["routes"]["spot.market.tickers"]
+    assert ticker.symbol == "BTCUSDT"
+    assert (stats["requests"], stats["errors"], stats["retries"], stats["in_flight"]) == (2, 1, 1, 0)
     assert [r.target for r in server.requests] == [f"{TICKERS}?symbol=BTCUSDT"] * 2
 
 
