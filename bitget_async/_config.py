@@ -89,9 +89,11 @@ class Credentials:
 class Limits:
     """Connection pool and in-flight request limits.
 
-    ``max_in_flight`` gates concurrent requests *before* they reach httpx.  Measured on a
-    2-core box, httpx with 128 requests in flight on one pool collapses to ~94 req/s while the
-    same pool gated to 8 does ~1,079 req/s, so the gate defaults to the pool size.
+    ``max_in_flight`` gates concurrent requests *before* they reach httpx, so thousands of
+    concurrent calls queue cheaply instead of crowding the pool.  With httpx 0.28 on a 2-core
+    box (benchmarks/results.md), 128 requests in flight on one ungated pool did ~780 req/s; the
+    same pool gated to 8 did ~1,600 req/s with 6-8x lower p99 latency (older httpx versions
+    collapsed to ~94 req/s).  The gate therefore defaults to the pool size.
     """
 
     max_connections: int = 8
