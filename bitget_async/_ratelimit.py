@@ -117,15 +117,12 @@ class RateLimiter(Protocol):
     ) -> Reservation:
         """Wait until ``cost`` requests may be sent on ``key``; raise ``RateLimitExceeded`` if
         that is more than ``max_wait`` seconds away (0 = do not wait)."""
-        ...
 
     def release(self, reservation: Reservation) -> None:
         """Return a reservation whose request was never sent (cancelled, failed to connect)."""
-        ...
 
     def penalize(self, key: str, seconds: float) -> None:
         """The server said 429: send nothing on ``key`` for ``seconds`` and slow the key down."""
-        ...
 
 
 @dataclasses.dataclass(frozen=True)
