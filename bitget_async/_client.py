@@ -26,8 +26,8 @@ from ._config import (
     system_clock_ms,
 )
 from ._errors import ValidationError
-from ._groups import build_groups, encode_query_params, fill_wire_client_oids
-from ._orders import send_order
+from ._groups import build_groups, encode_query_params
+from ._orders import fill_client_oids, send_order
 from ._ratelimit import RateLimiter, RateLimits
 from ._routes import find_route_or_none
 from ._transport import Call, HTTPBackend, HttpxBackend, Transport
@@ -263,25 +263,20 @@ class BitgetClient:
             if method == "POST":
                 wire_body = to_wire(body or {})
                 if is_order:
-                    wire_body = fill_wire_client_oids(wire_body)
+                    wire_body = fill_client_oids(wire_body)
             content = encode_body(wire_body) if method == "POST" else None
         except (TypeError, ValueError) as exc:
             raise ValidationError(str(exc), param="body") from None
-        call = Call(
-            method=method,
-            path=route.path if route is not None else path,
-            query=query,
-            body=content,
-            auth=auth,
-            codec=_RAW_CODEC,
-            name=route.python_name if route is not None else "raw",
-            rate_per_s=route.rate_per_s if route is not None else None,
-            scope=route.scope if route is not None else "IP",
-            kind=route.kind if route is not None else ("read" if method == "GET" else "write"),
-        )
+        if route is None:
+            call = Call(
+                method=method, path=path, query=query, body=content, auth=auth, codec=_RAW_CODEC,
+                name="raw", kind="read" if method == "GET" else "write",
+            )
+            return await self._transport.send(call, retries=retries)
+        call = route.call(query, content, client_oid=wire_body.get("clientOid"), codec=_RAW_CODEC)
+        if call.auth != auth:  # a public route signed because the client has keys
+            call = dataclasses.replace(call, auth=auth)
         if is_order:
-            assert route is not None
-            call = dataclasses.replace(call, client_oid=wire_body.get("clientOid"))
             return await send_order(
                 self._transport, route, call, wire_body, retries=retries, wait=None, max_wait=None, result_type=Any
             )

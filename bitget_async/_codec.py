@@ -18,7 +18,7 @@ import msgspec
 
 from ._errors import APIError, ResponseDecodeError, ServerError, error_class_for
 
-__all__ = ["ResponseCodec", "encode_body", "raise_for_envelope", "wire_value"]
+__all__ = ["ResponseCodec", "encode_body", "to_wire", "wire_value"]
 
 T = TypeVar("T")
 
@@ -139,18 +139,6 @@ def _fail(
         client_oid=client_oid,
         retry_after=retry_after,
     )
-
-
-def raise_for_envelope(
-    status: int,
-    body: bytes,
-    method: str,
-    path: str,
-    client_oid: str | None = None,
-    retry_after: float | None = None,
-) -> None:
-    """Raise the typed error for a response that is known not to be a success."""
-    raise _fail(status, body, method, path, client_oid, retry_after)
 
 
 class ResponseCodec(Generic[T]):

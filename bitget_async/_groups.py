@@ -6,20 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from ._codec import wire_value
 from ._config import RetryPolicy
 from ._errors import ValidationError
-from ._orders import send_order
-from ._routes import ROUTES, Route, new_client_oid
-from ._transport import Call
+from ._orders import fill_client_oids, send_order
+from ._routes import ROUTES, Route
 from .signing import encode_query
 
 if TYPE_CHECKING:
     from ._transport import Transport
 
-__all__ = ["Endpoint", "Group", "build_groups", "encode_query_params", "fill_client_oids", "fill_wire_client_oids"]
+__all__ = ["Endpoint", "Group", "build_groups", "encode_query_params"]
 
 
 class Endpoint:
@@ -33,7 +30,6 @@ class Endpoint:
             f"{route.title}.\n\n{route.method} {route.path}: {route.rate_per_s}/s per {route.scope}, "
             f"{'signed' if route.auth else 'public'}. Returns {route.response}.\nDoc: {route.doc}"
         )
-        self._fills_oid = route.kind == "order" and any(p.wire in ("clientOid", "orderList") for p in route.params)
 
     def __repr__(self) -> str:
         return f"<endpoint client.{self.route.python_name}: {self.route.method} {self.route.path}>"
@@ -52,59 +48,14 @@ class Endpoint:
         transport.check_open()
         if route.auth:
             transport.require_credentials(route.python_name)
-        if self._fills_oid:
-            kwargs = fill_client_oids(route, kwargs)
-        query, body, values = route.encode(kwargs, extra_params)
-        call = Call(
-            method=route.method,
-            path=route.path,
-            query=query,
-            body=body,
-            auth=route.auth,
-            codec=route.codec,
-            name=route.python_name,
-            rate_per_s=route.rate_per_s,
-            scope=route.scope,
-            kind=route.kind,
-            client_oid=values.get("clientOid"),
-        )
+        values = route.encode_values(kwargs, extra_params)
+        if route.kind == "order":
+            values = fill_client_oids(values)
+        query, body, _ = route.wire(values)
+        call = route.call(query, body, client_oid=values.get("clientOid"))
         if route.kind == "order":
             return await send_order(transport, route, call, values, retries=retries, wait=wait, max_wait=max_wait)
         return await transport.send(call, retries=retries, wait=wait, max_wait=max_wait)
-
-
-def fill_client_oids(route: Route, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Give an order (and each batch item) a clientOid when the caller did not, so every retry
-    and every follow-up lookup refers to the same order."""
-    kwargs = dict(kwargs)
-    if "client_oid" in route._by_py and not kwargs.get("client_oid"):
-        kwargs["client_oid"] = new_client_oid()
-    items = kwargs.get("order_list")
-    if isinstance(items, (list, tuple)):
-        filled = []
-        for item in items:
-            if isinstance(item, Mapping):
-                if not item.get("client_oid") and not item.get("clientOid"):
-                    item = {**item, "clientOid": new_client_oid()}
-            elif hasattr(item, "client_oid") and not getattr(item, "client_oid", None):
-                item = msgspec.structs.replace(item, client_oid=new_client_oid())
-            filled.append(item)
-        kwargs["order_list"] = filled
-    return kwargs
-
-
-def fill_wire_client_oids(body: dict[str, Any]) -> dict[str, Any]:
-    """``fill_client_oids`` for a body already in wire names (``client.request``)."""
-    body = dict(body)
-    if not body.get("clientOid") and "orderList" not in body:
-        body["clientOid"] = new_client_oid()
-    items = body.get("orderList")
-    if isinstance(items, list):
-        body["orderList"] = [
-            {**item, "clientOid": new_client_oid()} if isinstance(item, dict) and not item.get("clientOid") else item
-            for item in items
-        ]
-    return body
 
 
 class Group:

@@ -36,13 +36,13 @@ from ._errors import (
     TransportError,
     error_class_for,
 )
-from ._routes import BY_NAME, Route
+from ._routes import BY_NAME, Route, new_client_oid
 from ._transport import Call
 
 if TYPE_CHECKING:
     from ._transport import Transport
 
-__all__ = ["send_order"]
+__all__ = ["fill_client_oids", "send_order"]
 
 logger = logging.getLogger("bitget_async")
 
@@ -62,11 +62,23 @@ def _ambiguous(exc: BaseException) -> bool:
 async def _read(transport: Transport, name: str, values: dict[str, Any]) -> Any:
     route = BY_NAME[name]
     query, body, _ = route.wire({k: v for k, v in values.items() if v is not None})
-    call = Call(
-        method=route.method, path=route.path, query=query, body=body, auth=route.auth,
-        codec=route.codec, name=route.python_name, rate_per_s=route.rate_per_s, scope=route.scope,
-    )
-    return await transport.send(call)
+    return await transport.send(route.call(query, body))
+
+
+def fill_client_oids(values: dict[str, Any]) -> dict[str, Any]:
+    """Give an order (or each batch item) a clientOid when the caller did not, so every retry and
+    every follow-up lookup refers to the same order.  Works on wire values, so typed endpoints and
+    ``client.request`` share it."""
+    values = dict(values)
+    items = values.get("orderList")
+    if isinstance(items, list):
+        values["orderList"] = [
+            {**item, "clientOid": new_client_oid()} if isinstance(item, dict) and not item.get("clientOid") else item
+            for item in items
+        ]
+    elif not values.get("clientOid"):
+        values["clientOid"] = new_client_oid()
+    return values
 
 
 Lookup = Callable[["Transport", dict[str, Any], str], Awaitable["str | None"]]

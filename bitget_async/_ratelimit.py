@@ -35,7 +35,6 @@ from typing import Protocol
 import anyio
 
 from ._errors import RateLimitError
-from ._routes import BY_NAME
 
 __all__ = [
     "GLOBAL_IP_LIMIT",
@@ -125,6 +124,14 @@ class RateLimiter(Protocol):
         """The server said 429: send nothing on ``key`` for ``seconds`` and slow the key down."""
 
 
+def _route_names() -> frozenset[str]:
+    # Imported at validation time: the route table sits above the transport in the import order.
+    from ._routes import BY_NAME
+
+    return frozenset(BY_NAME)
+
+
+
 @dataclasses.dataclass(frozen=True)
 class RateLimits:
     """Rate-limit settings: which limits to apply and how callers wait for them.
@@ -155,8 +162,9 @@ class RateLimits:
         if self.margin < 0:
             raise ValueError("RateLimits.margin must be >= 0")
         for name, rate in self.overrides.items():
-            if name not in BY_NAME:
-                close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+            known = _route_names()
+            if name not in known:
+                close = difflib.get_close_matches(name, list(known), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ValueError(f"RateLimits.overrides: unknown route {name!r}{hint}")
             if rate <= 0:

@@ -20,6 +20,7 @@ from . import models
 from ._codec import ResponseCodec, wire_value
 from ._errors import ValidationError
 from ._routes_data import ROUTE_ROWS
+from ._transport import Call
 from ._types import UNSET
 from .signing import encode_query
 
@@ -279,13 +280,16 @@ class Route:
         """Typed ``data`` of a raw response body, or the typed API error for a failed envelope."""
         return self.codec.decode(body, status=status, method=self.method, path=self.path)
 
-    def param(self, py_name: str) -> Param:
-        return self._by_py[py_name]
-
     def encode(
         self, kwargs: Mapping[str, Any], extra_params: Mapping[str, Any] | None = None
     ) -> tuple[str, bytes | None, dict[str, Any]]:
         """Validate keyword arguments and build (query, body bytes, wire values) before any I/O."""
+        return self.wire(self.encode_values(kwargs, extra_params))
+
+    def encode_values(
+        self, kwargs: Mapping[str, Any], extra_params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Validate keyword arguments into wire values (wire names, exact strings), in table order."""
         by_py = self._by_py
         for key in kwargs:
             if key not in by_py:
@@ -334,7 +338,7 @@ class Route:
                 if v is None or v is UNSET:
                     continue
                 values[k] = _extra_value(v, f"{self.python_name}: extra parameter {k!r}")
-        return self.wire(values)
+        return values
 
     def wire(self, values: dict[str, Any]) -> tuple[str, bytes | None, dict[str, Any]]:
         """(query, body) for already-encoded wire values."""
@@ -342,6 +346,24 @@ class Route:
             return encode_query((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items()), None, values
         # Route-encoded values are already wire strings, lists and dicts: encode as they are.
         return "", _BODY_ENCODER.encode(values), values
+
+    def call(
+        self, query: str, body: bytes | None, *, client_oid: str | None = None, codec: ResponseCodec[Any] | None = None
+    ) -> Call:
+        """The transport's view of one request on this route (the only place a route becomes a Call)."""
+        return Call(
+            method=self.method,
+            path=self.path,
+            query=query,
+            body=body,
+            auth=self.auth,
+            codec=self.codec if codec is None else codec,
+            name=self.python_name,
+            rate_per_s=self.rate_per_s,
+            scope=self.scope,
+            kind=self.kind,
+            client_oid=client_oid,
+        )
 
 
 def new_client_oid() -> str:

@@ -208,7 +208,7 @@ class Transport:
         self._uid_key = f"uid:{uid}"
         self._stats: dict[str, RouteStats] = {}
         self._buckets: dict[str, BucketStats] = {}
-        self._route_limits: dict[str, tuple[str, WindowLimit, str]] = {}
+        self._route_limits: dict[str, tuple[str, WindowLimit]] = {}
         self._global_key = f"global|{self._ip_key}"
         self._resync_lock = anyio.Lock()
 
@@ -300,11 +300,10 @@ class Transport:
         """(bucket key, window) for the call's route, built once per route and client: this runs
         two or three times per request, so nothing here may be rebuilt per call."""
         cached = self._route_limits.get(call.name)
-        if cached is None or cached[2] != call.scope:
+        if cached is None:  # a python name is one route, so its scope and rate never change
             key = f"{call.name}|{self._uid_key if call.scope == 'UID' else self._ip_key}"
-            limit = self.rate_limits.limit_for(call.name, call.rate_per_s or 1)
-            cached = self._route_limits[call.name] = (key, limit, call.scope)
-        return cached[0], cached[1]
+            cached = self._route_limits[call.name] = (key, self.rate_limits.limit_for(call.name, call.rate_per_s or 1))
+        return cached
 
     async def _acquire_rate(
         self, call: Call, st: RouteStats, max_wait: float | None
