@@ -38,7 +38,7 @@ else:  # pragma: no cover
     from typing_extensions import Self
 
 if TYPE_CHECKING:
-    from ._surface import (
+    from ._generated.surface import (
         AccountAPI,
         BrokerAPI,
         CommonAPI,

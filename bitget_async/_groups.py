@@ -1,5 +1,5 @@
 """Builds ``client.spot.market.tickers(...)`` from the route table: one bound-endpoint class,
-no code per route.  The static types of these objects live in the generated ``_surface.py``."""
+no code per route.  The static types of these objects live in the generated ``_generated/surface.py``."""
 
 from __future__ import annotations
 

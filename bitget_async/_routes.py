@@ -1,6 +1,6 @@
 """The route table as objects: lookup by real or reference path, parameter validation, decoding.
 
-The rows themselves are data in ``_routes_data.py`` (generated from ``tests/data``).  This module
+The rows themselves are data in ``_generated/routes_data.py`` (generated from ``spec/``).  This module
 turns each row into a ``Route`` that knows how to validate and encode a call's keyword arguments
 into the exact query string or JSON body, and how to decode a response body into its model.
 """
@@ -16,10 +16,9 @@ from typing import Any, Literal
 
 import msgspec
 
-from . import models
 from ._codec import ResponseCodec, wire_value
 from ._errors import ValidationError
-from ._routes_data import ROUTE_ROWS
+from ._generated.routes_data import ROUTE_ROWS
 from ._transport import Call
 from ._types import UNSET
 from .signing import encode_query
@@ -216,10 +215,6 @@ def _condition_holds(when: Condition, present: Mapping[str, Any]) -> bool:
     return False
 
 
-_NAMESPACE: dict[str, Any] = {"list": list, "Any": Any, "None": None, "dict": dict, "str": str}
-_NAMESPACE.update({n: getattr(models, n) for n in models.__all__})
-
-
 class Route:
     """One Bitget endpoint.  ``decode(body)`` turns a raw response body into its typed ``data``."""
 
@@ -246,7 +241,7 @@ class Route:
     )
 
     def __init__(self, row: tuple[Any, ...]) -> None:
-        (python_name, method, path, seeds, auth, rate, scope, kind, doc, area, response, title, params) = row
+        (python_name, method, path, seeds, auth, rate, scope, kind, doc, area, response, response_type, title, params) = row
         self.python_name: str = python_name
         self.group, _, self.name = python_name.rpartition(".")
         self.method: str = method
@@ -260,7 +255,7 @@ class Route:
         self.area: str = area
         self.response: str = response
         self.title: str = title
-        self.response_type: Any = eval(response, {}, _NAMESPACE)
+        self.response_type: Any = response_type
         self.params: tuple[Param, ...] = tuple(Param.from_row(p) for p in params)
         self._by_py = {p.py: p for p in self.params}
         self._conditional = tuple(p for p in self.params if p.when is not None and not p.required)

@@ -11,11 +11,11 @@ import pytest
 
 from bitget_async import ResponseDecodeError, find_route
 
-DATA = Path(__file__).parent / "data"
+SPEC = Path(__file__).resolve().parent.parent / "spec"
 
 
 def _example(path: str) -> dict[str, Any]:
-    for f in sorted(DATA.glob("schemas-*.json")):
+    for f in sorted(SPEC.glob("schemas-*.json")):
         schemas = json.loads(f.read_text())
         if path in schemas:
             return dict(schemas[path]["example_response"])

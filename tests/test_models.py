@@ -1,6 +1,6 @@
 """Response models: every official example decodes through its route, with exact values.
 
-The examples are Bitget's own (``example_response`` in ``tests/data/schemas-*.json``); the field
+The examples are Bitget's own (``example_response`` in ``spec/schemas-*.json``); the field
 assertions pin the conversions the exchange's wire format needs: decimal strings to exact
 ``Decimal``, ms strings to ``int``, ``""``/``null`` to ``None``, ``"true"`` to ``True``, candle
 arrays to typed rows, the three shapes of ``feeDetail``, misspelled wire names, string ids.
@@ -28,12 +28,12 @@ from bitget_async.models import (
     SpotTradeFillFeeDetail,
 )
 
-DATA = Path(__file__).parent / "data"
+SPEC = Path(__file__).resolve().parent.parent / "spec"
 
 
 def _schemas() -> list[tuple[str, str, dict[str, Any]]]:
     out = []
-    for f in sorted(DATA.glob("schemas-*.json")):
+    for f in sorted(SPEC.glob("schemas-*.json")):
         for path, rec in json.loads(f.read_text()).items():
             out.append((rec["method"], path, rec))
     return out

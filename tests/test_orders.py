@@ -29,9 +29,9 @@ from bitget_async import (
 )
 
 NOW_MS = 1_700_000_000_000
-DATA = Path(__file__).parent / "data"
+SPEC = Path(__file__).resolve().parent.parent / "spec"
 EXAMPLES: dict[str, Any] = {}
-for _f in sorted(DATA.glob("schemas-*.json")):
+for _f in sorted(SPEC.glob("schemas-*.json")):
     for _path, _rec in json.loads(_f.read_text()).items():
         EXAMPLES[_path] = _rec.get("example_response")
 

@@ -1,6 +1,6 @@
 """The route table against the checked-in facts: every tsv row, every seed path, the lookup errors.
 
-``tests/data/endpoints.tsv`` is the copied reference (155 rows).  Two seed rows share a real path
+``spec/endpoints.tsv`` is the copied reference (155 rows).  Two seed rows share a real path
 (``spot/market/ticker`` -> ``tickers``, ``mix/market/support-symbols`` -> the spot list) and the
 schemas add ``POST copy/mix-follower/copy-settings``, so the table has 154 routes.
 """
@@ -22,11 +22,11 @@ from bitget_async import ROUTES, Param, Route, find_route
 from bitget_async._groups import Endpoint
 from bitget_async.models import MixTicker, SpotTicker
 
-DATA = Path(__file__).parent / "data"
+SPEC = Path(__file__).resolve().parent.parent / "spec"
 
 
 def _tsv_rows() -> list[dict[str, str]]:
-    with open(DATA / "endpoints.tsv", newline="") as f:
+    with open(SPEC / "endpoints.tsv", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
@@ -266,7 +266,7 @@ def _snake(segment: str) -> str:
 
 
 def _example(method: str, path: str) -> dict[str, Any]:
-    for f in sorted(DATA.glob("schemas-*.json")):
+    for f in sorted(SPEC.glob("schemas-*.json")):
         rec = json.loads(f.read_text()).get(path)
         if rec is not None and rec["method"] == method:
             return dict(rec["example_response"])

@@ -520,9 +520,9 @@ def test_stateful_routes_cover_the_trading_surface() -> None:
 
 def test_examples_file_is_generated_from_fact_files() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "gen_sim_examples.py"), "--check"], capture_output=True, text=True, check=False
+        [sys.executable, str(ROOT / "tools" / "codegen.py"), "--check"], capture_output=True, text=True, check=False
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # -- pytest plugin --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bitget_async import BitgetClient, find_route
 pytestmark = pytest.mark.anyio
 
 DATA = Path(__file__).parent / "data"
+SPEC = Path(__file__).resolve().parent.parent / "spec"
 CASES: list[dict[str, Any]] = json.loads((DATA / "wire_cases.json").read_text())["cases"]
 NOW_MS = 1700000000000
 
@@ -34,7 +35,7 @@ REQUIRED_GROUPS = {
 
 def _examples() -> dict[tuple[str, str], bytes]:
     out = {}
-    for f in sorted(DATA.glob("schemas-*.json")):
+    for f in sorted(SPEC.glob("schemas-*.json")):
         for path, rec in json.loads(f.read_text()).items():
             out[(rec["method"], path)] = json.dumps(rec["example_response"]).encode()
     return out

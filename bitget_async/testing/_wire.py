@@ -153,9 +153,9 @@ def page(
 @functools.cache
 def _examples() -> Mapping[str, bytes]:
     """``"METHOD /path"`` -> the example's ``data`` as compact JSON bytes (read once, lazily)."""
-    text = importlib.resources.files("bitget_async.testing").joinpath("_examples.json").read_bytes()
+    text = importlib.resources.files("bitget_async._generated").joinpath("sim_examples.json").read_bytes()
     raw: dict[str, msgspec.Raw] = msgspec.json.decode(text, type=dict[str, msgspec.Raw])
-    return {key: bytes(value) for key, value in raw.items()}
+    return {key: bytes(value) for key, value in raw.items() if key != "//"}  # "//": the GENERATED marker
 
 
 def example_bytes(method: str, path: str) -> bytes:
