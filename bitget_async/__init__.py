@@ -16,6 +16,7 @@ from ._errors import (
     AuthenticationError,
     BitgetError,
     ClientClosedError,
+    ConfigurationError,
     ConnectError,
     DemoEnvironmentError,
     DuplicateClientOidError,
@@ -39,8 +40,7 @@ from ._errors import (
 from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "ROUTES",
@@ -50,6 +50,7 @@ __all__ = [
     "BitgetClient",
     "BitgetError",
     "ClientClosedError",
+    "ConfigurationError",
     "ConnectError",
     "Credentials",
     "DemoEnvironmentError",

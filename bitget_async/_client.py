@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
@@ -12,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from ._codec import ResponseCodec, encode_body, to_wire
+from ._backends import HTTPBackend
+from ._backends._httpx import HttpxBackend
 from ._config import (
     DEFAULT_BASE_URL,
     DEFAULT_LIMITS,
@@ -25,12 +25,12 @@ from ._config import (
     env_flag,
     system_clock_ms,
 )
-from ._errors import ValidationError
-from ._groups import build_groups, encode_query_params
-from ._orders import fill_client_oids, send_order
+from ._endpoints import build_groups, raw_call
+from ._errors import ConfigurationError, ValidationError
 from ._ratelimit import RateLimiter, RateLimits
-from ._routes import find_route_or_none
-from ._transport import Call, HTTPBackend, HttpxBackend, Transport
+from ._request import check_header, parse_options
+from ._transport import Transport, merge_headers
+from ._version import __version__
 
 if sys.version_info >= (3, 11):
     from typing import Self
@@ -54,9 +54,20 @@ if TYPE_CHECKING:
 
 __all__ = ["BitgetClient"]
 
-_RAW_CODEC: ResponseCodec[Any] = ResponseCodec(Any)
-_PLAIN_PATH = re.compile(r"/api/[A-Za-z0-9/_.\-]+")
 TransportName = Literal["httpx", "aiohttp"]
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+USER_AGENT = f"bitget-async/{__version__}"
+
+
+def attempt_cap(timeout: float | httpx.Timeout) -> float | None:
+    """The most one attempt may take, start to finish: a float ``timeout`` is that bound
+    itself; an ``httpx.Timeout`` bounds each phase, so its phases add up (None when reads are
+    unbounded)."""
+    if not isinstance(timeout, httpx.Timeout):
+        return float(timeout)
+    if timeout.read is None:
+        return None
+    return sum(t for t in (timeout.connect, timeout.write, timeout.read, timeout.pool) if t is not None)
 
 
 class BitgetClient:
@@ -96,6 +107,9 @@ class BitgetClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         limits: Limits = DEFAULT_LIMITS,
         locale: str = "en-US",
+        headers: Mapping[str, str] | None = None,
+        proxy: str | httpx.Proxy | None = None,
+        trust_env: bool = False,
         httpx_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | TransportName | None = None,
         clock: Callable[[], int] | None = None,
@@ -110,27 +124,52 @@ class BitgetClient:
                 passphrase=passphrase or "",
                 private_key=Credentials.load_private_key(private_key) if private_key else None,
             )
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
-        if httpx_client is not None and transport is not None:
-            raise ValueError("pass either httpx_client= or transport=, not both")
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"base_url must start with http:// or https://, got {base_url!r}")
+        if httpx_client is not None and (transport is not None or proxy is not None or trust_env):
+            raise ConfigurationError(
+                "httpx_client= brings its own transport and proxy settings: pass transport=, proxy= "
+                "and trust_env= only without it"
+            )
+        if isinstance(transport, str) and transport not in ("httpx", "aiohttp"):
+            raise ConfigurationError(f"transport must be 'httpx', 'aiohttp' or an httpx transport, got {transport!r}")
+        if not isinstance(timeout, (int, float, httpx.Timeout)) or isinstance(timeout, bool) or (
+            not isinstance(timeout, httpx.Timeout) and not 0 < timeout < float("inf")
+        ):
+            raise ConfigurationError(f"timeout must be seconds > 0 or an httpx.Timeout, got {timeout!r}")
+        if not isinstance(limits, Limits):
+            raise ConfigurationError(f"limits must be a bitget_async.Limits, got {type(limits).__name__}")
+        if not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(f"retry must be a bitget_async.RetryPolicy, got {type(retry).__name__}")
+        if not isinstance(locale, str) or not _LOCALE.fullmatch(locale):
+            raise ConfigurationError(f"locale must look like 'en-US' or 'zh-CN', got {locale!r}")
+        base_headers = {"Content-Type": "application/json", "locale": locale, "User-Agent": USER_AGENT}
+        if demo:
+            base_headers["paptrading"] = "1"
+        if headers:
+            try:
+                for k, v in headers.items():
+                    check_header(k, v, "headers")
+            except ValidationError as exc:
+                raise ConfigurationError(str(exc)) from None
+            base_headers = merge_headers(base_headers, headers)
         if rate_limits is None:
             rate_limits = RateLimits()
         elif not isinstance(rate_limits, RateLimits):
             rate_limits = RateLimits(limiter=rate_limits)
         self.demo = demo
         self.base_url = base_url.rstrip("/")
-        backend = self._make_backend(httpx_client, transport, timeout, limits)
+        backend = self._make_backend(httpx_client, transport, timeout, limits, proxy, trust_env)
         self._transport = Transport(
             backend=backend,
             base_url=self.base_url,
             credentials=credentials,
-            demo=demo,
-            locale=locale,
+            headers=base_headers,
             clock=clock or system_clock_ms,
             limits=limits,
             retry_policy=retry,
             rate_limits=rate_limits,
+            attempt_timeout=attempt_cap(timeout),
         )
         for name, group in build_groups(self._transport).items():
             setattr(self, name, group)
@@ -141,13 +180,17 @@ class BitgetClient:
         transport: httpx.AsyncBaseTransport | TransportName | None,
         timeout: float | httpx.Timeout,
         limits: Limits,
+        proxy: str | httpx.Proxy | None,
+        trust_env: bool,
     ) -> HTTPBackend:
         if httpx_client is not None:
             return HttpxBackend(httpx_client, owns_client=False)
         if transport == "aiohttp":
-            from ._aiohttp import AiohttpBackend
+            from ._backends._aiohttp import AiohttpBackend
 
-            return AiohttpBackend(timeout=timeout, limits=limits)
+            if isinstance(proxy, httpx.Proxy):
+                proxy = str(proxy.url)
+            return AiohttpBackend(timeout=timeout, limits=limits, proxy=proxy, trust_env=trust_env)
         if transport == "httpx":
             transport = None
         client = httpx.AsyncClient(
@@ -155,8 +198,9 @@ class BitgetClient:
             limits=limits.to_httpx(),
             http2=limits.http2,
             transport=transport,
+            proxy=proxy,
             follow_redirects=False,
-            trust_env=False,
+            trust_env=trust_env,
         )
         return HttpxBackend(client, owns_client=True)
 
@@ -217,7 +261,7 @@ class BitgetClient:
     # -- observability ---------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         """Counters per route (requests, errors, retries, 429s, rate waits) and in-flight now."""
-        return self._transport.stats()
+        return self._transport.snapshot()
 
     # -- escape hatch ----------------------------------------------------------------------
     async def request(
@@ -229,56 +273,22 @@ class BitgetClient:
         body: Mapping[str, Any] | None = None,
         auth: bool | None = None,
         retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Call any ``/api/v2/...`` path; returns the decoded ``data`` as plain Python values.
 
-        Signed when credentials exist and ``auth`` is not False.  Known routes (and the
-        reference's seed paths, e.g. ``/api/v2/margin/cross/...``) are resolved to the real path
-        and get their rate limit and retry class; decimals in the answer stay exact strings.
+        Known routes (and the reference's seed paths, e.g. ``/api/v2/margin/cross/...``) go to the
+        real path with their rate limit, retry class and order safety, signed exactly when the
+        route is; an unknown path is signed when the client has keys.  ``auth=`` overrides
+        either.  Values go out exactly as given; decimals in the answer stay exact.  The per-call
+        options are the endpoints' own.
         """
-        method = method.upper()
-        if method not in ("GET", "POST"):
-            raise ValidationError(f"method must be GET or POST, got {method!r}", param="method")
-        if not path.startswith("/api/"):
-            raise ValidationError(f"path must start with /api/, got {path!r}", param="path")
-        if not _PLAIN_PATH.fullmatch(path):
-            # httpx would percent-encode anything else after we signed it (error 40009), and a
-            # query inside the path would be dropped for known routes.
-            raise ValidationError(
-                f"path may hold only letters, digits and '/_-.' (query parameters go in params=), got {path!r}",
-                param="path",
-            )
-        if method == "GET" and body:
-            raise ValidationError("GET requests carry no body; use params=", param="body")
-        route = find_route_or_none(method, path)
-        has_creds = self._transport.credentials is not None
-        if auth is None:
-            auth = has_creds or (route is not None and route.auth)
-        if route is not None and route.auth and auth is False:
-            raise ValidationError(f"{route.python_name} must be signed; auth=False refused", param="auth")
-        query = encode_query_params(params or {})
-        is_order = route is not None and route.kind == "order"
-        wire_body: dict[str, Any] = {}
-        try:
-            if method == "POST":
-                wire_body = to_wire(body or {})
-                if is_order:
-                    wire_body = fill_client_oids(wire_body)
-            content = encode_body(wire_body) if method == "POST" else None
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), param="body") from None
-        if route is None:
-            call = Call(
-                method=method, path=path, query=query, body=content, auth=auth, codec=_RAW_CODEC,
-                name="raw", kind="read" if method == "GET" else "write",
-            )
-            return await self._transport.send(call, retries=retries)
-        call = route.call(query, content, client_oid=wire_body.get("clientOid"), codec=_RAW_CODEC)
-        if call.auth != auth:  # a public route signed because the client has keys
-            call = dataclasses.replace(call, auth=auth)
-        if is_order:
-            return await send_order(
-                self._transport, route, call, wire_body, retries=retries, wait=None, max_wait=None, result_type=Any
-            )
-        return await self._transport.send(call, retries=retries)
-
+        transport = self._transport
+        transport.check_open()
+        options = parse_options(
+            transport.retry_policy, retries=retries, wait=wait, max_wait=max_wait, timeout=timeout, headers=headers
+        )
+        return await transport.send(raw_call(transport, method, path, params, body, auth, options), options)

@@ -7,6 +7,7 @@ the HTTP status is not 200 do we look at the body a second time to find out why.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -18,7 +19,7 @@ import msgspec
 
 from ._errors import APIError, ResponseDecodeError, ServerError, error_class_for
 
-__all__ = ["ResponseCodec", "encode_body", "to_wire", "wire_value"]
+__all__ = ["ResponseCodec", "codec_for", "encode_body", "to_wire", "wire_value"]
 
 T = TypeVar("T")
 
@@ -112,7 +113,7 @@ def _fail(
     """Build the exception for a body that is not a success: Bitget error, or not Bitget at all."""
     try:
         env = _RAW_DECODER.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         # First 200 characters (not bytes: a cut UTF-8 sequence would garble the last one).
         snippet = body[:800].decode("utf-8", "replace")[:200]
         # A proxy page or an empty body: a 200 without an envelope is as broken as a 5xx.
@@ -167,7 +168,7 @@ class ResponseCodec(Generic[T]):
         if status == 200:
             try:
                 env = self._decoder.decode(body)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
                 failure = _fail(status, body, method, path, client_oid, retry_after)
                 if failure.code == SUCCESS:
                     repaired = self._repair_blanks(body, exc)
@@ -192,7 +193,7 @@ class ResponseCodec(Generic[T]):
         convert again.  Runs on the failure path only, so the normal decode stays one pass."""
         try:
             data = _UNTYPED_DECODER.decode(body).data
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return _NOT_REPAIRED
         holder = {"data": data}
         for _ in range(_MAX_REPAIRS):
@@ -204,6 +205,13 @@ class ResponseCodec(Generic[T]):
             except msgspec.ValidationError as again:
                 exc = again
         return _NOT_REPAIRED
+
+
+@functools.cache
+def codec_for(data_type: Any) -> ResponseCodec[Any]:
+    """The one codec of a response type, built on first use and shared by every route and
+    client that decodes it (a decoder is immutable, so sharing is safe)."""
+    return ResponseCodec(data_type)
 
 
 _NOT_REPAIRED: Any = object()

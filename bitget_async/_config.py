@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from ._errors import ConfigurationError
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_LIMITS",
@@ -50,17 +52,17 @@ class Credentials:
 
     def __post_init__(self) -> None:
         if not self.api_key:
-            raise ValueError("api_key must be a non-empty string")
+            raise ConfigurationError("api_key must be a non-empty string")
         if not self.passphrase:
-            raise ValueError("passphrase is required together with api_key")
+            raise ConfigurationError("passphrase is required together with api_key")
         if not self.api_secret and not self.private_key:
-            raise ValueError("either api_secret (HMAC keys) or private_key (RSA keys) is required")
+            raise ConfigurationError("either api_secret (HMAC keys) or private_key (RSA keys) is required")
         # Both travel in HTTP headers, which carry ASCII only; say so here rather than letting
         # the HTTP library fail later with the value in its message.
         if not self.api_key.isascii() or not self.api_key.isprintable():
-            raise ValueError("api_key must be printable ASCII")
+            raise ConfigurationError("api_key must be printable ASCII")
         if not self.passphrase.isascii() or not self.passphrase.isprintable():
-            raise ValueError("passphrase must be printable ASCII")
+            raise ConfigurationError("passphrase must be printable ASCII")
 
     def __repr__(self) -> str:
         kind = "rsa" if self.private_key else "hmac"
@@ -81,7 +83,7 @@ class Credentials:
             # its header, too long for a file name): never chain it.
             is_file = False
         if not is_file:
-            raise ValueError("private key is neither PEM text nor a readable file path")
+            raise ConfigurationError("private key is neither PEM text nor a readable file path")
         return path.expanduser().read_text()
 
 
@@ -104,9 +106,9 @@ class Limits:
 
     def __post_init__(self) -> None:
         if self.max_connections < 1:
-            raise ValueError("Limits.max_connections must be >= 1")
+            raise ConfigurationError("Limits.max_connections must be >= 1")
         if self.max_in_flight is not None and self.max_in_flight < 1:
-            raise ValueError("Limits.max_in_flight must be >= 1 or None")
+            raise ConfigurationError("Limits.max_in_flight must be >= 1 or None")
 
     @property
     def in_flight(self) -> int:
@@ -127,23 +129,35 @@ DEFAULT_LIMITS = Limits()
 class RetryPolicy:
     """How often and how patiently to retry requests that are safe to retry.
 
-    ``max_attempts`` counts the first try: 1 disables retries.  Delays grow as
-    ``backoff_base * 2**(attempt-1)``, capped at ``backoff_max``, then spread by +/- ``jitter``
-    (a fraction) so many clients do not retry in lockstep.  A server ``Retry-After`` wins.
+    ``max_attempts`` is the budget of one call: every send counts, the first one included,
+    whatever the reason for the re-send (a retried read, an order re-sent after a lookup found
+    nothing); 1 disables retries.  Delays grow as ``backoff_base * 2**(attempt-1)``, capped at
+    ``backoff_max``, then spread by +/- ``jitter`` (a fraction) so many clients do not retry in
+    lockstep.  A server ``Retry-After`` wins, up to ``max_retry_after`` seconds (a header of
+    ``inf`` cannot wedge a route).  After an ambiguous order failure the order is looked up by
+    clientOid up to ``lookup_attempts`` times, ``lookup_delay * i`` seconds apart, to see past
+    the exchange's visibility lag (lookups are reads and have their own, separate budget).
     """
 
     max_attempts: int = 3
     backoff_base: float = 0.25
     backoff_max: float = 8.0
     jitter: float = 0.25
+    max_retry_after: float = 60.0
+    lookup_attempts: int = 4
+    lookup_delay: float = 0.25
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("RetryPolicy.max_attempts must be >= 1")
-        if self.backoff_base < 0 or self.backoff_max < 0:
-            raise ValueError("RetryPolicy backoff values must be >= 0")
+        for name in ("max_attempts", "lookup_attempts"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"RetryPolicy.{name} must be an int >= 1, got {value!r}")
+        for name in ("backoff_base", "backoff_max", "max_retry_after", "lookup_delay"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+                raise ConfigurationError(f"RetryPolicy.{name} must be a finite number of seconds >= 0, got {value!r}")
         if not 0 <= self.jitter <= 1:
-            raise ValueError("RetryPolicy.jitter must be between 0 and 1")
+            raise ConfigurationError("RetryPolicy.jitter must be between 0 and 1")
 
     def delay(self, attempt: int, rand: Callable[[], float]) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""

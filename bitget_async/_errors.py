@@ -4,11 +4,12 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
 
     BitgetError
     ├── ClientClosedError             the client was used after ``aclose()``
+    ├── ConfigurationError (ValueError)  a client or policy built with an impossible setting
     ├── ValidationError (ValueError)  bad input caught before any network I/O
     │   └── MissingCredentialsError   a signed route called on a client without keys
     ├── TransportError                no usable HTTP answer arrived
     │   ├── ConnectError              nothing was sent (``request_sent`` is False)
-    │   ├── TimeoutError              ``request_sent`` says whether a write may have happened
+    │   ├── TimeoutError              also a builtin ``TimeoutError``; ``request_sent`` says whether a write may have happened
     │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
     ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
@@ -33,6 +34,7 @@ decoded envelope, so there is nothing secret to leak.  ``__repr__`` lists the sa
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Final
 
@@ -41,6 +43,7 @@ __all__ = [
     "AuthenticationError",
     "BitgetError",
     "ClientClosedError",
+    "ConfigurationError",
     "ConnectError",
     "DemoEnvironmentError",
     "DuplicateClientOidError",
@@ -70,6 +73,11 @@ class BitgetError(Exception):
 
 class ClientClosedError(BitgetError, RuntimeError):
     """The client was used after ``aclose()`` (or outside its ``async with`` block)."""
+
+
+class ConfigurationError(BitgetError, ValueError):
+    """A client, policy or limit constructed with a setting that cannot work (raised at
+    construction, before anything is sent)."""
 
 
 class ValidationError(BitgetError, ValueError):
@@ -114,8 +122,11 @@ class ConnectError(TransportError):
     """The connection could not be made; nothing reached the exchange."""
 
 
-class TimeoutError(TransportError):
-    """A timeout.  With ``request_sent=True`` the exchange may have executed the request."""
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """A timeout.  With ``request_sent=True`` the exchange may have executed the request.
+
+    Also a builtin ``TimeoutError``, so ``except TimeoutError`` written against the standard
+    library (or ``asyncio.wait_for``) catches it too."""
 
 
 class NetworkError(TransportError):

@@ -224,6 +224,15 @@ class LocalRateLimiter:
     def __repr__(self) -> str:
         return f"LocalRateLimiter(keys={len(self._windows)})"
 
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The limiter's time line; the transport's arrival guard runs on it too."""
+        return self._clock
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[object]]:
+        return self._sleep
+
     def reserved(self, key: str) -> int:
         """Send instants on ``key`` that still constrain the next request (recent or future).
 

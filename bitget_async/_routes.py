@@ -1,27 +1,25 @@
 """The route table as objects: lookup by real or reference path, parameter validation, decoding.
 
 The rows themselves are data in ``_generated/routes_data.py`` (generated from ``spec/``).  This module
-turns each row into a ``Route`` that knows how to validate and encode a call's keyword arguments
-into the exact query string or JSON body, and how to decode a response body into its model.
+turns each row into a ``Route``: the endpoint's facts, its parameters (which validate a call's
+keyword arguments into wire values) and its response type.  Encoding those values into bytes is
+``_build.py``'s job, sending them the transport's.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import msgspec
 
-from ._codec import ResponseCodec, wire_value
+from ._codec import ResponseCodec, codec_for, wire_value
 from ._errors import ValidationError
 from ._generated.routes_data import ROUTE_ROWS
-from ._transport import Call
 from ._types import UNSET
-from .signing import encode_query
 
 __all__ = ["ROUTES", "Param", "Route", "find_route", "find_route_or_none"]
 
@@ -220,7 +218,6 @@ class Route:
 
     __slots__ = (
         "_by_py",
-        "_codec",
         "_conditional",
         "area",
         "auth",
@@ -259,27 +256,18 @@ class Route:
         self.params: tuple[Param, ...] = tuple(Param.from_row(p) for p in params)
         self._by_py = {p.py: p for p in self.params}
         self._conditional = tuple(p for p in self.params if p.when is not None and not p.required)
-        self._codec: ResponseCodec[Any] | None = None
 
     def __repr__(self) -> str:
         return f"<Route {self.python_name} {self.method} {self.path}>"
 
     @property
     def codec(self) -> ResponseCodec[Any]:
-        codec = self._codec
-        if codec is None:  # built on first use, then reused for every call
-            codec = self._codec = ResponseCodec(self.response_type)
-        return codec
+        """The decoder of this route's answers (built once per response type, then shared)."""
+        return codec_for(self.response_type)
 
     def decode(self, body: bytes, *, status: int = 200) -> Any:
         """Typed ``data`` of a raw response body, or the typed API error for a failed envelope."""
         return self.codec.decode(body, status=status, method=self.method, path=self.path)
-
-    def encode(
-        self, kwargs: Mapping[str, Any], extra_params: Mapping[str, Any] | None = None
-    ) -> tuple[str, bytes | None, dict[str, Any]]:
-        """Validate keyword arguments and build (query, body bytes, wire values) before any I/O."""
-        return self.wire(self.encode_values(kwargs, extra_params))
 
     def encode_values(
         self, kwargs: Mapping[str, Any], extra_params: Mapping[str, Any] | None = None
@@ -335,38 +323,7 @@ class Route:
                 values[k] = _extra_value(v, f"{self.python_name}: extra parameter {k!r}")
         return values
 
-    def wire(self, values: dict[str, Any]) -> tuple[str, bytes | None, dict[str, Any]]:
-        """(query, body) for already-encoded wire values."""
-        if self.method == "GET":
-            return encode_query((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items()), None, values
-        # Route-encoded values are already wire strings, lists and dicts: encode as they are.
-        return "", _BODY_ENCODER.encode(values), values
 
-    def call(
-        self, query: str, body: bytes | None, *, client_oid: str | None = None, codec: ResponseCodec[Any] | None = None
-    ) -> Call:
-        """The transport's view of one request on this route (the only place a route becomes a Call)."""
-        return Call(
-            method=self.method,
-            path=self.path,
-            query=query,
-            body=body,
-            auth=self.auth,
-            codec=self.codec if codec is None else codec,
-            name=self.python_name,
-            rate_per_s=self.rate_per_s,
-            scope=self.scope,
-            kind=self.kind,
-            client_oid=client_oid,
-        )
-
-
-def new_client_oid() -> str:
-    """A fresh clientOid: 32 hex characters, unique enough to never collide in practice."""
-    return os.urandom(16).hex()  # same 128 random bits as uuid4, without building a UUID
-
-
-_BODY_ENCODER = msgspec.json.Encoder()
 ROUTES: tuple[Route, ...] = tuple(Route(row) for row in ROUTE_ROWS)
 _BY_PATH: dict[tuple[str, str], Route] = {}
 for _r in ROUTES:

@@ -48,7 +48,7 @@ from bitget_async import (
     TransportError,
     ValidationError,
 )
-from bitget_async.models import SpotTicker
+from bitget_async.models import SpotOrderInfo, SpotTicker
 
 __all__ = ["ERROR_STATUS", "create_app", "error_response", "get_client", "main"]
 
@@ -191,11 +191,21 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
 
     @app.post("/orders", status_code=201)
     async def place_order(client: Client, order: OrderIn) -> OrderOut:
-        placed = await client.spot.trade.place_order(
-            symbol=order.symbol, side=order.side, order_type=order.order_type, force=order.force,
-            size=order.size, price=UNSET if order.price is None else order.price,
-            client_oid=order.client_oid or UNSET,
-        )
+        try:
+            placed = await client.spot.trade.place_order(
+                symbol=order.symbol, side=order.side, order_type=order.order_type, force=order.force,
+                size=order.size, price=UNSET if order.price is None else order.price,
+                client_oid=order.client_oid or UNSET,
+            )
+        except DuplicateClientOidError:
+            # This API treats client_oid as an idempotency key: a repeated request for the same
+            # order gets that order back; a different order under a taken key stays a 409.
+            if order.client_oid is None:
+                raise
+            existing = await client.spot.trade.order_info(client_oid=order.client_oid)
+            if not existing or not _same_order(existing[0], order):
+                raise
+            return OrderOut(order_id=existing[0].order_id, client_oid=order.client_oid)
         return OrderOut(order_id=placed.order_id, client_oid=placed.client_oid)
 
     @app.get("/orders/open")
@@ -214,6 +224,16 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
         return OrderOut(order_id=done.order_id, client_oid=done.client_oid or client_oid)
 
     return app
+
+
+def _same_order(found: SpotOrderInfo, order: OrderIn) -> bool:
+    """Is the order the exchange holds under a clientOid the one this request describes?"""
+    return (
+        found.symbol == order.symbol
+        and found.side == order.side
+        and found.size == Decimal(order.size)
+        and (order.price is None or found.price == Decimal(order.price))
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from bitget_async import (
     BitgetClient,
     ClientClosedError,
+    ConfigurationError,
     InvalidParameterError,
     MissingCredentialsError,
     RateLimits,
@@ -119,7 +120,7 @@ async def test_caller_supplied_httpx_client_is_not_closed() -> None:
 
 
 def test_httpx_client_and_transport_are_exclusive() -> None:
-    with pytest.raises(ValueError, match=r"^pass either httpx_client= or transport=, not both$"):
+    with pytest.raises(ConfigurationError, match=r"^httpx_client= brings its own transport and proxy settings"):
         BitgetClient(httpx_client=httpx.AsyncClient(), transport=httpx.MockTransport(Server()))
 
 
@@ -302,9 +303,14 @@ async def test_request_auth_false_on_public_path_sends_no_access_headers() -> No
     async with client(server, **CREDS) as c:
         await c.request("GET", "/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"}, auth=False)
         await c.request("GET", "/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"})
-    unsigned, signed = server.requests
+        await c.request("GET", "/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"}, auth=True)
+        await c.request("GET", "/api/v2/not/in/the/table")
+    unsigned, default, signed, unknown = server.requests
     assert not any(name in unsigned.headers for name in ACCESS)
-    assert all(name in signed.headers for name in ACCESS)  # credentials present, auth not False
+    # A known public route is sent as its endpoint sends it: unsigned, keys or not.
+    assert not any(name in default.headers for name in ACCESS)
+    assert all(name in signed.headers for name in ACCESS)  # asked for
+    assert all(name in unknown.headers for name in ACCESS)  # unknown path, keys present
 
 
 @pytest.mark.anyio

@@ -19,7 +19,7 @@ from bitget_async._generated import surface as _surface
 from bitget_async.models import SpotTicker, SpotTradeBatchOrdersItem
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS = ["extra_params", "retries", "wait", "max_wait"]
+EXTRAS = ["extra_params", "retries", "wait", "max_wait", "timeout", "headers"]
 
 
 @pytest.fixture(scope="module")

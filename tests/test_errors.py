@@ -282,9 +282,10 @@ def raising(exc_type: type[httpx.RequestError], message: str = "boom") -> Callab
 
 
 HTTPX_MAP: list[tuple[type[httpx.RequestError], type[TransportError], bool, str]] = [
-    (httpx.ConnectError, ConnectError, False, "could not connect: ConnectError"),
-    (httpx.ConnectTimeout, TimeoutError, False, "could not connect: ConnectTimeout"),
-    (httpx.PoolTimeout, TimeoutError, False, "could not connect: PoolTimeout"),
+    # Edge 8: the host and httpx's reason, not only the class name.
+    (httpx.ConnectError, ConnectError, False, "could not connect to api.bitget.com: ConnectError: boom"),
+    (httpx.ConnectTimeout, TimeoutError, False, "could not connect to api.bitget.com: ConnectTimeout: boom"),
+    (httpx.PoolTimeout, TimeoutError, False, "could not connect to api.bitget.com: PoolTimeout: boom"),
     (httpx.ReadTimeout, TimeoutError, True, "ReadTimeout after sending"),
     (httpx.WriteTimeout, TimeoutError, True, "WriteTimeout after sending"),
     (httpx.RemoteProtocolError, NetworkError, True, "connection failed after sending: RemoteProtocolError: boom"),
@@ -366,4 +367,4 @@ def test_httpx_exceptions_are_caught_in_one_place_only() -> None:
         visitor = _HttpxCatchers()
         visitor.visit(ast.parse(source.read_text(encoding="utf-8")))
         catchers |= {(source.name, owner) for owner in visitor.found}
-    assert catchers == {("_transport.py", "HttpxBackend")}
+    assert catchers == {("_httpx.py", "HttpxBackend")}

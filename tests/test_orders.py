@@ -68,13 +68,14 @@ class Exchange:
         self.lookup_faults = list(lookup_faults)
         self.not_found = not_found  # how spot orderInfo says "no such order": "empty" list or "error"
         self.book: dict[str, str] = {}
+        self.orders: dict[str, dict[str, Any]] = {}  # clientOid -> the fields it was placed with
         self.placements: list[dict[str, Any]] = []
         self.lookups: list[httpx.Request] = []
         self._next_id = 1000
 
     # -- plumbing -------------------------------------------------------------------------------
     def client(self, **kwargs: Any) -> BitgetClient:
-        kwargs.setdefault("retry", RetryPolicy(max_attempts=3, backoff_base=0.0))
+        kwargs.setdefault("retry", RetryPolicy(max_attempts=3, backoff_base=0.0, lookup_attempts=1, lookup_delay=0.0))
         return BitgetClient(
             api_key="bg_key_for_tests",
             api_secret="secret",
@@ -89,12 +90,19 @@ class Exchange:
             return self._place(request)
         return self._lookup(request)
 
-    def _place_one(self, oid: str) -> tuple[str, bool]:
+    def _place_one(self, oid: str, fields: dict[str, Any]) -> tuple[str, bool]:
         if oid in self.book:
             return self.book[oid], False
         self._next_id += 1
         self.book[oid] = str(self._next_id)
+        self.orders[oid] = {k: fields[k] for k in ("symbol", "side", "orderType", "size", "price") if k in fields}
         return self.book[oid], True
+
+    def _row(self, template: dict[str, Any], order_id: str, oid: str) -> dict[str, Any]:
+        """The doc example's row as this order: the lookup answers what was placed."""
+        row = copy.deepcopy(template)
+        row.update(orderId=order_id, clientOid=oid, **self.orders.get(oid, {}))
+        return row
 
     def _place(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -107,7 +115,7 @@ class Exchange:
         if "orderList" in body:
             return self._place_batch(request, body, fault)
         oid = body["clientOid"]
-        order_id, new = self._place_one(oid)
+        order_id, new = self._place_one(oid, body)
         if not new:
             code = "40786" if "/mix/" in request.url.path else "43118"
             return failure(code, "Duplicate clientOid")
@@ -123,12 +131,12 @@ class Exchange:
         items = body["orderList"]
         if fault.startswith("partial:"):
             for i in (int(x) for x in fault.split(":")[1].split(",") if x):
-                self._place_one(items[i]["clientOid"])
+                self._place_one(items[i]["clientOid"], {**body, **items[i]})
             raise httpx.ReadTimeout("timed out", request=request)
         success, failed = [], []
         for item in items:
             oid = item["clientOid"]
-            order_id, new = self._place_one(oid)
+            order_id, new = self._place_one(oid, {**body, **item})
             if new:
                 success.append({"orderId": order_id, "clientOid": oid})
             else:
@@ -153,18 +161,14 @@ class Exchange:
                 if self.not_found == "error":
                     return failure("43001", "The order does not exist")
                 return httpx.Response(200, content=envelope([]))
-            row = copy.deepcopy(EXAMPLES[path]["data"][0])
-            row.update(orderId=order_id, clientOid=oid)
-            return httpx.Response(200, content=envelope([row]))
+            return httpx.Response(200, content=envelope([self._row(EXAMPLES[path]["data"][0], order_id, oid)]))
         if path == "/api/v2/mix/order/detail":
             if order_id is None:
                 return failure("40768", "Order does not exist")
-            data = copy.deepcopy(EXAMPLES[path]["data"])
-            data.update(orderId=order_id, clientOid=oid)
-            return httpx.Response(200, content=envelope(data))
+            return httpx.Response(200, content=envelope(self._row(EXAMPLES[path]["data"], order_id, oid)))
         if path == "/api/v2/mix/order/orders-plan-pending":
             data = copy.deepcopy(EXAMPLES[path]["data"])
-            data["entrustedList"][0].update(orderId=order_id or "", clientOid=oid)
+            data["entrustedList"][0] = self._row(data["entrustedList"][0], order_id or "", oid)
             if order_id is None:
                 data["entrustedList"] = []
             return httpx.Response(200, content=envelope(data))
@@ -174,7 +178,7 @@ class Exchange:
             if order_id is None or path.endswith("open-orders"):
                 data["orderList"] = []
             else:
-                data["orderList"][0].update(orderId=order_id, clientOid=oid)
+                data["orderList"][0] = self._row(data["orderList"][0], order_id, oid)
             return httpx.Response(200, content=envelope(data))
         raise AssertionError(f"unexpected request {request.method} {request.url}")
 
@@ -273,26 +277,51 @@ async def test_late_order_resent_gets_duplicate_and_is_found() -> None:
 
 
 @pytest.mark.anyio
-async def test_duplicate_client_oid_answer_resolved_by_lookup() -> None:
+async def test_reused_client_oid_on_the_first_attempt_is_the_callers_error() -> None:
+    # Edge 1: a second, different order under a clientOid already taken must not come back as
+    # "placed" with the first order's id.  Nothing this call sent can have placed the first.
     ex = Exchange("ok")
     async with ex.client() as client:
-        first = await spot_order(client, client_oid="dup-1")
-        second = await spot_order(client, client_oid="dup-1")
-    assert ex.placement_oids() == ["dup-1", "dup-1"]
-    assert ex.lookup_paths() == ["/api/v2/spot/trade/orderInfo"]
-    assert second.order_id == first.order_id == ex.book["dup-1"]
-    assert len(ex.book) == 1
+        first = await spot_order(client, client_oid="x1")
+        with pytest.raises(DuplicateClientOidError) as info:
+            await client.spot.trade.place_order(
+                symbol="ETHUSDT", side="sell", order_type="limit", force="gtc", price="2000", size="1", client_oid="x1"
+            )
+        with pytest.raises(DuplicateClientOidError):
+            await spot_order(client, client_oid="x1")  # even the very same order: the caller reused it
+    assert (info.value.code, info.value.client_oid) == ("43118", "x1")
+    assert ex.placement_oids() == ["x1", "x1", "x1"]
+    assert ex.lookups == []  # the answer is definite: nothing to look up
+    assert ex.book == {"x1": first.order_id}
 
 
 @pytest.mark.anyio
-async def test_duplicate_answer_with_no_order_found_is_raised() -> None:
-    ex = Exchange("ok", hidden=5)
+async def test_order_found_on_retry_is_accepted_only_if_it_is_the_order_sent() -> None:
+    # The clientOid belongs to an older, different order; this call's first attempt is lost
+    # before the exchange placed it, so the lookup finds the old order: not this call's.
+    ex = Exchange("ok", "unplaced")
     async with ex.client() as client:
-        await spot_order(client, client_oid="dup-2")
+        await client.spot.trade.place_order(
+            symbol="BTCUSDT", side="sell", order_type="limit", force="gtc", price="31000", size="0.5", client_oid="x2"
+        )
         with pytest.raises(DuplicateClientOidError) as info:
+            await spot_order(client, client_oid="x2")
+    assert info.value.client_oid == "x2"
+    assert "side 'sell' on the exchange, 'buy' sent" in info.value.msg
+    assert len(ex.placements) == 2 and len(ex.lookups) == 1 and len(ex.book) == 1
+
+
+@pytest.mark.anyio
+async def test_duplicate_answer_to_a_resend_with_the_order_invisible_is_unknown() -> None:
+    # Placed by the lost first attempt, then hidden from every lookup: the re-send's duplicate
+    # answer says it exists, no lookup shows it: the outcome cannot be established.
+    ex = Exchange("lost", hidden=5)
+    async with ex.client() as client:
+        with pytest.raises(OrderStateUnknownError) as info:
             await spot_order(client, client_oid="dup-2")
-    assert (info.value.code, info.value.client_oid) == ("43118", "dup-2")
-    assert len(ex.placements) == 2 and len(ex.lookups) == 1
+    assert info.value.client_oid == "dup-2"
+    assert isinstance(info.value.__cause__, DuplicateClientOidError)
+    assert len(ex.placements) == 2 and len(ex.lookups) == 2 and list(ex.book) == ["dup-2"]
 
 
 @pytest.mark.anyio
@@ -323,12 +352,15 @@ async def test_route_without_lookup_raises_order_state_unknown() -> None:
 
 
 @pytest.mark.anyio
-async def test_no_retry_budget_reports_the_failure_without_resending() -> None:
+async def test_no_retry_budget_ends_in_order_state_unknown_not_a_timeout() -> None:
+    # Edge 3: the request was sent, the lookup does not see it, and there is no attempt left:
+    # it may still execute late, so the caller gets OrderStateUnknownError, never a TimeoutError.
     ex = Exchange("unplaced", "ok")
     async with ex.client() as client:
-        with pytest.raises(TimeoutError) as info:
-            await spot_order(client, retries=0)
-    assert info.value.request_sent is True
+        with pytest.raises(OrderStateUnknownError) as info:
+            await spot_order(client, retries=0, client_oid="late-1")
+    assert info.value.client_oid == "late-1"
+    assert isinstance(info.value.__cause__, TimeoutError) and info.value.__cause__.request_sent
     assert len(ex.placements) == 1 and len(ex.lookups) == 1
     assert ex.book == {}
 
@@ -365,13 +397,22 @@ async def test_futures_not_found_resends() -> None:
 
 
 @pytest.mark.anyio
-async def test_futures_duplicate_code_resolved() -> None:
-    ex = Exchange("ok")
+async def test_futures_duplicate_code_on_a_resend_is_resolved() -> None:
+    ex = Exchange("lost", "ok", hidden=1)
     async with ex.client() as client:
-        await mix_order(client, client_oid="m-1")
         again = await mix_order(client, client_oid="m-1")
     assert again.order_id == ex.book["m-1"]
-    assert ex.lookup_paths() == ["/api/v2/mix/order/detail"]
+    assert ex.lookup_paths() == ["/api/v2/mix/order/detail"] * 2  # hidden once, then found
+
+
+@pytest.mark.anyio
+async def test_futures_duplicate_code_on_the_first_attempt_is_raised() -> None:
+    ex = Exchange("ok")
+    async with ex.client() as client:
+        await mix_order(client, client_oid="m-2")
+        with pytest.raises(DuplicateClientOidError) as info:
+            await mix_order(client, client_oid="m-2")
+    assert (info.value.code, ex.lookups) == ("40786", [])
 
 
 @pytest.mark.anyio
@@ -473,7 +514,7 @@ async def test_batch_duplicate_item_on_resend_is_found() -> None:
 @pytest.mark.anyio
 async def test_batch_budget_spent_reports_placed_and_missing_items() -> None:
     ex = Exchange("partial:1", "unplaced")
-    async with ex.client(retry=RetryPolicy(max_attempts=2, backoff_base=0.0)) as client:
+    async with ex.client(retry=RetryPolicy(max_attempts=2, backoff_base=0.0, lookup_attempts=1)) as client:
         result = await client.spot.trade.batch_orders(symbol="BTCUSDT", order_list=ITEMS)
     oids = [i["clientOid"] for i in ex.placements[0]["orderList"]]
     assert len(ex.placements) == 2 and len(ex.lookups) == 3 + 2
@@ -484,11 +525,13 @@ async def test_batch_budget_spent_reports_placed_and_missing_items() -> None:
 
 
 @pytest.mark.anyio
-async def test_batch_nothing_placed_and_budget_spent_raises() -> None:
+async def test_batch_nothing_visible_and_budget_spent_is_unknown() -> None:
     ex = Exchange("unplaced")
-    async with ex.client(retry=RetryPolicy(max_attempts=1)) as client:
-        with pytest.raises(TimeoutError):
+    async with ex.client(retry=RetryPolicy(max_attempts=1, lookup_attempts=1)) as client:
+        with pytest.raises(OrderStateUnknownError) as info:
             await client.spot.trade.batch_orders(symbol="BTCUSDT", order_list=ITEMS)
+    oids = [i["clientOid"] for i in ex.placements[0]["orderList"]]
+    assert info.value.client_oid == ", ".join(oids)
     assert len(ex.placements) == 1 and len(ex.lookups) == 3 and ex.book == {}
 
 

@@ -562,11 +562,10 @@ async def test_custom_limiter_plugs_in_through_the_protocol() -> None:
     hits: list[httpx.Request] = []
     async with make_client(limiter, hits) as client:
         await client.spot.market.tickers(max_wait=2.0)
-    # The route window, the per-IP window, then (inside the concurrency slot) the send itself.
+    # The route window, then the per-IP window; the arrival guard is the client's own.
     assert limiter.acquired == [
         (IP_TICKERS, WindowLimit(20, 1.05), 1, 2.0),
         (GLOBAL, GLOBAL_IP_LIMIT, 1, 2.0),
-        (IP_TICKERS + "|sent", WindowLimit(20, 1.05), 1, 2.0),
     ]
     assert limiter.released == []
     # A connection that never opened sent nothing: every slot goes back.
@@ -577,7 +576,7 @@ async def test_custom_limiter_plugs_in_through_the_protocol() -> None:
         with pytest.raises(bitget_async.ConnectError):
             await client2.spot.market.tickers(retries=0)
     assert len(hits2) == 1
-    assert limiter2.released == [IP_TICKERS, GLOBAL, IP_TICKERS + "|sent"]
+    assert limiter2.released == [IP_TICKERS, GLOBAL]
 
 
 @pytest.mark.anyio
@@ -616,9 +615,9 @@ async def test_server_429_pauses_the_bucket_for_every_caller() -> None:
 @pytest.mark.anyio
 async def test_late_sends_do_not_crowd_the_next_window_at_the_server() -> None:
     # The first 8 requests open cold connections and take 0.5 s; the other 12 of the first
-    # window queue behind them at the concurrency gate and leave at t=0.5.  Without pacing the
-    # send itself, the second window (reserved for t=1.0) would put 12 + 20 = 32 arrivals into
-    # the server's window [0.5, 1.5).
+    # window queue behind them at the concurrency gate and leave at t=0.5.  Pacing on send
+    # instants alone, the second window (reserved for t=1.0) would put 12 + 20 = 32 arrivals
+    # into the server's window [0.5, 1.5); the arrival guard paces on answers instead.
     clock = VirtualClock()
     arrivals: list[float] = []
 
@@ -637,5 +636,7 @@ async def test_late_sends_do_not_crowd_the_next_window_at_the_server() -> None:
         stats = client.stats()
     assert len(arrivals) == 60
     assert max_in_window(arrivals) == 20
-    assert sorted(arrivals)[:28] == [0.0] * 8 + [0.5] * 8 + [0.5625] * 4 + [1.0] * 8
+    # Request k leaves a full window after request k-20 was *answered*: 21-28 wait for the
+    # answers of 1-8 (0.5) and leave at 1.5, 29-36 for those of 9-16 (0.5625), and so on.
+    assert sorted(arrivals)[:36] == [0.0] * 8 + [0.5] * 8 + [0.5625] * 4 + [1.5] * 8 + [1.5625] * 8
     assert stats["routes"]["spot.market.tickers"]["in_flight"] == 0

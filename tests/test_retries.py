@@ -9,6 +9,8 @@ so ``Retry-After`` is checked to the exact second without waiting.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import logging
 import re
 from collections.abc import Callable
@@ -233,13 +235,31 @@ async def test_429_without_retry_after_backs_off_exponentially() -> None:
 
 
 @pytest.mark.anyio
-async def test_429_http_date_retry_after_falls_back_to_backoff() -> None:
+async def test_429_http_date_retry_after_is_read_and_capped() -> None:
+    # A date in the past means "now"; one far ahead is capped (60 s by default), like "inf".
+    far = email.utils.format_datetime(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1))
+    past = "Wed, 21 Oct 2015 07:28:00 GMT"
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}), ok())
-    policy = RetryPolicy(max_attempts=2, backoff_base=0.75, jitter=0.0)
+    script = Script(
+        status(429, TOO_MANY, **{"Retry-After": past}), status(429, TOO_MANY, **{"Retry-After": far}), ok()
+    )
+    policy = RetryPolicy(max_attempts=3, backoff_base=0.75, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         await client.spot.market.tickers()
-    assert clock.sleeps == [0.75]
+    assert len(script.requests) == 3
+    assert clock.sleeps == [60.0]  # the past date paused the route for 0 s: no sleep at all
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("header", ["inf", "1e9", "Infinity", "nan", "-5", "soon"])
+async def test_429_retry_after_never_wedges_the_route(header: str) -> None:
+    clock = StepClock()
+    script = Script(status(429, TOO_MANY, **{"Retry-After": header}), ok())
+    policy = RetryPolicy(max_attempts=2, backoff_base=0.75, jitter=0.0, max_retry_after=5.0)
+    async with client_for(script, clock=clock, retry=policy) as client:
+        await client.spot.market.tickers()
+    expected = {"inf": [5.0], "1e9": [5.0], "Infinity": [5.0], "nan": [0.75], "-5": [], "soon": [0.75]}[header]
+    assert clock.sleeps == expected
 
 
 @pytest.mark.anyio

@@ -19,7 +19,7 @@ import pytest
 
 import bitget_async
 from bitget_async import ROUTES, Param, Route, find_route
-from bitget_async._groups import Endpoint
+from bitget_async._endpoints import Endpoint
 from bitget_async.models import MixTicker, SpotTicker
 
 SPEC = Path(__file__).resolve().parent.parent / "spec"

@@ -12,6 +12,7 @@ import pytest
 
 from bitget_async import (
     APIError,
+    DuplicateClientOidError,
     InsufficientBalanceError,
     InvalidParameterError,
     MinimumAmountError,
@@ -165,10 +166,12 @@ async def test_spot_error_codes() -> None:
         body = {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "force": "gtc", "price": "60000", "size": "0.01", "clientOid": "dup"}
         first = await signed_post(sim, "/api/v2/spot/trade/place-order", body)
         duplicate = await signed_post(sim, "/api/v2/spot/trade/place-order", body)
-        # The client settles a duplicate by looking the order up: the first one comes back.
-        settled = await client.spot.trade.place_order(
-            symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price="60000", size="0.01", client_oid="dup"
-        )
+        # A clientOid the caller reuses is the caller's error on the first attempt, even for the
+        # same order: nothing this call sent can have placed it.
+        with pytest.raises(DuplicateClientOidError) as reused:
+            await client.spot.trade.place_order(
+                symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price="60000", size="0.01", client_oid="dup"
+            )
     assert (insufficient.value.code, insufficient.value.msg) == ("43012", "Insufficient balance")
     assert (minimum.value.code, minimum.value.msg) == ("45110", "less than the minimum amount 1 USDT")
     assert (precision.value.code, precision.value.msg) == (
@@ -176,7 +179,8 @@ async def test_spot_error_codes() -> None:
         "Parameter verification exception price checkBDScale error value=64000.001 checkScale=2",
     )
     assert (duplicate["code"], duplicate["msg"], duplicate["data"]) == ("43118", "clientOrderId duplicate", None)
-    assert settled.order_id == first["data"]["orderId"]
+    assert (reused.value.code, reused.value.client_oid) == ("43118", "dup")
+    assert first["code"] == "00000"
     assert [o.client_oid for o in sim.account().orders.values()] == ["dup"]
 
 

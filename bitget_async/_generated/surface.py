@@ -215,6 +215,8 @@ class EarnLoanPublicAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> EarnHourInterest:
         """Get est interest and load amount (earn loan public).
 
@@ -236,6 +238,8 @@ class MarginCrossedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MarginCrossedAccountAsset]:
         """Get cross assets (margin crossed account).
 
@@ -256,6 +260,8 @@ class MarginCrossedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedAccountBorrow:
         """Cross borrow (margin crossed account).
 
@@ -275,6 +281,8 @@ class MarginCrossedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedAccountRepay:
         """Cross repay (margin crossed account).
 
@@ -293,6 +301,8 @@ class MarginCrossedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedAccountMaxBorrowableAmount:
         """Cross max borrowable amount (margin crossed account).
 
@@ -313,6 +323,8 @@ class MarginIsolatedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MarginIsolatedAccountAsset]:
         """Get isolated assets (margin isolated account).
 
@@ -333,6 +345,8 @@ class MarginIsolatedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedAccountBorrow:
         """Isolated borrow (margin isolated account).
 
@@ -352,6 +366,8 @@ class MarginIsolatedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedAccountRepay:
         """Isolated repay (margin isolated account).
 
@@ -368,6 +384,8 @@ class MarginIsolatedAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedAccountMaxBorrowableAmount:
         """Isolated max borrowable amount (margin isolated account).
 
@@ -394,6 +412,8 @@ class BrokerManageAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> BrokerModifySubaccountApikey:
         """Modify subaccount api key (broker manage).
 
@@ -414,6 +434,8 @@ class CopyMixFollowerAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> CopyQuerySettings:
         """Query settings (copy mix follower).
 
@@ -441,6 +463,8 @@ class CopyMixFollowerAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         """Copy settings (copy mix follower).
 
@@ -462,6 +486,8 @@ class CopyMixTraderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[CopyCreateCopyApi]:
         """Create copy api (copy mix trader).
 
@@ -490,6 +516,8 @@ class EarnLoanAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> EarnBorrow:
         """Borrow coin (earn loan).
 
@@ -510,6 +538,8 @@ class EarnLoanAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> EarnRepay:
         """Repay (earn loan).
 
@@ -542,6 +572,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedPlaceOrder:
         """Cross place order (margin crossed).
 
@@ -561,6 +593,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedBatchPlaceOrder:
         """Cross batch order (margin crossed).
 
@@ -582,6 +616,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedCancelOrder:
         """Cross cancel order (margin crossed).
 
@@ -600,6 +636,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedBatchCancelOrder:
         """Cross batch cancel order (margin crossed).
 
@@ -625,6 +663,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedOpenOrder:
         """Get cross open orders (margin crossed).
 
@@ -651,6 +691,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedHistoryOrder:
         """Get cross order history (margin crossed).
 
@@ -674,6 +716,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedFill:
         """Get cross order fills (margin crossed).
 
@@ -697,6 +741,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedBorrowHistory:
         """Get cross loan records (margin crossed).
 
@@ -721,6 +767,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedRepayHistory:
         """Get cross repay history (margin crossed).
 
@@ -744,6 +792,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedInterestHistory:
         """Get cross interest records (margin crossed).
 
@@ -770,6 +820,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedLiquidationOrder:
         """Get cross liquidation orders (margin crossed).
 
@@ -794,6 +846,8 @@ class MarginCrossedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginCrossedFinancialRecord:
         """Get cross finance flow history (margin crossed).
 
@@ -829,6 +883,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedPlaceOrder:
         """Isolated place order (margin isolated).
 
@@ -847,6 +903,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedBatchPlaceOrder:
         """Isolated batch order (margin isolated).
 
@@ -867,6 +925,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedCancelOrder:
         """Isolated cancel order (margin isolated).
 
@@ -884,6 +944,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedBatchCancelOrder:
         """Isolated batch cancel orders (margin isolated).
 
@@ -908,6 +970,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedOpenOrder:
         """Isolated open orders (margin isolated).
 
@@ -932,6 +996,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedHistoryOrder:
         """Get isolated order history (margin isolated).
 
@@ -954,6 +1020,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedFill:
         """Get isolated transaction details (margin isolated).
 
@@ -977,6 +1045,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedBorrowHistory:
         """Get isolated loan records (margin isolated).
 
@@ -1001,6 +1071,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedRepayHistory:
         """Get isolated repay history (margin isolated).
 
@@ -1024,6 +1096,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedInterestHistory:
         """Get isolated interest records (margin isolated).
 
@@ -1050,6 +1124,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedLiquidationOrder:
         """Get isolated liquidation orders (margin isolated).
 
@@ -1075,6 +1151,8 @@ class MarginIsolatedAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginIsolatedFinancialRecord:
         """Get isolated finance history (margin isolated).
 
@@ -1098,6 +1176,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixAccount]:
         """Get account list (mix account).
 
@@ -1117,6 +1197,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixSymbolAccount:
         """Get single account (mix account).
 
@@ -1141,6 +1223,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixSetLeverage:
         """Change leverage (mix account).
 
@@ -1161,6 +1245,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixSetMarginMode:
         """Change margin mode (mix account).
 
@@ -1179,6 +1265,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixSetPositionMode:
         """Change hold mode (mix account).
 
@@ -1203,6 +1291,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixBill:
         """Get account bill (mix account).
 
@@ -1226,6 +1316,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         """Change margin (mix account).
 
@@ -1250,6 +1342,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixMaxOpen:
         """Get max open (mix account).
 
@@ -1272,6 +1366,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixLiqPrice:
         """Get liquidation price (mix account).
 
@@ -1291,6 +1387,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         """Set auto margin (mix account).
 
@@ -1310,6 +1408,8 @@ class MixAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         """Set asset mode (mix account).
 
@@ -1332,6 +1432,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixSymbolTicker]:
         """Get ticker (mix market).
 
@@ -1350,6 +1452,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixTicker]:
         """Get all symbol ticker (mix market).
 
@@ -1373,6 +1477,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixCandle]:
         """Get candle data (mix market).
 
@@ -1393,6 +1499,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixFill]:
         """Get recent fills (mix market).
 
@@ -1414,6 +1522,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixMergeDepth:
         """Get merge depth (mix market).
 
@@ -1433,6 +1543,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixContract]:
         """Get all symbols contracts (mix market).
 
@@ -1451,6 +1563,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixFundingTime]:
         """Get symbol next funding time (mix market).
 
@@ -1470,6 +1584,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixHistoryFundRate]:
         """Get history funding rate (mix market).
 
@@ -1488,6 +1604,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixCurrentFundRate]:
         """Get current funding rate (mix market).
 
@@ -1505,6 +1623,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixOpenInterest:
         """Get open interest (mix market).
 
@@ -1520,6 +1640,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixVipFeeRate]:
         """Get VIP fee rate (mix market).
 
@@ -1537,6 +1659,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixLongShort]:
         """Long short (mix market).
 
@@ -1556,6 +1680,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixAccountLongShort]:
         """Account long short (mix market).
 
@@ -1575,6 +1701,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixOiLimit]:
         """Get contracts oi (mix market).
 
@@ -1596,6 +1724,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixHistoryCandle]:
         """Get history candle data (mix market).
 
@@ -1619,6 +1749,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixHistoryMarkCandle]:
         """Get history mark candle data (mix market).
 
@@ -1641,6 +1773,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixHistoryIndexCandle]:
         """Get history index candle data (mix market).
 
@@ -1659,6 +1793,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixSymbolPrice]:
         """Get symbol price (mix market).
 
@@ -1682,6 +1818,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixFillsHistory]:
         """Get fills history (mix market).
 
@@ -1700,6 +1838,8 @@ class MixMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixQueryPositionLever]:
         """Get query position lever (mix market).
 
@@ -1737,6 +1877,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixPlaceOrder:
         """Place order (mix order).
 
@@ -1760,6 +1902,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixBatchPlaceOrder:
         """Batch order (mix order).
 
@@ -1783,6 +1927,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixCancelOrder:
         """Cancel order (mix order).
 
@@ -1804,6 +1950,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixBatchCancelOrders:
         """Batch cancel orders (mix order).
 
@@ -1830,6 +1978,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixModifyOrder:
         """Modify order (mix order).
 
@@ -1851,6 +2001,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixDetail:
         """Get order details (mix order).
 
@@ -1875,6 +2027,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixOrdersPending:
         """Get orders pending (mix order).
 
@@ -1900,6 +2054,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixOrdersHistory:
         """Get orders history (mix order).
 
@@ -1924,6 +2080,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixFills:
         """Get order fills (mix order).
 
@@ -1963,6 +2121,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixPlacePlanOrder:
         """Place plan order (mix order).
 
@@ -1997,6 +2157,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixModifyPlanOrder:
         """Modify plan order (mix order).
 
@@ -2018,6 +2180,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixCancelPlanOrder:
         """Cancel plan order (mix order).
 
@@ -2045,6 +2209,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixOrdersPlanPending:
         """Get orders plan pending (mix order).
 
@@ -2072,6 +2238,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixOrdersPlanHistory:
         """Orders plan history (mix order).
 
@@ -2092,6 +2260,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixClosePositions:
         """Flash close position (mix order).
 
@@ -2113,6 +2283,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixCancelAllOrders:
         """Cancel all orders (mix order).
 
@@ -2137,6 +2309,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixClickBackhand:
         """Reversal (mix order).
 
@@ -2160,6 +2334,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixFillHistory:
         """Get fill history (mix order).
 
@@ -2188,6 +2364,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixPlaceTpslOrder:
         """Place tpsl order (mix order).
 
@@ -2220,6 +2398,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixPlacePosTpsl]:
         """Place pos tpsl order (mix order).
 
@@ -2247,6 +2427,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixModifyTpslOrder:
         """Modify tpsl order (mix order).
 
@@ -2265,6 +2447,8 @@ class MixOrderAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixPlanSubOrder]:
         """Plan sub orders (mix order).
 
@@ -2286,6 +2470,8 @@ class MixPositionAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixAllPosition]:
         """Get all position (mix position).
 
@@ -2306,6 +2492,8 @@ class MixPositionAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixSinglePosition]:
         """Get single position (mix position).
 
@@ -2329,6 +2517,8 @@ class MixPositionAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MixHistoryPosition:
         """Get history position (mix position).
 
@@ -2345,6 +2535,8 @@ class MixPositionAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MixAdlRank]:
         """Get position adl (mix position).
 
@@ -2365,6 +2557,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotInfo:
         """Get account info (spot account).
 
@@ -2382,6 +2576,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotAsset]:
         """Get account assets (spot account).
 
@@ -2400,6 +2596,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotSubaccountAsset]:
         """Get subaccount assets (spot account).
 
@@ -2417,6 +2615,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """Upgrade account (spot account).
 
@@ -2434,6 +2634,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotUpgradeStatus:
         """Get upgrade status (spot account).
 
@@ -2456,6 +2658,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotBill]:
         """Get account bills (spot account).
 
@@ -2480,6 +2684,8 @@ class SpotAccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotTransferRecord]:
         """Get account transfer records (spot account).
 
@@ -2501,6 +2707,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotTicker]:
         """Get tickers (spot market).
 
@@ -2523,6 +2731,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotCandle]:
         """Get candle data (spot market).
 
@@ -2541,6 +2751,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotMarketFill]:
         """Get recent trades (spot market).
 
@@ -2560,6 +2772,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotOrderbook:
         """Get orderbook (spot market).
 
@@ -2578,6 +2792,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotMergeDepth:
         """Merge orderbook (spot market).
 
@@ -2593,6 +2809,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotSupportSymbols:
         """Get big data symbol (spot market).
 
@@ -2611,6 +2829,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotFundNetFlow]:
         """Fund net flow (spot market).
 
@@ -2631,6 +2851,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotHistoryCandle]:
         """Get history candle data (spot market).
 
@@ -2653,6 +2875,8 @@ class SpotMarketAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotFillsHistory]:
         """Get market trades (spot market).
 
@@ -2675,6 +2899,8 @@ class SpotPublicAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotSymbol]:
         """Get symbols (spot public).
 
@@ -2691,6 +2917,8 @@ class SpotPublicAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotCoin]:
         """Get coin list (spot public).
 
@@ -2727,6 +2955,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotPlaceOrder:
         """Place order (spot trade).
 
@@ -2747,6 +2977,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotBatchOrders:
         """Batch place orders (spot trade).
 
@@ -2768,6 +3000,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotCancelOrder:
         """Cancel order (spot trade).
 
@@ -2784,6 +3018,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotCancelSymbolOrder:
         """Cancel symbol orders (spot trade).
 
@@ -2803,6 +3039,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotBatchCancelOrder:
         """Batch cancel orders (spot trade).
 
@@ -2822,6 +3060,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotOrderInfo]:
         """Get order info (spot trade).
 
@@ -2847,6 +3087,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotUnfilledOrder]:
         """Get unfilled orders (spot trade).
 
@@ -2871,6 +3113,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotHistoryOrder]:
         """Get history orders (spot trade).
 
@@ -2892,6 +3136,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotTradeFill]:
         """Get fills (spot trade).
 
@@ -2919,6 +3165,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotPlacePlanOrder:
         """Place plan order (spot trade).
 
@@ -2942,6 +3190,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotModifyPlanOrder:
         """Modify plan order (spot trade).
 
@@ -2960,6 +3210,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotCancelPlanOrder:
         """Cancel plan order (spot trade).
 
@@ -2981,6 +3233,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotCurrentPlanOrder:
         """Get current plan order (spot trade).
 
@@ -3003,6 +3257,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotHistoryPlanOrder:
         """Get history plan order (spot trade).
 
@@ -3029,6 +3285,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotCancelReplaceOrder:
         """Cancel replace order (spot trade).
 
@@ -3047,6 +3305,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotBatchCancelReplaceOrder]:
         """Batch cancel replace order (spot trade).
 
@@ -3065,6 +3325,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotBatchCancelPlanOrder:
         """Batch cancel plan order (spot trade).
 
@@ -3083,6 +3345,8 @@ class SpotTradeAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotPlanSubOrder]:
         """Get plan sub order (spot trade).
 
@@ -3108,6 +3372,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotTransfer:
         """Wallet transfer (spot wallet).
 
@@ -3126,6 +3392,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[str]:
         """Get transfer coins (spot wallet).
 
@@ -3150,6 +3418,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotSubaccountTransfer:
         """Sub transfer (spot wallet).
 
@@ -3170,6 +3440,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotDepositAddress:
         """Get deposit address (spot wallet).
 
@@ -3191,6 +3463,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotDepositRecord]:
         """Get deposit record (spot wallet).
 
@@ -3221,6 +3495,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> SpotWithdrawal:
         """Wallet withdrawal (spot wallet).
 
@@ -3237,6 +3513,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> str:
         """Cancel withdrawal (spot wallet).
 
@@ -3261,6 +3539,8 @@ class SpotWalletAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[SpotWithdrawalRecord]:
         """Get withdraw record (spot wallet).
 
@@ -3281,6 +3561,8 @@ class AccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[AccountFundingAsset]:
         """Funding assets (account).
 
@@ -3297,6 +3579,8 @@ class AccountAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[AccountAllAccountBalance]:
         """All account balance (account).
 
@@ -3325,6 +3609,8 @@ class BrokerAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> BrokerAllSubDepositWithdrawal:
         """Get subaccount all deposit withdrawal records (broker).
 
@@ -3347,6 +3633,8 @@ class BrokerAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[BrokerSubaccountDeposit]:
         """Subaccount deposit records (broker).
 
@@ -3368,6 +3656,8 @@ class CommonAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> CommonTradeRate:
         """Get trade rate (common).
 
@@ -3412,6 +3702,8 @@ class MarginAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> MarginInterestRateRecord:
         """Interest rate record (margin).
 
@@ -3428,6 +3720,8 @@ class MarginAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[MarginCurrency]:
         """Support currencies (margin).
 
@@ -3464,6 +3758,8 @@ class PublicAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> PublicTime:
         """Get server time (public).
 
@@ -3486,6 +3782,8 @@ class PublicAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[PublicAnnouncement]:
         """Get all notices (public).
 
@@ -3532,6 +3830,8 @@ class TaxAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[TaxFutureRecord]:
         """Get future account record (tax).
 
@@ -3552,6 +3852,8 @@ class UserAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> UserCreateVirtualSubaccount:
         """Create virtual subaccount (user).
 
@@ -3573,6 +3875,8 @@ class UserAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> UserCreateVirtualSubaccountApikey:
         """Create virtual subaccount api key (user).
 
@@ -3594,6 +3898,8 @@ class UserAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> UserModifyVirtualSubaccountApikey:
         """Modify virtual subaccount api key (user).
 
@@ -3610,6 +3916,8 @@ class UserAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> list[UserVirtualSubaccountApikeyList]:
         """Get virtual subaccount api key list (user).
 

@@ -75,6 +75,8 @@ def render_surface(routes: list[Route]) -> str:
                 "retries: int | RetryPolicy | None = None",
                 "wait: bool | None = None",
                 "max_wait: float | None = None",
+                "timeout: float | None = None",
+                "headers: Mapping[str, str] | None = None",
             ]
             args = ",\n        ".join(sig)
             out.append(f"\n    async def {r.name}(\n        {args},\n    ) -> {r.response}:\n")

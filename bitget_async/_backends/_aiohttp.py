@@ -30,8 +30,8 @@ from typing import Any
 
 import httpx
 
-from ._config import Limits
-from ._errors import ConnectError, NetworkError, TimeoutError
+from .._config import Limits
+from .._errors import ConnectError, NetworkError, TimeoutError
 
 __all__ = ["AiohttpBackend"]
 
@@ -51,7 +51,9 @@ class AiohttpBackend:
     second ``asyncio.run``, raises ``RuntimeError`` instead of failing deep inside aiohttp.
     """
 
-    def __init__(self, *, timeout: float | httpx.Timeout, limits: Limits) -> None:
+    def __init__(
+        self, *, timeout: float | httpx.Timeout, limits: Limits, proxy: str | None = None, trust_env: bool = False
+    ) -> None:
         try:
             import aiohttp
             import yarl
@@ -63,6 +65,8 @@ class AiohttpBackend:
         self._url: Any = yarl.URL
         self._timeout = _client_timeout(aiohttp, timeout, limits)
         self._limits = limits
+        self._proxy = proxy
+        self._trust_env = trust_env
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         # Resolved once: which aiohttp failures mean "nothing was sent".  ConnectionTimeoutError
@@ -83,7 +87,9 @@ class AiohttpBackend:
             keepalive_timeout=self._limits.keepalive_expiry,
             ttl_dns_cache=300,
         )
-        session = aiohttp.ClientSession(connector=connector, timeout=self._timeout, auto_decompress=True)
+        session = aiohttp.ClientSession(
+            connector=connector, timeout=self._timeout, auto_decompress=True, trust_env=self._trust_env
+        )
         if hasattr(session, "_retry_connection"):
             # aiohttp silently re-sends a GET once when the connection drops (RFC 9112 9.3.1).
             # Retries belong to the transport (counted, rate-limited, backed off, retries=0
@@ -108,13 +114,20 @@ class AiohttpBackend:
         aiohttp = self._aiohttp
         try:
             async with session.request(
-                method, self._url(url, encoded=True), headers=headers, data=content, allow_redirects=False
+                method,
+                self._url(url, encoded=True),
+                headers=headers,
+                data=content,
+                allow_redirects=False,
+                proxy=self._proxy,
             ) as resp:
                 body = await resp.read()
                 return resp.status, resp.headers, body
         except aiohttp.ClientConnectorError as exc:
             # Includes DNS failures, refused connections and TLS handshake errors.
-            raise ConnectError(f"could not connect: {type(exc).__name__}", request_sent=False) from None
+            raise ConnectError(
+                f"could not connect to {self._url(url).host}: {type(exc).__name__}: {exc}", request_sent=False
+            ) from None
         except self._connect_timeout as exc:
             raise TimeoutError(f"{type(exc).__name__} before sending", request_sent=False) from None
         except asyncio.TimeoutError as exc:  # aiohttp.ServerTimeoutError (sock_read) subclasses it

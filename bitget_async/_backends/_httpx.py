@@ -1,0 +1,60 @@
+"""The default backend: one pooled ``httpx.AsyncClient`` (asyncio and trio)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httpx
+
+from .._errors import ConnectError, NetworkError, TimeoutError, ValidationError
+
+__all__ = ["HttpxBackend"]
+
+
+def _reason(exc: BaseException) -> str:
+    """httpx's own words plus the lowest cause (``[Errno 111] Connection refused``)."""
+    text = str(exc) or type(exc).__name__
+    cause = exc.__cause__ or exc.__context__
+    seen = 0
+    while cause is not None and seen < 5:
+        inner = str(cause)
+        if inner and inner not in text:
+            text = f"{text} ({inner})"
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return text
+
+
+class HttpxBackend:
+    """Sends through one pooled ``httpx.AsyncClient``; the only place httpx errors are mapped."""
+
+    def __init__(self, client: httpx.AsyncClient, *, owns_client: bool) -> None:
+        self.client = client
+        self._owns = owns_client
+
+    async def send(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        try:
+            response = await self.client.request(method, url, headers=headers, content=content)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError) as exc:
+            cls = TimeoutError if isinstance(exc, httpx.TimeoutException) else ConnectError
+            host = httpx.URL(url).host
+            raise cls(f"could not connect to {host}: {type(exc).__name__}: {_reason(exc)}", request_sent=False) from None
+        except httpx.TimeoutException as exc:
+            # Read/write timeouts: the request (or part of it) has left this process.
+            raise TimeoutError(f"{type(exc).__name__} after sending", request_sent=True) from None
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL) as exc:
+            # Refused by httpx before a byte was written: a request that cannot be sent as built.
+            raise ValidationError(f"request refused before sending: {type(exc).__name__}: {exc}") from None
+        except httpx.RequestError as exc:
+            # Resets, remote protocol errors, a garbled body, redirects from a caller's client:
+            # the request went out, no usable answer came back.
+            raise NetworkError(
+                f"connection failed after sending: {type(exc).__name__}: {exc}", request_sent=True
+            ) from None
+        return response.status_code, response.headers, response.content
+
+    async def aclose(self) -> None:
+        if self._owns:
+            await self.client.aclose()

@@ -1,0 +1,254 @@
+"""Rate and concurrency gating for one attempt: what a request waits for before its bytes leave.
+
+Three things, in this order:
+
+1. **Rate slots** from the client's ``RateLimiter`` (in memory, or shared): the route's window
+   for its (route, IP | UID) key, then the global per-IP window.  Reserved up front, so waiting
+   callers queue fairly; given back when the request is never sent.
+2. **A concurrency slot** (``anyio.CapacityLimiter``): thousands of calls fired at once queue
+   here cheaply instead of crowding the connection pool.
+3. **The arrival guard**: Bitget counts *arrivals* in its 1-second windows, and stamps a request
+   somewhere between our send and our receipt of its answer.  Send instants alone cannot bound
+   that: a request queued at the gate leaves late, a stalled server stamps a backlog at once,
+   jitter reorders.  So, per route key, request *k* leaves only once request *k-N* (and every
+   earlier one) has been *answered* for a full window.  Then Bitget's stamps of *k-N* and *k*
+   are at least one window apart whatever the network or the server did in between, and no
+   window ever holds more than N.  The cost is throughput of N per (window + round trip),
+   which on a nearby host is the published rate.
+
+A 429 pauses the route's rate key for every caller (``penalize``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, local_error
+from ._request import Request
+from ._stats import RouteStats, Stats
+
+__all__ = ["Gate", "Slots"]
+
+
+class _Sent:
+    __slots__ = ("done_at",)
+
+    def __init__(self) -> None:
+        self.done_at: float | None = None  # None while the request is on the wire
+
+
+class _ArrivalWindow:
+    """The answered-requests window of one route key (see the module docstring)."""
+
+    __slots__ = ("changed", "horizon", "lock", "recent")
+
+    def __init__(self) -> None:
+        self.recent: deque[_Sent] = deque()  # newest requests, in send order
+        self.horizon = float("-inf")  # latest answer instant among the older ones
+        self.lock = anyio.Lock()
+        self.changed = anyio.Event()
+
+
+class Slots:
+    """What one attempt holds: rate reservations, the concurrency slot, its arrival entry."""
+
+    __slots__ = ("entry", "reservations", "waited")
+
+    def __init__(self) -> None:
+        self.reservations: list[Reservation] = []
+        self.entry: _Sent | None = None
+        self.waited = 0.0
+
+
+class Gate:
+    """Rate slots, the concurrency limit and the arrival guard of one client."""
+
+    def __init__(
+        self,
+        rate_limits: RateLimits,
+        in_flight: int,
+        stats: Stats,
+        *,
+        ip_key: str,
+        uid_key: str,
+    ) -> None:
+        self.rate_limits = rate_limits
+        self.capacity = anyio.CapacityLimiter(in_flight)
+        self._stats = stats
+        self._ip_key = ip_key
+        self._uid_key = uid_key
+        self._global_key = f"global|{ip_key}"
+        self._route_limits: dict[str, tuple[str, WindowLimit]] = {}
+        self._windows: dict[str, _ArrivalWindow] = {}
+        limiter = rate_limits.limiter
+        # The guard runs on the limiter's clock, so a limiter on a virtual clock (tests, replays)
+        # paces the guard on the same time line.
+        self._clock: Callable[[], float] = getattr(limiter, "clock", time.monotonic)
+        self._sleep: Callable[[float], Awaitable[object]] = getattr(limiter, "sleep", anyio.sleep)
+
+    def route_limit(self, request: Request) -> tuple[str, WindowLimit]:
+        """(bucket key, window) of the request's route, built once per route and client."""
+        cached = self._route_limits.get(request.name)
+        if cached is None:
+            key = f"{request.name}|{self._uid_key if request.scope == 'UID' else self._ip_key}"
+            limit = self.rate_limits.limit_for(request.name, request.rate_per_s or 1)
+            cached = self._route_limits[request.name] = (key, limit)
+        return cached
+
+    def limited(self, request: Request) -> bool:
+        return self.rate_limits.enabled and bool(request.rate_per_s)
+
+    # -- before sending ----------------------------------------------------------------------
+    async def enter(self, request: Request, st: RouteStats, max_wait: float | None) -> Slots:
+        """Take the rate slots and the concurrency slot, then pass the arrival guard.
+
+        Anything taken is handed back when a later step refuses or the caller is cancelled, so
+        an attempt that never sends holds nothing."""
+        slots = Slots()
+        rl = self.rate_limits
+        try:
+            if rl.enabled:
+                await self._acquire_rates(request, slots, max_wait)
+            gate = self.capacity
+            # A free slot is taken without a trip through the event loop (CapacityLimiter.acquire
+            # always checkpoints); only a full gate waits.
+            try:
+                gate.acquire_nowait()
+            except anyio.WouldBlock:
+                await gate.acquire()
+            try:
+                if self.limited(request):
+                    await self._guard(request, slots, max_wait)
+            except BaseException:
+                gate.release()
+                raise
+        except BaseException:
+            self.give_back(slots)
+            raise
+        if slots.waited > 0:
+            st.rate_waits += 1
+            st.rate_wait_seconds += slots.waited
+        return slots
+
+    async def _acquire_rates(self, request: Request, slots: Slots, max_wait: float | None) -> None:
+        rl = self.rate_limits
+        keys: list[tuple[str, WindowLimit]] = []
+        if request.rate_per_s:
+            keys.append(self.route_limit(request))
+        if rl.global_limit is not None:
+            keys.append((self._global_key, rl.global_limit))
+        for key, limit in keys:
+            budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
+            try:
+                reservation = await rl.limiter.acquire(key, limit, max_wait=budget)
+            except RateLimitExceeded as exc:
+                self._stats.bucket(key).refused += 1
+                raise local_error(request.name, request.method, request.path, exc) from None
+            slots.reservations.append(reservation)
+            slots.waited += reservation.wait
+            bucket = self._stats.bucket(key)
+            bucket.acquired += 1
+            if reservation.wait > 0:
+                bucket.rate_waits += 1
+                bucket.rate_wait_seconds += reservation.wait
+
+    async def _guard(self, request: Request, slots: Slots, max_wait: float | None) -> None:
+        key, limit = self.route_limit(request)
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = _ArrivalWindow()
+        # The common case waits for nothing: take the lock and the room without a checkpoint.
+        try:
+            window.lock.acquire_nowait()
+        except anyio.WouldBlock:
+            pass
+        else:
+            try:
+                if self._room_now(window, limit):
+                    slots.entry = entry = _Sent()
+                    window.recent.append(entry)
+                    return
+            finally:
+                window.lock.release()
+        budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
+        started = self._clock()
+        with anyio.move_on_after(budget) as scope:
+            async with window.lock:  # FIFO: callers pass in the order they arrived
+                await self._wait_for_room(window, limit)
+                entry = _Sent()
+                window.recent.append(entry)
+                slots.entry = entry
+        waited = self._clock() - started
+        if scope.cancelled_caught:
+            self._stats.bucket(key).refused += 1
+            raise local_error(request.name, request.method, request.path, RateLimitExceeded(key, waited)) from None
+        if waited > 0:
+            slots.waited += waited
+            bucket = self._stats.bucket(key)
+            bucket.rate_waits += 1
+            bucket.rate_wait_seconds += waited
+
+    def _period(self, limit: WindowLimit) -> float:
+        # The published window (after ``scale``): the jitter margin is not needed here, since
+        # an answered request has been stamped already.
+        return limit.period - self.rate_limits.margin
+
+    def _room_now(self, window: _ArrivalWindow, limit: WindowLimit) -> bool:
+        """Retire what no longer constrains; True when the next request may leave at once."""
+        recent = window.recent
+        keep = limit.count - 1  # the newest N-1 may still be on the wire
+        while len(recent) > keep:
+            oldest = recent[0]
+            if oldest.done_at is None:
+                return False
+            window.horizon = max(window.horizon, oldest.done_at)
+            recent.popleft()
+        return window.horizon + self._period(limit) <= self._clock()
+
+    async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit) -> None:
+        while not self._room_now(window, limit):
+            if len(window.recent) > limit.count - 1:
+                await window.changed.wait()  # ``leave`` sets it when any answer arrives
+            else:
+                await self._sleep(window.horizon + self._period(limit) - self._clock())
+
+    # -- after sending -----------------------------------------------------------------------
+    def leave(self, request: Request, slots: Slots, *, sent: bool) -> None:
+        """Release the concurrency slot; record the answer instant for the arrival guard, or
+        give everything back when nothing reached the exchange."""
+        self.capacity.release()
+        entry = slots.entry
+        if entry is not None:
+            if sent:
+                entry.done_at = self._clock()
+            else:
+                entry.done_at = float("-inf")  # never arrived: constrains nobody
+            window = self._windows[self.route_limit(request)[0]]
+            changed, window.changed = window.changed, anyio.Event()
+            changed.set()
+        if not sent:
+            self.give_back(slots)
+
+    def give_back(self, slots: Slots) -> None:
+        limiter = self.rate_limits.limiter
+        for r in slots.reservations:
+            limiter.release(r)
+        slots.reservations.clear()
+
+    def penalize(self, request: Request, seconds: float) -> bool:
+        """Pause the route's bucket after a 429 (every caller of the route waits, not only the
+        refused one).  False when no limiter guards this request, so the caller sleeps itself."""
+        if not self.limited(request):
+            return False
+        key, _ = self.route_limit(request)
+        self.rate_limits.limiter.penalize(key, seconds)
+        self._stats.bucket(key).paused_seconds += seconds
+        return True
+
+    def count_429(self, request: Request) -> None:
+        if self.limited(request):
+            self._stats.bucket(self.route_limit(request)[0]).http_429 += 1
