@@ -6,7 +6,9 @@ more than 20 arrivals into any sliding 1-second window, and must finish within 1
 time.  Ideal: 20 per window, so 50 windows; the last starts at 49 periods, and the default
 50 ms jitter margin makes a period 1.05 s (51.45 s); 10 % over the nominal 49.95 s is 54.95 s.
 
-Slow by nature (about 52 s), so it runs on asyncio only; it stays in the default run.
+The 1,000-call run takes about 52 s: it is marked ``slow`` (deselected by default, run by CI).
+The default run keeps a 120-call variant with a thread burning CPU beside the server and the
+client, the load under which send-instant pacing once let 28 arrivals into one window.
 """
 
 from __future__ import annotations
@@ -89,32 +91,54 @@ def test_max_in_window_counts_half_open_windows() -> None:
     assert max_in_window([]) == 0
 
 
-@pytest.mark.slow
+def _burn_cpu(stop: threading.Event) -> None:
+    """A thread that keeps the interpreter busy: the server's threads and the client's loop
+    get the GIL late and unevenly, as on a loaded 2-core machine."""
+    while not stop.is_set():
+        sum(i * i for i in range(2_000))
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
-async def test_1000_concurrent_calls_respect_20_per_second_at_the_server(arrival_server: _ArrivalServer) -> None:
+@pytest.mark.parametrize(
+    ("calls", "loaded"),
+    [pytest.param(CALLS, False, marks=pytest.mark.slow, id="1000-calls"), pytest.param(120, True, id="120-calls-under-load")],
+)
+async def test_concurrent_calls_respect_20_per_second_at_the_server(
+    arrival_server: _ArrivalServer, calls: int, loaded: bool
+) -> None:
     port = arrival_server.server_address[1]
     client = BitgetClient(base_url=f"http://127.0.0.1:{port}", rate_limits=RateLimits(), limits=Limits())
     results: list[object] = []
+    stop = threading.Event()
+    burner = threading.Thread(target=_burn_cpu, args=(stop,), daemon=True)
 
     async def one() -> None:
         results.append(await client.spot.market.tickers())
 
-    async with client:
-        started = time.monotonic()
-        async with anyio.create_task_group() as tg:
-            for _ in range(CALLS):
-                tg.start_soon(one)
-        elapsed = time.monotonic() - started
-        stats = client.stats()
+    if loaded:
+        burner.start()
+    try:
+        async with client:
+            started = time.monotonic()
+            async with anyio.create_task_group() as tg:
+                for _ in range(calls):
+                    tg.start_soon(one)
+            elapsed = time.monotonic() - started
+            stats = client.stats()
+    finally:
+        stop.set()
 
     arrivals = arrival_server.arrivals
-    assert len(arrivals) == CALLS and results == [[]] * CALLS
+    assert len(arrivals) == calls and results == [[]] * calls
     assert arrival_server.paths == {"/api/v2/spot/market/tickers"}
     t0 = min(arrivals)
     assert max_in_window(arrivals) == RATE, " ".join(f"{t - t0:.4f}" for t in sorted(arrivals)[:80])
-    # Can't be faster than 49 full periods; must be within 10 % of the ideal.
-    assert 49 * 1.05 <= elapsed <= IDEAL_SECONDS * 1.10, elapsed
+    ideal = (calls - 1) / RATE
+    full_periods = calls // RATE - 1
+    # Never faster than the windows allow; unloaded, within 10 % of the ideal.  Under load the
+    # guard trades throughput for never exceeding the limit: only a loose bound holds.
+    assert full_periods * 1.0 <= elapsed <= ideal * (1.10 if not loaded else 2.5), elapsed
     route = stats["routes"]["spot.market.tickers"]
-    assert (route["requests"], route["errors"], route["retries"], route["in_flight"]) == (CALLS, 0, 0, 0)
-    assert route["rate_waits"] == CALLS - RATE
+    assert (route["requests"], route["errors"], route["retries"], route["in_flight"]) == (calls, 0, 0, 0)
+    assert route["rate_waits"] >= calls - RATE
