@@ -168,3 +168,61 @@ async def test_negative_clock_skew_also_recovers() -> None:
         assert client.time_offset_ms == -45_000
     assert assets[0].available == Decimal(1)
     assert [r.code for r in sim.requests] == ["40008", "00000", "00000"]
+
+
+# -- late execution and lookup lag: the outcomes of an order call stay exactly three -------------------
+def spot_lookups(sim: Simulator) -> int:
+    return sum(1 for r in sim.requests if r.path == "/api/v2/spot/trade/orderInfo")
+
+
+@pytest.mark.anyio
+async def test_lookup_lag_is_seen_past_by_repeated_lookups() -> None:
+    sim = Simulator()
+    sim.faults.drop_after_execute = 1  # placed, answer lost
+    sim.faults.lookup_lag = 2  # and invisible to the first two lookups
+    policy = RetryPolicy(max_attempts=3, backoff_base=0.0, lookup_attempts=3, lookup_delay=0.0)
+    async with sim.client(retry=policy) as client:
+        placed = await client.spot.trade.place_order(
+            symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price="60000", size="0.01", client_oid="lag-1"
+        )
+    orders = list(sim.account().orders.values())
+    assert [o.client_oid for o in orders] == ["lag-1"] and placed.order_id == orders[0].order_id
+    assert place_order_records(sim) == [("00000", True, True)]  # never re-sent
+    assert spot_lookups(sim) == 3
+
+
+@pytest.mark.anyio
+async def test_lag_longer_than_the_lookups_resends_and_the_duplicate_is_settled() -> None:
+    sim = Simulator()
+    sim.faults.drop_after_execute = 1
+    sim.faults.lookup_lag = 2
+    policy = RetryPolicy(max_attempts=3, backoff_base=0.0, lookup_attempts=2, lookup_delay=0.0)
+    async with sim.client(retry=policy) as client:
+        placed = await client.spot.trade.place_order(
+            symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price="60000", size="0.01", client_oid="lag-2"
+        )
+    orders = list(sim.account().orders.values())
+    assert [o.client_oid for o in orders] == ["lag-2"] and placed.order_id == orders[0].order_id
+    # Not visible after two lookups: re-sent with the same clientOid, refused as a duplicate,
+    # then found (the lag is over) and checked to be the order this call sent.
+    assert place_order_records(sim) == [("00000", True, True), ("43118", True, False)]
+    assert spot_lookups(sim) == 3
+
+
+@pytest.mark.anyio
+async def test_late_execution_on_every_attempt_ends_unknown_never_in_a_transport_error() -> None:
+    sim = Simulator()
+    sim.faults.drop_after_execute = 3
+    sim.faults.lookup_lag = 100  # the exchange placed it, no lookup will see it in time
+    policy = RetryPolicy(max_attempts=3, backoff_base=0.0, lookup_attempts=2, lookup_delay=0.0)
+    async with sim.client(retry=policy) as client:
+        with pytest.raises(OrderStateUnknownError) as info:
+            await client.spot.trade.place_order(
+                symbol="BTCUSDT", side="buy", order_type="limit", force="gtc", price="60000", size="0.01",
+                client_oid="late-3",
+            )
+    assert info.value.client_oid == "late-3"
+    assert [o.client_oid for o in sim.account().orders.values()] == ["late-3"]  # exactly once
+    # Placed (answer lost), re-sent and refused as a duplicate: the clientOid is taken, yet no
+    # lookup shows the order, so its fate is unknown; a third send would change nothing.
+    assert [code for code, _, _ in place_order_records(sim)] == ["00000", "43118"]

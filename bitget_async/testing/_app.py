@@ -184,6 +184,9 @@ class SimulatorApp:
             return _Response(200, _success(now, example_bytes(route.method, route.path)), "00000", executed=True)
         try:
             data = handler(Ctx(self.exchange, account, Params(values), now))
+            if values.get("clientOid") and route.python_name in _LOOKUPS and self.faults.lookup_lag > 0:
+                self.faults.lookup_lag -= 1
+                data = _not_yet_visible(data)
         except SimError as exc:
             failed = _error(exc, now)
             return dataclasses.replace(failed, executed=True)
@@ -233,6 +236,25 @@ class SimulatorApp:
         if (h.get("paptrading", "").strip() == "1") != account.demo:
             raise SimError("40099", "exchange environment is incorrect")
         return account
+
+
+# Routes the client looks orders up with, by clientOid (the ``lookup_lag`` fault hides orders there).
+_LOOKUPS = frozenset({
+    "spot.trade.order_info", "mix.order.detail", "mix.order.orders_plan_pending",
+    "margin.crossed.open_orders", "margin.crossed.history_orders",
+    "margin.isolated.open_orders", "margin.isolated.history_orders",
+})
+
+
+def _not_yet_visible(data: Any) -> Any:
+    """The answer a lookup gets while the order is not visible yet: as for an unknown clientOid."""
+    if isinstance(data, list):
+        return []
+    if isinstance(data, dict):
+        if "orderId" in data:  # futures detail: the order itself
+            raise SimError("40768", "Order does not exist", 400)
+        return {k: ([] if isinstance(v, list) else v) for k, v in data.items()}
+    return data
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -21,6 +21,9 @@ class Faults:
                             although the client saw only a network error.
     ``clock_skew_ms``       the exchange clock runs this far ahead (negative: behind) of the
                             simulator clock that ``sim.client()`` signs with.
+    ``lookup_lag``          the next N order lookups by ``clientOid`` (spot orderInfo, futures
+                            detail, margin open/history orders, futures pending plan orders)
+                            answer as if the order did not exist yet: Bitget's replication lag.
     """
 
     latency_s: float = 0.0
@@ -28,6 +31,7 @@ class Faults:
     burst_429: int = 0
     drop_after_execute: int = 0
     clock_skew_ms: int = 0
+    lookup_lag: int = 0
 
     def __post_init__(self) -> None:
         self.check()
@@ -38,8 +42,8 @@ class Faults:
             raise ValueError("Faults.latency_s must be >= 0")
         if not 0.0 <= self.error_rate_5xx <= 1.0:
             raise ValueError("Faults.error_rate_5xx must be between 0 and 1")
-        if self.burst_429 < 0 or self.drop_after_execute < 0:
-            raise ValueError("Faults.burst_429 and drop_after_execute must be >= 0")
+        if self.burst_429 < 0 or self.drop_after_execute < 0 or self.lookup_lag < 0:
+            raise ValueError("Faults.burst_429, drop_after_execute and lookup_lag must be >= 0")
 
     def reset(self) -> None:
         """Back to a healthy exchange."""
@@ -48,6 +52,7 @@ class Faults:
         self.burst_429 = 0
         self.drop_after_execute = 0
         self.clock_skew_ms = 0
+        self.lookup_lag = 0
 
 
 class ConnectionDropped(Exception):
