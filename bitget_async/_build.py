@@ -56,14 +56,28 @@ def route_request(
 ) -> Request:
     """The request for one call on ``route`` with validated wire ``values``."""
     query, body = encode_wire(route.method, values, route.python_name)
-    oid = values.get("clientOid")
+    codec = codec_for(route.response_type) if codec is None else codec
+    return _on_route(route, query, body, route.auth if auth is None else auth, codec, values, order)
+
+
+def _on_route(
+    route: Route,
+    query: str,
+    body: bytes | None,
+    auth: bool,
+    codec: ResponseCodec[Any],
+    values: Mapping[str, Any] | None,
+    order: OrderStrategy | None,
+) -> Request:
+    """A request under the route's identity: its real path, name, rate, scope and retry class."""
+    oid = (values or {}).get("clientOid")
     return Request(
         method=route.method,
         path=route.path,
         query=query,
         body=body,
-        auth=route.auth if auth is None else auth,
-        codec=codec_for(route.response_type) if codec is None else codec,
+        auth=auth,
+        codec=codec,
         name=route.python_name,
         rate_per_s=route.rate_per_s,
         scope=route.scope,
@@ -119,18 +133,4 @@ def raw_request(
         return Request(
             method=method, path=path, query=query, body=body, auth=auth, codec=RAW_CODEC, name="raw", kind=kind,
         )
-    oid = (body_values or {}).get("clientOid")
-    return Request(
-        method=route.method,
-        path=route.path,
-        query=query,
-        body=body,
-        auth=auth,
-        codec=RAW_CODEC,
-        name=route.python_name,
-        rate_per_s=route.rate_per_s,
-        scope=route.scope,
-        kind=route.kind,
-        client_oid=oid if isinstance(oid, str) else None,
-        order=order,
-    )
+    return _on_route(route, query, body, auth, RAW_CODEC, body_values, order)
