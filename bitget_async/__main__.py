@@ -32,7 +32,7 @@ def route_json(route: Route) -> dict[str, Any]:
         "auth": route.auth,
         "rate_per_s": route.rate_per_s,
         "scope": route.scope,
-        "kind": route.kind,
+        "effect": route.effect,
         "response": route.response,
         "doc": route.doc,
         "params": [

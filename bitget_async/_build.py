@@ -13,7 +13,7 @@ import msgspec
 
 from ._codec import ResponseCodec, codec_for, to_wire, wire_value
 from ._errors import ValidationError
-from ._request import OrderStrategy, Request, RouteKind
+from ._request import Effect, OrderStrategy, Request
 from ._routes import Route
 from .signing import encode_query
 
@@ -81,7 +81,7 @@ def _on_route(
         name=route.python_name,
         rate_per_s=route.rate_per_s,
         scope=route.scope,
-        kind=route.kind,
+        effect=route.effect,
         client_oid=oid if isinstance(oid, str) else None,
         order=order,
     )
@@ -129,8 +129,8 @@ def raw_request(
     query = _check_query(encode_query(query_values.items()), query_values, route.python_name if route else "raw")
     body = _BODY_ENCODER.encode(body_values or {}) if method == "POST" else None
     if route is None:
-        kind: RouteKind = "read" if method == "GET" else "write"
+        effect: Effect = "read" if method == "GET" else "write"
         return Request(
-            method=method, path=path, query=query, body=body, auth=auth, codec=RAW_CODEC, name="raw", kind=kind,
+            method=method, path=path, query=query, body=body, auth=auth, codec=RAW_CODEC, name="raw", effect=effect,
         )
     return _on_route(route, query, body, auth, RAW_CODEC, body_values, order)

@@ -90,7 +90,7 @@ def _order_request(
 
 def route_call(transport: Transport, route: Route, values: dict[str, Any], options: CallOptions) -> Request:
     """The request for a typed endpoint call with validated wire values."""
-    if route.kind != "order":
+    if route.effect != "order":
         return route_request(route, values)
 
     def build(v: dict[str, Any], order: OrderPlacement | None = None) -> Request:
@@ -145,7 +145,7 @@ def raw_call(
     def build(v: dict[str, Any], order: OrderPlacement | None = None) -> Request:
         return raw_request(method, path, query, v if method == "POST" else None, auth=final_auth, route=route, order=order)
 
-    if route is not None and route.kind == "order":
+    if route is not None and route.effect == "order":
         return _order_request(transport, route, values, options, build, Any)
     return build(values)
 

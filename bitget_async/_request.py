@@ -18,9 +18,9 @@ from ._errors import BitgetError, ValidationError
 if TYPE_CHECKING:
     from ._codec import ResponseCodec
 
-__all__ = ["NO_OPTIONS", "CallOptions", "OrderStrategy", "Request", "RouteKind", "Sender", "check_header", "parse_options"]
+__all__ = ["NO_OPTIONS", "CallOptions", "OrderStrategy", "Effect", "Request", "Sender", "check_header", "parse_options"]
 
-RouteKind = Literal["read", "write", "order"]
+Effect = Literal["read", "write", "order"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -28,8 +28,8 @@ class Request:
     """One request, fully encoded before any I/O.
 
     ``name`` is the route's python name (``"raw"`` for an unknown path sent with
-    ``client.request``); rate and scope pick its rate bucket; ``kind`` says what a retry may
-    risk.  ``order`` is set on order placements: the strategy the transport's retry loop asks
+    ``client.request``); rate and scope pick its rate bucket; ``effect`` says what a retry may
+    risk (``effect``).  ``order`` is set on order placements: the strategy the transport's retry loop asks
     what to do when an attempt's outcome is ambiguous.
     """
 
@@ -42,7 +42,7 @@ class Request:
     name: str
     rate_per_s: float | None = None
     scope: str = "IP"
-    kind: RouteKind = "read"
+    effect: Effect = "read"
     client_oid: str | None = None
     order: OrderStrategy | None = None
 

@@ -222,8 +222,8 @@ class Route:
         "area",
         "auth",
         "doc",
+        "effect",
         "group",
-        "kind",
         "method",
         "name",
         "params",
@@ -247,7 +247,8 @@ class Route:
         self.auth: bool = auth
         self.rate_per_s: int = rate
         self.scope: str = scope
-        self.kind: Literal["read", "write", "order"] = kind
+        # What a request may do at the exchange: decides what a retry may risk.
+        self.effect: Literal["read", "write", "order"] = kind
         self.doc: str = doc
         self.area: str = area
         self.response: str = response

@@ -273,9 +273,9 @@ class Transport:
             # The server refused it, so nothing ran; a local refusal is the caller's own bound.
             return exc.code != LOCAL_RATE_LIMIT
         if isinstance(exc, TransportError):
-            return request.kind == "read" or not exc.request_sent
+            return request.effect == "read" or not exc.request_sent
         if isinstance(exc, ServerError):
-            return request.kind == "read"
+            return request.effect == "read"
         return False
 
     def _headers(self, request: Request, extra: Mapping[str, str] | None) -> dict[str, str]:
