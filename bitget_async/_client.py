@@ -169,7 +169,6 @@ class BitgetClient:
             limits=limits,
             retry_policy=retry,
             rate_limits=rate_limits,
-            attempt_timeout=attempt_cap(timeout),
         )
         for name, group in build_groups(self._transport).items():
             setattr(self, name, group)
@@ -183,14 +182,15 @@ class BitgetClient:
         proxy: str | httpx.Proxy | None,
         trust_env: bool,
     ) -> HTTPBackend:
+        cap = attempt_cap(timeout)
         if httpx_client is not None:
-            return HttpxBackend(httpx_client, owns_client=False)
+            return HttpxBackend(httpx_client, owns_client=False, attempt_timeout=cap)
         if transport == "aiohttp":
             from ._backends._aiohttp import AiohttpBackend
 
             if isinstance(proxy, httpx.Proxy):
                 proxy = str(proxy.url)
-            return AiohttpBackend(timeout=timeout, limits=limits, proxy=proxy, trust_env=trust_env)
+            return AiohttpBackend(timeout=timeout, limits=limits, proxy=proxy, trust_env=trust_env, total=cap)
         if transport == "httpx":
             transport = None
         client = httpx.AsyncClient(
@@ -202,7 +202,7 @@ class BitgetClient:
             follow_redirects=False,
             trust_env=trust_env,
         )
-        return HttpxBackend(client, owns_client=True)
+        return HttpxBackend(client, owns_client=True, attempt_timeout=cap)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> BitgetClient:

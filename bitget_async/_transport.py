@@ -11,9 +11,10 @@ may have done at the exchange (``_retryable``).  An order placement carries an `
 re-sends only when the exchange certainly holds none.  The one extra attempt outside the budget
 is the re-send after a rejected timestamp, once the clock has been re-synced.
 
-``CallOptions.timeout`` bounds the whole call; ``attempt_timeout`` bounds each attempt's trip to
-the exchange (a body that trickles in one byte at a time cannot hold a call forever, whatever
-the HTTP library's per-read timeouts say).
+``CallOptions.timeout`` bounds the whole call (one cancel scope per call, only when asked for);
+each attempt's trip to the exchange is bounded by the backend, which knows its library's
+timers (a body that trickles in one byte at a time cannot hold a call forever, whatever the
+HTTP library's per-read timeouts say).
 """
 
 from __future__ import annotations
@@ -100,7 +101,6 @@ class Transport:
         limits: Limits,
         retry_policy: RetryPolicy,
         rate_limits: RateLimits,
-        attempt_timeout: float | None,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.backend = backend
@@ -110,7 +110,6 @@ class Transport:
         self.time_offset_ms = 0
         self.retry_policy = retry_policy
         self.rate_limits = rate_limits
-        self.attempt_timeout = attempt_timeout
         self._rand = rand
         self._closed = False
         self._signer: Signer | None = None
@@ -314,7 +313,7 @@ class Transport:
             if progress.measure:
                 progress.started = self.clock()
             try:
-                status, resp_headers, body = await self._roundtrip(request, url, headers)
+                status, resp_headers, body = await self.backend.send(request.method, url, headers, request.body)
                 outcome = str(status)
             except TransportError as exc:
                 if not exc.request_sent:
@@ -353,19 +352,6 @@ class Transport:
             st.http_429 += 1
             self.gate.count_429(request)
             raise
-
-    async def _roundtrip(
-        self, request: Request, url: str, headers: Mapping[str, str]
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        limit = self.attempt_timeout
-        if limit is None:
-            return await self.backend.send(request.method, url, headers, request.body)
-        with anyio.move_on_after(limit):
-            return await self.backend.send(request.method, url, headers, request.body)
-        raise TimeoutError(
-            f"no complete answer within {limit:g}s (attempt_timeout) after sending", request_sent=True
-        )
-
 
 def parse_retry_after(headers: Mapping[str, str], cap: float) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), capped at ``cap``.

@@ -36,12 +36,12 @@ from .._errors import ConnectError, NetworkError, TimeoutError
 __all__ = ["AiohttpBackend"]
 
 
-def _client_timeout(aiohttp: Any, timeout: float | httpx.Timeout, limits: Limits) -> Any:
+def _client_timeout(aiohttp: Any, timeout: float | httpx.Timeout, limits: Limits, total: float | None) -> Any:
     t = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
     pool_wait = None
     if limits.in_flight > limits.max_connections and (t.pool is not None or t.connect is not None):
         pool_wait = (t.pool or 0.0) + (t.connect or 0.0)
-    return aiohttp.ClientTimeout(total=None, connect=pool_wait, sock_connect=t.connect, sock_read=t.read)
+    return aiohttp.ClientTimeout(total=total, connect=pool_wait, sock_connect=t.connect, sock_read=t.read)
 
 
 class AiohttpBackend:
@@ -52,7 +52,13 @@ class AiohttpBackend:
     """
 
     def __init__(
-        self, *, timeout: float | httpx.Timeout, limits: Limits, proxy: str | None = None, trust_env: bool = False
+        self,
+        *,
+        timeout: float | httpx.Timeout,
+        limits: Limits,
+        proxy: str | None = None,
+        trust_env: bool = False,
+        total: float | None = None,
     ) -> None:
         try:
             import aiohttp
@@ -63,7 +69,7 @@ class AiohttpBackend:
             raise ValueError("transport='aiohttp' speaks HTTP/1.1 only; use Limits(http2=False) or httpx")
         self._aiohttp: Any = aiohttp
         self._url: Any = yarl.URL
-        self._timeout = _client_timeout(aiohttp, timeout, limits)
+        self._timeout = _client_timeout(aiohttp, timeout, limits, total)
         self._limits = limits
         self._proxy = proxy
         self._trust_env = trust_env

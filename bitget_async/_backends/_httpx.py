@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import httpx
@@ -28,15 +29,19 @@ def _reason(exc: BaseException) -> str:
 class HttpxBackend:
     """Sends through one pooled ``httpx.AsyncClient``; the only place httpx errors are mapped."""
 
-    def __init__(self, client: httpx.AsyncClient, *, owns_client: bool) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, owns_client: bool, attempt_timeout: float | None = None) -> None:
         self.client = client
         self._owns = owns_client
+        self.attempt_timeout = attempt_timeout
 
     async def send(
         self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
     ) -> tuple[int, Mapping[str, str], bytes]:
         try:
-            response = await self.client.request(method, url, headers=headers, content=content)
+            if self.attempt_timeout is None:
+                response = await self.client.request(method, url, headers=headers, content=content)
+            else:
+                return await self._send_within(method, url, headers, content, self.attempt_timeout)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError) as exc:
             cls = TimeoutError if isinstance(exc, httpx.TimeoutException) else ConnectError
             host = httpx.URL(url).host
@@ -54,6 +59,26 @@ class HttpxBackend:
                 f"connection failed after sending: {type(exc).__name__}: {exc}", request_sent=True
             ) from None
         return response.status_code, response.headers, response.content
+
+    async def _send_within(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None, limit: float
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """Send, then read the body against a deadline for the whole attempt.
+
+        httpx's timeouts bound each read, so a body trickling in a byte at a time never trips
+        them; checking the clock per chunk costs nothing next to a timer per request."""
+        deadline = time.monotonic() + limit
+        request = self.client.build_request(method, url, headers=headers, content=content)
+        response = await self.client.send(request, stream=True)
+        try:
+            chunks = []
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {limit:g}s (the client's timeout) after sending", request_sent=True)
+        finally:
+            await response.aclose()
+        return response.status_code, response.headers, b"".join(chunks)
 
     async def aclose(self) -> None:
         if self._owns:

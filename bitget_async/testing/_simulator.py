@@ -51,17 +51,24 @@ class SimulatorTransport(httpx.AsyncBaseTransport):
     """In-process httpx transport into the simulator (no sockets, works on asyncio and trio).
 
     A connection dropped by the ``drop_after_execute`` fault surfaces as the
-    ``httpx.RemoteProtocolError`` a real dropped connection gives.
+    ``httpx.RemoteProtocolError`` a real dropped connection gives, and an answer slower than the
+    client's read timeout (simulated latency) as the ``httpx.ReadTimeout`` a socket would give.
     """
 
     def __init__(self, app: SimulatorApp) -> None:
         self._asgi = httpx.ASGITransport(app=app, client=("127.0.0.1", 50_000))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        read = (request.extensions.get("timeout") or {}).get("read")
         try:
-            return await self._asgi.handle_async_request(request)
+            if read is None:
+                return await self._asgi.handle_async_request(request)
+            with anyio.fail_after(read):
+                return await self._asgi.handle_async_request(request)
         except ConnectionDropped:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request) from None
+        except TimeoutError:
+            raise httpx.ReadTimeout(f"no answer within the read timeout of {read}s", request=request) from None
 
 
 class Simulator:
