@@ -481,3 +481,24 @@ async def test_isolated_batch_cancel_order_id_list_is_optional(client: BitgetCli
     server.body = BATCH
     await client.margin.isolated.batch_cancel_order(symbol="BTCUSDT")
     assert server.requests[0].content == b'{"symbol":"BTCUSDT"}'
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bad=_BAD_VALUES.filter(lambda v: v is not None), name=st.sampled_from(["size", "price"]))  # None = not given
+def test_the_typed_method_refuses_generated_bad_numbers_before_any_io(bad: Any, name: str) -> None:
+    """The same variants, end to end: ``client.spot.trade.place_order`` never reaches the transport."""
+    import anyio
+
+    server = Recorder(body=PLACED)
+
+    async def call() -> ValidationError:
+        async with BitgetClient("key", "secret", "pass", transport=httpx.MockTransport(server)) as c:
+            kwargs: dict[str, Any] = {"size": "1", "price": "100", name: bad}
+            with pytest.raises(ValidationError) as info:
+                await c.spot.trade.place_order(symbol="BTCUSDT", side="buy", order_type="limit", force="GTC", **kwargs)
+            return info.value
+
+    err = anyio.run(call)
+    assert server.requests == []
+    assert err.param == name
+    assert str(err).startswith(f"spot.trade.place_order: parameter {name!r}")
