@@ -6,7 +6,9 @@ would silently change meaning), and do it before any I/O with a message naming t
 - Enum values match **case-insensitively** and go out **exactly as the caller wrote them**
   (``force="GTC"`` is sent as ``"GTC"``).  Bitget itself compares these values without regard to
   case, so rewriting them would change the signed bytes for nothing, and a caller who copies a
-  request from Bitget's docs or another client sees the same bytes on the wire.  Fields whose
+  request from Bitget's docs or another client sees the same bytes on the wire.  No canonical
+  spelling could be chosen safely anyway: futures candles take ``"1m"`` (minute) and ``"1M"``
+  (month), which differ only in case.  Fields whose
   doc page gives no closed list (``businessType`` on the futures bill) take any string; their
   known values only help IDEs (``Param.known``).
 - Numbers are plain ASCII decimals: ``Decimal``/``int``/``str`` in, ``"0.0000001"`` out.  Refused:
