@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bitget_async import ROUTES, BitgetClient, Param, ValidationError, find_route
+from bitget_async._build import encode_wire
 from bitget_async.models import MixOrderBatchPlaceOrderItem, SpotTradeBatchOrdersItem
 
 DATA = Path(__file__).parent / "data"
@@ -185,10 +186,11 @@ def test_a_negative_margin_change_is_allowed_where_bitget_documents_it() -> None
     route = find_route("POST", "/api/v2/mix/account/set-margin")
     amount = {p.py: p for p in route.params}["amount"]
     assert not amount.nonneg
-    _, body, _ = route.encode(
+    values = route.encode_values(
         {"symbol": "BTCUSDT", "product_type": "USDT-FUTURES", "margin_coin": "USDT", "amount": Decimal("-20.5"),
          "hold_side": "long"}
     )
+    _, body = encode_wire(route.method, values, route.python_name)
     assert body == (
         b'{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","holdSide":"long","amount":"-20.5"}'
     )
