@@ -146,7 +146,9 @@ def test_surface_docstrings_say_purpose_path_rate_and_doc(codegen: ModuleType) -
 
 def test_surface_enums_are_literals_and_money_is_exact() -> None:
     sig = inspect.signature(_surface.MixMarketAPI.tickers)
-    assert sig.parameters["product_type"].annotation == "Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES']"
+    assert sig.parameters["product_type"].annotation == (
+        "Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str"
+    )
     place = inspect.signature(_surface.SpotTradeAPI.place_order)
     assert place.parameters["size"].annotation == "Money"
     assert place.parameters["price"].annotation == "Money | Unset"

@@ -169,7 +169,7 @@ def test_route_attributes() -> None:
     assert list(by_py)[:3] == ["symbol", "product_type", "granularity"]
     pt = by_py["product_type"]
     assert (pt.wire, pt.kind, pt.required, pt.where) == ("productType", "str", True, "query")
-    assert pt.enum == ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
+    assert pt.enum == ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "SUSDT-FUTURES", "SCOIN-FUTURES", "SUSDC-FUTURES")
     limit = by_py["limit"]
     assert (limit.wire, limit.kind, limit.required, limit.max, limit.default) == ("limit", "int", False, 1000, "100")
     assert by_py["start_time"].kind == "int"

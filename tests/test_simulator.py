@@ -491,7 +491,7 @@ async def test_every_route_answers_with_its_model(route: Route) -> None:
         extra = await _prepare(_NEEDS[route.python_name], route.python_name, client) if route.python_name in _NEEDS else {}
         kwargs = {**_kwargs(route), **_OVERRIDES.get(route.python_name, {})}
         for key, value in extra.items():
-            if key in route._by_py:
+            if key in {p.py for p in route.params}:
                 kwargs[key] = value
         endpoint: Any = client
         for part in route.python_name.split("."):

@@ -17,6 +17,7 @@ from bitget_async import (
     InvalidParameterError,
     MinimumAmountError,
     OrderNotFoundError,
+    ValidationError,
 )
 from bitget_async.signing import hmac_sign, prehash
 from bitget_async.testing import Simulator
@@ -250,8 +251,13 @@ async def test_transfers_move_balances_and_are_recorded() -> None:
         records = await client.spot.account.transfer_records(coin="USDT")
         with pytest.raises(InsufficientBalanceError) as insufficient:
             await client.spot.wallet.transfer(from_type="spot", to_type="p2p", amount="1000000", coin="USDT")
-        with pytest.raises(InvalidParameterError) as no_symbol:
+        with pytest.raises(ValidationError):  # the typed method checks the condition before any I/O
             await client.spot.wallet.transfer(from_type="spot", to_type="isolated_margin", amount="1", coin="USDT")
+        with pytest.raises(InvalidParameterError) as no_symbol:  # and so does the simulator, for raw calls
+            await client.request(
+                "POST", "/api/v2/spot/wallet/transfer",
+                body={"fromType": "spot", "toType": "isolated_margin", "amount": "1", "coin": "USDT"},
+            )
         with pytest.raises(APIError) as wrong_coin:
             await client.spot.wallet.transfer(from_type="spot", to_type="usdt_futures", amount="0.1", coin="BTC")
         with pytest.raises(APIError) as duplicate:

@@ -67,7 +67,7 @@ async def test_missing_required_names_the_parameter(client: BitgetClient, server
     assert err.route == "mix.market.tickers"
     assert str(err) == (
         "mix.market.tickers: missing required parameter 'product_type' "
-        "(one of 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES')"
+        "(one of 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES')"
     )
 
 
@@ -94,11 +94,12 @@ async def test_wire_spelling_suggests_the_python_name(client: BitgetClient, serv
 
 
 async def test_enum_violation_lists_allowed_values(client: BitgetClient, server: Recorder) -> None:
-    err = await refused(server, client.mix.market.tickers(product_type="usdt-futures"))  # type: ignore[arg-type]
+    err = await refused(server, client.mix.market.tickers(product_type="usdt-futurs"))
     assert err.param == "product_type"
     assert str(err) == (
         "mix.market.tickers: parameter 'product_type' must be one of 'USDT-FUTURES', 'COIN-FUTURES', "
-        "'USDC-FUTURES', got 'usdt-futures' (did you mean 'USDT-FUTURES'?)"
+        "'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES' (in any letter case), "
+        "got 'usdt-futurs' (did you mean 'USDT-FUTURES'?)"
     )
 
 
@@ -177,7 +178,7 @@ async def test_batch_item_required_when_depends_on_top_level(client: BitgetClien
 async def test_batch_item_enum_and_float_and_missing_field(client: BitgetClient, server: Recorder) -> None:
     bad_side = SpotTradeBatchOrdersItem(side="hold", order_type="market", force="gtc", size="1")  # type: ignore[arg-type]
     err = await refused(server, client.spot.trade.batch_orders(symbol="BTCUSDT", order_list=[bad_side]))
-    assert "parameter 'side' must be one of 'buy', 'sell', got 'hold'" in str(err)
+    assert "parameter 'side' must be one of 'buy', 'sell' (in any letter case), got 'hold'" in str(err)
     bad_size = {"side": "buy", "orderType": "market", "force": "gtc", "size": 1.5}
     err = await refused(server, client.spot.trade.batch_orders(symbol="BTCUSDT", order_list=[bad_size]))
     assert "float 1.5 refused" in str(err)

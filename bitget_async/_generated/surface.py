@@ -209,7 +209,7 @@ class EarnLoanPublicAPI(Protocol):
         *,
         loan_coin: str,
         pledge_coin: str,
-        daily: Literal['SEVEN', 'THIRTY', 'FLEXIBLE'],
+        daily: Literal['SEVEN', 'THIRTY', 'FLEXIBLE'] | str,
         pledge_amount: Money,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -222,6 +222,7 @@ class EarnLoanPublicAPI(Protocol):
 
         ``GET /api/v2/earn/loan/public/hour-interest``: 10/s per IP, public.
         Path contains /public/ and the seed marks it unauthenticated; the doc page still shows signed headers in its curl example.
+        Re-checked: the doc curl carries ACCESS-KEY headers, but the path is /public/, the rate is per IP and tiagosiebler calls it unsigned (this.get); kept public.
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Est-Interest-And-Load-Amount
         """
         ...
@@ -404,8 +405,8 @@ class BrokerManageAPI(Protocol):
         sub_uid: str,
         api_key: str,
         passphrase: str,
-        perm_type: Literal['read_and_write', 'readonly'],
-        perm_list: Sequence[Literal['contract_order', 'contract_position', 'spot_trade', 'margin_trade', 'copytrading_trade', 'wallet_transfer']],
+        perm_type: Literal['read_and_write', 'readonly'] | str,
+        perm_list: Sequence[Literal['contract_order', 'contract_position', 'spot_trade', 'margin_trade', 'copytrading_trade', 'wallet_transfer'] | str],
         label: str | Unset = UNSET,
         ip_list: Sequence[str] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -442,6 +443,7 @@ class CopyMixFollowerAPI(Protocol):
         ``GET /api/v2/copy/mix-follower/query-settings``: 5/s per UID, signed.
         Also reachable as /api/v2/copy/mix-follower/copy-settings (reference spelling).
         Seed listed GET /api/v2/copy/mix-follower/copy-settings; that path exists only as POST (write). The read endpoint is this one. Doc rate limit 5 req/s/UID (older copy: 10/s).
+        Re-checked: the example sends stopLossRatio as "" (unset); both ratios are marked may_be_empty.
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Settings
         """
         ...
@@ -451,13 +453,13 @@ class CopyMixFollowerAPI(Protocol):
         *,
         trader_id: str,
         copy_amount: Money,
-        copy_all_positions: Literal['yes', 'no'] | Unset = UNSET,
-        auto_copy: Literal['on', 'off'] | Unset = UNSET,
-        equity_guardian: Literal['on', 'off'] | Unset = UNSET,
-        equity_guardian_mode: Literal['amount', 'percentage'] | Unset = UNSET,
+        copy_all_positions: Literal['yes', 'no'] | str | Unset = UNSET,
+        auto_copy: Literal['on', 'off'] | str | Unset = UNSET,
+        equity_guardian: Literal['on', 'off'] | str | Unset = UNSET,
+        equity_guardian_mode: Literal['amount', 'percentage'] | str | Unset = UNSET,
         equity: str | Unset = UNSET,
-        margin_mode: Literal['follow_trader', 'crossed_margin', 'isolated_margin'] | Unset = UNSET,
-        leverage: Literal['follow_trader', 'fixed_leverage'] | Unset = UNSET,
+        margin_mode: Literal['follow_trader', 'crossed_margin', 'isolated_margin'] | str | Unset = UNSET,
+        leverage: Literal['follow_trader', 'fixed_leverage'] | str | Unset = UNSET,
         multiple: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -509,7 +511,7 @@ class EarnLoanAPI(Protocol):
         *,
         loan_coin: str,
         pledge_coin: str,
-        daily: Literal['SEVEN', 'THIRTY', 'FLEXIBLE'],
+        daily: Literal['SEVEN', 'THIRTY', 'FLEXIBLE'] | str,
         pledge_amount: Money | Unset = UNSET,
         loan_amount: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -531,9 +533,9 @@ class EarnLoanAPI(Protocol):
         self,
         *,
         order_id: str,
-        repay_all: Literal['yes', 'no'],
+        repay_all: Literal['yes', 'no'] | str,
         amount: Money | Unset = UNSET,
-        repay_unlock: Literal['yes', 'no'] | Unset = UNSET,
+        repay_unlock: Literal['yes', 'no'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -559,15 +561,15 @@ class MarginCrossedAPI(Protocol):
         self,
         *,
         symbol: str,
-        order_type: Literal['limit', 'market'],
-        loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'],
-        force: Literal['gtc', 'post_only', 'fok', 'ioc'],
-        side: Literal['buy', 'sell'],
+        order_type: Literal['limit', 'market'] | str,
+        loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] | str,
+        force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str,
+        side: Literal['buy', 'sell'] | str,
         price: Money | Unset = UNSET,
         base_size: Money | Unset = UNSET,
         quote_size: Money | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -682,7 +684,7 @@ class MarginCrossedAPI(Protocol):
         symbol: str,
         start_time: Int,
         order_id: str | Unset = UNSET,
-        enter_point_source: Literal['WEB', 'API', 'SYS', 'ANDROID', 'IOS'] | Unset = UNSET,
+        enter_point_source: Literal['WEB', 'API', 'SYS', 'ANDROID', 'IOS'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -808,7 +810,7 @@ class MarginCrossedAPI(Protocol):
     async def liquidation_order(
         self,
         *,
-        type_: Literal['swap', 'place_order'] | Unset = UNSET,
+        type_: Literal['swap', 'place_order'] | str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         from_coin: str | Unset = UNSET,
         to_coin: str | Unset = UNSET,
@@ -837,7 +839,7 @@ class MarginCrossedAPI(Protocol):
         self,
         *,
         start_time: Int,
-        margin_type: Literal['transfer_in', 'transfer_out', 'borrow', 'repay', 'liquidation_fee', 'compensate', 'deal_in', 'deal_out', 'confiscated', 'exchange_in', 'exchange_out', 'sys_exchange_in', 'sys_exchange_out'] | Unset = UNSET,
+        margin_type: Literal['transfer_in', 'transfer_out', 'borrow', 'repay', 'liquidation_fee', 'compensate', 'deal_in', 'deal_out', 'confiscated', 'exchange_in', 'exchange_out', 'sys_exchange_in', 'sys_exchange_out'] | str | Unset = UNSET,
         coin: str | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -870,15 +872,15 @@ class MarginIsolatedAPI(Protocol):
         self,
         *,
         symbol: str,
-        order_type: Literal['limit', 'market'],
-        loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'],
-        force: Literal['gtc', 'post_only', 'fok', 'ioc'],
-        side: Literal['buy', 'sell'],
+        order_type: Literal['limit', 'market'] | str,
+        loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] | str,
+        force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str,
+        side: Literal['buy', 'sell'] | str,
         price: Money | Unset = UNSET,
         base_size: Money | Unset = UNSET,
         quote_size: Money | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -939,7 +941,7 @@ class MarginIsolatedAPI(Protocol):
         self,
         *,
         symbol: str,
-        order_id_list: Sequence[MarginIsolatedBatchCancelOrderItem | Mapping[str, Any]],
+        order_id_list: Sequence[MarginIsolatedBatchCancelOrderItem | Mapping[str, Any]] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -987,7 +989,7 @@ class MarginIsolatedAPI(Protocol):
         symbol: str,
         start_time: Int,
         order_id: str | Unset = UNSET,
-        enter_point_source: Literal['WEB', 'API', 'SYS', 'ANDROID', 'IOS'] | Unset = UNSET,
+        enter_point_source: Literal['WEB', 'API', 'SYS', 'ANDROID', 'IOS'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -1112,7 +1114,7 @@ class MarginIsolatedAPI(Protocol):
     async def liquidation_order(
         self,
         *,
-        type_: Literal['swap', 'place_order'] | Unset = UNSET,
+        type_: Literal['swap', 'place_order'] | str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         from_coin: str | Unset = UNSET,
         to_coin: str | Unset = UNSET,
@@ -1142,7 +1144,7 @@ class MarginIsolatedAPI(Protocol):
         *,
         symbol: str,
         start_time: Int,
-        margin_type: Literal['transfer_in', 'transfer_out', 'borrow', 'repay', 'liquidation_fee', 'compensate', 'deal_in', 'deal_out', 'confiscated', 'exchange_in', 'exchange_out', 'sys_exchange_in', 'sys_exchange_out'] | Unset = UNSET,
+        margin_type: Literal['transfer_in', 'transfer_out', 'borrow', 'repay', 'liquidation_fee', 'compensate', 'deal_in', 'deal_out', 'confiscated', 'exchange_in', 'exchange_out', 'sys_exchange_in', 'sys_exchange_out'] | str | Unset = UNSET,
         coin: str | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -1171,7 +1173,7 @@ class MixAccountAPI(Protocol):
     async def accounts(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1191,7 +1193,7 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1213,12 +1215,12 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
         leverage: Money | Unset = UNSET,
         long_leverage: Money | Unset = UNSET,
         short_leverage: Money | Unset = UNSET,
-        hold_side: Literal['long', 'short'] | Unset = UNSET,
+        hold_side: Literal['long', 'short'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1238,9 +1240,9 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
-        margin_mode: Literal['isolated', 'crossed'],
+        margin_mode: Literal['isolated', 'crossed'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1259,8 +1261,8 @@ class MixAccountAPI(Protocol):
     async def set_position_mode(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        pos_mode: Literal['one_way_mode', 'hedge_mode'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        pos_mode: Literal['one_way_mode', 'hedge_mode'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1272,6 +1274,7 @@ class MixAccountAPI(Protocol):
 
         ``POST /api/v2/mix/account/set-position-mode``: 5/s per UID, signed.
         Applies to every symbol of the productType; fails while any position or order exists in that productType.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/account/Change-Hold-Mode
         """
         ...
@@ -1279,10 +1282,12 @@ class MixAccountAPI(Protocol):
     async def bill(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        symbol: str | Unset = UNSET,
+        margin_coin: str | Unset = UNSET,
         coin: str | Unset = UNSET,
-        business_type: Literal['unknown', 'trans_from_exchange', 'trans_to_exchange', 'open_long', 'open_short', 'close_long', 'close_short', 'force_close_long', 'force_close_short', 'contract_settle_fee', 'append_margin', 'adjust_down_lever_append_margin', 'reduce_margin', 'auto_append_margin', 'cash_gift_issue', 'cash_gift_recycle', 'tracking_follow_pay', 'tracking_follow_back', 'tracking_trader_income', 'burst_long_loss_query', 'burst_short_loss_query', 'trans_from_contract', 'trans_to_contract', 'trans_from_otc', 'trans_to_otc', 'buy', 'sell', 'force_buy', 'force_sell', 'burst_buy', 'burst_sell', 'bonus_issue', 'bonus_recycle', 'bonus_expired', 'delivery_long', 'delivery_short', 'trans_from_cross', 'trans_to_cross', 'trans_from_isolated', 'trans_to_isolated', 'risk_captital_user_transfer', 'user_exchange_buy', 'user_exchange_sell', 'settle_interest', 'adl_close_long', 'adl_close_short', 'adl_buy_in_single_side_mode', 'adl_sell_in_single_side_mode'] | Unset = UNSET,
-        only_funding: Literal['yes', 'no'] | Unset = UNSET,
+        business_type: Literal['unknown', 'trans_from_exchange', 'trans_to_exchange', 'open_long', 'open_short', 'close_long', 'close_short', 'force_close_long', 'force_close_short', 'contract_settle_fee', 'append_margin', 'adjust_down_lever_append_margin', 'reduce_margin', 'auto_append_margin', 'cash_gift_issue', 'cash_gift_recycle', 'tracking_follow_pay', 'tracking_follow_back', 'tracking_trader_income', 'burst_long_loss_query', 'burst_short_loss_query', 'trans_from_contract', 'trans_to_contract', 'trans_from_otc', 'trans_to_otc', 'buy', 'sell', 'force_buy', 'force_sell', 'burst_buy', 'burst_sell', 'bonus_issue', 'bonus_recycle', 'bonus_expired', 'delivery_long', 'delivery_short', 'trans_from_cross', 'trans_to_cross', 'trans_from_isolated', 'trans_to_isolated', 'risk_captital_user_transfer', 'user_exchange_buy', 'user_exchange_sell', 'settle_interest', 'adl_close_long', 'adl_close_short', 'adl_buy_in_single_side_mode', 'adl_sell_in_single_side_mode'] | str | Unset = UNSET,
+        only_funding: Literal['yes', 'no'] | str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
@@ -1308,9 +1313,9 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
-        hold_side: Literal['long', 'short'],
+        hold_side: Literal['long', 'short'] | str,
         amount: Money,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1333,10 +1338,10 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
-        pos_side: Literal['long', 'short'],
-        order_type: Literal['limit', 'market'],
+        pos_side: Literal['long', 'short'] | str,
+        order_type: Literal['limit', 'market'] | str,
         open_price: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1348,6 +1353,7 @@ class MixAccountAPI(Protocol):
         """Get max open (mix account).
 
         ``GET /api/v2/mix/account/max-open``: 20/s per UID, signed.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Max-Open
         """
         ...
@@ -1356,10 +1362,10 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
-        pos_side: Literal['long', 'short'],
-        order_type: Literal['limit', 'market'],
+        pos_side: Literal['long', 'short'] | str,
+        order_type: Literal['limit', 'market'] | str,
         open_amount: Money,
         open_price: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -1372,6 +1378,7 @@ class MixAccountAPI(Protocol):
         """Get liquidation price (mix account).
 
         ``GET /api/v2/mix/account/liq-price``: 20/s per UID, signed.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Liquidation-Price
         """
         ...
@@ -1380,9 +1387,10 @@ class MixAccountAPI(Protocol):
         self,
         *,
         symbol: str,
-        auto_margin: Literal['on', 'off'],
+        auto_margin: Literal['on', 'off'] | str,
         margin_coin: str,
-        hold_side: Literal['long', 'short'],
+        hold_side: Literal['long', 'short'] | str,
+        amount: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1402,8 +1410,8 @@ class MixAccountAPI(Protocol):
     async def set_asset_mode(
         self,
         *,
-        product_type: Literal['USDT-FUTURES'],
-        asset_mode: Literal['single', 'union'],
+        product_type: Literal['USDT-FUTURES', 'SUSDT-FUTURES'] | str,
+        asset_mode: Literal['single', 'union'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1415,6 +1423,7 @@ class MixAccountAPI(Protocol):
 
         ``POST /api/v2/mix/account/set-asset-mode``: 2/s per UID, signed.
         data is the plain string "success". Doc rate limit 2 req/s/UID.
+        productType also takes the demo-trading types SUSDT-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and live demo bots use them; the ...
         Doc: https://www.bitget.com/api-doc/contract/account/Set-Asset-Mode
         """
         ...
@@ -1427,7 +1436,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1447,7 +1456,7 @@ class MixMarketAPI(Protocol):
     async def tickers(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1459,6 +1468,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/tickers``: 20/s per IP, public.
         Perpetual rows carry null deliveryStartTime/deliveryTime; delivery rows carry ms strings.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-All-Symbol-Ticker
         """
         ...
@@ -1467,11 +1477,11 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc', '2H'] | str,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
-        k_line_type: Literal['MARKET', 'MARK', 'INDEX'] | Unset = UNSET,
+        k_line_type: Literal['MARKET', 'MARK', 'INDEX'] | str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1493,7 +1503,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         limit: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1515,9 +1525,9 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        precision: Literal['scale0', 'scale1', 'scale2', 'scale3'] | Unset = UNSET,
-        limit: Literal['1', '5', '15', '50', 'max'] | Unset = UNSET,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        precision: Literal['scale0', 'scale1', 'scale2', 'scale3'] | str | Unset = UNSET,
+        limit: Literal['1', '5', '15', '50', 'max'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1537,7 +1547,7 @@ class MixMarketAPI(Protocol):
     async def contracts(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1550,6 +1560,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/contracts``: 20/s per IP, public.
         offTime and limitOpenTime use "-1" as a sentinel; delivery/launch times are "" when unset, so int parsers must accept both.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-All-Symbols-Contracts
         """
         ...
@@ -1558,7 +1569,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1569,6 +1580,7 @@ class MixMarketAPI(Protocol):
         """Get symbol next funding time (mix market).
 
         ``GET /api/v2/mix/market/funding-time``: 20/s per IP, public.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Symbol-Next-Funding-Time
         """
         ...
@@ -1577,7 +1589,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         page_size: Int | Unset = UNSET,
         page_no: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -1591,6 +1603,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/history-fund-rate``: 20/s per IP, public.
         Paged by pageNo/pageSize rather than a cursor; newest settlement first in the example.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Funding-Rate
         """
         ...
@@ -1598,7 +1611,7 @@ class MixMarketAPI(Protocol):
     async def current_fund_rate(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1610,6 +1623,7 @@ class MixMarketAPI(Protocol):
         """Get current funding rate (mix market).
 
         ``GET /api/v2/mix/market/current-fund-rate``: 20/s per IP, public.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Current-Funding-Rate
         """
         ...
@@ -1618,7 +1632,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1629,6 +1643,7 @@ class MixMarketAPI(Protocol):
         """Get open interest (mix market).
 
         ``GET /api/v2/mix/market/open-interest``: 20/s per IP, public.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Open-Interest
         """
         ...
@@ -1654,7 +1669,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1Dutc'] | Unset = UNSET,
+        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1Dutc'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1675,7 +1690,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'] | Unset = UNSET,
+        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1695,7 +1710,7 @@ class MixMarketAPI(Protocol):
     async def oi_limit(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1707,6 +1722,7 @@ class MixMarketAPI(Protocol):
         """Get contracts oi (mix market).
 
         ``GET /api/v2/mix/market/oi-limit``: 10/s per IP, public.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Contracts-Oi
         """
         ...
@@ -1715,11 +1731,12 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc', '2H'] | str,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
+        k_line_type: Literal['MARKET', 'MARK', 'INDEX'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1740,11 +1757,12 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc', '2H'] | str,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
+        k_line_type: Literal['MARKET', 'MARK', 'INDEX'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1756,6 +1774,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/history-mark-candles``: 20/s per IP, public.
         Mark-price candles; same 7-column rows as candles, at most 200 per call.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Mark-Candle-Data
         """
         ...
@@ -1764,11 +1783,12 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        granularity: Literal['1m', '3m', '5m', '15m', '30m', '1H', '4H', '6H', '12H', '1D', '3D', '1W', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc', '2H'] | str,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
+        k_line_type: Literal['MARKET', 'MARK', 'INDEX'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1780,6 +1800,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/history-index-candles``: 20/s per IP, public.
         Index-price candles; same 7-column rows as candles, at most 200 per call.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/market/Get-History-Index-Candle-Data
         """
         ...
@@ -1788,7 +1809,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1809,7 +1830,7 @@ class MixMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         limit: Int | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
@@ -1832,7 +1853,7 @@ class MixMarketAPI(Protocol):
     async def query_position_lever(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1845,6 +1866,7 @@ class MixMarketAPI(Protocol):
 
         ``GET /api/v2/mix/market/query-position-lever``: 10/s per IP, public.
         Public tier table; the doc page sits under contract/position although the path is under market.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/position/Get-Query-Position-Lever
         """
         ...
@@ -1857,22 +1879,22 @@ class MixOrderAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        margin_mode: Literal['isolated', 'crossed'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        margin_mode: Literal['isolated', 'crossed'] | str,
         margin_coin: str,
         size: Money,
-        side: Literal['buy', 'sell'],
-        order_type: Literal['limit', 'market'],
+        side: Literal['buy', 'sell'] | str,
+        order_type: Literal['limit', 'market'] | str,
         price: Money | Unset = UNSET,
-        trade_side: Literal['open', 'close'] | Unset = UNSET,
-        force: Literal['ioc', 'fok', 'gtc', 'post_only'] | Unset = UNSET,
+        trade_side: Literal['open', 'close'] | str | Unset = UNSET,
+        force: Literal['ioc', 'fok', 'gtc', 'post_only'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        reduce_only: Literal['YES', 'NO'] | Unset = UNSET,
+        reduce_only: Literal['YES', 'NO'] | str | Unset = UNSET,
         preset_stop_surplus_price: Money | Unset = UNSET,
         preset_stop_loss_price: Money | Unset = UNSET,
         preset_stop_surplus_execute_price: Money | Unset = UNSET,
         preset_stop_loss_execute_price: Money | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1894,9 +1916,9 @@ class MixOrderAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str,
-        margin_mode: Literal['isolated', 'crossed'],
+        margin_mode: Literal['isolated', 'crossed'] | str,
         order_list: Sequence[MixOrderBatchPlaceOrderItem | Mapping[str, Any]],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1919,7 +1941,7 @@ class MixOrderAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str | Unset = UNSET,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
@@ -1942,7 +1964,7 @@ class MixOrderAPI(Protocol):
     async def batch_cancel_orders(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id_list: Sequence[MixOrderBatchCancelOrdersItem | Mapping[str, Any]] | Unset = UNSET,
         symbol: str | Unset = UNSET,
         margin_coin: str | Unset = UNSET,
@@ -1957,6 +1979,7 @@ class MixOrderAPI(Protocol):
 
         ``POST /api/v2/mix/order/batch-cancel-orders``: 10/s per UID, signed.
         Partial success is reported inside data (successList/failureList) with top-level code 00000.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/trade/Batch-Cancel-Orders
         """
         ...
@@ -1965,7 +1988,7 @@ class MixOrderAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         new_client_oid: str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
@@ -1994,7 +2017,7 @@ class MixOrderAPI(Protocol):
         self,
         *,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -2014,11 +2037,11 @@ class MixOrderAPI(Protocol):
     async def orders_pending(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
-        status: Literal['live', 'partially_filled'] | Unset = UNSET,
+        status: Literal['live', 'partially_filled'] | str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
@@ -2041,12 +2064,12 @@ class MixOrderAPI(Protocol):
     async def orders_history(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
-        order_source: Literal['normal', 'market', 'profit_market', 'loss_market', 'Trader_delegate', 'trader_profit', 'trader_loss', 'reverse', 'trader_reverse', 'profit_limit', 'loss_limit', 'liquidation', 'delivery_close_long', 'delivery_close_short', 'pos_profit_limit', 'pos_profit_market', 'pos_loss_limit', 'pos_loss_market'] | Unset = UNSET,
+        order_source: Literal['normal', 'market', 'profit_market', 'loss_market', 'Trader_delegate', 'trader_profit', 'trader_loss', 'reverse', 'trader_reverse', 'profit_limit', 'loss_limit', 'liquidation', 'delivery_close_long', 'delivery_close_short', 'pos_profit_limit', 'pos_profit_market', 'pos_loss_limit', 'pos_loss_market'] | str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -2069,7 +2092,7 @@ class MixOrderAPI(Protocol):
     async def fills(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
@@ -2095,28 +2118,30 @@ class MixOrderAPI(Protocol):
     async def place_plan_order(
         self,
         *,
-        plan_type: Literal['normal_plan', 'track_plan'],
+        plan_type: Literal['normal_plan', 'track_plan'] | str,
         symbol: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        margin_mode: Literal['isolated', 'crossed'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        margin_mode: Literal['isolated', 'crossed'] | str,
         margin_coin: str,
         size: Money,
         trigger_price: Money,
-        trigger_type: Literal['fill_price', 'mark_price'],
-        side: Literal['buy', 'sell'],
-        order_type: Literal['limit', 'market'],
+        trigger_type: Literal['fill_price', 'mark_price'] | str,
+        side: Literal['buy', 'sell'] | str,
+        order_type: Literal['limit', 'market'] | str,
         price: Money | Unset = UNSET,
+        execute_price: Money | Unset = UNSET,
         callback_ratio: Money | Unset = UNSET,
-        trade_side: Literal['open', 'close'] | Unset = UNSET,
+        trade_side: Literal['open', 'close'] | str | Unset = UNSET,
+        force: Literal['ioc', 'fok', 'gtc', 'post_only'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        reduce_only: Literal['yes', 'no'] | Unset = UNSET,
+        reduce_only: Literal['yes', 'no'] | str | Unset = UNSET,
         stop_surplus_trigger_price: Money | Unset = UNSET,
         stop_surplus_execute_price: Money | Unset = UNSET,
-        stop_surplus_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        stop_surplus_trigger_type: Literal['fill_price', 'mark_price', 'index_price'] | str | Unset = UNSET,
         stop_loss_trigger_price: Money | Unset = UNSET,
         stop_loss_execute_price: Money | Unset = UNSET,
-        stop_loss_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stop_loss_trigger_type: Literal['fill_price', 'mark_price', 'index_price'] | str | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2137,22 +2162,23 @@ class MixOrderAPI(Protocol):
     async def modify_plan_order(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
-        plan_type: Literal['normal_plan', 'track_plan'] | Unset = UNSET,
+        plan_type: Literal['normal_plan', 'track_plan'] | str | Unset = UNSET,
         new_size: Money | Unset = UNSET,
         new_price: Money | Unset = UNSET,
         new_callback_ratio: Money | Unset = UNSET,
         new_trigger_price: Money | Unset = UNSET,
-        new_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        new_trigger_type: Literal['fill_price', 'mark_price'] | str | Unset = UNSET,
         new_stop_surplus_trigger_price: Money | Unset = UNSET,
         new_stop_surplus_execute_price: Money | Unset = UNSET,
-        new_stop_surplus_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        new_stop_surplus_trigger_type: Literal['fill_price', 'mark_price', 'index_price'] | str | Unset = UNSET,
         new_stop_loss_trigger_price: Money | Unset = UNSET,
         new_stop_loss_execute_price: Money | Unset = UNSET,
-        new_stop_loss_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        new_stop_loss_trigger_type: Literal['fill_price', 'mark_price', 'index_price'] | str | Unset = UNSET,
+        trigger_price: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2164,6 +2190,7 @@ class MixOrderAPI(Protocol):
 
         ``POST /api/v2/mix/order/modify-plan-order``: 10/s per UID, signed.
         Also reachable as /api/v2/mix/order/plan/modify-order (reference spelling).
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/plan/Modify-Plan-Order
         """
         ...
@@ -2171,11 +2198,11 @@ class MixOrderAPI(Protocol):
     async def cancel_plan_order(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id_list: Sequence[MixOrderCancelPlanOrderItem | Mapping[str, Any]] | Unset = UNSET,
         symbol: str | Unset = UNSET,
         margin_coin: str | Unset = UNSET,
-        plan_type: Literal['normal_plan', 'profit_plan', 'loss_plan', 'pos_profit', 'pos_loss', 'moving_plan'] | Unset = UNSET,
+        plan_type: Literal['normal_plan', 'profit_plan', 'loss_plan', 'pos_profit', 'pos_loss', 'moving_plan', 'track_plan'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2196,8 +2223,8 @@ class MixOrderAPI(Protocol):
     async def orders_plan_pending(
         self,
         *,
-        plan_type: Literal['normal_plan', 'track_plan', 'profit_loss'],
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        plan_type: Literal['normal_plan', 'track_plan', 'profit_loss'] | str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
@@ -2224,11 +2251,11 @@ class MixOrderAPI(Protocol):
     async def orders_plan_history(
         self,
         *,
-        plan_type: Literal['normal_plan', 'track_plan', 'profit_loss'],
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        plan_type: Literal['normal_plan', 'track_plan', 'profit_loss'] | str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        plan_status: Literal['executed', 'fail_execute', 'cancelled'] | Unset = UNSET,
+        plan_status: Literal['executed', 'fail_execute', 'cancelled', 'fail_trigger'] | str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
@@ -2253,9 +2280,9 @@ class MixOrderAPI(Protocol):
     async def close_positions(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str | Unset = UNSET,
-        hold_side: Literal['long', 'short'] | Unset = UNSET,
+        hold_side: Literal['long', 'short'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2275,7 +2302,8 @@ class MixOrderAPI(Protocol):
     async def cancel_all_orders(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        symbol: str | Unset = UNSET,
         margin_coin: str | Unset = UNSET,
         request_time: Int | Unset = UNSET,
         receive_window: Int | Unset = UNSET,
@@ -2300,10 +2328,10 @@ class MixOrderAPI(Protocol):
         *,
         symbol: str,
         margin_coin: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
-        side: Literal['buy', 'sell'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
+        side: Literal['buy', 'sell'] | str,
         size: Money | Unset = UNSET,
-        trade_side: Literal['open', 'close'] | Unset = UNSET,
+        trade_side: Literal['open', 'close'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -2323,7 +2351,7 @@ class MixOrderAPI(Protocol):
     async def fill_history(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         order_id: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
@@ -2349,17 +2377,19 @@ class MixOrderAPI(Protocol):
         self,
         *,
         margin_coin: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str,
-        plan_type: Literal['profit_plan', 'loss_plan', 'moving_plan', 'pos_profit', 'pos_loss'],
+        plan_type: Literal['profit_plan', 'loss_plan', 'moving_plan', 'pos_profit', 'pos_loss'] | str,
         trigger_price: Money,
-        hold_side: Literal['long', 'short', 'buy', 'sell'],
-        trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        hold_side: Literal['long', 'short', 'buy', 'sell'] | str,
+        order_type: Literal['limit', 'market'] | str | Unset = UNSET,
+        force: Literal['ioc', 'fok', 'gtc', 'post_only'] | str | Unset = UNSET,
+        trigger_type: Literal['fill_price', 'mark_price'] | str | Unset = UNSET,
         execute_price: Money | Unset = UNSET,
         size: Money | Unset = UNSET,
         range_rate: Money | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2380,18 +2410,18 @@ class MixOrderAPI(Protocol):
         self,
         *,
         margin_coin: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str,
-        hold_side: Literal['long', 'short', 'buy', 'sell'],
+        hold_side: Literal['long', 'short', 'buy', 'sell'] | str,
         stop_surplus_trigger_price: Money | Unset = UNSET,
         stop_surplus_size: Money | Unset = UNSET,
-        stop_surplus_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        stop_surplus_trigger_type: Literal['fill_price', 'mark_price'] | str | Unset = UNSET,
         stop_surplus_execute_price: Money | Unset = UNSET,
         stop_loss_trigger_price: Money | Unset = UNSET,
         stop_loss_size: Money | Unset = UNSET,
-        stop_loss_trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        stop_loss_trigger_type: Literal['fill_price', 'mark_price'] | str | Unset = UNSET,
         stop_loss_execute_price: Money | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         stop_surplus_client_oid: str | Unset = UNSET,
         stop_loss_client_oid: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -2414,13 +2444,13 @@ class MixOrderAPI(Protocol):
         self,
         *,
         margin_coin: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str,
         trigger_price: Money,
         size: Money,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        trigger_type: Literal['fill_price', 'mark_price'] | Unset = UNSET,
+        trigger_type: Literal['fill_price', 'mark_price'] | str | Unset = UNSET,
         execute_price: Money | Unset = UNSET,
         range_rate: Money | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -2433,6 +2463,7 @@ class MixOrderAPI(Protocol):
         """Modify tpsl order (mix order).
 
         ``POST /api/v2/mix/order/modify-tpsl-order``: 10/s per UID, signed.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/plan/Modify-Tpsl-Order
         """
         ...
@@ -2440,9 +2471,9 @@ class MixOrderAPI(Protocol):
     async def plan_sub_order(
         self,
         *,
-        plan_type: Literal['normal_plan', 'track_plan'],
+        plan_type: Literal['normal_plan', 'track_plan'] | str,
         plan_order_id: str,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2453,6 +2484,7 @@ class MixOrderAPI(Protocol):
         """Plan sub orders (mix order).
 
         ``GET /api/v2/mix/order/plan-sub-order``: 10/s per UID, signed.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/plan/Plan-Sub-Orders
         """
         ...
@@ -2464,7 +2496,7 @@ class MixPositionAPI(Protocol):
     async def all_position(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         margin_coin: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -2485,7 +2517,7 @@ class MixPositionAPI(Protocol):
     async def single_position(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         symbol: str,
         margin_coin: str,
         extra_params: Mapping[str, Any] | None = None,
@@ -2508,7 +2540,7 @@ class MixPositionAPI(Protocol):
         self,
         *,
         symbol: str | Unset = UNSET,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | Unset = UNSET,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
@@ -2530,7 +2562,7 @@ class MixPositionAPI(Protocol):
     async def adl_rank(
         self,
         *,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'],
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2571,7 +2603,7 @@ class SpotAccountAPI(Protocol):
         self,
         *,
         coin: str | Unset = UNSET,
-        asset_type: Literal['hold_only', 'all'] | Unset = UNSET,
+        asset_type: Literal['hold_only', 'all'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2648,8 +2680,8 @@ class SpotAccountAPI(Protocol):
         self,
         *,
         coin: str | Unset = UNSET,
-        group_type: Literal['deposit', 'withdraw', 'transaction', 'transfer', 'loan', 'financial', 'fait', 'convert', 'c2c', 'pre_c2c', 'on_chain', 'strategy', 'other'] | Unset = UNSET,
-        business_type: Literal['DEPOSIT', 'WITHDRAW', 'BUY', 'SELL', 'DEDUCTION_HANDLING_FEE', 'TRANSFER_IN', 'TRANSFER_OUT', 'REBATE_REWARDS', 'AIRDROP_REWARDS', 'USDT_CONTRACT_REWARDS', 'MIX_CONTRACT_REWARDS', 'SYSTEM_LOCK', 'USER_LOCK', 'STRATEGY_TRANSFER_IN'] | Unset = UNSET,
+        group_type: Literal['deposit', 'withdraw', 'transaction', 'transfer', 'loan', 'financial', 'fait', 'convert', 'c2c', 'pre_c2c', 'on_chain', 'strategy', 'other'] | str | Unset = UNSET,
+        business_type: Literal['DEPOSIT', 'WITHDRAW', 'BUY', 'SELL', 'DEDUCTION_HANDLING_FEE', 'TRANSFER_IN', 'TRANSFER_OUT', 'REBATE_REWARDS', 'AIRDROP_REWARDS', 'USDT_CONTRACT_REWARDS', 'MIX_CONTRACT_REWARDS', 'SYSTEM_LOCK', 'USER_LOCK', 'STRATEGY_TRANSFER_IN'] | str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -2665,6 +2697,7 @@ class SpotAccountAPI(Protocol):
 
         ``GET /api/v2/spot/account/bills``: 10/s per UID, signed.
         Doc example envelope uses "message" instead of "msg".
+        businessType is open (any string goes through; the listed values are known ones, not a limit): the doc lists examples of a growing set, and tiagosiebler/bitget-api src/types/request/v2 sends other ...
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Account-Bills
         """
         ...
@@ -2673,7 +2706,7 @@ class SpotAccountAPI(Protocol):
         self,
         *,
         coin: str,
-        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | Unset = UNSET,
+        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         client_oid: str | Unset = UNSET,
@@ -2723,7 +2756,7 @@ class SpotMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        granularity: Literal['1min', '3min', '5min', '15min', '30min', '1h', '4h', '6h', '12h', '1day', '3day', '1week', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        granularity: Literal['1min', '3min', '5min', '15min', '30min', '1h', '4h', '6h', '12h', '1day', '3day', '1week', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'] | str,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
@@ -2766,7 +2799,7 @@ class SpotMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        type_: Literal['step0', 'step1', 'step2', 'step3', 'step4', 'step5'] | Unset = UNSET,
+        type_: Literal['step0', 'step1', 'step2', 'step3', 'step4', 'step5'] | str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -2786,8 +2819,8 @@ class SpotMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        precision: Literal['scale0', 'scale1', 'scale2', 'scale3'] | Unset = UNSET,
-        limit: Literal['1', '5', '15', '50', 'max'] | Unset = UNSET,
+        precision: Literal['scale0', 'scale1', 'scale2', 'scale3'] | str | Unset = UNSET,
+        limit: Literal['1', '5', '15', '50', 'max'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2844,8 +2877,9 @@ class SpotMarketAPI(Protocol):
         self,
         *,
         symbol: str,
-        granularity: Literal['1min', '3min', '5min', '15min', '30min', '1h', '4h', '6h', '12h', '1day', '3day', '1week', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'],
+        granularity: Literal['1min', '3min', '5min', '15min', '30min', '1h', '4h', '6h', '12h', '1day', '3day', '1week', '1M', '6Hutc', '12Hutc', '1Dutc', '3Dutc', '1Wutc', '1Mutc'] | str,
         end_time: Int,
+        start_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -2905,6 +2939,7 @@ class SpotPublicAPI(Protocol):
         """Get symbols (spot public).
 
         ``GET /api/v2/spot/public/symbols``: 20/s per IP, public.
+        Re-checked: minTradeAmount/maxTradeAmount are obsolete (use minTradeUSDT) and openTime is deprecated; marked optional because Bitget may drop them.
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Symbols
         """
         ...
@@ -2936,17 +2971,17 @@ class SpotTradeAPI(Protocol):
         self,
         *,
         symbol: str,
-        side: Literal['buy', 'sell'],
-        order_type: Literal['limit', 'market'],
-        force: Literal['gtc', 'post_only', 'fok', 'ioc'],
+        side: Literal['buy', 'sell'] | str,
+        order_type: Literal['limit', 'market'] | str,
+        force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str,
         size: Money,
         price: Money | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         trigger_price: Money | Unset = UNSET,
-        tpsl_type: Literal['normal', 'tpsl'] | Unset = UNSET,
+        tpsl_type: Literal['normal', 'tpsl'] | str | Unset = UNSET,
         request_time: Int | Unset = UNSET,
         receive_window: Int | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         preset_take_profit_price: Money | Unset = UNSET,
         execute_take_profit_price: Money | Unset = UNSET,
         preset_stop_loss_price: Money | Unset = UNSET,
@@ -2972,7 +3007,7 @@ class SpotTradeAPI(Protocol):
         *,
         order_list: Sequence[SpotTradeBatchOrdersItem | Mapping[str, Any]],
         symbol: str | Unset = UNSET,
-        batch_mode: Literal['single', 'multiple'] | Unset = UNSET,
+        batch_mode: Literal['single', 'multiple'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2993,7 +3028,7 @@ class SpotTradeAPI(Protocol):
         self,
         *,
         symbol: str,
-        tpsl_type: Literal['normal', 'tpsl'] | Unset = UNSET,
+        tpsl_type: Literal['normal', 'tpsl'] | str | Unset = UNSET,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -3034,7 +3069,7 @@ class SpotTradeAPI(Protocol):
         *,
         order_list: Sequence[SpotTradeBatchCancelOrderItem | Mapping[str, Any]],
         symbol: str | Unset = UNSET,
-        batch_mode: Literal['single', 'multiple'] | Unset = UNSET,
+        batch_mode: Literal['single', 'multiple'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3080,7 +3115,7 @@ class SpotTradeAPI(Protocol):
         id_less_than: str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         order_id: str | Unset = UNSET,
-        tpsl_type: Literal['normal', 'tpsl'] | Unset = UNSET,
+        tpsl_type: Literal['normal', 'tpsl'] | str | Unset = UNSET,
         request_time: Int | Unset = UNSET,
         receive_window: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -3106,7 +3141,7 @@ class SpotTradeAPI(Protocol):
         id_less_than: str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         order_id: str | Unset = UNSET,
-        tpsl_type: Literal['normal', 'tpsl'] | Unset = UNSET,
+        tpsl_type: Literal['normal', 'tpsl'] | str | Unset = UNSET,
         request_time: Int | Unset = UNSET,
         receive_window: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -3151,16 +3186,16 @@ class SpotTradeAPI(Protocol):
         self,
         *,
         symbol: str,
-        side: Literal['buy', 'sell'],
+        side: Literal['buy', 'sell'] | str,
         trigger_price: Money,
-        order_type: Literal['limit', 'market'],
+        order_type: Literal['limit', 'market'] | str,
         size: Money,
-        trigger_type: Literal['fill_price', 'mark_price'],
+        trigger_type: Literal['fill_price', 'mark_price'] | str,
         execute_price: Money | Unset = UNSET,
-        plan_type: Literal['amount', 'total'] | Unset = UNSET,
+        plan_type: Literal['amount', 'total'] | str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        force: Literal['gtc', 'post_only', 'fok', 'ioc'] | Unset = UNSET,
-        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | Unset = UNSET,
+        force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str | Unset = UNSET,
+        stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3181,7 +3216,7 @@ class SpotTradeAPI(Protocol):
         self,
         *,
         trigger_price: Money,
-        order_type: Literal['limit', 'market'],
+        order_type: Literal['limit', 'market'] | str,
         size: Money,
         order_id: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
@@ -3362,8 +3397,8 @@ class SpotWalletAPI(Protocol):
     async def transfer(
         self,
         *,
-        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
-        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
+        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
+        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
         amount: Money,
         coin: str,
         symbol: str | Unset = UNSET,
@@ -3379,6 +3414,7 @@ class SpotWalletAPI(Protocol):
 
         ``POST /api/v2/spot/wallet/transfer``: 10/s per UID, signed.
         Doc rate limit 10/s (UID).
+        Re-checked: the doc row marks symbol Yes, its text says it is required only when either side is an isolated margin account; recorded as required when fromType or toType = isolated_margin (now a che...
         Doc: https://www.bitget.com/api-doc/spot/account/Wallet-Transfer
         """
         ...
@@ -3386,8 +3422,8 @@ class SpotWalletAPI(Protocol):
     async def transfer_coin_info(
         self,
         *,
-        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
-        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
+        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
+        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3406,8 +3442,8 @@ class SpotWalletAPI(Protocol):
     async def subaccount_transfer(
         self,
         *,
-        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
-        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'],
+        from_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
+        to_type: Literal['spot', 'p2p', 'coin_futures', 'usdt_futures', 'usdc_futures', 'crossed_margin', 'isolated_margin'] | str,
         amount: Money,
         coin: str,
         from_user_id: str,
@@ -3477,17 +3513,17 @@ class SpotWalletAPI(Protocol):
         self,
         *,
         coin: str,
-        transfer_type: Literal['on_chain', 'internal_transfer'],
+        transfer_type: Literal['on_chain', 'internal_transfer'] | str,
         address: str,
         size: Money,
         chain: str | Unset = UNSET,
-        inner_to_type: Literal['email', 'mobile', 'uid'] | Unset = UNSET,
+        inner_to_type: Literal['email', 'mobile', 'uid'] | str | Unset = UNSET,
         area_code: str | Unset = UNSET,
         tag: str | Unset = UNSET,
         remark: str | Unset = UNSET,
         client_oid: str | Unset = UNSET,
-        member_code: Literal['bithumb', 'korbit', 'coinone'] | Unset = UNSET,
-        identity_type: Literal['user', 'company'] | Unset = UNSET,
+        member_code: Literal['bithumb', 'korbit', 'coinone'] | str | Unset = UNSET,
+        identity_type: Literal['user', 'company'] | str | Unset = UNSET,
         company_name: str | Unset = UNSET,
         first_name: str | Unset = UNSET,
         last_name: str | Unset = UNSET,
@@ -3604,7 +3640,7 @@ class BrokerAPI(Protocol):
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
-        type_: Literal['all', 'deposit', 'withdrawal'] | Unset = UNSET,
+        type_: Literal['all', 'deposit', 'withdrawal'] | str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3651,7 +3687,7 @@ class CommonAPI(Protocol):
         self,
         *,
         symbol: str,
-        business_type: Literal['mix', 'spot', 'margin'],
+        business_type: Literal['mix', 'spot', 'margin'] | str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3772,8 +3808,8 @@ class PublicAPI(Protocol):
     async def announcements(
         self,
         *,
-        language: Literal['zh_CN', 'en_US'],
-        ann_type: Literal['latest_news', 'coin_listings', 'product_updates', 'security', 'api_trading', 'maintenance_system_updates', 'symbol_delisting'] | Unset = UNSET,
+        language: Literal['zh_CN', 'en_US'] | str,
+        ann_type: Literal['latest_news', 'coin_listings', 'product_updates', 'security', 'api_trading', 'maintenance_system_updates', 'symbol_delisting'] | str | Unset = UNSET,
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         cursor: str | Unset = UNSET,
@@ -3822,7 +3858,7 @@ class TaxAPI(Protocol):
         *,
         start_time: Int,
         end_time: Int,
-        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | Unset = UNSET,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'] | str | Unset = UNSET,
         margin_coin: str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
@@ -3836,6 +3872,7 @@ class TaxAPI(Protocol):
         """Get future account record (tax).
 
         ``GET /api/v2/tax/future-record``: 1/s per UID, signed.
+        productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Future-Account-Record
         """
         ...
@@ -3870,7 +3907,7 @@ class UserAPI(Protocol):
         passphrase: str,
         label: str,
         ip_list: Sequence[str] | Unset = UNSET,
-        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read']] | Unset = UNSET,
+        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read'] | str] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3893,7 +3930,7 @@ class UserAPI(Protocol):
         label: str,
         sub_account_api_key: str,
         ip_list: Sequence[str] | Unset = UNSET,
-        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read']] | Unset = UNSET,
+        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'transfer', 'read'] | str] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,

@@ -81,11 +81,20 @@ async def field_types(client: BitgetClient) -> None:
     assert_type((await client.public.time()).server_time, int)
 
 
-async def enums_are_literals(client: BitgetClient, product_type: ProductType, text: str) -> None:
+async def enums_take_any_letter_case(client: BitgetClient, product_type: ProductType, text: str) -> None:
+    # The Literal values are IDE help; Bitget and the runtime check take them in any letter case,
+    # so mypy accepts any str there (a wrong value is a ValidationError before I/O).
     await client.mix.market.tickers(product_type=product_type)
-    await client.mix.market.tickers(product_type=text)  # type: ignore[arg-type]
-    await client.mix.market.tickers(product_type="usdt-futures")  # type: ignore[arg-type]
-    SpotTradeBatchOrdersItem(side="hold", order_type="market", force="gtc", size="1")  # type: ignore[arg-type]
+    await client.mix.market.tickers(product_type=text)
+    await client.mix.market.tickers(product_type="usdt-futures")
+    await client.spot.trade.place_order(
+        symbol="BTCUSDT", side="buy", order_type="limit", force="GTC", price="50000", size="0.001"
+    )
+    await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1H", k_line_type="mark")
+    SpotTradeBatchOrdersItem(side="BUY", order_type="market", force="gtc", size="1")
+    SpotTradeBatchOrdersItem(side="buy", order_type="market", force="gtc", size="1", extra_params={"new": "x"})
+    await client.mix.market.tickers(product_type=1)  # type: ignore[arg-type]  # still a str
+    SpotTradeBatchOrdersItem(side=None, order_type="market", force="gtc", size="1")  # type: ignore[arg-type]
 
 
 async def parameter_mistakes_are_errors(client: BitgetClient) -> None:

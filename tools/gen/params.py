@@ -59,12 +59,14 @@ def param_row(p: dict[str, Any], location: str, item_struct: str | None) -> dict
     maximum = p.get("max")
     if isinstance(maximum, str):
         maximum = int(maximum) if maximum.isdigit() else None
-    return {
+    values = tuple(str(e) for e in p["enum"]) if p.get("enum") else None
+    row = {
         "py": snake(p["name"]),
         "wire": p["name"],
         "kind": kind,
         "required": bool(p.get("required")),
-        "enum": tuple(str(e) for e in p["enum"]) if p.get("enum") else None,
+        # An open field's values are hints for IDEs; only a closed list is checked (any case).
+        "enum": None if p.get("enum_open") else values,
         "default": str(p["default"]) if p.get("default") is not None else None,
         "max": maximum,
         "max_items": p.get("max_items"),
@@ -75,6 +77,18 @@ def param_row(p: dict[str, Any], location: str, item_struct: str | None) -> dict
             param_row(c, "item", None) for c in p.get("children", [])
         ) if kind == "list_obj" else (),
     }
+    # Keys only where set, so the rows of the many plain parameters stay as they were.
+    if p.get("enum_open") and values:
+        row["known"] = values
+    if kind == "money" and not p.get("signed") and NONNEG_MONEY.search(p["name"]):
+        row["nonneg"] = True
+    if p.get("legacy"):
+        row["legacy"] = tuple(p["legacy"])
+    return row
+
+
+# Sizes, prices and amounts: Bitget never takes them below zero (a fact says "signed" where it does).
+NONNEG_MONEY = re.compile(r"(?i)(price|size|amount|qty|quantity|volume)$")
 
 
 
@@ -102,12 +116,15 @@ def render_request_item(name: str, children: list[dict[str, Any]]) -> str:
         t = SCALAR_PARAM.get(c["type"], "str")
         ann = {"str": "str", "money": "Decimal | str | int", "int": "int | str", "bool": "bool"}[t]
         if c.get("enum") and t == "str":
-            ann = "Literal[" + ", ".join(repr(str(e)) for e in c["enum"]) + "]"
+            # Known values for IDEs; ``| str`` because Bitget takes them in any letter case.
+            ann = "Literal[" + ", ".join(repr(str(e)) for e in c["enum"]) + "] | str"
         py = snake(c["name"])
         name_part = "" if py == c["name"] else f", name={c['name']!r}"
         if c.get("required"):
             lines.append(f"    {py}: {ann}" + (f" = msgspec.field(name={c['name']!r})" if name_part else ""))
         else:
             lines.append(f"    {py}: {ann} | None = msgspec.field(default=None{name_part})")
+    # Fields the table does not know yet, passed through exactly (never overriding a typed one).
+    lines.append("    extra_params: dict[str, Any] | None = None")
     return "\n".join(lines) + "\n"
 

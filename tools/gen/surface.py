@@ -10,8 +10,11 @@ from .routes import model_names, title_of
 
 
 def py_param_type(p: dict[str, Any]) -> str:
-    if p["enum"] and p["kind"] in ("str", "list_str"):
-        literal = "Literal[" + ", ".join(repr(e) for e in p["enum"]) + "]"
+    values = p["enum"] or p.get("known")
+    if values and p["kind"] in ("str", "list_str"):
+        # The Literal is IDE help; ``| str`` because Bitget takes enum values in any letter case
+        # (and open fields any string), so mypy must not refuse what the runtime sends.
+        literal = "Literal[" + ", ".join(repr(e) for e in values) + "] | str"
         return literal if p["kind"] == "str" else f"Sequence[{literal}]"
     return {
         "str": "str",

@@ -67,8 +67,13 @@ class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=
     trace_type: str = msgspec.field(name='traceType')
     trace_value: Decimal = msgspec.field(name='traceValue')
     max_hold_size: Decimal = msgspec.field(name='maxHoldSize')
-    stop_surplus_ratio: Decimal = msgspec.field(name='stopSurplusRatio')  # take-profit ratio, integer 1-400
+    raw_stop_surplus_ratio: str | None = msgspec.field(default=None, name="stopSurplusRatio")  # take-profit ratio, integer 1-400
     raw_stop_loss_ratio: str | None = msgspec.field(default=None, name="stopLossRatio")  # empty string when not set
+
+    @property
+    def stop_surplus_ratio(self) -> Decimal | None:
+        """``stopSurplusRatio``; None when the exchange sent "" or null."""
+        return _decimal(self.raw_stop_surplus_ratio)
 
     @property
     def stop_loss_ratio(self) -> Decimal | None:

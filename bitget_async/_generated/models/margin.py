@@ -673,40 +673,46 @@ class MarginIsolatedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_o
 
 class MarginCrossedBatchPlaceOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
-    order_type: Literal['limit', 'market'] = msgspec.field(name='orderType')
+    order_type: Literal['limit', 'market'] | str = msgspec.field(name='orderType')
     price: Decimal | str | int | None = msgspec.field(default=None)
-    loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] = msgspec.field(name='loanType')
-    force: Literal['gtc', 'post_only', 'fok', 'ioc']
+    loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] | str = msgspec.field(name='loanType')
+    force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str
     base_size: Decimal | str | int | None = msgspec.field(default=None, name='baseSize')
     quote_size: Decimal | str | int | None = msgspec.field(default=None, name='quoteSize')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
-    side: Literal['buy', 'sell']
-    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | None = msgspec.field(default=None, name='stpMode')
+    side: Literal['buy', 'sell'] | str
+    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | None = msgspec.field(default=None, name='stpMode')
+    symbol: str | None = msgspec.field(default=None)
+    extra_params: dict[str, Any] | None = None
 
 
 class MarginCrossedBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
     order_id: str | None = msgspec.field(default=None, name='orderId')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
+    extra_params: dict[str, Any] | None = None
 
 
 class MarginIsolatedBatchPlaceOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
-    order_type: Literal['limit', 'market'] = msgspec.field(name='orderType')
+    order_type: Literal['limit', 'market'] | str = msgspec.field(name='orderType')
     price: Decimal | str | int | None = msgspec.field(default=None)
-    loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] = msgspec.field(name='loanType')
-    force: Literal['gtc', 'post_only', 'fok', 'ioc']
+    loan_type: Literal['normal', 'autoLoan', 'autoRepay', 'autoLoanAndRepay'] | str = msgspec.field(name='loanType')
+    force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str
     base_size: Decimal | str | int | None = msgspec.field(default=None, name='baseSize')
     quote_size: Decimal | str | int | None = msgspec.field(default=None, name='quoteSize')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
-    side: Literal['buy', 'sell']
-    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | None = msgspec.field(default=None, name='stpMode')
+    side: Literal['buy', 'sell'] | str
+    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | None = msgspec.field(default=None, name='stpMode')
+    symbol: str | None = msgspec.field(default=None)
+    extra_params: dict[str, Any] | None = None
 
 
 class MarginIsolatedBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
     order_id: str | None = msgspec.field(default=None, name='orderId')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
+    extra_params: dict[str, Any] | None = None
 
 
 # Keep the helper imports referenced for linters in modules without lazy fields.

@@ -216,7 +216,7 @@ class MixContract(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     min_lever: Decimal = msgspec.field(name='minLever')
     max_lever: Decimal = msgspec.field(name='maxLever')
     pos_limit: Decimal = msgspec.field(name='posLimit')
-    maintain_time: int = msgspec.field(name='maintainTime')
+    raw_maintain_time: str | None = msgspec.field(default=None, name="maintainTime")
     max_market_order_qty: Decimal = msgspec.field(name='maxMarketOrderQty')  # base coin, single market order
     max_order_qty: Decimal = msgspec.field(name='maxOrderQty')  # base coin, single limit order
     is_rwa: str = msgspec.field(name='isRwa')
@@ -237,6 +237,11 @@ class MixContract(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def launch_time(self) -> int | None:
         """``launchTime``; None when the exchange sent "" or null."""
         return _int(self.raw_launch_time)
+
+    @property
+    def maintain_time(self) -> int | None:
+        """``maintainTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_maintain_time)
 
 
 class MixFundingTime(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1186,27 +1191,34 @@ class MixOrderBatchPlaceOrderItem(msgspec.Struct, kw_only=True, omit_defaults=Tr
     """One item of a batch request body; fields map to the wire names."""
     size: Decimal | str | int
     price: Decimal | str | int | None = msgspec.field(default=None)
-    side: Literal['buy', 'sell']
-    trade_side: Literal['open', 'close'] | None = msgspec.field(default=None, name='tradeSide')
-    order_type: Literal['limit', 'market'] = msgspec.field(name='orderType')
-    force: Literal['ioc', 'fok', 'gtc', 'post_only'] | None = msgspec.field(default=None)
+    side: Literal['buy', 'sell'] | str
+    trade_side: Literal['open', 'close'] | str | None = msgspec.field(default=None, name='tradeSide')
+    order_type: Literal['limit', 'market'] | str = msgspec.field(name='orderType')
+    force: Literal['ioc', 'fok', 'gtc', 'post_only'] | str | None = msgspec.field(default=None)
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
-    reduce_only: Literal['YES', 'NO'] | None = msgspec.field(default=None, name='reduceOnly')
+    reduce_only: Literal['YES', 'NO'] | str | None = msgspec.field(default=None, name='reduceOnly')
     preset_stop_surplus_price: Decimal | str | int | None = msgspec.field(default=None, name='presetStopSurplusPrice')
     preset_stop_loss_price: Decimal | str | int | None = msgspec.field(default=None, name='presetStopLossPrice')
-    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | None = msgspec.field(default=None, name='stpMode')
+    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | None = msgspec.field(default=None, name='stpMode')
+    symbol: str | None = msgspec.field(default=None)
+    product_type: str | None = msgspec.field(default=None, name='productType')
+    margin_coin: str | None = msgspec.field(default=None, name='marginCoin')
+    margin_mode: str | None = msgspec.field(default=None, name='marginMode')
+    extra_params: dict[str, Any] | None = None
 
 
 class MixOrderBatchCancelOrdersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
     order_id: str | None = msgspec.field(default=None, name='orderId')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
+    extra_params: dict[str, Any] | None = None
 
 
 class MixOrderCancelPlanOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
     order_id: str | None = msgspec.field(default=None, name='orderId')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
+    extra_params: dict[str, Any] | None = None
 
 
 # Keep the helper imports referenced for linters in modules without lazy fields.

@@ -454,8 +454,8 @@ class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     symbol: str
     base_coin: str = msgspec.field(name='baseCoin')
     quote_coin: str = msgspec.field(name='quoteCoin')
-    min_trade_amount: Decimal = msgspec.field(name='minTradeAmount')  # obsolete per doc; use minTradeUSDT
-    max_trade_amount: Decimal = msgspec.field(name='maxTradeAmount')  # obsolete per doc
+    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')  # obsolete per doc; use minTradeUSDT
+    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')  # obsolete per doc
     taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
     maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
     price_precision: int = msgspec.field(name='pricePrecision')
@@ -467,7 +467,7 @@ class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sell_limit_price_ratio: Decimal = msgspec.field(name='sellLimitPriceRatio')  # fraction, 0.05 = 5%
     area_symbol: str = msgspec.field(name='areaSymbol')
     order_quantity: int = msgspec.field(name='orderQuantity')  # max number of open orders allowed for the symbol
-    open_time: int = msgspec.field(name='openTime')  # deprecated per doc
+    open_time: int | None = msgspec.field(default=None, name='openTime')  # deprecated per doc
     raw_off_time: str | None = msgspec.field(default=None, name="offTime")  # empty string when no delisting is scheduled
     max_limit_order_value: Decimal | None = msgspec.field(default=None, name='maxLimitOrderValue')
     max_market_order_value: Decimal | None = msgspec.field(default=None, name='maxMarketOrderValue')
@@ -636,17 +636,18 @@ class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 class SpotTradeBatchOrdersItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One item of a batch request body; fields map to the wire names."""
     symbol: str | None = msgspec.field(default=None)
-    side: Literal['buy', 'sell']
-    order_type: Literal['limit', 'market'] = msgspec.field(name='orderType')
-    force: Literal['gtc', 'post_only', 'fok', 'ioc']
+    side: Literal['buy', 'sell'] | str
+    order_type: Literal['limit', 'market'] | str = msgspec.field(name='orderType')
+    force: Literal['gtc', 'post_only', 'fok', 'ioc'] | str
     price: Decimal | str | int | None = msgspec.field(default=None)
     size: Decimal | str | int
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
-    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | None = msgspec.field(default=None, name='stpMode')
+    stp_mode: Literal['none', 'cancel_taker', 'cancel_maker', 'cancel_both'] | str | None = msgspec.field(default=None, name='stpMode')
     preset_take_profit_price: Decimal | str | int | None = msgspec.field(default=None, name='presetTakeProfitPrice')
     execute_take_profit_price: Decimal | str | int | None = msgspec.field(default=None, name='executeTakeProfitPrice')
     preset_stop_loss_price: Decimal | str | int | None = msgspec.field(default=None, name='presetStopLossPrice')
     execute_stop_loss_price: Decimal | str | int | None = msgspec.field(default=None, name='executeStopLossPrice')
+    extra_params: dict[str, Any] | None = None
 
 
 class SpotTradeBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -654,6 +655,7 @@ class SpotTradeBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defaults=
     symbol: str | None = msgspec.field(default=None)
     order_id: str | None = msgspec.field(default=None, name='orderId')
     client_oid: str | None = msgspec.field(default=None, name='clientOid')
+    extra_params: dict[str, Any] | None = None
 
 
 class SpotTradeBatchCancelReplaceOrderItem(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -668,6 +670,7 @@ class SpotTradeBatchCancelReplaceOrderItem(msgspec.Struct, kw_only=True, omit_de
     execute_take_profit_price: Decimal | str | int | None = msgspec.field(default=None, name='executeTakeProfitPrice')
     preset_stop_loss_price: Decimal | str | int | None = msgspec.field(default=None, name='presetStopLossPrice')
     execute_stop_loss_price: Decimal | str | int | None = msgspec.field(default=None, name='executeStopLossPrice')
+    extra_params: dict[str, Any] | None = None
 
 
 # Keep the helper imports referenced for linters in modules without lazy fields.
