@@ -253,7 +253,7 @@ class Route:
         self.path: str = path
         self.seed_paths: tuple[str, ...] = tuple(seeds)
         self.auth: bool = auth
-        self.rate_per_s: int = rate
+        self.rate_per_s: float = rate
         self.scope: str = scope
         self.kind: Literal["read", "write", "order"] = kind
         self.doc: str = doc
@@ -344,6 +344,16 @@ class Route:
         """(query, body) for already-encoded wire values."""
         if self.method == "GET":
             return encode_query((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items()), None, values
+        if BODY_ARRAY in values:
+            # The body is a JSON array (batch-create-subaccount-and-apikey): nothing can sit beside it.
+            others = sorted(k for k in values if k != BODY_ARRAY)
+            if others:
+                raise ValidationError(
+                    f"{self.python_name}: the request body is a JSON array; cannot add {', '.join(others)}",
+                    param=others[0],
+                    route=self.python_name,
+                )
+            return "", _BODY_ENCODER.encode(values[BODY_ARRAY]), values
         # Route-encoded values are already wire strings, lists and dicts: encode as they are.
         return "", _BODY_ENCODER.encode(values), values
 
@@ -372,6 +382,8 @@ def new_client_oid() -> str:
 
 
 _BODY_ENCODER = msgspec.json.Encoder()
+# The wire name of a parameter that is the whole JSON body (an array), not one key in it.
+BODY_ARRAY = "$body"
 ROUTES: tuple[Route, ...] = tuple(Route(row) for row in ROUTE_ROWS)
 _BY_PATH: dict[tuple[str, str], Route] = {}
 for _r in ROUTES:

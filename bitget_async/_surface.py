@@ -47,7 +47,6 @@ from .models import (
     CopyConfigQuerySymbol,
     CopyCreateCopyApi,
     CopyMixFollowerQueryHistoryOrder,
-    CopyMixFollowerQuerySetting,
     CopyMixFollowerSettingsItem,
     CopyMixTraderConfigQueryFollower,
     CopyMixTraderConfigSettingSymbolsItem,
@@ -63,6 +62,7 @@ from .models import (
     CopyQueryCurrentOrder,
     CopyQueryCurrentOrders,
     CopyQueryQuantityLimit,
+    CopyQuerySettings,
     CopyQueryTrader,
     CopyQueryTraderSymbols,
     CopyQueryTraders,
@@ -299,6 +299,7 @@ from .models import (
     TaxP2pRecord,
     TaxSpotRecord,
     UserBatchCreateSubaccountAndApikey,
+    UserBatchCreateSubaccountAndApikeyItem,
     UserCreateVirtualSubaccount,
     UserCreateVirtualSubaccountApikey,
     UserModifyVirtualSubaccount,
@@ -384,7 +385,7 @@ class EarnLoanPublicAPI(Protocol):
     ) -> EarnCoinInfos:
         """Get Currency List.
 
-        ``GET /api/v2/earn/loan/public/coinInfos``: 10/s per IP, signed.
+        ``GET /api/v2/earn/loan/public/coinInfos``: 10/s per IP, public.
         rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/earn/loan/Currency-List
         """
@@ -870,7 +871,7 @@ class BrokerAccountAPI(Protocol):
         sub_uid: str,
         coin: str,
         dest: Literal['on_chain', 'internal_transfer'],
-        address: Literal['dest', 'on_chain', 'internal_transfer'],
+        address: str,
         amount: Money,
         chain: str | Unset = UNSET,
         tag: str | Unset = UNSET,
@@ -920,9 +921,9 @@ class BrokerManageAPI(Protocol):
         sub_uid: str,
         passphrase: str,
         label: str,
-        ip_list: Sequence[Literal['permType', 'readonly']],
+        ip_list: Sequence[str],
         perm_type: Literal['read_and_write', 'readonly'],
-        perm_list: Sequence[Literal['permType', 'read_and_write']],
+        perm_list: Sequence[str],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -983,7 +984,7 @@ class CopyMixFollowerAPI(Protocol):
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
         max_wait: float | None = None,
-    ) -> CopyMixFollowerQuerySetting:
+    ) -> CopyQuerySettings:
         """Query settings (copy mix follower).
 
         ``GET /api/v2/copy/mix-follower/query-settings``: 5/s per UID, signed.
@@ -1043,7 +1044,7 @@ class CopyMixFollowerAPI(Protocol):
         tracking_no: str | Unset = UNSET,
         symbol: str | Unset = UNSET,
         margin_coin: str | Unset = UNSET,
-        margin_mode: Literal['isolated', 'cross'] | Unset = UNSET,
+        margin_mode: str | Unset = UNSET,
         hold_side: Literal['long', 'short'] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1497,7 +1498,7 @@ class CopySpotFollowerAPI(Protocol):
     async def order_close_tracking(
         self,
         *,
-        tracking_no_list: str,
+        tracking_no_list: Sequence[str],
         symbol: str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1654,7 +1655,7 @@ class CopySpotFollowerAPI(Protocol):
     async def stop_order(
         self,
         *,
-        tracking_no_list: str,
+        tracking_no_list: Sequence[str],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -3117,7 +3118,7 @@ class MarginMarketAPI(Protocol):
     ) -> list[MarginLoanGrowth]:
         """Get Margin loan growth rate Data.
 
-        ``GET /api/v2/margin/market/loan-growth``: 1/s per IP, signed.
+        ``GET /api/v2/margin/market/loan-growth``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Loan-Growth
         """
@@ -3136,7 +3137,7 @@ class MarginMarketAPI(Protocol):
     ) -> list[MarginLongShortRatio]:
         """Get Leveraged long-short ratio Data.
 
-        ``GET /api/v2/margin/market/long-short-ratio``: 1/s per IP, signed.
+        ``GET /api/v2/margin/market/long-short-ratio``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Ls-Ratio
         """
@@ -3940,7 +3941,7 @@ class MixMarketAPI(Protocol):
     ) -> list[MixIsolatedBorrowRate]:
         """Get Isolated margin borrowing ratio Data.
 
-        ``GET /api/v2/mix/market/isolated-borrow-rate``: 1/s per IP, signed.
+        ``GET /api/v2/mix/market/isolated-borrow-rate``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Iso-Borrow-Ratio
         """
@@ -3958,7 +3959,7 @@ class MixMarketAPI(Protocol):
     ) -> list[MixPositionLongShort]:
         """Get Futures Active Long Short Position Data.
 
-        ``GET /api/v2/mix/market/position-long-short``: 1/s per IP, signed.
+        ``GET /api/v2/mix/market/position-long-short``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Position-Long-Short
         """
@@ -3976,7 +3977,7 @@ class MixMarketAPI(Protocol):
     ) -> list[MixTakerBuySell]:
         """Get Futures Active Buy Sell Volume Data.
 
-        ``GET /api/v2/mix/market/taker-buy-sell``: 1/s per IP, signed.
+        ``GET /api/v2/mix/market/taker-buy-sell``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Taker-Buy-Sell
         """
@@ -3992,7 +3993,7 @@ class MixMarketAPI(Protocol):
     ) -> list[MixDiscountRate]:
         """Get Discount Rate.
 
-        ``GET /api/v2/mix/market/discount-rate``: 5/s per IP, signed.
+        ``GET /api/v2/mix/market/discount-rate``: 5/s per IP, public.
         rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Discount-Rate
         """
@@ -4008,7 +4009,7 @@ class MixMarketAPI(Protocol):
     ) -> list[MixExchangeRate]:
         """Get Interest Exchange Rate.
 
-        ``GET /api/v2/mix/market/exchange-rate``: 5/s per IP, signed.
+        ``GET /api/v2/mix/market/exchange-rate``: 5/s per IP, public.
         rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Exchange-Rate
         """
@@ -4025,7 +4026,7 @@ class MixMarketAPI(Protocol):
     ) -> MixUnionInterestRateHistory:
         """Get Interest rate history.
 
-        ``GET /api/v2/mix/market/union-interest-rate-history``: 5/s per IP, signed.
+        ``GET /api/v2/mix/market/union-interest-rate-history``: 5/s per IP, public.
         rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Interest-Rate
         """
@@ -5217,7 +5218,7 @@ class SpotMarketAPI(Protocol):
     ) -> SpotFundFlow:
         """Get spot fund flow.
 
-        ``GET /api/v2/spot/market/fund-flow``: 1/s per IP, signed.
+        ``GET /api/v2/spot/market/fund-flow``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Get-Spot-Fund-Flow
         """
@@ -5234,7 +5235,7 @@ class SpotMarketAPI(Protocol):
     ) -> list[SpotWhaleNetFlow]:
         """Get Spot Whale Net Flow Data.
 
-        ``GET /api/v2/spot/market/whale-net-flow``: 1/s per IP, signed.
+        ``GET /api/v2/spot/market/whale-net-flow``: 1/s per IP, public.
         rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Whale-Net-Flow
         """
@@ -5251,7 +5252,7 @@ class SpotMarketAPI(Protocol):
     ) -> SpotAuction:
         """Get Call Auction information.
 
-        ``GET /api/v2/spot/market/auction``: 20/s per IP, signed.
+        ``GET /api/v2/spot/market/auction``: 20/s per IP, public.
         rate: 20/s IP
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Auction
         """
@@ -5267,7 +5268,7 @@ class SpotMarketAPI(Protocol):
     ) -> list[SpotVipFeeRate]:
         """Get VIP Fee Rate.
 
-        ``GET /api/v2/spot/market/vip-fee-rate``: 10/s per IP, signed.
+        ``GET /api/v2/spot/market/vip-fee-rate``: 10/s per IP, public.
         rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/spot/market/Get-VIP-Fee-Rate
         """
@@ -6233,7 +6234,7 @@ class ConvertAPI(Protocol):
     async def bgb_convert(
         self,
         *,
-        coin_list: str,
+        coin_list: Sequence[str],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -6786,11 +6787,7 @@ class UserAPI(Protocol):
     async def batch_create_subaccount_and_apikey(
         self,
         *,
-        sub_account_name: str,
-        passphrase: str,
-        label: str,
-        ip_list: Sequence[str] | Unset = UNSET,
-        perm_list: Sequence[Literal['spot_trade', 'margin_trade', 'contract_trade', 'read']] | Unset = UNSET,
+        subaccounts: Sequence[UserBatchCreateSubaccountAndApikeyItem | Mapping[str, Any]],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -6800,6 +6797,7 @@ class UserAPI(Protocol):
 
         ``POST /api/v2/user/batch-create-subaccount-and-apikey``: 1/s per UID, signed.
         rate: 1/s UID
+        request body: a JSON array of objects (the table's rows are one item's fields)
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Batch-Create-Virtual-Subaccount-And-Apikey
         """
         ...

@@ -47,6 +47,8 @@ NAME_OVERRIDES = {
     "mix.market.ticker": "MixSymbolTicker",
     "mix.account.accounts": "MixAccount",
     "mix.account.account": "MixSymbolAccount",
+    # Named before spot copy trading arrived with its own query-settings: keep the public name.
+    "copy.mix_follower.query_settings": "CopyQuerySettings",
 }
 AREA_OF = {"spot": "spot", "mix": "mix", "margin": "margin"}
 # Order placement routes: the client fills clientOid and resolves ambiguous failures by lookup.
@@ -283,7 +285,7 @@ def param_row(p: dict[str, Any], location: str, item_struct: str | None) -> dict
     if isinstance(maximum, str):
         maximum = int(maximum) if maximum.isdigit() else None
     return {
-        "py": snake(p["name"]),
+        "py": p.get("py_name") or snake(p["name"]),  # py_name: a "$body" array has no wire name to follow
         "wire": p["name"],
         "kind": kind,
         "required": bool(p.get("required")),

@@ -37,8 +37,10 @@ INT_NAMES = {"limit", "pageNo", "pageNum", "pageSize", "receiveWindow", "pageInd
 MONEY_PARAM = re.compile(
     r"(price|Price|size|Size|amount|Amount|Amt|Ratio|ratio|Qty|quantity|Quantity|leverage|Leverage|Rate$|Volume$)"
 )
+# Response fields that are numbers even where the example leaves them "" (fee, unrealizedPL, ...).
+MONEY_FIELD = re.compile(MONEY_PARAM.pattern[:-1] + r"|^fee$|Fee$|PL$|Avg$|[Pp]rofit|[Bb]alance$|[Mm]argin$|[Ee]quity$)")
 ID_NAME = re.compile(r"(Id|id|ID|No|Uid|uid|Oid|Code|code|address|Address|Key|key|Than|status|Status|label|Label|name|Name|Type|type)$")
-INT_FIELD = re.compile(r"(Precision|Place|Scale|Num|Confirm|^level|Level|Interval|Period|Count|^count|Days|^days)$")
+INT_FIELD = re.compile(r"(Precision|Place|Scale|Num|Confirm|^level|Level|Interval|Period|Count|^count|Days|^days|^confirm)$")
 TOKEN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
@@ -91,8 +93,8 @@ def table_rows(text: str) -> list[dict[str, str]]:
     out = []
     for row in cells[2:]:
         if len(row) > len(head):  # a "|" inside the description
-            row = row[: len(head) - 1] + [" | ".join(row[len(head) - 1:])]
-        out.append(dict(zip(head, row + [""] * (len(head) - len(row)))))
+            row = [*row[: len(head) - 1], " | ".join(row[len(head) - 1:])]
+        out.append(dict(zip(head, [*row, *[""] * (len(head) - len(row))], strict=True)))
     return out
 
 
@@ -134,12 +136,26 @@ def response_example(md: str) -> Any:
     return None
 
 
+def request_body_example(md: str) -> Any:
+    """The JSON body of the page's ``curl ... -d '{...}'`` example ({} when there is none)."""
+    m = re.search(r"-d\s*\\?\s*\\?['\"]([\[{].*?[}\]])\s*\\?['\"]", md, re.S)
+    if not m:
+        return {}
+    try:
+        value = lenient_json(m.group(1).replace("\\'", "'"))
+    except ValueError:
+        return {}
+    return value if isinstance(value, (dict, list)) else {}
+
+
 # ----------------------------------------------------------------------------- typing rules
-def enum_of(desc: str) -> list[str] | None:
-    vals = []
+def enum_of(desc: str, exclude: set[str] = frozenset()) -> list[str] | None:  # type: ignore[assignment]
+    """The backticked values of a description, when there are at least two (other parameters'
+    names, as in "optional when `permType` is `readonly`", are not values)."""
+    vals: list[str] = []
     for v in re.findall(r"`([^`]+)`", desc):
         v = v.strip()
-        if TOKEN.match(v) and v not in vals:
+        if TOKEN.match(v) and v not in vals and v not in exclude:
             vals.append(v)
     return vals if len(vals) >= 2 else None
 
@@ -164,8 +180,12 @@ def param_type(name: str, table_type: str) -> str:
     return "string"
 
 
-def parse_params(md: str) -> list[dict[str, Any]]:
+def parse_params(md: str, notes: list[str] | None = None) -> list[dict[str, Any]]:
     rows = table_rows(_section(md, r"Request Parameter"))
+    sent = request_body_example(md)
+    body = sent[0] if isinstance(sent, list) and sent and isinstance(sent[0], dict) else sent
+    body = body if isinstance(body, dict) else {}
+    names = {_split_name(r.get("parameter", ""))[1] for r in rows}
     out: list[dict[str, Any]] = []
     for row in rows:
         depth, name = _split_name(row.get("parameter", ""))
@@ -176,7 +196,7 @@ def parse_params(md: str) -> list[dict[str, Any]]:
                              "required": row.get("required", "").lower().startswith(("yes", "true", "y"))}
         if row.get("required", "").lower() not in ("yes", "no", "true", "false", ""):
             p["note"] = f"doc says required: {row['required']}"
-        enum = enum_of(desc)
+        enum = enum_of(desc, exclude=names)
         if enum and p["type"] in ("string", "list"):
             p["enum"] = enum
         d = re.search(r"default(?:\s+value)?\s*(?:is)?\s*[:：]?\s*`?(\w+)`?", desc, re.I)
@@ -187,6 +207,11 @@ def parse_params(md: str) -> list[dict[str, Any]]:
             p["max"] = mx
         elif mx is not None and p["type"] == "list":
             p["max_items"] = mx
+        example_value = body.get(name) if not depth else None
+        if isinstance(example_value, list) and p["type"] != "list":
+            if notes is not None:
+                notes.append(f"DOC CONFLICT: request {name}: table says {row.get('type')}, the request example sends a list")
+            p["type"] = "list"
         if depth and out and out[-1]["type"] != "list":
             out[-1].update(type="list", note=f"doc table says {out[-1]['type']}; its item rows make it a list")
         if depth and out and out[-1]["type"] == "list":
@@ -196,6 +221,11 @@ def parse_params(md: str) -> list[dict[str, Any]]:
         if p["type"] == "list":
             p["item_type"] = "string"
         out.append(p)
+    if isinstance(sent, list) and sent and all(isinstance(x, dict) for x in sent):  # a JSON array body
+        if notes is not None:
+            notes.append("request body: a JSON array of objects (the table's rows are one item's fields)")
+        return [{"name": "$body", "py_name": "items", "type": "list", "item_type": "object", "required": True,
+                 "children": out}]
     return out
 
 
@@ -236,20 +266,26 @@ def value_type(name: str, v: Any, table_type: str) -> str:
     if isinstance(v, str):
         if v in ("true", "false"):
             return "string-bool"
-        if ID_NAME.search(name) or not v and "string" not in t and "bigdecimal" not in t and t:
+        if ID_NAME.search(name) or (not v and "string" not in t and "bigdecimal" not in t and t):
             return "string"
-        if TIME_NAME.search(name) and (re.fullmatch(r"\d{10,13}", v) or v == ""):
+        if TIME_NAME.search(name) and (re.fullmatch(r"-?\d{1,16}", v) or v == ""):
             return "string-int-ms"
         if re.fullmatch(r"-?\d+(\.\d+)?", v):
-            return "string-int" if name in INT_NAMES or INT_FIELD.search(name) and "." not in v else "string-decimal"
-        if v == "" and MONEY_PARAM.search(name):
+            # "limit" and "total" are amounts in responses (a VIP borrow limit), counts in requests.
+            whole = "." not in v and (name in INT_NAMES - {"limit", "total"} or INT_FIELD.search(name))
+            return "string-int" if whole else "string-decimal"
+        if v == "" and MONEY_FIELD.search(name):
             return "string-decimal"
         return "string"
-    # null: the table decides
+    # null: the table decides, then the name
     if "list" in t or "array" in t:
         return "list"
     if "bool" in t:
         return "bool"
+    if TIME_NAME.search(name):
+        return "string-int-ms"
+    if MONEY_FIELD.search(name) and not ID_NAME.search(name):
+        return "string-decimal"
     return "string"
 
 
@@ -282,8 +318,18 @@ def merge(nodes: list[dict[str, Any]], sample: Any, notes: list[str], where: str
     by_name = {n["name"]: n for n in nodes}
     if len(nodes) == 1 and nodes[0]["name"] not in keys and nodes[0]["children"]:
         by_name = {n["name"]: n for n in nodes[0]["children"]}  # a "data" / "list" wrapper row
+    orphans = [n for n in by_name.values() if n["name"] not in keys]
     out: list[dict[str, Any]] = []
     order = [n for n in by_name if n in keys] + [k for k in keys if k not in by_name]
+    for k in order:  # rows for a nested list the table forgot to name ("orderList") belong to it
+        v = keys[k]
+        inner = v if isinstance(v, dict) else (v[0] if isinstance(v, list) and v and isinstance(v[0], dict) else None)
+        if inner and orphans and not (by_name.get(k) or {}).get("children"):
+            hits = [n for n in orphans if n["name"] in inner]
+            if len(hits) * 2 >= len(orphans):
+                by_name[k] = {**(by_name.get(k) or {"name": k, "type": "", "desc": ""}), "children": orphans}
+                by_name = {n: x for n, x in by_name.items() if x not in orphans}
+                orphans = []
     for name in order:
         v, node = keys[name], by_name.get(name)
         ttype = node["type"] if node else ""
@@ -315,9 +361,24 @@ def merge(nodes: list[dict[str, Any]], sample: Any, notes: list[str], where: str
             else:
                 f.update(item_type="object", children=[_table_only(c) for c in children])
         out.append(f)
+    sent = {k.lower(): k for k in keys}
     for name, node in by_name.items():
-        if name not in keys and rows:
-            out.append(_table_only(node))
+        if name in keys or not rows:
+            continue
+        if name.lower() in sent:  # "cTime" in the table, "ctime" in the example: the example wins
+            notes.append(f"DOC CONFLICT: {where}{sent[name.lower()]}: the table spells it {name}; "
+                         "the example's spelling is kept")
+            for f in out:
+                if f["name"] == sent[name.lower()]:
+                    f.pop("in_doc_table", None)
+            continue
+        out.append(_table_only(node))
+    sent_only = [f["name"] for f in out if f.get("in_doc_table") is False]
+    table_only = [f["name"] for f in out if f.get("in_example") is False]
+    if sent_only and table_only:
+        notes.append(f"DOC CONFLICT: {where or 'data.'} the example sends {', '.join(sent_only)} that the table "
+                     f"lacks, the table lists {', '.join(table_only)} that the example lacks (both kept, "
+                     "the table's as optional)")
     return out
 
 
@@ -333,9 +394,14 @@ def extract(md: str, doc_file: str) -> dict[str, Any]:
     data = example.get("data")
     tree = _table_tree(table_rows(_section(md, r"Response (?:Parameter|Description)")))
     fields: list[dict[str, Any]] = []
-    rec: dict[str, Any] = {"method": method, "seed_path": path, "auth": "ACCESS-KEY" in md or "public" not in doc_file.lower(),
+    signed = "ACCESS-KEY" in md or "ACCESS-SIGN" in md
+    public_path = "/market/" in path or "/public/" in path
+    if signed and public_path:
+        notes.append("DOC CONFLICT: the page's curl example sends ACCESS-* headers on a public path; "
+                     "public (unsigned) as ccxt and tiagosiebler call it")
+    rec: dict[str, Any] = {"method": method, "seed_path": path, "auth": not public_path,
                            "doc": DOC_URL + doc_file.removesuffix(".md"), "title": title_of(md),
-                           "param_location": "query" if method == "GET" else "body", "params": parse_params(md)}
+                           "param_location": "query" if method == "GET" else "body", "params": parse_params(md, notes)}
     if isinstance(data, dict):
         shape, fields = "object", merge(tree, data, notes, "")
     elif isinstance(data, list) and data and all(isinstance(x, list) for x in data):
@@ -381,6 +447,8 @@ def validate(mirror: str, endpoints: str, data_dir: str) -> int:
     docs = {(r["method"], r["path"]): r["doc_file"] for r in csv.DictReader(open(endpoints), delimiter="\t")}
     tally: dict[str, int] = defaultdict(int)
     for fn in sorted(glob.glob(f"{data_dir}/schemas-*.json")):
+        if "schemas-v2-" in fn:  # drafted by this tool: comparing them with itself proves nothing
+            continue
         for path, rec in json.load(open(fn)).items():
             doc = docs.get((rec["method"], path))
             if not doc:
@@ -395,6 +463,7 @@ def validate(mirror: str, endpoints: str, data_dir: str) -> int:
             tally["fields_same"] += a == b
             tally["fields_names_same"] += set(a) == set(b)
             tally["shape_same"] += rec["data_shape"] == got["data_shape"]
+            tally["auth_same"] += rec["auth"] == got["auth"]
             if "-v" in sys.argv and (mine != theirs or a != b):
                 print(path, {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)},
                       {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)})

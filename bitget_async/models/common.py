@@ -49,7 +49,6 @@ __all__ = [
     "ConvertBgbConvertCoinList",
     "ConvertBgbConvertCoinListCoinList",
     "ConvertBgbConvertCoinListCoinListFeeDetail",
-    "ConvertBgbConvertCoinListFeeDetail",
     "ConvertBgbConvertOrderList",
     "ConvertBgbConvertRecord",
     "ConvertBgbConvertRecordFeeDetail",
@@ -67,8 +66,6 @@ __all__ = [
     "CopyCreateCopyApi",
     "CopyMixFollowerQueryHistoryOrder",
     "CopyMixFollowerQueryHistoryOrderTrackingList",
-    "CopyMixFollowerQuerySetting",
-    "CopyMixFollowerQuerySettingDetailList",
     "CopyMixFollowerSettingsItem",
     "CopyMixTraderConfigQueryFollower",
     "CopyMixTraderConfigSettingSymbolsItem",
@@ -97,6 +94,8 @@ __all__ = [
     "CopyQueryCurrentOrders",
     "CopyQueryCurrentOrdersTrackingList",
     "CopyQueryQuantityLimit",
+    "CopyQuerySettings",
+    "CopyQuerySettingsDetailList",
     "CopyQueryTrader",
     "CopyQueryTraderSymbols",
     "CopyQueryTraders",
@@ -181,6 +180,7 @@ __all__ = [
     "TaxP2pRecord",
     "TaxSpotRecord",
     "UserBatchCreateSubaccountAndApikey",
+    "UserBatchCreateSubaccountAndApikeyItem",
     "UserCreateVirtualSubaccount",
     "UserCreateVirtualSubaccountApikey",
     "UserCreateVirtualSubaccountFailureList",
@@ -213,7 +213,7 @@ class CommonTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
 
 
-class CopyMixFollowerQuerySettingDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     symbol: str
     product_type: str = msgspec.field(name='productType')
     margin_type: str = msgspec.field(name='marginType')
@@ -233,9 +233,9 @@ class CopyMixFollowerQuerySettingDetailList(msgspec.Struct, frozen=True, kw_only
         return _decimal(self.raw_stop_loss_ratio)
 
 
-class CopyMixFollowerQuerySetting(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+class CopyQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     follower_enable: str = msgspec.field(name='followerEnable')
-    detail_list: list[CopyMixFollowerQuerySettingDetailList] | None = msgspec.field(default=None, name='detailList')
+    detail_list: list[CopyQuerySettingsDetailList] | None = msgspec.field(default=None, name='detailList')
 
 
 class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -385,14 +385,12 @@ class BrokerCreateSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     label: str
     c_time: int = msgspec.field(name='cTime')
-    ctime: int | None = None
 
 
 class BrokerInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_account_size: Decimal = msgspec.field(name='subAccountSize')
     max_sub_account_size: Decimal = msgspec.field(name='maxSubAccountSize')
     u_time: int = msgspec.field(name='uTime')
-    utime: int | None = None
 
 
 class BrokerModifySubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -404,8 +402,6 @@ class BrokerModifySubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False
     language: str
     c_time: int = msgspec.field(name='cTime')
     u_time: int = msgspec.field(name='uTime')
-    ctime: int | None = None
-    utime: int | None = None
 
 
 class BrokerSubaccountAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -416,7 +412,6 @@ class BrokerSubaccountAddress(msgspec.Struct, frozen=True, kw_only=True, gc=Fals
     tag: str
     url: str
     c_time: int = msgspec.field(name='cTime')
-    ctime: int | None = None
 
 
 class BrokerSubaccountEmail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -425,15 +420,12 @@ class BrokerSubaccountEmail(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     subaccount_email: str = msgspec.field(name='subaccountEmail')
     c_time: int = msgspec.field(name='cTime')
     u_time: int = msgspec.field(name='uTime')
-    ctime: int | None = None
-    utime: int | None = None
 
 
 class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_coin: str = msgspec.field(name='marginCoin')
-    available: Decimal
-    frozen: Decimal
     locked: Decimal
+    available: Decimal
     crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
     isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
     max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
@@ -442,21 +434,11 @@ class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_onl
     btc_equity: Decimal = msgspec.field(name='btcEquity')
     unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
     u_time: int = msgspec.field(name='uTime')
+    frozen: Decimal
 
 
 class BrokerSubaccountFutureAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     assets_list: list[BrokerSubaccountFutureAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
-    margin_coin: str = msgspec.field(default="", name='marginCoin')
-    locked: str = ""
-    available: str = ""
-    crossed_max_available: str = msgspec.field(default="", name='crossedMaxAvailable')
-    isolated_max_available: str = msgspec.field(default="", name='isolatedMaxAvailable')
-    max_transfer_out: str = msgspec.field(default="", name='maxTransferOut')
-    account_equity: str = msgspec.field(default="", name='accountEquity')
-    usdt_equity: str = msgspec.field(default="", name='usdtEquity')
-    btc_equity: str = msgspec.field(default="", name='btcEquity')
-    unrealized_pl: str = msgspec.field(default="", name='unrealizedPL')
-    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountListSubList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -474,14 +456,6 @@ class BrokerSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_list: list[BrokerSubaccountListSubList] | None = msgspec.field(default=None, name='subList')
     has_next_page: bool = msgspec.field(name='hasNextPage')
     id_less_than: int = msgspec.field(name='idLessThan')
-    sub_uid: str = msgspec.field(default="", name='subUid')
-    subaccount_name: str = msgspec.field(default="", name='subaccountName')
-    status: str = ""
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    label: str = ""
-    ctime: int | None = None
-    utime: int | None = None
-    language: str = ""
 
 
 class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -494,11 +468,6 @@ class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=
 
 class BrokerSubaccountSpotAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     assets_list: list[BrokerSubaccountSpotAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
-    coin: str = ""
-    available: str = ""
-    frozen: str = ""
-    locked: str = ""
-    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerAccountSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -526,7 +495,6 @@ class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
     api_key: str = msgspec.field(name='apiKey')
-    apikey: str = ""
 
 
 class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -537,7 +505,6 @@ class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=F
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
     api_key: str = msgspec.field(name='apiKey')
-    apikey: str = ""
 
 
 class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -578,7 +545,7 @@ class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=
     to_address: str = msgspec.field(name='toAddress')
     fee: Decimal
     chain: str
-    confirm: Decimal
+    confirm: int
     tag: str
     user_id: str = msgspec.field(name='userId')
     c_time: int = msgspec.field(name='cTime')
@@ -588,22 +555,6 @@ class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=
 class BrokerSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[BrokerSubaccountWithdrawalResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
-    order_id: str = msgspec.field(default="", name='orderId')
-    tx_id: str = msgspec.field(default="", name='txId')
-    coin: str = ""
-    type_: str = msgspec.field(default="", name='type')
-    dest: str = ""
-    amount: str = ""
-    status: str = ""
-    from_address: str = msgspec.field(default="", name='fromAddress')
-    to_address: str = msgspec.field(default="", name='toAddress')
-    fee: str = ""
-    chain: str = ""
-    confirm: str = ""
-    tag: str = ""
-    user_id: str = msgspec.field(default="", name='userId')
-    c_time: int | None = msgspec.field(default=None, name='cTime')
-    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -629,7 +580,7 @@ class BrokerTotalCommissionFutures(msgspec.Struct, frozen=True, kw_only=True, gc
 
 
 class BrokerTotalCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    date: Decimal
+    date: int
     total_trading_volume: Decimal = msgspec.field(name='totalTradingVolume')
     total_active_traders: Decimal = msgspec.field(name='totalActiveTraders')
     total_commission: Decimal = msgspec.field(name='totalCommission')
@@ -683,19 +634,8 @@ class ConvertBgbConvertCoinListCoinList(msgspec.Struct, frozen=True, kw_only=Tru
     c_time: int = msgspec.field(name='cTime')
 
 
-class ConvertBgbConvertCoinListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fee_rate: str = msgspec.field(default="", name='feeRate')
-    fee: str = ""
-
-
 class ConvertBgbConvertCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     coin_list: list[ConvertBgbConvertCoinListCoinList] | None = msgspec.field(default=None, name='coinList')
-    coin: str = ""
-    available: str = ""
-    bgb_est_amount: str = msgspec.field(default="", name='bgbEstAmount')
-    precision: str = ""
-    fee_detail: ConvertBgbConvertCoinListFeeDetail | None = msgspec.field(default=None, name='feeDetail')
-    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class ConvertBgbConvertRecordFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -731,14 +671,6 @@ class ConvertConvertRecordDataList(msgspec.Struct, frozen=True, kw_only=True, gc
 class ConvertConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     data_list: list[ConvertConvertRecordDataList] | None = msgspec.field(default=None, name='dataList')
     end_id: str = msgspec.field(name='endId')
-    id_: str = msgspec.field(default="", name='id')
-    ts: int | None = None
-    cnvt_price: str = msgspec.field(default="", name='cnvtPrice')
-    fee: str = ""
-    from_coin_size: str = msgspec.field(default="", name='fromCoinSize')
-    from_coin: str = msgspec.field(default="", name='fromCoin')
-    to_coin_size: str = msgspec.field(default="", name='toCoinSize')
-    to_coin: str = msgspec.field(default="", name='toCoin')
 
 
 class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -783,7 +715,7 @@ class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     open_margin_sz: Decimal = msgspec.field(name='openMarginSz')
     close_avg_price: Decimal = msgspec.field(name='closeAvgPrice')
     close_size: Decimal = msgspec.field(name='closeSize')
-    close_time: Decimal = msgspec.field(name='closeTime')
+    close_time: int = msgspec.field(name='closeTime')
     open_avg_price: Decimal = msgspec.field(name='openAvgPrice')
     open_price_avg: str = msgspec.field(default="", name='openPriceAvg')
     open_fee: str = msgspec.field(default="", name='openFee')
@@ -1000,8 +932,8 @@ class CopyQueryCurrentOrdersTrackingList(msgspec.Struct, frozen=True, kw_only=Tr
     buy_fee: Decimal = msgspec.field(name='buyFee')
     unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
     symbol: str
-    stop_surplus_price: str | None = msgspec.field(default=None, name='stopSurplusPrice')
-    stop_loss_price: str | None = msgspec.field(default=None, name='stopLossPrice')
+    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
+    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
 
 
 class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1085,17 +1017,6 @@ class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, gc=F
 
 class CopyQueryTraders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[CopyQueryTradersResultList] | None = msgspec.field(default=None, name='resultList')
-    certification_type: str = msgspec.field(default="", name='certificationType')
-    trace_total_amount: str = msgspec.field(default="", name='traceTotalAmount')
-    trace_total_net_profit: str = msgspec.field(default="", name='traceTotalNetProfit')
-    trace_total_profit: str = msgspec.field(default="", name='traceTotalProfit')
-    trader_name: str = msgspec.field(default="", name='traderName')
-    trader_id: str = msgspec.field(default="", name='traderId')
-    max_follow_limit: str = msgspec.field(default="", name='maxFollowLimit')
-    bgb_max_follow_limit: str = msgspec.field(default="", name='bgbMaxFollowLimit')
-    follow_count: str = msgspec.field(default="", name='followCount')
-    bgb_follow_count: str = msgspec.field(default="", name='bgbFollowCount')
-    follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
 class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1145,8 +1066,8 @@ class CopySpotTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, k
     buy_fee: Decimal = msgspec.field(name='buyFee')
     unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
     symbol: str
-    stop_loss_price: str | None = msgspec.field(default=None, name='stopLossPrice')
-    stop_surplus_price: str | None = msgspec.field(default=None, name='stopSurplusPrice')
+    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
+    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
     follow_count: int = msgspec.field(name='followCount')
 
 
@@ -1663,8 +1584,6 @@ class P2pAdvListAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     merchant_certified_list: list[dict[str, Any]] | None = msgspec.field(default=None, name='merchantCertifiedList')
     utime: int
     ctime: int
-    c_time: int | None = msgspec.field(default=None, name='cTime')
-    u_time: int | None = msgspec.field(default=None, name='uTime')
     merchant_certified_result: list[P2pAdvListAdvListMerchantCertifiedResult] | None = msgspec.field(default=None, name='merchantCertifiedResult')
 
 
@@ -1682,8 +1601,8 @@ class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     mobile_bind_status: bool = msgspec.field(name='mobileBindStatus')
     email: str
     mobile: str
-    avg_payment_time: Decimal = msgspec.field(name='avgPaymentTime')
-    avg_release_time: Decimal = msgspec.field(name='avgReleaseTime')
+    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
+    avg_release_time: int = msgspec.field(name='avgReleaseTime')
     total_trades: Decimal = msgspec.field(name='totalTrades')
     total_buy: Decimal = msgspec.field(name='totalBuy')
     total_sell: Decimal = msgspec.field(name='totalSell')
@@ -1698,8 +1617,8 @@ class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=
     register_time: int = msgspec.field(name='registerTime')
     nick_name: str = msgspec.field(name='nickName')
     is_online: str = msgspec.field(name='isOnline')
-    avg_payment_time: Decimal = msgspec.field(name='avgPaymentTime')
-    avg_release_time: Decimal = msgspec.field(name='avgReleaseTime')
+    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
+    avg_release_time: int = msgspec.field(name='avgReleaseTime')
     total_trades: Decimal = msgspec.field(name='totalTrades')
     total_buy: Decimal = msgspec.field(name='totalBuy')
     total_sell: Decimal = msgspec.field(name='totalSell')
@@ -1713,19 +1632,6 @@ class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=
 class P2pMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     merchant_list: list[P2pMerchantListMerchantList] | None = msgspec.field(default=None, name='merchantList')
     min_merchant_id: str = msgspec.field(name='minMerchantId')
-    register_time: int | None = msgspec.field(default=None, name='registerTime')
-    nick_name: str = msgspec.field(default="", name='nickName')
-    is_online: str = msgspec.field(default="", name='isOnline')
-    avg_payment_time: int | None = msgspec.field(default=None, name='avgPaymentTime')
-    avg_release_time: int | None = msgspec.field(default=None, name='avgReleaseTime')
-    total_trades: str = msgspec.field(default="", name='totalTrades')
-    total_buy: str = msgspec.field(default="", name='totalBuy')
-    total_sell: str = msgspec.field(default="", name='totalSell')
-    total_completion_rate: str = msgspec.field(default="", name='totalCompletionRate')
-    trades30d: str = ""
-    sell30d: str = ""
-    buy30d: str = ""
-    completion_rate30d: str = msgspec.field(default="", name='completionRate30d')
 
 
 class P2pOrderListOrderListPaymentInfoPaymethodInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1761,8 +1667,6 @@ class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     payment_info: P2pOrderListOrderListPaymentInfo | None = msgspec.field(default=None, name='paymentInfo')
     utime: int
     ctime: int
-    c_time: int | None = msgspec.field(default=None, name='cTime')
-    u_time: int | None = msgspec.field(default=None, name='uTime')
 
     @property
     def withdraw_time(self) -> int | None:
@@ -1797,7 +1701,7 @@ class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_tax_type: str = msgspec.field(name='marginTaxType')
     amount: Decimal
     fee: Decimal
-    total: int
+    total: Decimal
     ts: int
 
 
@@ -1889,6 +1793,15 @@ class CopySpotFollowerSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=T
     trace_value: str = msgspec.field(name='traceValue')
     stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
     stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
+
+
+class UserBatchCreateSubaccountAndApikeyItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One item of a batch request body; fields map to the wire names."""
+    sub_account_name: str = msgspec.field(name='subAccountName')
+    passphrase: str
+    label: str
+    ip_list: str | None = msgspec.field(default=None, name='ipList')
+    perm_list: Literal['spot_trade', 'margin_trade', 'contract_trade', 'read'] | None = msgspec.field(default=None, name='permList')
 
 
 # Keep the helper imports referenced for linters in modules without lazy fields.

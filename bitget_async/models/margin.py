@@ -722,7 +722,7 @@ class MarginCrossedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc
 
 class MarginCrossedInterestRateAndLimitVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     level: int
-    limit: int
+    limit: Decimal
     daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
     annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
     discount_rate: Decimal = msgspec.field(name='discountRate')
@@ -747,23 +747,14 @@ class MarginCrossedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_
     total_assets: Decimal = msgspec.field(name='totalAssets')
     total_debt: Decimal = msgspec.field(name='totalDebt')
     liq_fee: Decimal = msgspec.field(name='liqFee')
-    u_time: int = msgspec.field(name='uTime')
     c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
 
 
 class MarginCrossedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     min_id: str = msgspec.field(name='minId')
     max_id: str = msgspec.field(name='maxId')
     result_list: list[MarginCrossedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    liq_id: str = msgspec.field(default="", name='liqId')
-    liq_start_time: int | None = msgspec.field(default=None, name='liqStartTime')
-    liq_end_time: int | None = msgspec.field(default=None, name='liqEndTime')
-    liq_risk_ratio: str = msgspec.field(default="", name='liqRiskRatio')
-    total_assets: str = msgspec.field(default="", name='totalAssets')
-    total_debt: str = msgspec.field(default="", name='totalDebt')
-    liq_fee: str = msgspec.field(default="", name='liqFee')
-    c_time: int | None = msgspec.field(default=None, name='cTime')
-    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -800,7 +791,7 @@ class MarginIsolatedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, g
 
 class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     level: int
-    limit: int
+    limit: Decimal
     daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
     annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
     discount_rate: Decimal = msgspec.field(name='discountRate')
@@ -808,7 +799,7 @@ class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True,
 
 class MarginIsolatedInterestRateAndLimitQuoteList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     level: int
-    limit: int
+    limit: Decimal
     daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
     annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
     discount_rate: Decimal = msgspec.field(name='discountRate')
@@ -838,7 +829,7 @@ class MarginIsolatedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw
     symbol: str
     liq_id: str = msgspec.field(name='liqId')
     liq_start_time: int = msgspec.field(name='liqStartTime')
-    liq_end_time: Decimal = msgspec.field(name='liqEndTime')
+    liq_end_time: int = msgspec.field(name='liqEndTime')
     liq_risk_ratio: Decimal = msgspec.field(name='liqRiskRatio')
     total_assets: Decimal = msgspec.field(name='totalAssets')
     total_debt: Decimal = msgspec.field(name='totalDebt')

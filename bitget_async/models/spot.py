@@ -774,8 +774,8 @@ class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False
 class SpotAuction(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     stage: str
     stage_end_time: int = msgspec.field(name='stageEndTime')
-    est_opening_price: str | None = msgspec.field(default=None, name='estOpeningPrice')
-    matched_volume: str | None = msgspec.field(default=None, name='matchedVolume')
+    est_opening_price: Decimal | None = msgspec.field(default=None, name='estOpeningPrice')
+    matched_volume: Decimal | None = msgspec.field(default=None, name='matchedVolume')
     auction_end_time: int = msgspec.field(name='auctionEndTime')
 
 
