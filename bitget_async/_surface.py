@@ -386,7 +386,6 @@ class EarnLoanPublicAPI(Protocol):
         """Get Currency List.
 
         ``GET /api/v2/earn/loan/public/coinInfos``: 10/s per IP, public.
-        rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/earn/loan/Currency-List
         """
         ...
@@ -480,7 +479,6 @@ class MarginCrossedAccountAPI(Protocol):
         """Cross Flash Repay.
 
         ``POST /api/v2/margin/crossed/account/flash-repay``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Flash-Repay
         """
         ...
@@ -497,7 +495,6 @@ class MarginCrossedAccountAPI(Protocol):
         """Get Cross Max Transferable.
 
         ``GET /api/v2/margin/crossed/account/max-transfer-out-amount``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Max-Transfer-Out-Amount
         """
         ...
@@ -514,7 +511,6 @@ class MarginCrossedAccountAPI(Protocol):
         """Get Cross Flash Repay Result.
 
         ``POST /api/v2/margin/crossed/account/query-flash-repay-status``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Query-Cross-Flash-Repay-Status
         """
         ...
@@ -530,7 +526,6 @@ class MarginCrossedAccountAPI(Protocol):
         """Get Cross Risk Rate.
 
         ``GET /api/v2/margin/crossed/account/risk-rate``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Risk-Rate
         """
         ...
@@ -622,7 +617,6 @@ class MarginIsolatedAccountAPI(Protocol):
         """Isolated Flash Repay.
 
         ``POST /api/v2/margin/isolated/account/flash-repay``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Flash-Repay
         """
         ...
@@ -639,7 +633,6 @@ class MarginIsolatedAccountAPI(Protocol):
         """Get Isolated Max Transferable.
 
         ``GET /api/v2/margin/isolated/account/max-transfer-out-amount``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Get-Isolated-Max-Transfer-Out-Amount
         """
         ...
@@ -656,7 +649,6 @@ class MarginIsolatedAccountAPI(Protocol):
         """Query Isolated Flash Repayment Result.
 
         ``POST /api/v2/margin/isolated/account/query-flash-repay-status``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Query-Isolated-Flash-Repay-Status
         """
         ...
@@ -675,7 +667,6 @@ class MarginIsolatedAccountAPI(Protocol):
         """Get Isolated Risk Rate.
 
         ``GET /api/v2/margin/isolated/account/risk-rate``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Risk-Rate
         """
         ...
@@ -697,7 +688,6 @@ class BrokerAccountAPI(Protocol):
         """Create Subaccount.
 
         ``POST /api/v2/broker/account/create-subaccount``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount
         """
         ...
@@ -713,7 +703,6 @@ class BrokerAccountAPI(Protocol):
         """Get Broker Info.
 
         ``GET /api/v2/broker/account/info``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Account-Info
         """
         ...
@@ -733,7 +722,6 @@ class BrokerAccountAPI(Protocol):
         """Modify Subaccount.
 
         ``POST /api/v2/broker/account/modify-subaccount``: 1/s per UID, signed.
-        rate: 1/s APIKEY
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Modify-Suaccount
         """
         ...
@@ -751,7 +739,6 @@ class BrokerAccountAPI(Protocol):
         """Modify Subaccount Email.
 
         ``POST /api/v2/broker/account/modify-subaccount-email``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Modify-Subaccount-Email
         """
         ...
@@ -770,7 +757,6 @@ class BrokerAccountAPI(Protocol):
         """Sub Deposit Auto Transfer.
 
         ``POST /api/v2/broker/account/set-subaccount-autotransfer``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Deposit-Auto-Transfer
         """
         ...
@@ -789,7 +775,6 @@ class BrokerAccountAPI(Protocol):
         """Create Subaccount Deposit Address.
 
         ``POST /api/v2/broker/account/subaccount-address``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount-Deposit-Address
         """
         ...
@@ -805,7 +790,6 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount Email.
 
         ``GET /api/v2/broker/account/subaccount-email``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Email
         """
         ...
@@ -823,7 +807,6 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount Future Assets.
 
         ``GET /api/v2/broker/account/subaccount-future-assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Future-Assets
         """
         ...
@@ -844,7 +827,6 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount List.
 
         ``GET /api/v2/broker/account/subaccount-list``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-List
         """
         ...
@@ -860,7 +842,6 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount Spot Assets.
 
         ``GET /api/v2/broker/account/subaccount-spot-assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Spot-Assets
         """
         ...
@@ -884,7 +865,6 @@ class BrokerAccountAPI(Protocol):
         """Subaccount Withdrawal.
 
         ``POST /api/v2/broker/account/subaccount-withdrawal``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdraw
         """
         ...
@@ -932,7 +912,6 @@ class BrokerManageAPI(Protocol):
         """Create Subaccount ApiKey.
 
         ``POST /api/v2/broker/manage/create-subaccount-apikey``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/apikey/Create-Subaccount-ApiKey
         """
         ...
@@ -950,7 +929,6 @@ class BrokerManageAPI(Protocol):
         """Delete Subaccount ApiKey.
 
         ``POST /api/v2/broker/manage/delete-subaccount-apikey``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/apikey/Delete-Subaccount-ApiKey
         """
         ...
@@ -967,7 +945,6 @@ class BrokerManageAPI(Protocol):
         """Get Subaccount Apikey.
 
         ``GET /api/v2/broker/manage/subaccount-apikey-list``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/apikey/subaccount-apikey-list
         """
         ...
@@ -1032,7 +1009,6 @@ class CopyMixFollowerAPI(Protocol):
         """Unfollow the Trader.
 
         ``POST /api/v2/copy/mix-follower/cancel-trader``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Cancel-Trader
         """
         ...
@@ -1054,7 +1030,6 @@ class CopyMixFollowerAPI(Protocol):
         """Close Positions.
 
         ``POST /api/v2/copy/mix-follower/close-positions``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Close-Positions
         """
         ...
@@ -1078,7 +1053,6 @@ class CopyMixFollowerAPI(Protocol):
         """Get Current Tracking Orders.
 
         ``GET /api/v2/copy/mix-follower/query-current-orders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Current-Orders
         """
         ...
@@ -1102,7 +1076,6 @@ class CopyMixFollowerAPI(Protocol):
         """Get History Tracking Orders.
 
         ``GET /api/v2/copy/mix-follower/query-history-orders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-History-Orders
         """
         ...
@@ -1120,7 +1093,6 @@ class CopyMixFollowerAPI(Protocol):
         """Get Follow Limit.
 
         ``GET /api/v2/copy/mix-follower/query-quantity-limit``: 10/s per IP, signed.
-        rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Quantity-Limit
         """
         ...
@@ -1140,7 +1112,6 @@ class CopyMixFollowerAPI(Protocol):
         """Get My Traders.
 
         ``GET /api/v2/copy/mix-follower/query-traders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Traders
         """
         ...
@@ -1161,7 +1132,6 @@ class CopyMixFollowerAPI(Protocol):
         """Set TPSL.
 
         ``POST /api/v2/copy/mix-follower/setting-tpsl``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Setting-Tpsl
         """
         ...
@@ -1181,7 +1151,6 @@ class CopyMixFollowerAPI(Protocol):
         """Set Copy Trade Settings.
 
         ``POST /api/v2/copy/mix-follower/settings``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Settings
         """
         ...
@@ -1222,7 +1191,6 @@ class CopyMixTraderAPI(Protocol):
         """Get My Followers.
 
         ``GET /api/v2/copy/mix-trader/config-query-followers``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Config-Query-Followers
         """
         ...
@@ -1239,7 +1207,6 @@ class CopyMixTraderAPI(Protocol):
         """Get Copy Trade Symbol Settings.
 
         ``GET /api/v2/copy/mix-trader/config-query-symbols``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Get-Config-Query-Symbols
         """
         ...
@@ -1256,7 +1223,6 @@ class CopyMixTraderAPI(Protocol):
         """Remove Follower.
 
         ``POST /api/v2/copy/mix-trader/config-remove-follower``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Config-Remove-Follower
         """
         ...
@@ -1273,7 +1239,6 @@ class CopyMixTraderAPI(Protocol):
         """Change Copy Trade Symbol Setting.
 
         ``POST /api/v2/copy/mix-trader/config-setting-symbols``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Config-Setting-Symbols
         """
         ...
@@ -1292,7 +1257,6 @@ class CopyMixTraderAPI(Protocol):
         """Change Global Copy Trade Setting.
 
         ``POST /api/v2/copy/mix-trader/config-settings-base``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Config-Settings-Base
         """
         ...
@@ -1311,7 +1275,6 @@ class CopyMixTraderAPI(Protocol):
         """Close Tracking Order.
 
         ``POST /api/v2/copy/mix-trader/order-close-positions``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Close-Positions
         """
         ...
@@ -1334,7 +1297,6 @@ class CopyMixTraderAPI(Protocol):
         """Get Current Tracking Orders.
 
         ``GET /api/v2/copy/mix-trader/order-current-track``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Current-Track
         """
         ...
@@ -1358,7 +1320,6 @@ class CopyMixTraderAPI(Protocol):
         """Get History Tracking Orders.
 
         ``GET /api/v2/copy/mix-trader/order-history-track``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-History-Track
         """
         ...
@@ -1378,7 +1339,6 @@ class CopyMixTraderAPI(Protocol):
         """Modify Tracking Order TPSL.
 
         ``POST /api/v2/copy/mix-trader/order-modify-tpsl``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Modify-Tpsl
         """
         ...
@@ -1394,7 +1354,6 @@ class CopyMixTraderAPI(Protocol):
         """Get Tracking Order Summary.
 
         ``GET /api/v2/copy/mix-trader/order-total-detail``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Total-Detail
         """
         ...
@@ -1413,7 +1372,6 @@ class CopyMixTraderAPI(Protocol):
         """Get Profit Share Detail.
 
         ``GET /api/v2/copy/mix-trader/profit-details``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-Details
         """
         ...
@@ -1435,7 +1393,6 @@ class CopyMixTraderAPI(Protocol):
         """Get History Profit Share Detail.
 
         ``GET /api/v2/copy/mix-trader/profit-history-details``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-History-Details
         """
         ...
@@ -1451,7 +1408,6 @@ class CopyMixTraderAPI(Protocol):
         """Get History Profit Summary.
 
         ``GET /api/v2/copy/mix-trader/profit-history-summarys``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-History-Summarys
         """
         ...
@@ -1469,7 +1425,6 @@ class CopyMixTraderAPI(Protocol):
         """Get Profit Share Group by Coin & Date.
 
         ``GET /api/v2/copy/mix-trader/profits-group-coin-date``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Get-Profits-Group-Coin-Date
         """
         ...
@@ -1490,7 +1445,6 @@ class CopySpotFollowerAPI(Protocol):
         """Cancel Follow.
 
         ``POST /api/v2/copy/spot-follower/cancel-trader``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Cancel-Trader
         """
         ...
@@ -1508,7 +1462,6 @@ class CopySpotFollowerAPI(Protocol):
         """Sell And Sell in Batch.
 
         ``POST /api/v2/copy/spot-follower/order-close-tracking``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Order-Close-Tracking
         """
         ...
@@ -1531,7 +1484,6 @@ class CopySpotFollowerAPI(Protocol):
         """Get Current Copy Trade Orders.
 
         ``GET /api/v2/copy/spot-follower/query-current-orders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Current-Orders
         """
         ...
@@ -1554,7 +1506,6 @@ class CopySpotFollowerAPI(Protocol):
         """Get History Tracking Orders.
 
         ``GET /api/v2/copy/spot-follower/query-history-orders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-History-Orders
         """
         ...
@@ -1571,7 +1522,6 @@ class CopySpotFollowerAPI(Protocol):
         """Get Follow Configuration.
 
         ``GET /api/v2/copy/spot-follower/query-settings``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Settings
         """
         ...
@@ -1588,7 +1538,6 @@ class CopySpotFollowerAPI(Protocol):
         """Get Trader's Current Trading Pair.
 
         ``GET /api/v2/copy/spot-follower/query-trader-symbols``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Trader-Symbols
         """
         ...
@@ -1608,7 +1557,6 @@ class CopySpotFollowerAPI(Protocol):
         """My Trader List.
 
         ``GET /api/v2/copy/spot-follower/query-traders``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Traders
         """
         ...
@@ -1627,7 +1575,6 @@ class CopySpotFollowerAPI(Protocol):
         """Set Take Profit And Stop Loss.
 
         ``POST /api/v2/copy/spot-follower/setting-tpsl``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Setting-Tpsl
         """
         ...
@@ -1647,7 +1594,6 @@ class CopySpotFollowerAPI(Protocol):
         """Add or Modify Following Configurations.
 
         ``POST /api/v2/copy/spot-follower/settings``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Settings
         """
         ...
@@ -1664,7 +1610,6 @@ class CopySpotFollowerAPI(Protocol):
         """Stop The Order.
 
         ``POST /api/v2/copy/spot-follower/stop-order``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Stop-Order
         """
         ...
@@ -1688,7 +1633,6 @@ class CopySpotTraderAPI(Protocol):
         """My Follower List.
 
         ``GET /api/v2/copy/spot-trader/config-query-followers``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Query-Followers
         """
         ...
@@ -1704,7 +1648,6 @@ class CopySpotTraderAPI(Protocol):
         """Get Copytrade Configuration.
 
         ``GET /api/v2/copy/spot-trader/config-query-settings``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Query-Settings
         """
         ...
@@ -1721,7 +1664,6 @@ class CopySpotTraderAPI(Protocol):
         """Remove Followers.
 
         ``POST /api/v2/copy/spot-trader/config-remove-follower``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Remove-Follower
         """
         ...
@@ -1739,7 +1681,6 @@ class CopySpotTraderAPI(Protocol):
         """Set Copytrade Symbols.
 
         ``POST /api/v2/copy/spot-trader/config-setting-symbols``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Setting-Symbols
         """
         ...
@@ -1757,7 +1698,6 @@ class CopySpotTraderAPI(Protocol):
         """Sell And Sell in Batch.
 
         ``POST /api/v2/copy/spot-trader/order-close-tracking``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Close-Tracking
         """
         ...
@@ -1779,7 +1719,6 @@ class CopySpotTraderAPI(Protocol):
         """Get Current Tracking Orders.
 
         ``GET /api/v2/copy/spot-trader/order-current-track``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Current-Track
         """
         ...
@@ -1801,7 +1740,6 @@ class CopySpotTraderAPI(Protocol):
         """Get History Tracking Orders.
 
         ``GET /api/v2/copy/spot-trader/order-history-track``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-History-Track
         """
         ...
@@ -1820,7 +1758,6 @@ class CopySpotTraderAPI(Protocol):
         """Modify Take Profit and Stop Loss.
 
         ``POST /api/v2/copy/spot-trader/order-modify-tpsl``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Modify-Tpsl
         """
         ...
@@ -1836,7 +1773,6 @@ class CopySpotTraderAPI(Protocol):
         """Get Data Indicator Statistics.
 
         ``GET /api/v2/copy/spot-trader/order-total-detail``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Total-Detail
         """
         ...
@@ -1855,7 +1791,6 @@ class CopySpotTraderAPI(Protocol):
         """Get Unrealized Profit Sharing Details.
 
         ``GET /api/v2/copy/spot-trader/profit-details``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-Details
         """
         ...
@@ -1877,7 +1812,6 @@ class CopySpotTraderAPI(Protocol):
         """Get History Profit Sharing Details.
 
         ``GET /api/v2/copy/spot-trader/profit-history-details``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-History-Details
         """
         ...
@@ -1893,7 +1827,6 @@ class CopySpotTraderAPI(Protocol):
         """Get Profit Summary.
 
         ``GET /api/v2/copy/spot-trader/profit-summarys``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-Summarys
         """
         ...
@@ -1914,7 +1847,6 @@ class EarnAccountAPI(Protocol):
         """Earn account.
 
         ``GET /api/v2/earn/account/assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/account/Earn-Assets
         """
         ...
@@ -1985,7 +1917,6 @@ class EarnLoanAPI(Protocol):
         """Get Loan History.
 
         ``GET /api/v2/earn/loan/borrow-history``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Borrow-History
         """
         ...
@@ -2001,7 +1932,6 @@ class EarnLoanAPI(Protocol):
         """Get Debts.
 
         ``GET /api/v2/earn/loan/debts``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Debt-List
         """
         ...
@@ -2020,7 +1950,6 @@ class EarnLoanAPI(Protocol):
         """Get Loan Orders.
 
         ``GET /api/v2/earn/loan/ongoing-orders``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Loan-Orders
         """
         ...
@@ -2044,7 +1973,6 @@ class EarnLoanAPI(Protocol):
         """Get Liquidation Records.
 
         ``GET /api/v2/earn/loan/reduces``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Burst-List
         """
         ...
@@ -2067,7 +1995,6 @@ class EarnLoanAPI(Protocol):
         """Get Repay History.
 
         ``GET /api/v2/earn/loan/repay-history``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Repay-History
         """
         ...
@@ -2090,7 +2017,6 @@ class EarnLoanAPI(Protocol):
         """Get Pledge Rate History.
 
         ``GET /api/v2/earn/loan/revise-history``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Pledge-Rate-History
         """
         ...
@@ -2110,7 +2036,6 @@ class EarnLoanAPI(Protocol):
         """Modify Pledge Rate.
 
         ``POST /api/v2/earn/loan/revise-pledge``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/loan/Modify-Pledge-Rate
         """
         ...
@@ -2130,7 +2055,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Account.
 
         ``GET /api/v2/earn/savings/account``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Account
         """
         ...
@@ -2151,7 +2075,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Assets.
 
         ``GET /api/v2/earn/savings/assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Assets
         """
         ...
@@ -2169,7 +2092,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Product List.
 
         ``GET /api/v2/earn/savings/product``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Products
         """
         ...
@@ -2192,7 +2114,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Records.
 
         ``GET /api/v2/earn/savings/records``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Records
         """
         ...
@@ -2212,7 +2133,6 @@ class EarnSavingsAPI(Protocol):
         """Redeem Savings.
 
         ``POST /api/v2/earn/savings/redeem``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem
         """
         ...
@@ -2230,7 +2150,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Redemption Results.
 
         ``GET /api/v2/earn/savings/redeem-result``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem-Result
         """
         ...
@@ -2249,7 +2168,6 @@ class EarnSavingsAPI(Protocol):
         """Subscribe Savings.
 
         ``POST /api/v2/earn/savings/subscribe``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe
         """
         ...
@@ -2267,7 +2185,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Subscription Detail.
 
         ``GET /api/v2/earn/savings/subscribe-info``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Info
         """
         ...
@@ -2285,7 +2202,6 @@ class EarnSavingsAPI(Protocol):
         """Savings Subscription Result.
 
         ``GET /api/v2/earn/savings/subscribe-result``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Result
         """
         ...
@@ -2305,7 +2221,6 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Account.
 
         ``GET /api/v2/earn/sharkfin/account``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Account
         """
         ...
@@ -2326,7 +2241,6 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Assets.
 
         ``GET /api/v2/earn/sharkfin/assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Assets
         """
         ...
@@ -2345,7 +2259,6 @@ class EarnSharkfinAPI(Protocol):
         """Sharkfin Products.
 
         ``GET /api/v2/earn/sharkfin/product``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Products
         """
         ...
@@ -2367,7 +2280,6 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Records.
 
         ``GET /api/v2/earn/sharkfin/records``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Records
         """
         ...
@@ -2385,7 +2297,6 @@ class EarnSharkfinAPI(Protocol):
         """Subscribe SharkFin.
 
         ``POST /api/v2/earn/sharkfin/subscribe``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe
         """
         ...
@@ -2402,7 +2313,6 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Subscription Detail.
 
         ``GET /api/v2/earn/sharkfin/subscribe-info``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Info
         """
         ...
@@ -2419,7 +2329,6 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Subscription Result.
 
         ``GET /api/v2/earn/sharkfin/subscribe-result``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Result
         """
         ...
@@ -2723,7 +2632,6 @@ class MarginCrossedAPI(Protocol):
         """Get Cross Interest Rate and Max Borrowable.
 
         ``GET /api/v2/margin/crossed/interest-rate-and-limit``: 10/s per IP, signed.
-        rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Margin-Interest-Rate-And-Borrowable
         """
         ...
@@ -2743,7 +2651,6 @@ class MarginCrossedAPI(Protocol):
         """Get Cross Liquidation History.
 
         ``GET /api/v2/margin/crossed/liquidation-history``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/cross/record/Get-Cross-Liquidation-Records
         """
         ...
@@ -2760,7 +2667,6 @@ class MarginCrossedAPI(Protocol):
         """Get Cross Tier Configuration.
 
         ``GET /api/v2/margin/crossed/tier-data``: 10/s per IP, signed.
-        rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Tier-Data
         """
         ...
@@ -3058,7 +2964,6 @@ class MarginIsolatedAPI(Protocol):
         """Get Isolated Interest Rate and Max Borrowable.
 
         ``GET /api/v2/margin/isolated/interest-rate-and-limit``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Margin-Interest-Rate-And-Max-Borrowable-Amount
         """
         ...
@@ -3079,7 +2984,6 @@ class MarginIsolatedAPI(Protocol):
         """Get Isolated Liquidation History.
 
         ``GET /api/v2/margin/isolated/liquidation-history``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/record/Get-Isolated-Liquidation-Records
         """
         ...
@@ -3096,7 +3000,6 @@ class MarginIsolatedAPI(Protocol):
         """Get Isolated Tier Configuration.
 
         ``GET /api/v2/margin/isolated/tier-data``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Tier-Data
         """
         ...
@@ -3119,7 +3022,6 @@ class MarginMarketAPI(Protocol):
         """Get Margin loan growth rate Data.
 
         ``GET /api/v2/margin/market/loan-growth``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Loan-Growth
         """
         ...
@@ -3138,7 +3040,6 @@ class MarginMarketAPI(Protocol):
         """Get Leveraged long-short ratio Data.
 
         ``GET /api/v2/margin/market/long-short-ratio``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Ls-Ratio
         """
         ...
@@ -3393,7 +3294,6 @@ class MixAccountAPI(Protocol):
         """Get USDT-M futures Interest history.
 
         ``GET /api/v2/mix/account/interest-history``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Interest-History
         """
         ...
@@ -3410,7 +3310,6 @@ class MixAccountAPI(Protocol):
         """Get Isolated Symbols.
 
         ``GET /api/v2/mix/account/isolated-symbols``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Isolated-Symbols
         """
         ...
@@ -3432,7 +3331,6 @@ class MixAccountAPI(Protocol):
         """My Estimated Open Count.
 
         ``GET /api/v2/mix/account/open-count``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Est-Open-Count
         """
         ...
@@ -3450,7 +3348,6 @@ class MixAccountAPI(Protocol):
         """Change The Product Line Leverage.
 
         ``POST /api/v2/mix/account/set-all-leverage``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Change-All-Leverage
         """
         ...
@@ -3467,7 +3364,6 @@ class MixAccountAPI(Protocol):
         """Get Subaccount Assets.
 
         ``GET /api/v2/mix/account/sub-account-assets``: 0.1/s per UID, signed.
-        rate: 0.1/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
         """
         ...
@@ -3483,7 +3379,6 @@ class MixAccountAPI(Protocol):
         """Get Switch Union USDT.
 
         ``GET /api/v2/mix/account/switch-union-usdt``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Switch-Union-USDT
         """
         ...
@@ -3500,7 +3395,6 @@ class MixAccountAPI(Protocol):
         """Get Union Transfer Limits.
 
         ``GET /api/v2/mix/account/transfer-limits``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Transfer-Limits
         """
         ...
@@ -3516,7 +3410,6 @@ class MixAccountAPI(Protocol):
         """Get Union Config.
 
         ``GET /api/v2/mix/account/union-config``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Config
         """
         ...
@@ -3534,7 +3427,6 @@ class MixAccountAPI(Protocol):
         """Union Convert.
 
         ``POST /api/v2/mix/account/union-convert``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/contract/account/Union-Convert
         """
         ...
@@ -3942,7 +3834,6 @@ class MixMarketAPI(Protocol):
         """Get Isolated margin borrowing ratio Data.
 
         ``GET /api/v2/mix/market/isolated-borrow-rate``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Iso-Borrow-Ratio
         """
         ...
@@ -3960,7 +3851,6 @@ class MixMarketAPI(Protocol):
         """Get Futures Active Long Short Position Data.
 
         ``GET /api/v2/mix/market/position-long-short``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Position-Long-Short
         """
         ...
@@ -3978,7 +3868,6 @@ class MixMarketAPI(Protocol):
         """Get Futures Active Buy Sell Volume Data.
 
         ``GET /api/v2/mix/market/taker-buy-sell``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Taker-Buy-Sell
         """
         ...
@@ -3994,7 +3883,6 @@ class MixMarketAPI(Protocol):
         """Get Discount Rate.
 
         ``GET /api/v2/mix/market/discount-rate``: 5/s per IP, public.
-        rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Discount-Rate
         """
         ...
@@ -4010,7 +3898,6 @@ class MixMarketAPI(Protocol):
         """Get Interest Exchange Rate.
 
         ``GET /api/v2/mix/market/exchange-rate``: 5/s per IP, public.
-        rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Exchange-Rate
         """
         ...
@@ -4027,7 +3914,6 @@ class MixMarketAPI(Protocol):
         """Get Interest rate history.
 
         ``GET /api/v2/mix/market/union-interest-rate-history``: 5/s per IP, public.
-        rate: 5/s IP
         Doc: https://www.bitget.com/api-doc/contract/market/Get-Interest-Rate
         """
         ...
@@ -4823,7 +4709,6 @@ class SpotAccountAPI(Protocol):
         """Get BGB Deduct Info.
 
         ``GET /api/v2/spot/account/deduct-info``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Get-Deduct-Info
         """
         ...
@@ -4847,7 +4732,6 @@ class SpotAccountAPI(Protocol):
         """Get MainSub Transfer Record.
 
         ``GET /api/v2/spot/account/sub-main-trans-record``: 20/s per UID, signed.
-        rate: 20/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-TransferRecords
         """
         ...
@@ -4864,7 +4748,6 @@ class SpotAccountAPI(Protocol):
         """Switch BGB Deduct.
 
         ``POST /api/v2/spot/account/switch-deduct``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Switch-Deduct
         """
         ...
@@ -4887,7 +4770,6 @@ class SpotInsLoanAPI(Protocol):
         """Bind/Unbind Sub-account UID to Risk Unit.
 
         ``POST /api/v2/spot/ins-loan/bind-uid``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/account/Bind-Risk-Unit
         """
         ...
@@ -4904,7 +4786,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Margin Coin Info.
 
         ``GET /api/v2/spot/ins-loan/ensure-coins-convert``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/public/Get-Margin-Coin-Info
         """
         ...
@@ -4923,7 +4804,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Loan Orders.
 
         ``GET /api/v2/spot/ins-loan/loan-order``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/orders/Get-Loan-Orders
         """
         ...
@@ -4940,7 +4820,6 @@ class SpotInsLoanAPI(Protocol):
         """Get LTV.
 
         ``GET /api/v2/spot/ins-loan/ltv-convert``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/account/Get-LTV
         """
         ...
@@ -4957,7 +4836,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Product Info.
 
         ``GET /api/v2/spot/ins-loan/product-infos``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/public/Get-Product-Info
         """
         ...
@@ -4976,7 +4854,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Repayment Orders.
 
         ``GET /api/v2/spot/ins-loan/repaid-history``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/orders/Get-Repayment-Orders
         """
         ...
@@ -4992,7 +4869,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Risk Unit.
 
         ``GET /api/v2/spot/ins-loan/risk-unit``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/account/Get-Risk-Unit
         """
         ...
@@ -5009,7 +4885,6 @@ class SpotInsLoanAPI(Protocol):
         """Get Spot Symbols.
 
         ``GET /api/v2/spot/ins-loan/symbols``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/public/Get-Spot-Symbols
         """
         ...
@@ -5027,7 +4902,6 @@ class SpotInsLoanAPI(Protocol):
         """Get transferable amount.
 
         ``GET /api/v2/spot/ins-loan/transfered``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/instloan/account/Get-Transferred-Amount-From-Spot-Account
         """
         ...
@@ -5219,7 +5093,6 @@ class SpotMarketAPI(Protocol):
         """Get spot fund flow.
 
         ``GET /api/v2/spot/market/fund-flow``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Get-Spot-Fund-Flow
         """
         ...
@@ -5236,7 +5109,6 @@ class SpotMarketAPI(Protocol):
         """Get Spot Whale Net Flow Data.
 
         ``GET /api/v2/spot/market/whale-net-flow``: 1/s per IP, public.
-        rate: 1/s IP
         Doc: https://www.bitget.com/api-doc/common/apidata/Whale-Net-Flow
         """
         ...
@@ -5253,7 +5125,6 @@ class SpotMarketAPI(Protocol):
         """Get Call Auction information.
 
         ``GET /api/v2/spot/market/auction``: 20/s per IP, public.
-        rate: 20/s IP
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Auction
         """
         ...
@@ -5269,7 +5140,6 @@ class SpotMarketAPI(Protocol):
         """Get VIP Fee Rate.
 
         ``GET /api/v2/spot/market/vip-fee-rate``: 10/s per IP, public.
-        rate: 10/s IP
         Doc: https://www.bitget.com/api-doc/spot/market/Get-VIP-Fee-Rate
         """
         ...
@@ -5893,7 +5763,6 @@ class SpotWalletAPI(Protocol):
         """Modify Deposit Account.
 
         ``POST /api/v2/spot/wallet/modify-deposit-account``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Modify-Deposit-Account
         """
         ...
@@ -5913,7 +5782,6 @@ class SpotWalletAPI(Protocol):
         """Get SubAccount Deposit Address.
 
         ``GET /api/v2/spot/wallet/subaccount-deposit-address``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-Deposit-Address
         """
         ...
@@ -5935,7 +5803,6 @@ class SpotWalletAPI(Protocol):
         """Get SubAccount Deposit Records.
 
         ``GET /api/v2/spot/wallet/subaccount-deposit-records``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-Deposit-Record
         """
         ...
@@ -5989,7 +5856,6 @@ class AccountAPI(Protocol):
         """Bot account.
 
         ``GET /api/v2/account/bot-assets``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/account/Bot-Assets
         """
         ...
@@ -6063,7 +5929,6 @@ class BrokerAPI(Protocol):
         """Get Broker Subaccounts Commissions.
 
         ``GET /api/v2/broker/commissions``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts-Commissions
         """
         ...
@@ -6085,7 +5950,6 @@ class BrokerAPI(Protocol):
         """Get Order Commission.
 
         ``GET /api/v2/broker/order-commission``: 20/s per UID, signed.
-        rate: 20/s UID
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Order-Commission
         """
         ...
@@ -6102,7 +5966,6 @@ class BrokerAPI(Protocol):
         """Get Rebate Info.
 
         ``GET /api/v2/broker/rebate-info``: 20/s per UID, signed.
-        rate: 20/s UID
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Rebate-Info
         """
         ...
@@ -6124,7 +5987,6 @@ class BrokerAPI(Protocol):
         """Sub Withdrawal Records.
 
         ``GET /api/v2/broker/subaccount-withdrawal``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdrawal-Records
         """
         ...
@@ -6144,7 +6006,6 @@ class BrokerAPI(Protocol):
         """Get Broker Subaccounts.
 
         ``GET /api/v2/broker/subaccounts``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts
         """
         ...
@@ -6162,7 +6023,6 @@ class BrokerAPI(Protocol):
         """Get Total Commission.
 
         ``GET /api/v2/broker/total-commission``: 20/s per UID, signed.
-        rate: 20/s UID
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Total-Commission
         """
         ...
@@ -6182,7 +6042,6 @@ class BrokerAPI(Protocol):
         """Get Broker Trade Volume.
 
         ``GET /api/v2/broker/trade-volume``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Trade-Volume
         """
         ...
@@ -6222,7 +6081,6 @@ class CommonAPI(Protocol):
         """Get Business Line All Symbol Trade Rate.
 
         ``GET /api/v2/common/all-trade-rate``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/public/Get-All-Trade-Rate
         """
         ...
@@ -6243,7 +6101,6 @@ class ConvertAPI(Protocol):
         """Convert BGB.
 
         ``POST /api/v2/convert/bgb-convert``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/bgb-convert/
         """
         ...
@@ -6259,7 +6116,6 @@ class ConvertAPI(Protocol):
         """Get BGB Convert Coins.
 
         ``GET /api/v2/convert/bgb-convert-coin-list``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/bgb-convert/Get-BGB-Convert-Coins
         """
         ...
@@ -6280,7 +6136,6 @@ class ConvertAPI(Protocol):
         """Get BGB Convert History.
 
         ``GET /api/v2/convert/bgb-convert-records``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/bgb-convert/Get-BGB-Convert-Record
         """
         ...
@@ -6300,7 +6155,6 @@ class ConvertAPI(Protocol):
         """Get Convert History.
 
         ``GET /api/v2/convert/convert-record``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/convert/Get-Convert-Record
         """
         ...
@@ -6316,7 +6170,6 @@ class ConvertAPI(Protocol):
         """Get Convert Coins.
 
         ``GET /api/v2/convert/currencies``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/convert/Get-Convert-Currencies
         """
         ...
@@ -6336,7 +6189,6 @@ class ConvertAPI(Protocol):
         """Get Quoted Price.
 
         ``GET /api/v2/convert/quoted-price``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/convert/Get-Quoted-Price
         """
         ...
@@ -6358,7 +6210,6 @@ class ConvertAPI(Protocol):
         """Convert.
 
         ``POST /api/v2/convert/trade``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/common/convert/Trade
         """
         ...
@@ -6485,7 +6336,6 @@ class P2pAPI(Protocol):
         """Get Merchant Advertisement List.
 
         ``GET /api/v2/p2p/advList``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Adv-List
         """
         ...
@@ -6501,7 +6351,6 @@ class P2pAPI(Protocol):
         """Get Merchant Information.
 
         ``GET /api/v2/p2p/merchantInfo``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-Merchant-Information
         """
         ...
@@ -6520,7 +6369,6 @@ class P2pAPI(Protocol):
         """Get P2P Merchant List.
 
         ``GET /api/v2/p2p/merchantList``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Merchant-List
         """
         ...
@@ -6547,7 +6395,6 @@ class P2pAPI(Protocol):
         """Get Merchant P2P Orders.
 
         ``GET /api/v2/p2p/orderList``: 10/s per UID, signed.
-        rate: 10/s UID
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Order-List
         """
         ...
@@ -6659,7 +6506,6 @@ class TaxAPI(Protocol):
         """Margin Transaction History.
 
         ``GET /api/v2/tax/margin-record``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Margin-Account-Record
         """
         ...
@@ -6680,7 +6526,6 @@ class TaxAPI(Protocol):
         """P2P Transaction Records.
 
         ``GET /api/v2/tax/p2p-record``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/common/tax/Get-P2P-Account-Record
         """
         ...
@@ -6701,7 +6546,6 @@ class TaxAPI(Protocol):
         """Spot Transaction Records.
 
         ``GET /api/v2/tax/spot-record``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Spot-Account-Record
         """
         ...
@@ -6796,8 +6640,8 @@ class UserAPI(Protocol):
         """Batch Create Virtual Subaccount and Apikey.
 
         ``POST /api/v2/user/batch-create-subaccount-and-apikey``: 1/s per UID, signed.
-        rate: 1/s UID
         request body: a JSON array of objects (the table's rows are one item's fields)
+        The page's curl example and peers (tiagosiebler, user code) send a bare JSON array; the call takes subaccounts=[...] and sends exactly that array
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Batch-Create-Virtual-Subaccount-And-Apikey
         """
         ...
@@ -6816,7 +6660,6 @@ class UserAPI(Protocol):
         """Modify Virtual Subaccount.
 
         ``POST /api/v2/user/modify-virtual-subaccount``: 5/s per UID, signed.
-        rate: 5/s UID
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Modify-Virtual-Subaccount
         """
         ...
@@ -6835,7 +6678,6 @@ class UserAPI(Protocol):
         """Get Virtual Subaccounts.
 
         ``GET /api/v2/user/virtual-subaccount-list``: 1/s per UID, signed.
-        rate: 1/s UID
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Get-Virtual-Subaccount-List
         """
         ...

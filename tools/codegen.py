@@ -606,7 +606,7 @@ def docstring(r: Route) -> str:
         lines.append(f"Also reachable as {', '.join(r.seed_paths)} (reference spelling).")
     if r.kind == "order":
         lines.append("Order safety: clientOid is filled in if omitted and kept across retries.")
-    for n in r.schema.get("notes", [])[:2]:
+    for n in [n for n in r.schema.get("notes", []) if not n.startswith("rate:")][:2]:
         if not n.startswith("DOC CONFLICT"):
             lines.append(n if len(n) < 200 else n[:197] + "...")
     lines.append(f"Doc: {r.doc}")

@@ -479,7 +479,10 @@ def missing(mirror: str, endpoints: str, have: set[tuple[str, str]], out: str) -
         rec = extract(git_show(mirror, r["doc_file"]), r["doc_file"])
         rate, per = r["rate_limit"].split("/")
         n = int(rate) / int(per.rstrip("s") or 1)
-        rec["notes"].insert(0, f"rate: {int(n) if n == int(n) else n}/s {r['scope'] or 'UID'}")
+        scope = {"": "UID", "APIKEY": "UID"}.get(r["scope"], r["scope"])
+        rec["notes"].insert(0, f"rate: {int(n) if n == int(n) else n}/s {scope}")
+        if r["scope"] == "APIKEY":  # the client's UID bucket is keyed by the API key: exact
+            rec["notes"].append("Bitget counts this limit per API key; the client's UID bucket is per API key")
         if rec["seed_path"] != r["path"]:
             rec["notes"].append(f"DOC CONFLICT: page's request line says {rec['method']} {rec['seed_path']}")
         rec["method"], rec["seed_path"] = r["method"], r["path"]
