@@ -4739,7 +4739,7 @@ class SpotAccountAPI(Protocol):
     async def switch_deduct(
         self,
         *,
-        deduct: str,
+        deduct: Literal['on', 'off'],
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,

@@ -1,21 +1,17 @@
 """Extract a route's facts from one Bitget api-doc page (markdown) into our schema record format.
 
-Bitget's doc pages (mirrored as markdown in github.com/sebastianganser/Bitget_API) all follow one
-template: a ``# Title``, a rate line ("Frequency limit: 10 times/1s (UID)", "Rate Limit: 5
-req/sec/UID", ...), ``* METHOD /api/v2/...``, a request-parameter table, a response example in a
-```json block, and a response-parameter table whose rows nest with ``>`` prefixes.  This tool reads
-those parts and emits the record tools/codegen.py consumes (see tests/data/schemas-*.json).
+Bitget's pages (mirrored as markdown in github.com/sebastianganser/Bitget_API) share a template:
+``# Title``, a rate line ("Frequency limit: 10 times/1s (UID)"), ``* METHOD /api/v2/...``, a
+request-parameter table, a curl example, a response example and a response table whose rows nest
+with ``>``.  This reads them into the record tools/codegen.py consumes (tests/data/schemas-*.json).
+Wire types come from the examples first ("0.1" is a decimal string, 1695808417159 a JSON integer,
+``[...]`` a list), the tables second (they say "String" for nearly everything); disagreements become
+``DOC CONFLICT: ...`` notes.  The output is a draft: records are reviewed and fixed by hand where a
+page is wrong, and those fixes live in the fact files, never here.
 
-Wire types come from the doc's own example first, the table second: the example shows what the
-exchange actually sends ("0.1" is a decimal string, 1695808417159 a JSON integer), the tables are
-hand-written and often say "String" for everything.  Where the table's type contradicts the
-example, the record gets a ``DOC CONFLICT: ...`` note.  The output is a draft: every record is
-reviewed, and fixed by hand where the page is wrong (the fixes live in the fact files, never here).
-
-    python tools/docfacts.py PAGE.md                        # one record as JSON on stdout
-    python tools/docfacts.py --validate --mirror GITDIR     # agreement with the hand-made records
-    python tools/docfacts.py --missing --mirror GITDIR --endpoints TSV --out DIR
-                                                            # draft records for routes not yet in the table
+    python tools/docfacts.py PAGE.md                 # one record as JSON (a file or a mirror path)
+    python tools/docfacts.py --validate              # agreement with the hand-made records
+    python tools/docfacts.py --missing --out DIR     # drafts for listed routes not yet in the table
 """
 
 from __future__ import annotations
@@ -31,6 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
 DOC_URL = "https://www.bitget.com/api-doc/"
 TIME_NAME = re.compile(r"(Time|time|^ts|Ts|Date|date)$")
 INT_NAMES = {"limit", "pageNo", "pageNum", "pageSize", "receiveWindow", "pageIndex", "count", "total"}
@@ -39,162 +36,107 @@ MONEY_PARAM = re.compile(
 )
 # Response fields that are numbers even where the example leaves them "" (fee, unrealizedPL, ...).
 MONEY_FIELD = re.compile(MONEY_PARAM.pattern[:-1] + r"|^fee$|Fee$|PL$|Avg$|[Pp]rofit|[Bb]alance$|[Mm]argin$|[Ee]quity$)")
-ID_NAME = re.compile(r"(Id|id|ID|No|Uid|uid|Oid|Code|code|address|Address|Key|key|Than|status|Status|label|Label|name|Name|Type|type)$")
+ID_NAME = re.compile(r"(Id|id|ID|No|Uid|uid|Oid|Code|code|address|Address|Key|key|Than|status|Status|label|Label"
+                     r"|name|Name|Type|type)$")
 INT_FIELD = re.compile(r"(Precision|Place|Scale|Num|Confirm|^level|Level|Interval|Period|Count|^count|Days|^days|^confirm)$")
 TOKEN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+WORD = re.compile(r"^[A-Za-z_]\w*$")
+Node = dict[str, Any]
 
 
 # ----------------------------------------------------------------------------- page parts
-def title_of(md: str) -> str:
-    m = re.search(r"^# (.+)$", md, re.M)
-    return m.group(1).strip() if m else ""
-
-
 def rate_of(md: str) -> tuple[float, str] | None:
     """(requests per second, UID|IP|APIKEY) from the page's rate line, None when absent."""
     for line in md.splitlines()[:12]:
-        if not re.search(r"limit|rule", line, re.I):
-            continue
         m = re.search(r"(\d+)\s*(?:c|times?|req(?:uest)?s?)?\s*/\s*(\d*)\s*(?:s|sec)\b", line, re.I)
-        if not m:
-            continue
-        per = int(m.group(2) or 1)
-        n = int(m.group(1))
-        rate: float = n // per if n % per == 0 else n / per
-        low = line.lower()
-        scope = "IP" if "ip" in re.findall(r"[a-z]+", low) else ("APIKEY" if "api key" in low or "apikey" in low else "UID")
-        return rate, scope
+        if m and re.search(r"limit|rule", line, re.I):
+            n, per, low = int(m.group(1)), int(m.group(2) or 1), line.lower()
+            scope = "IP" if "ip" in re.findall(r"[a-z]+", low) else "APIKEY" if "api key" in low or "apikey" in low else "UID"
+            return (n // per if n % per == 0 else n / per), scope
     return None
 
 
-def request_line(md: str) -> tuple[str, str] | None:
-    m = re.search(r"^\s*[*-]\s*(GET|POST)\s+(/api/v2/\S+)", md, re.M)
-    return (m.group(1), m.group(2).split("?")[0]) if m else None
-
-
-def _section(md: str, heading: str) -> str:
-    """Text under the first ``### <heading>...`` that holds a table (pages repeat headings)."""
+def table(md: str, heading: str) -> list[dict[str, str]]:
+    """The first table under a ``### <heading>...`` (pages repeat headings), rows keyed by
+    parameter / type / required / description."""
     for m in re.finditer(rf"^#+\s*{heading}[^\n]*\n", md, re.M | re.I):
-        rest = md[m.end():]
-        nxt = re.search(r"^#+\s", rest, re.M)
-        text = rest[: nxt.start()] if nxt else rest
-        if re.search(r"^\s*\|", text, re.M):
-            return text
-    return ""
+        text = re.split(r"(?m)^#+\s", md[m.end():], maxsplit=1)[0]
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
+        if len(lines) < 2:
+            continue
+        cells = [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines]
+        head = [next((k for k in ("type", "required", "description", "param", "name", "field") if k in h.lower()), h)
+                for h in cells[0]]
+        head = ["parameter" if h in ("param", "name", "field") else h for h in head]
+        out = []
+        for row in cells[2:]:
+            if len(row) > len(head):  # a "|" inside the description
+                row = [*row[: len(head) - 1], " | ".join(row[len(head) - 1:])]
+            out.append(dict(zip(head, [*row, *[""] * (len(head) - len(row))], strict=True)))
+        return out
+    return []
 
 
-def table_rows(text: str) -> list[dict[str, str]]:
-    """The first markdown table in ``text`` as dicts keyed by the lower-cased header."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
-    if len(lines) < 2:
-        return []
-    cells = [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines]
-    head = [_column(h) for h in cells[0]]
-    out = []
-    for row in cells[2:]:
-        if len(row) > len(head):  # a "|" inside the description
-            row = [*row[: len(head) - 1], " | ".join(row[len(head) - 1:])]
-        out.append(dict(zip(head, [*row, *[""] * (len(head) - len(row))], strict=True)))
-    return out
-
-
-def _column(header: str) -> str:
-    h = header.strip().lower()
-    for key in ("type", "required", "description"):
-        if key in h:
-            return key
-    return "parameter" if "param" in h or "name" in h or "field" in h else h
-
-
-def _split_name(cell: str) -> tuple[int, str]:
+def split_name(cell: str) -> tuple[int, str]:
+    """(nesting depth, name) of a table cell such as ``>> tradeId``."""
     cell = cell.replace("&gt;", ">").replace("\\>", ">").replace("`", "").strip()
-    m = re.match(r"^([>\s]*)(.*)$", cell)
-    assert m is not None
-    return m.group(1).count(">"), m.group(2).strip()
+    stripped = cell.lstrip("> ")
+    return cell[: len(cell) - len(stripped)].count(">"), stripped.strip()
 
 
-def lenient_json(text: str) -> Any:
-    """Parse a doc example: trailing commas, // comments and ``...`` elisions are common."""
-    text = re.sub(r"(?m)^\s*//.*$", "", text)
-    text = re.sub(r"(?m)(?<=[,\[{\s\"\d])\s*//[^\n\"]*$", "", text)
-    text = re.sub(r",\s*([}\]])", r"\1", text)
-    text = re.sub(r"(?m)^\s*\.\.\.\s*,?\s*$", "", text)
-    text = re.sub(r",\s*([}\]])", r"\1", text)
-    return json.loads(text)
+def lenient_json(text: str | None, default: Any = None) -> Any:
+    """Parse a doc example (trailing commas, // comments and ``...`` elisions are common), or ``default``."""
+    text = re.sub(r"(?m)^\s*//.*$|(?<=[,\[{\s\"\d])\s*//[^\n\"]*$|^\s*\.\.\.\s*,?\s*$", "", text or "")
+    try:
+        return json.loads(re.sub(r",\s*([}\]])", r"\1", text)) if text else default
+    except ValueError:
+        return default
 
 
 def response_example(md: str) -> Any:
-    for block in re.findall(r"```[^\n]*\n(.*?)```", md, re.S):
-        if '"code"' not in block:
-            continue
-        try:
-            value = lenient_json(block)
-        except ValueError:
-            continue
-        if isinstance(value, dict) and "code" in value:
-            return value
-    return None
+    blocks = (lenient_json(b) for b in re.findall(r"```[^\n]*\n(.*?)```", md, re.S) if '"code"' in b)
+    return next((v for v in blocks if isinstance(v, dict) and "code" in v), None)
 
 
 def request_body_example(md: str) -> Any:
     """The JSON body of the page's ``curl ... -d '{...}'`` example ({} when there is none)."""
     m = re.search(r"-d\s*\\?\s*\\?['\"]([\[{].*?[}\]])\s*\\?['\"]", md, re.S)
-    if not m:
-        return {}
-    try:
-        value = lenient_json(m.group(1).replace("\\'", "'"))
-    except ValueError:
-        return {}
+    value = lenient_json(m.group(1).replace("\\'", "'") if m else None, {})
     return value if isinstance(value, (dict, list)) else {}
 
 
-# ----------------------------------------------------------------------------- typing rules
-def enum_of(desc: str, exclude: set[str] = frozenset()) -> list[str] | None:  # type: ignore[assignment]
+# ----------------------------------------------------------------------------- request parameters
+def enum_of(desc: str, exclude: set[str] | None = None) -> list[str] | None:
     """The backticked values of a description, when there are at least two (other parameters'
     names, as in "optional when `permType` is `readonly`", are not values)."""
-    vals: list[str] = []
-    for v in re.findall(r"`([^`]+)`", desc):
-        v = v.strip()
-        if TOKEN.match(v) and v not in vals and v not in exclude:
-            vals.append(v)
+    vals = list(dict.fromkeys(v for v in (v.strip() for v in re.findall(r"`([^`]+)`", desc)) if TOKEN.match(v)))
+    vals = [v for v in vals if v not in (exclude or ())]
     return vals if len(vals) >= 2 else None
-
-
-def number_after(word: str, desc: str) -> int | None:
-    m = re.search(rf"\b{word}\w*\s*(?:value|is|of|number)?\s*[:：]?\s*(\d+)\b", desc, re.I)
-    return int(m.group(1)) if m else None
 
 
 def param_type(name: str, table_type: str) -> str:
     t = table_type.lower()
-    if "list" in t or "array" in t or "[]" in t:
-        return "list"
-    if TIME_NAME.search(name):
-        return "string-int-ms"
-    if name in INT_NAMES or t in ("integer", "int", "long"):
-        return "string-int"
-    if "bool" in t:
-        return "bool"
-    if MONEY_PARAM.search(name) and not ID_NAME.search(name):
-        return "string-decimal"
-    return "string"
+    for kind, match in (("list", "list" in t or "array" in t or "[]" in t), ("string-int-ms", TIME_NAME.search(name)),
+                        ("string-int", name in INT_NAMES or t in ("integer", "int", "long")), ("bool", "bool" in t)):
+        if match:
+            return kind
+    return "string-decimal" if MONEY_PARAM.search(name) and not ID_NAME.search(name) else "string"
 
 
-def parse_params(md: str, notes: list[str] | None = None) -> list[dict[str, Any]]:
-    rows = table_rows(_section(md, r"Request Parameter"))
+def parse_params(md: str, notes: list[str]) -> list[Node]:
+    rows = table(md, r"Request Parameter")
     sent = request_body_example(md)
-    body = sent[0] if isinstance(sent, list) and sent and isinstance(sent[0], dict) else sent
-    body = body if isinstance(body, dict) else {}
-    names = {_split_name(r.get("parameter", ""))[1] for r in rows}
-    out: list[dict[str, Any]] = []
+    array_body = isinstance(sent, list) and bool(sent) and all(isinstance(x, dict) for x in sent)
+    body = sent[0] if array_body else sent if isinstance(sent, dict) else {}
+    names = {split_name(r.get("parameter", ""))[1] for r in rows}
+    out: list[Node] = []
     for row in rows:
-        depth, name = _split_name(row.get("parameter", ""))
-        if not name or not re.match(r"^[A-Za-z_]\w*$", name):
+        depth, name = split_name(row.get("parameter", ""))
+        if not WORD.match(name):
             continue
-        desc = row.get("description", "")
-        p: dict[str, Any] = {"name": name, "type": param_type(name, row.get("type", "")),
-                             "required": row.get("required", "").lower().startswith(("yes", "true", "y"))}
-        if row.get("required", "").lower() not in ("yes", "no", "true", "false", ""):
+        desc, required = row.get("description", ""), row.get("required", "").lower()
+        p: Node = {"name": name, "type": param_type(name, row.get("type", "")), "required": required.startswith(("yes", "true", "y"))}
+        if required not in ("yes", "no", "true", "false", ""):
             p["note"] = f"doc says required: {row['required']}"
         enum = enum_of(desc, exclude=names)
         if enum and p["type"] in ("string", "list"):
@@ -202,47 +144,39 @@ def parse_params(md: str, notes: list[str] | None = None) -> list[dict[str, Any]
         d = re.search(r"default(?:\s+value)?\s*(?:is)?\s*[:：]?\s*`?(\w+)`?", desc, re.I)
         if d and p["type"] != "list" and (d.group(1) in (enum or ()) or d.group(1).isdigit()):
             p["default"] = int(d.group(1)) if d.group(1).isdigit() else d.group(1)
-        mx = number_after("max", desc)
-        if mx is not None and p["type"] in ("string-int",):
-            p["max"] = mx
-        elif mx is not None and p["type"] == "list":
-            p["max_items"] = mx
-        example_value = body.get(name) if not depth else None
-        if isinstance(example_value, list) and p["type"] != "list":
-            if notes is not None:
-                notes.append(f"DOC CONFLICT: request {name}: table says {row.get('type')}, the request example sends a list")
+        if mx := re.search(r"\bmax\w*\s*(?:value|is|of|number)?\s*[:：]?\s*(\d+)\b", desc, re.I):
+            p["_max"] = int(mx.group(1))  # a count's maximum or a list's size, once the type is settled
+        if not depth and isinstance(body.get(name), list) and p["type"] != "list":
+            notes.append(f"DOC CONFLICT: request {name}: table says {row.get('type')}, the request example sends a list")
             p["type"] = "list"
-        if depth and out and out[-1]["type"] != "list":
-            out[-1].update(type="list", note=f"doc table says {out[-1]['type']}; its item rows make it a list")
-        if depth and out and out[-1]["type"] == "list":
+        if depth and out:  # an item row: its parent is a list of objects, whatever the table says
+            if out[-1]["type"] != "list":
+                out[-1].update(type="list", note=f"doc table says {out[-1]['type']}; its item rows make it a list")
             out[-1]["item_type"] = "object"
             out[-1].setdefault("children", []).append(p)
             continue
         if p["type"] == "list":
             p["item_type"] = "string"
         out.append(p)
-    if isinstance(sent, list) and sent and all(isinstance(x, dict) for x in sent):  # a JSON array body
-        if notes is not None:
-            notes.append("request body: a JSON array of objects (the table's rows are one item's fields)")
-        return [{"name": "$body", "py_name": "items", "type": "list", "item_type": "object", "required": True,
-                 "children": out}]
+    for p in (p for q in out for p in (q, *q.get("children", ()))):
+        if (mx := p.pop("_max", None)) is not None and p["type"] in ("string-int", "list"):
+            p["max" if p["type"] == "string-int" else "max_items"] = mx
+    if array_body:
+        notes.append("request body: a JSON array of objects (the table's rows are one item's fields)")
+        return [{"name": "$body", "py_name": "items", "type": "list", "item_type": "object", "required": True, "children": out}]
     return out
 
 
-def _table_tree(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
-    items = []
-    for row in rows:
-        depth, name = _split_name(row.get("parameter", ""))
-        if name and re.match(r"^[A-Za-z_]\w*$", name):
-            items.append((depth, {"name": name, "type": row.get("type", ""), "desc": row.get("description", ""), "children": []}))
-    if not items:
-        return []
-    envelope = [it for it in items if it[0] == min(d for d, _ in items) and it[1]["name"] in ("code", "msg", "requestTime", "data")]
-    if envelope:  # the table starts at the envelope: keep what is under "data"
-        items = [it for it in items if it[1]["name"] not in ("code", "msg", "requestTime") or it[0] > envelope[0][0]]
-        items = [it for it in items if not (it[1]["name"] == "data" and it[0] == envelope[0][0])]
-    roots: list[dict[str, Any]] = []
-    stack: list[tuple[int, dict[str, Any]]] = []
+# ----------------------------------------------------------------------------- response fields
+def table_tree(rows: list[dict[str, str]]) -> list[Node]:
+    """Response-table rows as a tree by their ``>`` depth, without the envelope rows."""
+    items = [(d, {"name": n, "type": r.get("type", ""), "desc": r.get("description", ""), "children": []})
+             for r in rows for d, n in [split_name(r.get("parameter", ""))] if WORD.match(n)]
+    top = min((d for d, _ in items), default=0)
+    if any(d == top and n["name"] in ("code", "msg", "requestTime", "data") for d, n in items):
+        items = [(d, n) for d, n in items if d > top or n["name"] not in ("code", "msg", "requestTime", "data")]
+    roots: list[Node] = []
+    stack: list[tuple[int, Node]] = []  # (depth, node) of the open ancestors
     for depth, node in items:
         while stack and stack[-1][0] >= depth:
             stack.pop()
@@ -252,17 +186,12 @@ def _table_tree(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
 
 
 def value_type(name: str, v: Any, table_type: str) -> str:
+    """The wire type of one example value (the table's type only decides for null)."""
     t = table_type.lower()
-    if isinstance(v, bool):
-        return "bool"
+    if isinstance(v, (bool, float, dict, list)):
+        return {bool: "bool", float: "number", dict: "object", list: "list"}[type(v)]
     if isinstance(v, int):
         return "int" if (TIME_NAME.search(name) or ID_NAME.search(name) or name in INT_NAMES) else "number"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, dict):
-        return "object"
-    if isinstance(v, list):
-        return "list"
     if isinstance(v, str):
         if v in ("true", "false"):
             return "string-bool"
@@ -274,245 +203,194 @@ def value_type(name: str, v: Any, table_type: str) -> str:
             # "limit" and "total" are amounts in responses (a VIP borrow limit), counts in requests.
             whole = "." not in v and (name in INT_NAMES - {"limit", "total"} or INT_FIELD.search(name))
             return "string-int" if whole else "string-decimal"
-        if v == "" and MONEY_FIELD.search(name):
-            return "string-decimal"
-        return "string"
-    # null: the table decides, then the name
-    if "list" in t or "array" in t:
-        return "list"
-    if "bool" in t:
-        return "bool"
-    if TIME_NAME.search(name):
-        return "string-int-ms"
-    if MONEY_FIELD.search(name) and not ID_NAME.search(name):
-        return "string-decimal"
-    return "string"
+        return "string-decimal" if v == "" and MONEY_FIELD.search(name) else "string"
+    if "list" in t or "array" in t or "bool" in t:  # null: the table decides, then the name
+        return "list" if "bool" not in t else "bool"
+    return "string-int-ms" if TIME_NAME.search(name) else "string-decimal" if MONEY_FIELD.search(name) and not ID_NAME.search(name) else "string"
 
 
-def _table_only(node: dict[str, Any]) -> dict[str, Any]:
-    t = node["type"].lower()
-    f: dict[str, Any] = {"name": node["name"], "type": "string", "in_example": False}
+def table_only(node: Node) -> Node:
+    """A field the table lists and the example does not send: optional, typed from the table."""
+    t, kids = node["type"].lower(), node["children"]
+    f: Node = {"name": node["name"], "type": "string", "in_example": False}
     if "list" in t or "array" in t:
-        f.update(type="list", item_type="object" if node["children"] else "string")
-        if node["children"]:
-            f["children"] = [_table_only(c) for c in node["children"]]
-    elif node["children"] or "object" in t or t == "map":
+        f.update(type="list", item_type="object" if kids else "string")
+    elif kids or "object" in t or t == "map":
         f["type"] = "object"
-        if node["children"]:
-            f["children"] = [_table_only(c) for c in node["children"]]
-    elif "bool" in t:
-        f["type"] = "bool"
-    elif TIME_NAME.search(node["name"]):
-        f["type"] = "string-int-ms"
+    if kids and f["type"] != "string":
+        f["children"] = [table_only(c) for c in kids]
+    elif "bool" in t or TIME_NAME.search(node["name"]):
+        f["type"] = "bool" if "bool" in t else "string-int-ms"
+    elif enum := enum_of(node["desc"]):
+        f["enum"] = enum
     return f
 
 
-def merge(nodes: list[dict[str, Any]], sample: Any, notes: list[str], where: str) -> list[dict[str, Any]]:
-    """Fields for the object(s) ``sample`` described by table ``nodes``."""
+def merge(nodes: list[Node], sample: Any, notes: list[str], where: str) -> list[Node]:
+    """Fields of the object(s) ``sample`` (the example), described by the table ``nodes``."""
     rows = [s for s in (sample if isinstance(sample, list) else [sample]) if isinstance(s, dict)]
-    keys: dict[str, Any] = {}
-    for row in rows:
-        for k, v in row.items():
-            if k not in keys or keys[k] in ("", None, [], {}):
-                keys[k] = v
-    by_name = {n["name"]: n for n in nodes}
+    keys: dict[str, Any] = {}  # every key any item shows, with its most telling value
+    for k, v in ((k, v) for row in rows for k, v in row.items()):
+        if k not in keys or keys[k] in ("", None, [], {}):
+            keys[k] = v
     if len(nodes) == 1 and nodes[0]["name"] not in keys and nodes[0]["children"]:
-        by_name = {n["name"]: n for n in nodes[0]["children"]}  # a "data" / "list" wrapper row
-    orphans = [n for n in by_name.values() if n["name"] not in keys]
-    out: list[dict[str, Any]] = []
+        nodes = nodes[0]["children"]  # a "data" / "list" wrapper row
+    by_name = {n["name"]: n for n in nodes}
+    orphans = [n for n in nodes if n["name"] not in keys]
     order = [n for n in by_name if n in keys] + [k for k in keys if k not in by_name]
-    for k in order:  # rows for a nested list the table forgot to name ("orderList") belong to it
+    for k in order:  # rows of a nested list the table forgot to name ("orderList") belong to it
         v = keys[k]
-        inner = v if isinstance(v, dict) else (v[0] if isinstance(v, list) and v and isinstance(v[0], dict) else None)
+        inner = v if isinstance(v, dict) else v[0] if isinstance(v, list) and v and isinstance(v[0], dict) else None
         if inner and orphans and not (by_name.get(k) or {}).get("children"):
-            hits = [n for n in orphans if n["name"] in inner]
-            if len(hits) * 2 >= len(orphans):
+            if 2 * sum(n["name"] in inner for n in orphans) >= len(orphans):
                 by_name[k] = {**(by_name.get(k) or {"name": k, "type": "", "desc": ""}), "children": orphans}
                 by_name = {n: x for n, x in by_name.items() if x not in orphans}
                 orphans = []
+    out: list[Node] = []
     for name in order:
         v, node = keys[name], by_name.get(name)
         ttype = node["type"] if node else ""
-        f: dict[str, Any] = {"name": name, "type": value_type(name, v, ttype)}
+        tl, children, items = ttype.lower(), node["children"] if node else [], v if isinstance(v, list) else []
+        f: Node = {"name": name, "type": value_type(name, v, ttype)}
         if node is None:
             f["in_doc_table"] = False
-        tl = ttype.lower()
-        if node and f["type"] in ("number", "int", "bool", "object", "list") and tl.startswith("string"):
+        elif f["type"] in ("number", "int", "bool", "object", "list") and tl.startswith("string"):
             notes.append(f"DOC CONFLICT: {where}{name}: table says {ttype}, example sends {json.dumps(v)[:40]}")
-        if node and f["type"].startswith("string") and tl and (tl in ("integer", "int", "long", "number", "boolean", "bigdecimal", "double")) and v != "":
+        elif f["type"].startswith("string") and tl in ("integer", "int", "long", "number", "boolean", "double") and v != "":
             notes.append(f"DOC CONFLICT: {where}{name}: table says {ttype}, example sends a string")
-        if node and (e := enum_of(node["desc"])) and f["type"] == "string":
+        if node and f["type"] == "string" and (e := enum_of(node["desc"])):
             f["enum"] = e
-        children = node["children"] if node else []
-        if f["type"] == "object":
-            f["children"] = merge(children, v, notes, f"{where}{name}.") if isinstance(v, dict) and v else [
-                _table_only(c) for c in children]
-            if not f["children"]:
-                del f["children"]
+        if f["type"] == "object" and isinstance(v, dict) and v:
+            f["children"] = merge(children, v, notes, f"{where}{name}.")
+        elif f["type"] == "object" and children:
+            f["children"] = [table_only(c) for c in children]
+        elif f["type"] == "list" and items and all(isinstance(i, dict) for i in items):
+            f.update(item_type="object", children=merge(children, items, notes, f"{where}{name}[]."))
+        elif f["type"] == "list" and items and all(isinstance(i, list) for i in items):
+            f.update(item_type="array", children=[
+                {"name": f"c{i}", "type": value_type("", x, ""), "index": i} for i, x in enumerate(items[0])])
+        elif f["type"] == "list" and (items or not children):
+            f["item_type"] = "string" if items and all(isinstance(i, str) for i in items) else "object"
         elif f["type"] == "list":
-            items = v if isinstance(v, list) else []
-            if items and all(isinstance(i, dict) for i in items):
-                f.update(item_type="object", children=merge(children, items, notes, f"{where}{name}[]."))
-            elif items and all(isinstance(i, list) for i in items):
-                f["item_type"] = "array"
-                f["children"] = [{"name": f"c{i}", "type": value_type("", x, ""), "index": i} for i, x in enumerate(items[0])]
-            elif items or not children:
-                f["item_type"] = "string" if all(isinstance(i, str) for i in items) and items else "object"
-            else:
-                f.update(item_type="object", children=[_table_only(c) for c in children])
+            f.update(item_type="object", children=[table_only(c) for c in children])
         out.append(f)
     sent = {k.lower(): k for k in keys}
     for name, node in by_name.items():
         if name in keys or not rows:
             continue
         if name.lower() in sent:  # "cTime" in the table, "ctime" in the example: the example wins
-            notes.append(f"DOC CONFLICT: {where}{sent[name.lower()]}: the table spells it {name}; "
-                         "the example's spelling is kept")
+            notes.append(f"DOC CONFLICT: {where}{sent[name.lower()]}: the table spells it {name}; the example's spelling is kept")
             for f in out:
                 if f["name"] == sent[name.lower()]:
                     f.pop("in_doc_table", None)
-            continue
-        out.append(_table_only(node))
+        else:
+            out.append(table_only(node))
     sent_only = [f["name"] for f in out if f.get("in_doc_table") is False]
-    table_only = [f["name"] for f in out if f.get("in_example") is False]
-    if sent_only and table_only:
-        notes.append(f"DOC CONFLICT: {where or 'data.'} the example sends {', '.join(sent_only)} that the table "
-                     f"lacks, the table lists {', '.join(table_only)} that the example lacks (both kept, "
-                     "the table's as optional)")
+    listed_only = [f["name"] for f in out if f.get("in_example") is False]
+    if sent_only and listed_only:
+        notes.append(f"DOC CONFLICT: {where or 'data.'} the example sends {', '.join(sent_only)} that the table lacks, the "
+                     f"table lists {', '.join(listed_only)} that the example lacks (both kept, the table's as optional)")
     return out
 
 
 # ----------------------------------------------------------------------------- the record
-def extract(md: str, doc_file: str) -> dict[str, Any]:
+def extract(md: str, doc_file: str) -> Node:
     notes: list[str] = []
-    req = request_line(md)
-    method, path = req if req else ("GET", "")
+    m = re.search(r"^\s*[*-]\s*(GET|POST)\s+(/api/v2/[^\s?]+)", md, re.M)  # "* GET /api/v2/..."
+    method, path = (m.group(1), m.group(2)) if m else ("GET", "")
     example = response_example(md)
     if example is None:
         notes.append("DOC CONFLICT: the page's response example is missing or not JSON")
-        example = {"code": "00000", "msg": "success", "requestTime": 0, "data": None}
-    data = example.get("data")
-    tree = _table_tree(table_rows(_section(md, r"Response (?:Parameter|Description)")))
-    fields: list[dict[str, Any]] = []
-    signed = "ACCESS-KEY" in md or "ACCESS-SIGN" in md
+    data = (example := example or {"code": "00000", "msg": "success", "requestTime": 0, "data": None}).get("data")
+    tree = table_tree(table(md, r"Response (?:Parameter|Description)"))
     public_path = "/market/" in path or "/public/" in path
-    if signed and public_path:
-        notes.append("DOC CONFLICT: the page's curl example sends ACCESS-* headers on a public path; "
-                     "public (unsigned) as ccxt and tiagosiebler call it")
-    rec: dict[str, Any] = {"method": method, "seed_path": path, "auth": not public_path,
-                           "doc": DOC_URL + doc_file.removesuffix(".md"), "title": title_of(md),
-                           "param_location": "query" if method == "GET" else "body", "params": parse_params(md, notes)}
+    if public_path and ("ACCESS-KEY" in md or "ACCESS-SIGN" in md):
+        notes.append("DOC CONFLICT: the page's curl example sends ACCESS-* headers on a public path; public (unsigned) as ccxt and tiagosiebler call it")
+    rec: Node = {"method": method, "seed_path": path, "auth": not public_path,
+                 "doc": DOC_URL + doc_file.removesuffix(".md"), "title": re.findall(r"(?m)^# (.+)$", md)[0].strip(),
+                 "param_location": "query" if method == "GET" else "body", "params": parse_params(md, notes)}
+    fields: list[Node] = []
     if isinstance(data, dict):
         shape, fields = "object", merge(tree, data, notes, "")
-    elif isinstance(data, list) and data and all(isinstance(x, list) for x in data):
-        shape = "list_of_arrays"
+    elif isinstance(data, list) and data and all(isinstance(x, list) for x in data):  # candles: rows by position
         names = [n["name"] for n in (tree[0]["children"] if len(tree) == 1 and tree[0]["children"] else tree)]
-        fields = [{"name": names[i] if i < len(names) else f"c{i}", "type": value_type("", x, ""), "index": i}
-                  for i, x in enumerate(data[0])]
+        shape, fields = "list_of_arrays", [{"name": names[i] if i < len(names) else f"c{i}", "type": value_type("", x, ""),
+                                            "index": i} for i, x in enumerate(data[0])]
+    elif isinstance(data, list) and data and all(isinstance(x, str) for x in data):
+        shape, rec["data_item_type"] = "list", "string"
     elif isinstance(data, list):
-        shape = "list"
-        if data and all(isinstance(x, str) for x in data):
-            rec["data_item_type"] = "string"
-        else:
-            fields = merge(tree, data, notes, "[].") if data else [_table_only(n) for n in tree]
-    elif isinstance(data, str):
-        shape = "string"
+        shape, fields = "list", merge(tree, data, notes, "[].") if data else [table_only(n) for n in tree]
     else:
-        shape = "null"
+        shape = "string" if isinstance(data, str) else "null"
         if isinstance(data, (bool, int, float)):
             notes.append(f"DOC CONFLICT: data is a bare {type(data).__name__} ({data!r}); decoded as raw")
     rec.update(data_shape=shape, fields=fields, notes=notes, example_response=example)
-    rate = rate_of(md)
-    if rate:
-        rec["doc_rate"] = list(rate)
     return rec
 
 
 # ----------------------------------------------------------------------------- drivers
 def git_show(mirror: str, path: str) -> str:
-    return subprocess.run(["git", "--git-dir", mirror, "show", f"HEAD:{path}"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["git", "--git-dir", mirror, "show", f"HEAD:{path}"], capture_output=True, text=True, check=True).stdout
 
 
-def _flat(fields: list[dict[str, Any]], pre: str = "") -> dict[str, str]:
-    out = {}
-    for f in fields:
-        out[pre + f["name"]] = f["type"]
-        out.update(_flat(f.get("children", []), pre + f["name"] + "."))
-    return out
+def _flat(fields: list[Node], pre: str = "") -> dict[str, str]:
+    return {k: v for f in fields for k, v in [(pre + f["name"], f["type"]), *_flat(f.get("children", []), f"{pre}{f['name']}.").items()]}
 
 
-def validate(mirror: str, endpoints: str, data_dir: str) -> int:
-    """Compare drafts with the hand-made records: params (name, type, required) and fields (name, type)."""
+def validate(mirror: str, endpoints: str) -> dict[str, int]:
+    """Drafts against the hand-made records: params (name, type, required), fields (name, type)."""
     docs = {(r["method"], r["path"]): r["doc_file"] for r in csv.DictReader(open(endpoints), delimiter="\t")}
     tally: dict[str, int] = defaultdict(int)
-    for fn in sorted(glob.glob(f"{data_dir}/schemas-*.json")):
-        if "schemas-v2-" in fn:  # drafted by this tool: comparing them with itself proves nothing
-            continue
+    # The schemas-v2-* files were drafted by this tool: comparing them with itself proves nothing.
+    for fn in sorted(f for f in glob.glob(str(ROOT / "tests/data/schemas-*.json")) if "schemas-v2-" not in f):
         for path, rec in json.load(open(fn)).items():
-            doc = docs.get((rec["method"], path))
-            if not doc:
-                continue
+            doc = docs[(rec["method"], path)]
             got = extract(git_show(mirror, doc), doc)
-            tally["routes"] += 1
             mine = {p["name"]: (p["type"], bool(p["required"])) for p in rec["params"]}
             theirs = {p["name"]: (p["type"], p["required"]) for p in got["params"]}
-            tally["params_same"] += mine == theirs
-            tally["params_names_same"] += set(mine) == set(theirs)
             a, b = _flat(rec["fields"]), _flat(got["fields"])
-            tally["fields_same"] += a == b
-            tally["fields_names_same"] += set(a) == set(b)
-            tally["shape_same"] += rec["data_shape"] == got["data_shape"]
-            tally["auth_same"] += rec["auth"] == got["auth"]
-            if "-v" in sys.argv and (mine != theirs or a != b):
-                print(path, {k: (mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)},
-                      {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)})
-    print(json.dumps(tally))
-    return 0
+            for key, same in (("routes", True), ("params_same", mine == theirs), ("params_names_same", set(mine) == set(theirs)),
+                              ("fields_same", a == b), ("fields_names_same", set(a) == set(b)),
+                              ("shape_same", rec["data_shape"] == got["data_shape"]), ("auth_same", rec["auth"] == got["auth"])):
+                tally[key] += same
+    return dict(tally)
 
 
-def missing(mirror: str, endpoints: str, have: set[tuple[str, str]], out: str) -> int:
+def missing(mirror: str, endpoints: str, out: str) -> dict[str, int]:
+    """Draft records, one file per area, for the listed routes no schemas-*.json describes."""
+    have = {(r["method"], p) for fn in glob.glob(str(ROOT / "tests/data/schemas-*.json")) for p, r in json.load(open(fn)).items()}
     by_area: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in csv.DictReader(open(endpoints), delimiter="\t"):
-        if (r["method"], r["path"]) in have:
-            continue
-        rec = extract(git_show(mirror, r["doc_file"]), r["doc_file"])
-        rate, per = r["rate_limit"].split("/")
-        n = int(rate) / int(per.rstrip("s") or 1)
-        scope = {"": "UID", "APIKEY": "UID"}.get(r["scope"], r["scope"])
-        rec["notes"].insert(0, f"rate: {int(n) if n == int(n) else n}/s {scope}")
+    for r in (r for r in csv.DictReader(open(endpoints), delimiter="\t") if (r["method"], r["path"]) not in have):
+        rec = extract(md := git_show(mirror, r["doc_file"]), r["doc_file"])
+        n = int(r["rate_limit"].split("/")[0]) / int(r["rate_limit"].split("/")[1].rstrip("s") or 1)
+        if rate_of(md) != (n, r["scope"] or "UID"):
+            rec["notes"].append(f"DOC CONFLICT: the page's rate line reads {rate_of(md)}, the list {r['rate_limit']} {r['scope']}")
+        rec["notes"].insert(0, f"rate: {int(n) if n == int(n) else n}/s {r['scope'] if r['scope'] in ('UID', 'IP') else 'UID'}")
         if r["scope"] == "APIKEY":  # the client's UID bucket is keyed by the API key: exact
             rec["notes"].append("Bitget counts this limit per API key; the client's UID bucket is per API key")
         if rec["seed_path"] != r["path"]:
             rec["notes"].append(f"DOC CONFLICT: page's request line says {rec['method']} {rec['seed_path']}")
-        rec["method"], rec["seed_path"] = r["method"], r["path"]
-        if rec.get("title") != r["doc_title"]:
-            rec["title"] = r["doc_title"]
+        rec.update(method=r["method"], seed_path=r["path"], title=r["doc_title"])
         by_area[r["area"]][r["path"]] = rec
     for area, recs in by_area.items():
         Path(out, f"draft-{area}.json").write_text(json.dumps(recs, indent=1, ensure_ascii=False) + "\n")
-    print({a: len(v) for a, v in by_area.items()})
-    return 0
+    return {a: len(v) for a, v in by_area.items()}
 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("page", nargs="?")
-    ap.add_argument("--mirror", default="/work/.mirror/sebastianganser+Bitget_API/repo")
-    ap.add_argument("--endpoints", default=str(Path(__file__).parent.parent / "tests/data/official-v2-endpoints.tsv"))
+    ap.add_argument("page", nargs="?", help="a markdown file, or a path inside the mirror")
+    ap.add_argument("--mirror", default="/work/.mirror/sebastianganser+Bitget_API/repo", help="the doc mirror's git dir")
+    ap.add_argument("--endpoints", default=str(ROOT / "tests/data/official-v2-endpoints.tsv"))
     ap.add_argument("--validate", action="store_true")
     ap.add_argument("--missing", action="store_true")
-    ap.add_argument("--out", default="/tmp")
-    ap.add_argument("-v", action="store_true")
+    ap.add_argument("--out", default="/tmp", help="where --missing writes draft-<area>.json")
     a = ap.parse_args(argv)
-    data_dir = str(Path(__file__).parent.parent / "tests/data")
-    if a.validate:
-        return validate(a.mirror, a.endpoints, data_dir)
-    if a.missing:
-        have = {(r["method"], p) for fn in glob.glob(f"{data_dir}/schemas-*.json") for p, r in json.load(open(fn)).items()}
-        return missing(a.mirror, a.endpoints, have, a.out)
-    md = Path(a.page).read_text() if Path(a.page).exists() else git_show(a.mirror, a.page)
-    print(json.dumps(extract(md, a.page), indent=1, ensure_ascii=False))
+    if a.validate or a.missing:
+        result: Any = validate(a.mirror, a.endpoints) if a.validate else missing(a.mirror, a.endpoints, a.out)
+    else:
+        result = extract(Path(a.page).read_text() if Path(a.page).exists() else git_show(a.mirror, a.page), a.page)
+    print(json.dumps(result, indent=None if a.validate or a.missing else 1, ensure_ascii=False))
     return 0
 
 

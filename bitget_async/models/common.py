@@ -1770,7 +1770,7 @@ class CopyMixFollowerSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=Tr
     long_leverage: Decimal | str | int | None = msgspec.field(default=None, name='longLeverage')
     short_leverage: Decimal | str | int | None = msgspec.field(default=None, name='shortLeverage')
     trace_type: Literal['percent', 'amount', 'count'] = msgspec.field(name='traceType')
-    trace_value: str = msgspec.field(name='traceValue')
+    trace_value: Decimal | str | int = msgspec.field(name='traceValue')
     max_hold_size: Decimal | str | int | None = msgspec.field(default=None, name='maxHoldSize')
     stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
     stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
@@ -1790,7 +1790,7 @@ class CopySpotFollowerSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=T
     symbol: str
     trace_type: Literal['percent', 'amount', 'count'] = msgspec.field(name='traceType')
     max_hold_size: Decimal | str | int = msgspec.field(name='maxHoldSize')
-    trace_value: str = msgspec.field(name='traceValue')
+    trace_value: Decimal | str | int = msgspec.field(name='traceValue')
     stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
     stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
 
