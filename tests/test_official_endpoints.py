@@ -66,6 +66,14 @@ def test_route_matches_the_official_row(row: dict[str, str]) -> None:
     assert route.doc.rstrip("/") == "https://www.bitget.com/api-doc/" + row["doc_file"].removesuffix(".md").rstrip("/")
 
 
+def test_every_top_level_group_is_typed_on_the_client() -> None:
+    """New groups (convert, p2p) must reach mypy, not only the runtime's attribute lookup."""
+    from bitget_async import BitgetClient
+
+    tops = {r.python_name.split(".")[0] for r in ROUTES}
+    assert tops <= set(BitgetClient.__annotations__)
+
+
 def test_the_one_fractional_rate_is_one_per_ten_seconds() -> None:
     route = BY_KEY[("GET", "/api/v2/mix/account/sub-account-assets")]
     assert route.rate_per_s == 0.1
