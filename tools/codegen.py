@@ -51,6 +51,8 @@ NAME_OVERRIDES = {
     "copy.mix_follower.query_settings": "CopyQuerySettings",
 }
 AREA_OF = {"spot": "spot", "mix": "mix", "margin": "margin"}
+# Wire names whose values are credentials: generated reprs print "***" for them.
+SECRET_FIELDS = {"secretKey", "secret", "passphrase", "apiSecret"}
 # Order placement routes: the client fills clientOid and resolves ambiguous failures by lookup.
 ORDER_ROUTES = {
     "/api/v2/spot/trade/place-order",
@@ -384,6 +386,7 @@ class ModelBuilder:
         mod.names.append(name)  # reserve before children so recursion sees it
         lines: list[str] = []
         props: list[str] = []
+        attrs: list[tuple[str, bool]] = []  # (attribute, is a secret) for a masking __repr__
         seen: set[str] = set()
         ordered = sorted(fields, key=lambda f: f.get("index", 0)) if array_like else fields
         for f in ordered:
@@ -397,6 +400,7 @@ class ModelBuilder:
             if array_like and default is None:
                 default = None
             wire = f["name"]
+            attrs.append((f"raw_{py.rstrip('_')}" if lazy else py, wire in SECRET_FIELDS))
             note = f.get("note")
             comment = f"  # {note}" if note and len(note) < 80 else ""
             if lazy:
@@ -445,10 +449,19 @@ class ModelBuilder:
         opts = "array_like=True, frozen=True, gc=False" if array_like else "frozen=True, kw_only=True, gc=False"
         body = "\n".join(lines) if lines else "    pass"
         text = f"class {name}(msgspec.Struct, {opts}):\n{body}\n"
+        if any(secret for _, secret in attrs):
+            props.append(masked_repr(name, attrs))
         if props:
             text += "\n" + "\n".join(props)
         mod.classes.append(text)
         return name
+
+
+def masked_repr(name: str, attrs: list[tuple[str, bool]]) -> str:
+    """A ``__repr__`` like msgspec's own, with credential fields (an API secret) shown as '***'."""
+    parts = ", ".join(f"{a}='***'" if secret else f"{a}={{self.{a}!r}}" for a, secret in attrs)
+    return (f"    def __repr__(self) -> str:\n        \"\"\"Secrets never print: credential fields show as '***'.\"\"\"\n"
+            f'        return f"{name}({parts})"\n')
 
 
 def _is_id(wire: str) -> bool:
@@ -557,6 +570,7 @@ def build_params(routes: list[Route], mb: ModelBuilder) -> dict[str, str]:
 def render_request_item(name: str, children: list[dict[str, Any]]) -> str:
     lines = [f"class {name}(msgspec.Struct, kw_only=True, omit_defaults=True):",
              '    """One item of a batch request body; fields map to the wire names."""']
+    attrs = [(snake(c["name"]), c["name"] in SECRET_FIELDS) for c in children]
     for c in children:
         t = SCALAR_PARAM.get(c["type"], "str")
         ann = {"str": "str", "money": "Decimal | str | int", "int": "int | str", "bool": "bool"}[t]
@@ -568,6 +582,8 @@ def render_request_item(name: str, children: list[dict[str, Any]]) -> str:
             lines.append(f"    {py}: {ann}" + (f" = msgspec.field(name={c['name']!r})" if name_part else ""))
         else:
             lines.append(f"    {py}: {ann} | None = msgspec.field(default=None{name_part})")
+    if any(secret for _, secret in attrs):
+        lines.append("\n" + masked_repr(name, attrs).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 

@@ -243,6 +243,10 @@ class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     secret: str  # masked in doc example
     permissions: list[str] | None = None  # doc table says String but example is a list of strings
 
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"CopyCreateCopyApi(apikey={self.apikey!r}, secret='***', permissions={self.permissions!r})"
+
 
 class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     hour_interest: Decimal = msgspec.field(name='hourInterest')
@@ -333,6 +337,10 @@ class UserCreateVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
 
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserCreateVirtualSubaccountApikey(sub_account_uid={self.sub_account_uid!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
+
 
 class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_account_uid: str = msgspec.field(name='subAccountUid')
@@ -341,6 +349,10 @@ class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
     secret_key: str = msgspec.field(name='secretKey')
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserModifyVirtualSubaccountApikey(sub_account_uid={self.sub_account_uid!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
 
 
 class UserVirtualSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -496,6 +508,10 @@ class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
     api_key: str = msgspec.field(name='apiKey')
 
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"BrokerCreateSubaccountApikey(sub_uid={self.sub_uid!r}, label={self.label!r}, secret_key='***', perm_type={self.perm_type!r}, perm_list={self.perm_list!r}, ip_list={self.ip_list!r}, api_key={self.api_key!r})"
+
 
 class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_uid: str = msgspec.field(name='subUid')
@@ -505,6 +521,10 @@ class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=F
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
     api_key: str = msgspec.field(name='apiKey')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"BrokerSubaccountApikeyList(sub_uid={self.sub_uid!r}, label={self.label!r}, secret_key='***', perm_type={self.perm_type!r}, perm_list={self.perm_list!r}, ip_list={self.ip_list!r}, api_key={self.api_key!r})"
 
 
 class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1733,6 +1753,10 @@ class UserBatchCreateSubaccountAndApikey(msgspec.Struct, frozen=True, kw_only=Tr
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
 
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserBatchCreateSubaccountAndApikey(sub_account_uid={self.sub_account_uid!r}, sub_account_name={self.sub_account_name!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
+
 
 class UserModifyVirtualSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result: str
@@ -1802,6 +1826,10 @@ class UserBatchCreateSubaccountAndApikeyItem(msgspec.Struct, kw_only=True, omit_
     label: str
     ip_list: str | None = msgspec.field(default=None, name='ipList')
     perm_list: Literal['spot_trade', 'margin_trade', 'contract_trade', 'read'] | None = msgspec.field(default=None, name='permList')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserBatchCreateSubaccountAndApikeyItem(sub_account_name={self.sub_account_name!r}, passphrase='***', label={self.label!r}, ip_list={self.ip_list!r}, perm_list={self.perm_list!r})"
 
 
 # Keep the helper imports referenced for linters in modules without lazy fields.
