@@ -782,6 +782,7 @@ class BrokerAccountAPI(Protocol):
     async def subaccount_email(
         self,
         *,
+        sub_uid: str,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -834,6 +835,9 @@ class BrokerAccountAPI(Protocol):
     async def subaccount_spot_assets(
         self,
         *,
+        sub_uid: str,
+        coin: str | Unset = UNSET,
+        asset_type: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -2202,6 +2206,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Subscription Result.
 
         ``GET /api/v2/earn/savings/subscribe-result``: 10/s per UID, signed.
+        The table and tiagosiebler take productId + periodType; the curl's orderId is kept out (pass it through extra_params if the exchange wants it)
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Result
         """
         ...
@@ -6071,8 +6076,8 @@ class CommonAPI(Protocol):
     async def all_trade_rate(
         self,
         *,
-        symbol: str,
         business_type: str,
+        symbol: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,

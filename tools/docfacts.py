@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC_URL = "https://www.bitget.com/api-doc/"
 TIME_NAME = re.compile(r"(Time|time|^ts|Ts|Date|date)$")
 INT_NAMES = {"limit", "pageNo", "pageNum", "pageSize", "receiveWindow", "pageIndex", "count", "total"}
-MONEY_PARAM = re.compile(
-    r"(price|Price|size|Size|amount|Amount|Amt|Ratio|ratio|Qty|quantity|Quantity|leverage|Leverage|Rate$|Volume$)"
-)
+MONEY_PARAM = re.compile(r"(price|Price|size|Size|amount|Amount|Amt|Ratio|ratio|Qty|quantity|Quantity|leverage|Leverage|Rate$|Volume$)")
 # Response fields that are numbers even where the example leaves them "" (fee, unrealizedPL, ...).
 MONEY_FIELD = re.compile(MONEY_PARAM.pattern[:-1] + r"|^fee$|Fee$|PL$|Avg$|[Pp]rofit|[Bb]alance$|[Mm]argin$|[Ee]quity$)")
-ID_NAME = re.compile(r"(Id|id|ID|No|Uid|uid|Oid|Code|code|address|Address|Key|key|Than|status|Status|label|Label"
-                     r"|name|Name|Type|type)$")
+ID_NAME = re.compile(r"(Id|id|ID|No|Uid|uid|Oid|Code|code|address|Address|Key|key|Than|status|Status|label|Label|name|Name|Type|type)$")
 INT_FIELD = re.compile(r"(Precision|Place|Scale|Num|Confirm|^level|Level|Interval|Period|Count|^count|Days|^days|^confirm)$")
 TOKEN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 WORD = re.compile(r"^[A-Za-z_]\w*$")
@@ -56,25 +54,26 @@ def rate_of(md: str) -> tuple[float, str] | None:
     return None
 
 
-def table(md: str, heading: str) -> list[dict[str, str]]:
-    """The first table under a ``### <heading>...`` (pages repeat headings), rows keyed by
-    parameter / type / required / description."""
-    for m in re.finditer(rf"^#+\s*{heading}[^\n]*\n", md, re.M | re.I):
-        text = re.split(r"(?m)^#+\s", md[m.end():], maxsplit=1)[0]
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
-        if len(lines) < 2:
-            continue
-        cells = [[c.strip() for c in ln.strip("|").split(" | ")] for ln in lines]
-        head = [next((k for k in ("type", "required", "description", "param", "name", "field") if k in h.lower()), h)
-                for h in cells[0]]
-        head = ["parameter" if h in ("param", "name", "field") else h for h in head]
+def tables(text: str) -> Iterator[list[dict[str, str]]]:
+    """Every markdown table in ``text``, rows keyed by parameter / type / required / description."""
+    for block in re.findall(r"(?:^[ \t]*\|.*(?:\n|$))+", text, re.M):
+        cells = [[c.strip() for c in ln.strip().strip("|").split(" | ")] for ln in block.splitlines() if ln.strip()]
+        keys = (("type", "type"), ("required", "required"), ("description", "description"), ("param", "parameter"),
+                ("name", "parameter"), ("field", "parameter"))
+        head = [next((v for k, v in keys if k in h.lower()), h) for h in cells[0]]
         out = []
         for row in cells[2:]:
             if len(row) > len(head):  # a "|" inside the description
                 row = [*row[: len(head) - 1], " | ".join(row[len(head) - 1:])]
             out.append(dict(zip(head, [*row, *[""] * (len(head) - len(row))], strict=True)))
-        return out
-    return []
+        if len(cells) >= 2:  # a header and its rule at least
+            yield out
+
+
+def table(md: str, heading: str) -> list[dict[str, str]]:
+    """The first table under a ``### <heading>...`` heading (pages repeat headings)."""
+    regions = (re.split(r"(?m)^#+\s", md[m.end():], maxsplit=1)[0] for m in re.finditer(rf"^#+\s*{heading}[^\n]*\n", md, re.M | re.I))
+    return next((t for text in regions for t in tables(text)), [])
 
 
 def split_name(cell: str) -> tuple[int, str]:
@@ -124,7 +123,8 @@ def param_type(name: str, table_type: str) -> str:
 
 
 def parse_params(md: str, notes: list[str]) -> list[Node]:
-    rows = table(md, r"Request Parameter")
+    # Under its heading, or the first table with a Required column (some pages head it "Push Parameters").
+    rows = table(md, r"Request Parameter") or next((t for t in tables(md) if t and "required" in t[0]), [])
     sent = request_body_example(md)
     array_body = isinstance(sent, list) and bool(sent) and all(isinstance(x, dict) for x in sent)
     body = sent[0] if array_body else sent if isinstance(sent, dict) else {}
@@ -158,6 +158,9 @@ def parse_params(md: str, notes: list[str]) -> list[Node]:
         if p["type"] == "list":
             p["item_type"] = "string"
         out.append(p)
+    query = {kv.split("=")[0] for q in re.findall(r'curl[^\n]*?\?([^"\s]+)', md) for kv in q.split("&")}
+    if extra := sorted((query | set(body)) - names):
+        notes.append(f"DOC CONFLICT: the request example sends {', '.join(extra)}, which the parameter table lacks")
     for p in (p for q in out for p in (q, *q.get("children", ()))):
         if (mx := p.pop("_max", None)) is not None and p["type"] in ("string-int", "list"):
             p["max" if p["type"] == "string-int" else "max_items"] = mx
@@ -172,9 +175,9 @@ def table_tree(rows: list[dict[str, str]]) -> list[Node]:
     """Response-table rows as a tree by their ``>`` depth, without the envelope rows."""
     items = [(d, {"name": n, "type": r.get("type", ""), "desc": r.get("description", ""), "children": []})
              for r in rows for d, n in [split_name(r.get("parameter", ""))] if WORD.match(n)]
-    top = min((d for d, _ in items), default=0)
-    if any(d == top and n["name"] in ("code", "msg", "requestTime", "data") for d, n in items):
-        items = [(d, n) for d, n in items if d > top or n["name"] not in ("code", "msg", "requestTime", "data")]
+    top, envelope = min((d for d, _ in items), default=0), ("code", "msg", "requestTime", "data")
+    if any(d == top and n["name"] in envelope for d, n in items):
+        items = [(d, n) for d, n in items if d > top or n["name"] not in envelope]
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []  # (depth, node) of the open ancestors
     for depth, node in items:
@@ -298,9 +301,7 @@ def extract(md: str, doc_file: str) -> Node:
     notes: list[str] = []
     m = re.search(r"^\s*[*-]\s*(GET|POST)\s+(/api/v2/[^\s?]+)", md, re.M)  # "* GET /api/v2/..."
     method, path = (m.group(1), m.group(2)) if m else ("GET", "")
-    example = response_example(md)
-    if example is None:
-        notes.append("DOC CONFLICT: the page's response example is missing or not JSON")
+    notes += ["DOC CONFLICT: the page's response example is missing or not JSON"] if (example := response_example(md)) is None else []
     data = (example := example or {"code": "00000", "msg": "success", "requestTime": 0, "data": None}).get("data")
     tree = table_tree(table(md, r"Response (?:Parameter|Description)"))
     public_path = "/market/" in path or "/public/" in path
@@ -366,10 +367,9 @@ def missing(mirror: str, endpoints: str, out: str) -> dict[str, int]:
         if rate_of(md) != (n, r["scope"] or "UID"):
             rec["notes"].append(f"DOC CONFLICT: the page's rate line reads {rate_of(md)}, the list {r['rate_limit']} {r['scope']}")
         rec["notes"].insert(0, f"rate: {int(n) if n == int(n) else n}/s {r['scope'] if r['scope'] in ('UID', 'IP') else 'UID'}")
-        if r["scope"] == "APIKEY":  # the client's UID bucket is keyed by the API key: exact
-            rec["notes"].append("Bitget counts this limit per API key; the client's UID bucket is per API key")
-        if rec["seed_path"] != r["path"]:
-            rec["notes"].append(f"DOC CONFLICT: page's request line says {rec['method']} {rec['seed_path']}")
+        rec["notes"] += [note for cond, note in (  # the client's UID bucket is keyed by the API key: exact
+            (r["scope"] == "APIKEY", "Bitget counts this limit per API key; the client's UID bucket is per API key"),
+            (rec["seed_path"] != r["path"], f"DOC CONFLICT: page's request line says {rec['method']} {rec['seed_path']}")) if cond]
         rec.update(method=r["method"], seed_path=r["path"], title=r["doc_title"])
         by_area[r["area"]][r["path"]] = rec
     for area, recs in by_area.items():
@@ -380,10 +380,10 @@ def missing(mirror: str, endpoints: str, out: str) -> dict[str, int]:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("page", nargs="?", help="a markdown file, or a path inside the mirror")
-    ap.add_argument("--mirror", default="/work/.mirror/sebastianganser+Bitget_API/repo", help="the doc mirror's git dir")
+    ap.add_argument("--mirror", default="/work/.mirror/sebastianganser+Bitget_API/repo", help="the doc mirror (a bare git dir)")
     ap.add_argument("--endpoints", default=str(ROOT / "tests/data/official-v2-endpoints.tsv"))
-    ap.add_argument("--validate", action="store_true")
-    ap.add_argument("--missing", action="store_true")
+    ap.add_argument("--validate", action="store_true", help="agreement with the hand-made records")
+    ap.add_argument("--missing", action="store_true", help="drafts for the listed routes not yet described")
     ap.add_argument("--out", default="/tmp", help="where --missing writes draft-<area>.json")
     a = ap.parse_args(argv)
     if a.validate or a.missing:
