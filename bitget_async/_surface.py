@@ -837,7 +837,7 @@ class BrokerAccountAPI(Protocol):
         *,
         sub_uid: str,
         coin: str | Unset = UNSET,
-        asset_type: str | Unset = UNSET,
+        asset_type: Literal['hold_only', 'all'] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -846,6 +846,7 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount Spot Assets.
 
         ``GET /api/v2/broker/account/subaccount-spot-assets``: 10/s per UID, signed.
+        assetType: the page lists hold_only, all in prose (no code marks); tiagosiebler types the same values
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Spot-Assets
         """
         ...
@@ -904,10 +905,10 @@ class BrokerManageAPI(Protocol):
         *,
         sub_uid: str,
         passphrase: str,
-        label: str,
         ip_list: Sequence[str],
         perm_type: Literal['read_and_write', 'readonly'],
         perm_list: Sequence[str],
+        label: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -916,6 +917,7 @@ class BrokerManageAPI(Protocol):
         """Create Subaccount ApiKey.
 
         ``POST /api/v2/broker/manage/create-subaccount-apikey``: 10/s per UID, signed.
+        label: the page marks it required, tiagosiebler optional; optional here so the exchange decides
         Doc: https://www.bitget.com/api-doc/broker/apikey/Create-Subaccount-ApiKey
         """
         ...
@@ -1145,8 +1147,8 @@ class CopyMixFollowerAPI(Protocol):
         *,
         trader_id: str,
         settings: Sequence[CopyMixFollowerSettingsItem | Mapping[str, Any]],
-        auto_copy: str | Unset = UNSET,
-        mode: str | Unset = UNSET,
+        auto_copy: Literal['on', 'off'] | Unset = UNSET,
+        mode: Literal['basic', 'advanced'] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1155,6 +1157,8 @@ class CopyMixFollowerAPI(Protocol):
         """Set Copy Trade Settings.
 
         ``POST /api/v2/copy/mix-follower/settings``: 5/s per UID, signed.
+        autoCopy: the page lists on, off in prose (no code marks); tiagosiebler types the same values
+        mode: the page lists basic, advanced in prose (no code marks); tiagosiebler types the same values
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Settings
         """
         ...
@@ -1314,7 +1318,7 @@ class CopyMixTraderAPI(Protocol):
         start_time: Int | Unset = UNSET,
         end_time: Int | Unset = UNSET,
         limit: Int | Unset = UNSET,
-        order: str | Unset = UNSET,
+        order: Literal['asc', 'desc'] | Unset = UNSET,
         symbol: str | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
@@ -1324,6 +1328,7 @@ class CopyMixTraderAPI(Protocol):
         """Get History Tracking Orders.
 
         ``GET /api/v2/copy/mix-trader/order-history-track``: 5/s per UID, signed.
+        order: the page lists asc, desc in prose (no code marks); tiagosiebler types the same values
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-History-Track
         """
         ...
@@ -1588,8 +1593,8 @@ class CopySpotFollowerAPI(Protocol):
         *,
         trader_id: str,
         settings: Sequence[CopySpotFollowerSettingsItem | Mapping[str, Any]],
-        auto_copy: str | Unset = UNSET,
-        mode: str | Unset = UNSET,
+        auto_copy: Literal['on', 'off'] | Unset = UNSET,
+        mode: Literal['basic', 'advanced'] | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
         retries: int | RetryPolicy | None = None,
         wait: bool | None = None,
@@ -1598,6 +1603,7 @@ class CopySpotFollowerAPI(Protocol):
         """Add or Modify Following Configurations.
 
         ``POST /api/v2/copy/spot-follower/settings``: 1/s per UID, signed.
+        autoCopy: the page lists on, off in prose (no code marks); tiagosiebler types the same values
         Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Settings
         """
         ...
@@ -6363,7 +6369,7 @@ class P2pAPI(Protocol):
     async def merchant_list(
         self,
         *,
-        online: str | Unset = UNSET,
+        online: Literal['yes', 'no'] | Unset = UNSET,
         id_less_than: str | Unset = UNSET,
         limit: Int | Unset = UNSET,
         extra_params: Mapping[str, Any] | None = None,
@@ -6374,6 +6380,7 @@ class P2pAPI(Protocol):
         """Get P2P Merchant List.
 
         ``GET /api/v2/p2p/merchantList``: 10/s per UID, signed.
+        online: the page lists yes, no in prose (no code marks); tiagosiebler types the same values
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Merchant-List
         """
         ...
