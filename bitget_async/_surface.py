@@ -386,6 +386,7 @@ class EarnLoanPublicAPI(Protocol):
         """Get Currency List.
 
         ``GET /api/v2/earn/loan/public/coinInfos``: 10/s per IP, public.
+        Get loan-able currency list
         Doc: https://www.bitget.com/api-doc/earn/loan/Currency-List
         """
         ...
@@ -495,6 +496,7 @@ class MarginCrossedAccountAPI(Protocol):
         """Get Cross Max Transferable.
 
         ``GET /api/v2/margin/crossed/account/max-transfer-out-amount``: 10/s per UID, signed.
+        Get max transferable
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Max-Transfer-Out-Amount
         """
         ...
@@ -633,6 +635,7 @@ class MarginIsolatedAccountAPI(Protocol):
         """Get Isolated Max Transferable.
 
         ``GET /api/v2/margin/isolated/account/max-transfer-out-amount``: 10/s per UID, signed.
+        Get Isolated Max Transferable Amount
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Get-Isolated-Max-Transfer-Out-Amount
         """
         ...
@@ -688,6 +691,7 @@ class BrokerAccountAPI(Protocol):
         """Create Subaccount.
 
         ``POST /api/v2/broker/account/create-subaccount``: 1/s per UID, signed.
+        Create subaccounts
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount
         """
         ...
@@ -703,6 +707,7 @@ class BrokerAccountAPI(Protocol):
         """Get Broker Info.
 
         ``GET /api/v2/broker/account/info``: 10/s per UID, signed.
+        Get account information of ND Brokers
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Account-Info
         """
         ...
@@ -722,6 +727,7 @@ class BrokerAccountAPI(Protocol):
         """Modify Subaccount.
 
         ``POST /api/v2/broker/account/modify-subaccount``: 1/s per UID, signed.
+        Modify status and permissions of subaccounts
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Modify-Suaccount
         """
         ...
@@ -757,6 +763,8 @@ class BrokerAccountAPI(Protocol):
         """Sub Deposit Auto Transfer.
 
         ``POST /api/v2/broker/account/set-subaccount-autotransfer``: 10/s per UID, signed.
+        Only applicable for ND broker main-account After call, the fund recharge to the given subaccount
+        will automatically transfer to the specified 'toAccountType'
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Deposit-Auto-Transfer
         """
         ...
@@ -775,6 +783,9 @@ class BrokerAccountAPI(Protocol):
         """Create Subaccount Deposit Address.
 
         ``POST /api/v2/broker/account/subaccount-address``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Create deposit address for the specified subaccount
+        So far the `coin` in request parameter only accepts the following coins:
+        BTC,ETH,USDT,USDC,TRX,XRP,LTC,SOL,BNB,FTM,DOGE,ADA,SHIB,UNI,SEI,SUI,POL,FIL,LINK,TON,ARB,OP,DOT,AVAX
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount-Deposit-Address
         """
         ...
@@ -808,6 +819,7 @@ class BrokerAccountAPI(Protocol):
         """Get Subaccount Future Assets.
 
         ``GET /api/v2/broker/account/subaccount-future-assets``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Fetch the future assets of the given subaccount
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Future-Assets
         """
         ...
@@ -870,6 +882,9 @@ class BrokerAccountAPI(Protocol):
         """Subaccount Withdrawal.
 
         ``POST /api/v2/broker/account/subaccount-withdrawal``: 1/s per UID, signed.
+        ND broker initiates on chain withdraw or internal withdraw. Only applicable for ND broker
+        main-account So far the `coin` in request parameter only accepts the following coins:
+        BTC,ETH,USDT,USDC,TRX,XRP,LTC,SOL,BNB,FTM,DOGE,ADA,SHIB,UNI,SEI,SUI,POL,FIL,LINK,TON,ARB,OP,DOT,AVAX
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdraw
         """
         ...
@@ -917,6 +932,7 @@ class BrokerManageAPI(Protocol):
         """Create Subaccount ApiKey.
 
         ``POST /api/v2/broker/manage/create-subaccount-apikey``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Create ApiKey for the specified subaccount
         label: the page marks it required, tiagosiebler optional; optional here so the exchange decides
         Doc: https://www.bitget.com/api-doc/broker/apikey/Create-Subaccount-ApiKey
         """
@@ -935,6 +951,7 @@ class BrokerManageAPI(Protocol):
         """Delete Subaccount ApiKey.
 
         ``POST /api/v2/broker/manage/delete-subaccount-apikey``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Delete ApiKey for the specified subaccount
         Doc: https://www.bitget.com/api-doc/broker/apikey/Delete-Subaccount-ApiKey
         """
         ...
@@ -951,6 +968,7 @@ class BrokerManageAPI(Protocol):
         """Get Subaccount Apikey.
 
         ``GET /api/v2/broker/manage/subaccount-apikey-list``: 10/s per UID, signed.
+        Only applicable for ND broker main-account
         Doc: https://www.bitget.com/api-doc/broker/apikey/subaccount-apikey-list
         """
         ...
@@ -1283,6 +1301,7 @@ class CopyMixTraderAPI(Protocol):
         """Close Tracking Order.
 
         ``POST /api/v2/copy/mix-trader/order-close-positions``: 5/s per UID, signed.
+        Tracking orders could only be closed by this API
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Close-Positions
         """
         ...
@@ -1857,6 +1876,7 @@ class EarnAccountAPI(Protocol):
         """Earn account.
 
         ``GET /api/v2/earn/account/assets``: 10/s per UID, signed.
+        Earn account overview
         Doc: https://www.bitget.com/api-doc/earn/account/Earn-Assets
         """
         ...
@@ -1927,6 +1947,7 @@ class EarnLoanAPI(Protocol):
         """Get Loan History.
 
         ``GET /api/v2/earn/loan/borrow-history``: 10/s per UID, signed.
+        Get the list of loan history
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Borrow-History
         """
         ...
@@ -1942,6 +1963,7 @@ class EarnLoanAPI(Protocol):
         """Get Debts.
 
         ``GET /api/v2/earn/loan/debts``: 10/s per UID, signed.
+        Get the list of repay history
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Debt-List
         """
         ...
@@ -1960,6 +1982,7 @@ class EarnLoanAPI(Protocol):
         """Get Loan Orders.
 
         ``GET /api/v2/earn/loan/ongoing-orders``: 10/s per UID, signed.
+        Get on-going loan orders
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Loan-Orders
         """
         ...
@@ -1983,6 +2006,7 @@ class EarnLoanAPI(Protocol):
         """Get Liquidation Records.
 
         ``GET /api/v2/earn/loan/reduces``: 10/s per UID, signed.
+        Get the list of repay history
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Burst-List
         """
         ...
@@ -2005,6 +2029,7 @@ class EarnLoanAPI(Protocol):
         """Get Repay History.
 
         ``GET /api/v2/earn/loan/repay-history``: 10/s per UID, signed.
+        Get the list of repay history
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Repay-History
         """
         ...
@@ -2046,6 +2071,7 @@ class EarnLoanAPI(Protocol):
         """Modify Pledge Rate.
 
         ``POST /api/v2/earn/loan/revise-pledge``: 10/s per UID, signed.
+        Withdraw or supplement collateral
         Doc: https://www.bitget.com/api-doc/earn/loan/Modify-Pledge-Rate
         """
         ...
@@ -2065,6 +2091,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Account.
 
         ``GET /api/v2/earn/savings/account``: 10/s per UID, signed.
+        Get savings account info
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Account
         """
         ...
@@ -2085,6 +2112,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Assets.
 
         ``GET /api/v2/earn/savings/assets``: 10/s per UID, signed.
+        Get savings assets
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Assets
         """
         ...
@@ -2102,6 +2130,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Product List.
 
         ``GET /api/v2/earn/savings/product``: 10/s per UID, signed.
+        Get Savings Product List
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Products
         """
         ...
@@ -2124,6 +2153,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Records.
 
         ``GET /api/v2/earn/savings/records``: 10/s per UID, signed.
+        Get savings records
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Records
         """
         ...
@@ -2143,6 +2173,7 @@ class EarnSavingsAPI(Protocol):
         """Redeem Savings.
 
         ``POST /api/v2/earn/savings/redeem``: 10/s per UID, signed.
+        Redeem savings The interval of each redeem should be more than 1min, or it would return error
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem
         """
         ...
@@ -2160,6 +2191,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Redemption Results.
 
         ``GET /api/v2/earn/savings/redeem-result``: 10/s per UID, signed.
+        Get savings redeem result
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem-Result
         """
         ...
@@ -2195,6 +2227,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Subscription Detail.
 
         ``GET /api/v2/earn/savings/subscribe-info``: 10/s per UID, signed.
+        Get subscription detail before subscribe savings.
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Info
         """
         ...
@@ -2212,6 +2245,7 @@ class EarnSavingsAPI(Protocol):
         """Savings Subscription Result.
 
         ``GET /api/v2/earn/savings/subscribe-result``: 10/s per UID, signed.
+        Get savings subscription info
         The table and tiagosiebler take productId + periodType; the curl's orderId is kept out (pass it through extra_params if the exchange wants it)
         Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Result
         """
@@ -2232,6 +2266,7 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Account.
 
         ``GET /api/v2/earn/sharkfin/account``: 10/s per UID, signed.
+        Get sharkfin account info
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Account
         """
         ...
@@ -2252,6 +2287,7 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Assets.
 
         ``GET /api/v2/earn/sharkfin/assets``: 10/s per UID, signed.
+        Get sharkfin assets
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Assets
         """
         ...
@@ -2270,6 +2306,7 @@ class EarnSharkfinAPI(Protocol):
         """Sharkfin Products.
 
         ``GET /api/v2/earn/sharkfin/product``: 10/s per UID, signed.
+        Get sharkfin products
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Products
         """
         ...
@@ -2291,6 +2328,7 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Records.
 
         ``GET /api/v2/earn/sharkfin/records``: 10/s per UID, signed.
+        Get sharkfin records
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Records
         """
         ...
@@ -2324,6 +2362,7 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Subscription Detail.
 
         ``GET /api/v2/earn/sharkfin/subscribe-info``: 10/s per UID, signed.
+        Get subscription detail before subscribe sharkfin.
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Info
         """
         ...
@@ -2340,6 +2379,7 @@ class EarnSharkfinAPI(Protocol):
         """SharkFin Subscription Result.
 
         ``GET /api/v2/earn/sharkfin/subscribe-result``: 5/s per UID, signed.
+        Get sharkfin subscription result
         Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Result
         """
         ...
@@ -2643,6 +2683,8 @@ class MarginCrossedAPI(Protocol):
         """Get Cross Interest Rate and Max Borrowable.
 
         ``GET /api/v2/margin/crossed/interest-rate-and-limit``: 10/s per IP, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return information such as interest rates and limits based on the VIP level.
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Margin-Interest-Rate-And-Borrowable
         """
         ...
@@ -2678,6 +2720,8 @@ class MarginCrossedAPI(Protocol):
         """Get Cross Tier Configuration.
 
         ``GET /api/v2/margin/crossed/tier-data``: 10/s per IP, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return the tier information based on the VIP level.
         Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Tier-Data
         """
         ...
@@ -2975,6 +3019,8 @@ class MarginIsolatedAPI(Protocol):
         """Get Isolated Interest Rate and Max Borrowable.
 
         ``GET /api/v2/margin/isolated/interest-rate-and-limit``: 10/s per UID, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return information such as interest rates and limits based on the VIP level.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Margin-Interest-Rate-And-Max-Borrowable-Amount
         """
         ...
@@ -3011,6 +3057,8 @@ class MarginIsolatedAPI(Protocol):
         """Get Isolated Tier Configuration.
 
         ``GET /api/v2/margin/isolated/tier-data``: 10/s per UID, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return the tier information based on the VIP level.
         Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Tier-Data
         """
         ...
@@ -3033,6 +3081,7 @@ class MarginMarketAPI(Protocol):
         """Get Margin loan growth rate Data.
 
         ``GET /api/v2/margin/market/loan-growth``: 1/s per IP, public.
+        The growth rate of borrowed funds for a specific coin in cross and isolated margin accounts.
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Loan-Growth
         """
         ...
@@ -3051,6 +3100,7 @@ class MarginMarketAPI(Protocol):
         """Get Leveraged long-short ratio Data.
 
         ``GET /api/v2/margin/market/long-short-ratio``: 1/s per IP, public.
+        The long-short position ratio for a specific coin in cross and isolated margin accounts.
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Ls-Ratio
         """
         ...
@@ -3321,6 +3371,7 @@ class MixAccountAPI(Protocol):
         """Get Isolated Symbols.
 
         ``GET /api/v2/mix/account/isolated-symbols``: 10/s per UID, signed.
+        Retrieve trading pairs with isolated margin mode under the account.
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Isolated-Symbols
         """
         ...
@@ -3342,6 +3393,8 @@ class MixAccountAPI(Protocol):
         """My Estimated Open Count.
 
         ``GET /api/v2/mix/account/open-count``: 10/s per UID, signed.
+        The result for the estimated openable quantity does not include current positions and existing
+        orders.
         Doc: https://www.bitget.com/api-doc/contract/account/Est-Open-Count
         """
         ...
@@ -3359,6 +3412,7 @@ class MixAccountAPI(Protocol):
         """Change The Product Line Leverage.
 
         ``POST /api/v2/mix/account/set-all-leverage``: 5/s per UID, signed.
+        Adjust the leverage on the given productType
         Doc: https://www.bitget.com/api-doc/contract/account/Change-All-Leverage
         """
         ...
@@ -3375,6 +3429,8 @@ class MixAccountAPI(Protocol):
         """Get Subaccount Assets.
 
         ``GET /api/v2/mix/account/sub-account-assets``: 0.1/s per UID, signed.
+        Query the contract asset information of all sub-accounts. **ND Brokers are not allowed to call
+        this endpoint
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
         """
         ...
@@ -3390,6 +3446,7 @@ class MixAccountAPI(Protocol):
         """Get Switch Union USDT.
 
         ``GET /api/v2/mix/account/switch-union-usdt``: 1/s per UID, signed.
+        Get USDT quota for switching from union margin to single margin
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Switch-Union-USDT
         """
         ...
@@ -3406,6 +3463,7 @@ class MixAccountAPI(Protocol):
         """Get Union Transfer Limits.
 
         ``GET /api/v2/mix/account/transfer-limits``: 1/s per UID, signed.
+        Get union margin currency transfer limits
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Transfer-Limits
         """
         ...
@@ -3421,6 +3479,8 @@ class MixAccountAPI(Protocol):
         """Get Union Config.
 
         ``GET /api/v2/mix/account/union-config``: 1/s per UID, signed.
+        Get API for union margin configuration parameters (Liability Initial Margin Rate, Liability
+        Maintenance Margin Rate, Personal Liability Limit, Personal Liability Limit Ratio)
         Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Config
         """
         ...
@@ -3438,6 +3498,7 @@ class MixAccountAPI(Protocol):
         """Union Convert.
 
         ``POST /api/v2/mix/account/union-convert``: 1/s per UID, signed.
+        Union margin exchange
         Doc: https://www.bitget.com/api-doc/contract/account/Union-Convert
         """
         ...
@@ -3845,6 +3906,8 @@ class MixMarketAPI(Protocol):
         """Get Isolated margin borrowing ratio Data.
 
         ``GET /api/v2/mix/market/isolated-borrow-rate``: 1/s per IP, public.
+        The ratio of borrowed amount in the base currency (left) and borrowed amount in the quote
+        currency (right) in isolated margin accounts, converted to USDT.
         Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Iso-Borrow-Ratio
         """
         ...
@@ -4743,6 +4806,7 @@ class SpotAccountAPI(Protocol):
         """Get MainSub Transfer Record.
 
         ``GET /api/v2/spot/account/sub-main-trans-record``: 20/s per UID, signed.
+        Get transfer record
         Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-TransferRecords
         """
         ...
@@ -4781,6 +4845,10 @@ class SpotInsLoanAPI(Protocol):
         """Bind/Unbind Sub-account UID to Risk Unit.
 
         ``POST /api/v2/spot/ins-loan/bind-uid``: 5/s per UID, signed.
+        Here’s the English translation of the provided text: Binding: The `uid` and `riskUnitId` belong
+        to the same main account. The `uid` is not bound to any other risk unit. Unbinding: The API key
+        used for the call must belong to the main account or a lending-exclusive sub-account UID within
+        the risk ...
         Doc: https://www.bitget.com/api-doc/instloan/account/Bind-Risk-Unit
         """
         ...
@@ -4880,6 +4948,7 @@ class SpotInsLoanAPI(Protocol):
         """Get Risk Unit.
 
         ``GET /api/v2/spot/ins-loan/risk-unit``: 5/s per UID, signed.
+        Only the parent account API Key can use this endpoint
         Doc: https://www.bitget.com/api-doc/instloan/account/Get-Risk-Unit
         """
         ...
@@ -5120,6 +5189,7 @@ class SpotMarketAPI(Protocol):
         """Get Spot Whale Net Flow Data.
 
         ``GET /api/v2/spot/market/whale-net-flow``: 1/s per IP, public.
+        Get spot fund flow
         Doc: https://www.bitget.com/api-doc/common/apidata/Whale-Net-Flow
         """
         ...
@@ -5774,6 +5844,7 @@ class SpotWalletAPI(Protocol):
         """Modify Deposit Account.
 
         ``POST /api/v2/spot/wallet/modify-deposit-account``: 10/s per UID, signed.
+        Modify the auto-transfer account type of deposit
         Doc: https://www.bitget.com/api-doc/spot/account/Modify-Deposit-Account
         """
         ...
@@ -5793,6 +5864,8 @@ class SpotWalletAPI(Protocol):
         """Get SubAccount Deposit Address.
 
         ``GET /api/v2/spot/wallet/subaccount-deposit-address``: 10/s per UID, signed.
+        Get Sub-account Deposit Address(Please ensure that queried sub-account has deposit permission
+        enabled)
         Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-Deposit-Address
         """
         ...
@@ -5940,6 +6013,7 @@ class BrokerAPI(Protocol):
         """Get Broker Subaccounts Commissions.
 
         ``GET /api/v2/broker/commissions``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts-Commissions
         """
         ...
@@ -5961,6 +6035,10 @@ class BrokerAPI(Protocol):
         """Get Order Commission.
 
         ``GET /api/v2/broker/order-commission``: 20/s per UID, signed.
+        Data storage: 30 days Historical data backtracking: 2025/9/1 Data granularity: daily Data update
+        frequency: daily, previous day's data is updated on the current day Time zone: UTC+8 startTime
+        and endTime should either both be set or both not set The maximum time span supported for
+        startTime and e...
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Order-Commission
         """
         ...
@@ -5977,6 +6055,7 @@ class BrokerAPI(Protocol):
         """Get Rebate Info.
 
         ``GET /api/v2/broker/rebate-info``: 20/s per UID, signed.
+        Data retention: 30 days Real-time data
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Rebate-Info
         """
         ...
@@ -5998,6 +6077,7 @@ class BrokerAPI(Protocol):
         """Sub Withdrawal Records.
 
         ``GET /api/v2/broker/subaccount-withdrawal``: 10/s per UID, signed.
+        Only applicable for ND broker main-account After call, the fund withdrawal records
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdrawal-Records
         """
         ...
@@ -6017,6 +6097,7 @@ class BrokerAPI(Protocol):
         """Get Broker Subaccounts.
 
         ``GET /api/v2/broker/subaccounts``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts
         """
         ...
@@ -6034,6 +6115,10 @@ class BrokerAPI(Protocol):
         """Get Total Commission.
 
         ``GET /api/v2/broker/total-commission``: 20/s per UID, signed.
+        Data retention: 365 days Historical data available from: 2025/6/1 Data granularity: daily Data
+        update granularity: daily, previous day’s data is updated on the current day Time zone: UTC+8
+        startTime and endTime should either both be set or both left unset This API supports retrieving
+        data within ...
         Doc: https://www.bitget.com/api-doc/broker/commission/Get-Total-Commission
         """
         ...
@@ -6053,6 +6138,7 @@ class BrokerAPI(Protocol):
         """Get Broker Trade Volume.
 
         ``GET /api/v2/broker/trade-volume``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
         Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Trade-Volume
         """
         ...
@@ -6092,6 +6178,7 @@ class CommonAPI(Protocol):
         """Get Business Line All Symbol Trade Rate.
 
         ``GET /api/v2/common/all-trade-rate``: 10/s per UID, signed.
+        Get Trade Rate
         Doc: https://www.bitget.com/api-doc/common/public/Get-All-Trade-Rate
         """
         ...
@@ -6127,6 +6214,7 @@ class ConvertAPI(Protocol):
         """Get BGB Convert Coins.
 
         ``GET /api/v2/convert/bgb-convert-coin-list``: 10/s per UID, signed.
+        Get a list of Convert Bgb Currencies
         Doc: https://www.bitget.com/api-doc/common/bgb-convert/Get-BGB-Convert-Coins
         """
         ...
@@ -6181,6 +6269,7 @@ class ConvertAPI(Protocol):
         """Get Convert Coins.
 
         ``GET /api/v2/convert/currencies``: 10/s per UID, signed.
+        Get a list of Flash Currencies
         Doc: https://www.bitget.com/api-doc/common/convert/Get-Convert-Currencies
         """
         ...
@@ -6407,6 +6496,7 @@ class P2pAPI(Protocol):
         """Get Merchant P2P Orders.
 
         ``GET /api/v2/p2p/orderList``: 10/s per UID, signed.
+        Merchant queries P2P orders
         Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Order-List
         """
         ...
@@ -6518,6 +6608,7 @@ class TaxAPI(Protocol):
         """Margin Transaction History.
 
         ``GET /api/v2/tax/margin-record``: 1/s per UID, signed.
+        Margin transaction records
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Margin-Account-Record
         """
         ...
@@ -6652,6 +6743,9 @@ class UserAPI(Protocol):
         """Batch Create Virtual Subaccount and Apikey.
 
         ``POST /api/v2/user/batch-create-subaccount-and-apikey``: 1/s per UID, signed.
+        Create the virtual sub-account and apikey in batch. (It's required API key binding IP address)
+        The max length of list is 5 in each request. Every sub-account can create up to 10 API Key You
+        can create up to 20 sub-accounts.
         request body: a JSON array of objects (the table's rows are one item's fields)
         The page's curl example and peers (tiagosiebler, user code) send a bare JSON array; the call takes subaccounts=[...] and sends exactly that array
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Batch-Create-Virtual-Subaccount-And-Apikey
@@ -6672,6 +6766,7 @@ class UserAPI(Protocol):
         """Modify Virtual Subaccount.
 
         ``POST /api/v2/user/modify-virtual-subaccount``: 5/s per UID, signed.
+        Modify the virtual sub-account. (It's required API key binding IP address)
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Modify-Virtual-Subaccount
         """
         ...
@@ -6690,6 +6785,7 @@ class UserAPI(Protocol):
         """Get Virtual Subaccounts.
 
         ``GET /api/v2/user/virtual-subaccount-list``: 1/s per UID, signed.
+        Get a list of virtual sub-account. (It's required API key binding IP address)
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Get-Virtual-Subaccount-List
         """
         ...

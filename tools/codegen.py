@@ -21,6 +21,7 @@ import json
 import keyword
 import re
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -618,6 +619,10 @@ def docstring(r: Route) -> str:
         "",
         f"``{r.method} {r.path}``: {r.rate}/s per {r.scope}, {'signed' if r.auth else 'public'}.",
     ]
+    if r.schema.get("purpose") and r.schema["purpose"].rstrip(".").lower() != title_of(r).lower():
+        purpose = r.schema["purpose"]  # the doc page's own description: access rules, data retention, ...
+        purpose = purpose if len(purpose) < 300 else purpose[:297] + "..."
+        lines += textwrap.wrap(purpose, 96, break_long_words=False, break_on_hyphens=False)
     if r.seed_paths:
         lines.append(f"Also reachable as {', '.join(r.seed_paths)} (reference spelling).")
     if r.kind == "order":

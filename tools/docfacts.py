@@ -123,8 +123,7 @@ def param_type(name: str, table_type: str) -> str:
 
 
 def parse_params(md: str, notes: list[str]) -> list[Node]:
-    # Under its heading, or the first table with a Required column (some pages head it "Push Parameters").
-    rows = table(md, r"Request Parameter") or next((t for t in tables(md) if t and "required" in t[0]), [])
+    rows = table(md, r"Request Parameter") or next((t for t in tables(md) if t and "required" in t[0]), [])  # or "Push Parameters"
     sent = request_body_example(md)
     array_body = isinstance(sent, list) and bool(sent) and all(isinstance(x, dict) for x in sent)
     body = sent[0] if array_body else sent if isinstance(sent, dict) else {}
@@ -325,7 +324,9 @@ def extract(md: str, doc_file: str) -> Node:
         shape = "string" if isinstance(data, str) else "null"
         if isinstance(data, (bool, int, float)):
             notes.append(f"DOC CONFLICT: data is a bare {type(data).__name__} ({data!r}); decoded as raw")
-    rec.update(data_shape=shape, fields=fields, notes=notes, example_response=example)
+    purpose = " ".join(ln.strip("*- ").strip() for text in re.findall(r"(?msi)^#+\s*Description[^\n]*\n(.*?)(?=^#+\s|\Z)", md)[:1]
+                       for ln in text.splitlines() if ln.strip())  # "### Description": what the route is for
+    rec.update(data_shape=shape, fields=fields, notes=notes, example_response=example, **({"purpose": purpose} if purpose else {}))
     return rec
 
 
