@@ -24,6 +24,8 @@ _BODY_ENCODER = msgspec.json.Encoder()
 # Far above any real Bitget query (a few hundred bytes) and below what CDNs accept in a URL:
 # a longer query is a caller's mistake, refused here instead of by the HTTP library mid-call.
 MAX_QUERY_BYTES = 8192
+# The wire name of a parameter that is the whole JSON body (an array), not one key in it.
+BODY_ARRAY = "$body"
 
 
 def _check_query(query: str, values: Mapping[str, Any], name: str) -> str:
@@ -43,6 +45,14 @@ def encode_wire(method: str, values: Mapping[str, Any], name: str) -> tuple[str,
     if method == "GET":
         pairs = ((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items())
         return _check_query(encode_query(pairs), values, name), None
+    if BODY_ARRAY in values:
+        # The body is a JSON array (batch-create-subaccount-and-apikey): nothing can sit beside it.
+        others = sorted(k for k in values if k != BODY_ARRAY)
+        if others:
+            raise ValidationError(
+                f"{name}: the request body is a JSON array; cannot add {', '.join(others)}", param=others[0], route=name
+            )
+        return "", _BODY_ENCODER.encode(values[BODY_ARRAY])
     return "", _BODY_ENCODER.encode(values)
 
 

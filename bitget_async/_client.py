@@ -42,10 +42,12 @@ if TYPE_CHECKING:
         AccountAPI,
         BrokerAPI,
         CommonAPI,
+        ConvertAPI,
         CopyAPI,
         EarnAPI,
         MarginAPI,
         MixAPI,
+        P2pAPI,
         PublicAPI,
         SpotAPI,
         TaxAPI,
@@ -94,6 +96,8 @@ class BitgetClient:
     public: PublicAPI
     common: CommonAPI
     account: AccountAPI
+    convert: ConvertAPI
+    p2p: P2pAPI
 
     def __init__(
         self,

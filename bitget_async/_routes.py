@@ -49,7 +49,7 @@ class Route:
         self.path: str = path
         self.seed_paths: tuple[str, ...] = tuple(seeds)
         self.auth: bool = auth
-        self.rate_per_s: int = rate
+        self.rate_per_s: float = rate
         self.scope: str = scope
         # What a request may do at the exchange: decides what a retry may risk.
         self.effect: Literal["read", "write", "order"] = kind

@@ -27,7 +27,7 @@ def as_json() -> list[dict[str, Any]]:
 
 
 def test_json_has_one_object_per_route(as_json: list[dict[str, Any]]) -> None:
-    assert len(as_json) == 154
+    assert len(as_json) == 313
     required = {"method", "path", "seed_paths", "auth", "rate_per_s", "scope", "python_name"}
     for obj in as_json:
         assert required <= set(obj), obj
@@ -53,11 +53,11 @@ def test_table_prints_one_line_per_route() -> None:
     done = run("routes")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 154
+    assert len(lines) == 313
     assert lines[0].split() == ["public.time", "GET", "/api/v2/public/time", "public", "20/s", "IP"]
     announcements = next(line for line in lines if line.startswith("public.announcements "))
     assert announcements.split() == [
         "public.announcements", "GET", "/api/v2/public/annoucements", "public", "20/s", "IP",
         "(also", "/api/v2/public/announcements)",
     ]
-    assert done.stderr.strip() == "154 routes"
+    assert done.stderr.strip() == "313 routes"

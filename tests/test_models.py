@@ -71,7 +71,7 @@ def _check_type(value: Any, tp: Any, where: str) -> None:
 
 # -- every route -----------------------------------------------------------------------------
 def test_schemas_cover_every_route() -> None:
-    assert len(SCHEMAS) == len(bitget_async.ROUTES) == 154
+    assert len(SCHEMAS) == len(bitget_async.ROUTES) == 313
     assert {(m, p) for m, p, _ in SCHEMAS} == {(r.method, r.path) for r in bitget_async.ROUTES}
 
 

@@ -191,3 +191,65 @@ def test_bad_private_key_error_does_not_echo_key_material(pem: str) -> None:
         BitgetClient(API_KEY, passphrase=PASSPHRASE, private_key=broken)
     assert str(info.value) == "private_key is not a PEM-encoded RSA private key"
     assert leaks("\n".join(exception_texts(info.value)), secrets_of(pem)) == []
+
+
+# -- secrets the exchange returns: API keys created for sub-accounts -------------------------
+def _with_secrets(value: Any, token: str) -> tuple[Any, int]:
+    """The value with every credential field (secretKey, secret, passphrase) set to ``token``."""
+    if isinstance(value, dict):
+        out, count = {}, 0
+        for k, v in value.items():
+            if k in ("secretKey", "secret", "passphrase", "apiSecret") and isinstance(v, str):
+                out[k], count = token, count + 1
+            else:
+                out[k], n = _with_secrets(v, token)
+                count += n
+        return out, count
+    if isinstance(value, list):
+        items = [_with_secrets(v, token) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0
+
+
+def _schema_examples() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    import json
+    from pathlib import Path
+
+    for f in sorted((Path(__file__).resolve().parent.parent / "spec").glob("schemas-*.json")):
+        for path, rec in json.loads(f.read_text()).items():
+            yield rec["method"], path, rec["example_response"]
+
+
+SECRET_ROUTES = [(m, p, e) for m, p, e in _schema_examples() if _with_secrets(e, "x")[1]]
+
+
+def test_routes_returning_secrets_are_known() -> None:
+    paths = {p for _, p, _ in SECRET_ROUTES}
+    assert {"/api/v2/broker/manage/create-subaccount-apikey", "/api/v2/user/batch-create-subaccount-and-apikey",
+            "/api/v2/user/create-virtual-subaccount-apikey"} <= paths
+
+
+@pytest.mark.parametrize(("method", "path", "example"), SECRET_ROUTES, ids=[f"{m} {p}" for m, p, _ in SECRET_ROUTES])
+def test_decoded_api_secrets_never_print(method: str, path: str, example: dict[str, Any]) -> None:
+    """A model holding a newly created sub-account key prints '***' for its secret, not the value."""
+    import json
+
+    from bitget_async import find_route
+
+    token = "SUBACCOUNT-SECRET-3f9a"
+    body, count = _with_secrets(example, token)
+    assert count >= 1
+    data = find_route(method, path).decode(json.dumps(body).encode())
+    assert token not in repr(data) and token not in str(data)
+    assert "'***'" in repr(data)
+    import msgspec
+
+    assert msgspec.json.encode(data).count(token.encode()) == count  # still there for the caller to use
+
+
+def test_request_items_with_a_passphrase_never_print_it() -> None:
+    from bitget_async.models import UserBatchCreateSubaccountAndApikeyItem
+
+    item = UserBatchCreateSubaccountAndApikeyItem(sub_account_name="a", passphrase=PASSPHRASE, label="l")
+    assert PASSPHRASE not in repr(item) and PASSPHRASE not in repr([item])
+    assert item.passphrase == PASSPHRASE

@@ -10,20 +10,107 @@ from .._config import RetryPolicy
 from .._types import UNSET, Int, Money, Unset
 from .models import (
     AccountAllAccountBalance,
+    AccountBotAsset,
     AccountFundingAsset,
+    BrokerAccountSubaccountWithdrawal,
     BrokerAllSubDepositWithdrawal,
+    BrokerCommission,
+    BrokerCreateSubaccount,
+    BrokerCreateSubaccountApikey,
+    BrokerInfo,
+    BrokerModifySubaccount,
     BrokerModifySubaccountApikey,
+    BrokerOrderCommission,
+    BrokerRebateInfo,
+    BrokerSubaccount,
+    BrokerSubaccountAddress,
+    BrokerSubaccountApikeyList,
     BrokerSubaccountDeposit,
+    BrokerSubaccountEmail,
+    BrokerSubaccountFutureAssets,
+    BrokerSubaccountList,
+    BrokerSubaccountSpotAssets,
+    BrokerSubaccountWithdrawal,
+    BrokerTotalCommission,
+    BrokerTradeVolume,
+    CommonAllTradeRate,
     CommonTradeRate,
+    ConvertBgbConvert,
+    ConvertBgbConvertCoinList,
+    ConvertBgbConvertRecord,
+    ConvertConvertRecord,
+    ConvertCurrency,
+    ConvertQuotedPrice,
+    ConvertTrade,
+    CopyClosePositions,
+    CopyConfigQuerySettings,
+    CopyConfigQuerySymbol,
     CopyCreateCopyApi,
+    CopyMixFollowerQueryHistoryOrder,
+    CopyMixFollowerSettingsItem,
+    CopyMixTraderConfigQueryFollower,
+    CopyMixTraderConfigSettingSymbolsItem,
+    CopyMixTraderOrderCurrentTrack,
+    CopyMixTraderOrderHistoryTrack,
+    CopyMixTraderOrderTotalDetail,
+    CopyMixTraderProfitDetail,
+    CopyMixTraderProfitHistoryDetail,
+    CopyOrderClosePosition,
+    CopyProfitHistorySummarys,
+    CopyProfitSummarys,
+    CopyProfitsGroupCoinDate,
+    CopyQueryCurrentOrder,
+    CopyQueryCurrentOrders,
+    CopyQueryQuantityLimit,
     CopyQuerySettings,
+    CopyQueryTrader,
+    CopyQueryTraderSymbols,
+    CopyQueryTraders,
+    CopySpotFollowerQueryHistoryOrder,
+    CopySpotFollowerQuerySetting,
+    CopySpotFollowerSettingsItem,
+    CopySpotTraderConfigQueryFollower,
+    CopySpotTraderOrderCurrentTrack,
+    CopySpotTraderOrderHistoryTrack,
+    CopySpotTraderOrderTotalDetail,
+    CopySpotTraderProfitDetail,
+    CopySpotTraderProfitHistoryDetail,
+    EarnAsset,
     EarnBorrow,
+    EarnBorrowHistory,
+    EarnCoinInfos,
+    EarnDebts,
     EarnHourInterest,
+    EarnOngoingOrder,
+    EarnRedeem,
+    EarnRedeemResult,
+    EarnReduce,
     EarnRepay,
+    EarnRepayHistory,
+    EarnReviseHistory,
+    EarnRevisePledge,
+    EarnSavingsAccount,
+    EarnSavingsAsset,
+    EarnSavingsProduct,
+    EarnSavingsRecord,
+    EarnSavingsSubscribe,
+    EarnSavingsSubscribeInfo,
+    EarnSavingsSubscribeResult,
+    EarnSharkfinAccount,
+    EarnSharkfinAsset,
+    EarnSharkfinProduct,
+    EarnSharkfinRecord,
+    EarnSharkfinSubscribe,
+    EarnSharkfinSubscribeInfo,
+    EarnSharkfinSubscribeResult,
     MarginCrossedAccountAsset,
     MarginCrossedAccountBorrow,
+    MarginCrossedAccountFlashRepay,
     MarginCrossedAccountMaxBorrowableAmount,
+    MarginCrossedAccountMaxTransferOutAmount,
+    MarginCrossedAccountQueryFlashRepayStatus,
     MarginCrossedAccountRepay,
+    MarginCrossedAccountRiskRate,
     MarginCrossedBatchCancelOrder,
     MarginCrossedBatchCancelOrderItem,
     MarginCrossedBatchPlaceOrder,
@@ -34,16 +121,23 @@ from .models import (
     MarginCrossedFinancialRecord,
     MarginCrossedHistoryOrder,
     MarginCrossedInterestHistory,
+    MarginCrossedInterestRateAndLimit,
+    MarginCrossedLiquidationHistory,
     MarginCrossedLiquidationOrder,
     MarginCrossedOpenOrder,
     MarginCrossedPlaceOrder,
     MarginCrossedRepayHistory,
+    MarginCrossedTierData,
     MarginCurrency,
     MarginInterestRateRecord,
     MarginIsolatedAccountAsset,
     MarginIsolatedAccountBorrow,
+    MarginIsolatedAccountFlashRepay,
     MarginIsolatedAccountMaxBorrowableAmount,
+    MarginIsolatedAccountMaxTransferOutAmount,
+    MarginIsolatedAccountQueryFlashRepayStatus,
     MarginIsolatedAccountRepay,
+    MarginIsolatedAccountRiskRate,
     MarginIsolatedBatchCancelOrder,
     MarginIsolatedBatchCancelOrderItem,
     MarginIsolatedBatchPlaceOrder,
@@ -54,10 +148,15 @@ from .models import (
     MarginIsolatedFinancialRecord,
     MarginIsolatedHistoryOrder,
     MarginIsolatedInterestHistory,
+    MarginIsolatedInterestRateAndLimit,
+    MarginIsolatedLiquidationHistory,
     MarginIsolatedLiquidationOrder,
     MarginIsolatedOpenOrder,
     MarginIsolatedPlaceOrder,
     MarginIsolatedRepayHistory,
+    MarginIsolatedTierData,
+    MarginLoanGrowth,
+    MarginLongShortRatio,
     MixAccount,
     MixAccountLongShort,
     MixAdlRank,
@@ -74,6 +173,8 @@ from .models import (
     MixContract,
     MixCurrentFundRate,
     MixDetail,
+    MixDiscountRate,
+    MixExchangeRate,
     MixFill,
     MixFillHistory,
     MixFills,
@@ -84,6 +185,9 @@ from .models import (
     MixHistoryIndexCandle,
     MixHistoryMarkCandle,
     MixHistoryPosition,
+    MixInterestHistory,
+    MixIsolatedBorrowRate,
+    MixIsolatedSymbol,
     MixLiqPrice,
     MixLongShort,
     MixMaxOpen,
@@ -92,6 +196,7 @@ from .models import (
     MixModifyPlanOrder,
     MixModifyTpslOrder,
     MixOiLimit,
+    MixOpenCount,
     MixOpenInterest,
     MixOrderBatchCancelOrdersItem,
     MixOrderBatchPlaceOrderItem,
@@ -105,19 +210,32 @@ from .models import (
     MixPlacePosTpsl,
     MixPlaceTpslOrder,
     MixPlanSubOrder,
+    MixPositionLongShort,
     MixQueryPositionLever,
     MixSetLeverage,
     MixSetMarginMode,
     MixSetPositionMode,
     MixSinglePosition,
+    MixSubAccountAsset,
+    MixSwitchUnionUsdt,
     MixSymbolAccount,
     MixSymbolPrice,
     MixSymbolTicker,
+    MixTakerBuySell,
     MixTicker,
+    MixTransferLimits,
+    MixUnionConfig,
+    MixUnionConvert,
+    MixUnionInterestRateHistory,
     MixVipFeeRate,
+    P2pAdvList,
+    P2pMerchantInfo,
+    P2pMerchantList,
+    P2pOrderList,
     PublicAnnouncement,
     PublicTime,
     SpotAsset,
+    SpotAuction,
     SpotBatchCancelOrder,
     SpotBatchCancelPlanOrder,
     SpotBatchCancelReplaceOrder,
@@ -130,14 +248,19 @@ from .models import (
     SpotCandle,
     SpotCoin,
     SpotCurrentPlanOrder,
+    SpotDeductInfo,
     SpotDepositAddress,
     SpotDepositRecord,
+    SpotEnsureCoinsConvert,
     SpotFillsHistory,
+    SpotFundFlow,
     SpotFundNetFlow,
     SpotHistoryCandle,
     SpotHistoryOrder,
     SpotHistoryPlanOrder,
     SpotInfo,
+    SpotLoanOrder,
+    SpotLtvConvert,
     SpotMarketFill,
     SpotMergeDepth,
     SpotModifyPlanOrder,
@@ -146,10 +269,17 @@ from .models import (
     SpotPlaceOrder,
     SpotPlacePlanOrder,
     SpotPlanSubOrder,
+    SpotProductInfos,
+    SpotRepaidHistory,
+    SpotRiskUnit,
+    SpotSubMainTransRecord,
     SpotSubaccountAsset,
+    SpotSubaccountDepositAddress,
+    SpotSubaccountDepositRecord,
     SpotSubaccountTransfer,
     SpotSupportSymbols,
     SpotSymbol,
+    SpotSymbols,
     SpotTicker,
     SpotTradeBatchCancelOrderItem,
     SpotTradeBatchCancelReplaceOrderItem,
@@ -157,41 +287,61 @@ from .models import (
     SpotTradeFill,
     SpotTransfer,
     SpotTransferRecord,
+    SpotTransfered,
     SpotUnfilledOrder,
     SpotUpgradeStatus,
+    SpotVipFeeRate,
+    SpotWhaleNetFlow,
     SpotWithdrawal,
     SpotWithdrawalRecord,
     TaxFutureRecord,
+    TaxMarginRecord,
+    TaxP2pRecord,
+    TaxSpotRecord,
+    UserBatchCreateSubaccountAndApikey,
+    UserBatchCreateSubaccountAndApikeyItem,
     UserCreateVirtualSubaccount,
     UserCreateVirtualSubaccountApikey,
+    UserModifyVirtualSubaccount,
     UserModifyVirtualSubaccountApikey,
     UserVirtualSubaccountApikeyList,
+    UserVirtualSubaccountList,
 )
 
 __all__ = [
     "AccountAPI",
     "BrokerAPI",
+    "BrokerAccountAPI",
     "BrokerManageAPI",
     "CommonAPI",
+    "ConvertAPI",
     "CopyAPI",
     "CopyMixFollowerAPI",
     "CopyMixTraderAPI",
+    "CopySpotFollowerAPI",
+    "CopySpotTraderAPI",
     "EarnAPI",
+    "EarnAccountAPI",
     "EarnLoanAPI",
     "EarnLoanPublicAPI",
+    "EarnSavingsAPI",
+    "EarnSharkfinAPI",
     "MarginAPI",
     "MarginCrossedAPI",
     "MarginCrossedAccountAPI",
     "MarginIsolatedAPI",
     "MarginIsolatedAccountAPI",
+    "MarginMarketAPI",
     "MixAPI",
     "MixAccountAPI",
     "MixMarketAPI",
     "MixOrderAPI",
     "MixPositionAPI",
+    "P2pAPI",
     "PublicAPI",
     "SpotAPI",
     "SpotAccountAPI",
+    "SpotInsLoanAPI",
     "SpotMarketAPI",
     "SpotPublicAPI",
     "SpotTradeAPI",
@@ -224,6 +374,25 @@ class EarnLoanPublicAPI(Protocol):
         Path contains /public/ and the seed marks it unauthenticated; the doc page still shows signed headers in its curl example.
         Re-checked: the doc curl carries ACCESS-KEY headers, but the path is /public/, the rate is per IP and tiagosiebler calls it unsigned (this.get); kept public.
         Doc: https://www.bitget.com/api-doc/earn/loan/Get-Est-Interest-And-Load-Amount
+        """
+        ...
+
+    async def coin_infos(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnCoinInfos:
+        """Get Currency List.
+
+        ``GET /api/v2/earn/loan/public/coinInfos``: 10/s per IP, public.
+        Get loan-able currency list
+        Doc: https://www.bitget.com/api-doc/earn/loan/Currency-List
         """
         ...
 
@@ -312,6 +481,78 @@ class MarginCrossedAccountAPI(Protocol):
         """
         ...
 
+    async def flash_repay(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginCrossedAccountFlashRepay:
+        """Cross Flash Repay.
+
+        ``POST /api/v2/margin/crossed/account/flash-repay``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Flash-Repay
+        """
+        ...
+
+    async def max_transfer_out_amount(
+        self,
+        *,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginCrossedAccountMaxTransferOutAmount:
+        """Get Cross Max Transferable.
+
+        ``GET /api/v2/margin/crossed/account/max-transfer-out-amount``: 10/s per UID, signed.
+        Get max transferable
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Max-Transfer-Out-Amount
+        """
+        ...
+
+    async def query_flash_repay_status(
+        self,
+        *,
+        id_list: Sequence[str],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginCrossedAccountQueryFlashRepayStatus]:
+        """Get Cross Flash Repay Result.
+
+        ``POST /api/v2/margin/crossed/account/query-flash-repay-status``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Query-Cross-Flash-Repay-Status
+        """
+        ...
+
+    async def risk_rate(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginCrossedAccountRiskRate:
+        """Get Cross Risk Rate.
+
+        ``GET /api/v2/margin/crossed/account/risk-rate``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Risk-Rate
+        """
+        ...
+
 
 class MarginIsolatedAccountAPI(Protocol):
     """``client.margin.isolated.account``: endpoints under ``/api/v2/margin/isolated/account/``."""
@@ -395,6 +636,318 @@ class MarginIsolatedAccountAPI(Protocol):
         """
         ...
 
+    async def flash_repay(
+        self,
+        *,
+        symbol_list: Sequence[str] | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginIsolatedAccountFlashRepay]:
+        """Isolated Flash Repay.
+
+        ``POST /api/v2/margin/isolated/account/flash-repay``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Flash-Repay
+        """
+        ...
+
+    async def max_transfer_out_amount(
+        self,
+        *,
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginIsolatedAccountMaxTransferOutAmount:
+        """Get Isolated Max Transferable.
+
+        ``GET /api/v2/margin/isolated/account/max-transfer-out-amount``: 10/s per UID, signed.
+        Get Isolated Max Transferable Amount
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Get-Isolated-Max-Transfer-Out-Amount
+        """
+        ...
+
+    async def query_flash_repay_status(
+        self,
+        *,
+        id_list: Sequence[str],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginIsolatedAccountQueryFlashRepayStatus]:
+        """Query Isolated Flash Repayment Result.
+
+        ``POST /api/v2/margin/isolated/account/query-flash-repay-status``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Query-Isolated-Flash-Repay-Status
+        """
+        ...
+
+    async def risk_rate(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        page_num: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginIsolatedAccountRiskRate]:
+        """Get Isolated Risk Rate.
+
+        ``GET /api/v2/margin/isolated/account/risk-rate``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Risk-Rate
+        """
+        ...
+
+
+class BrokerAccountAPI(Protocol):
+    """``client.broker.account``: endpoints under ``/api/v2/broker/account/``."""
+
+    async def create_subaccount(
+        self,
+        *,
+        subaccount_name: str,
+        label: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerCreateSubaccount:
+        """Create Subaccount.
+
+        ``POST /api/v2/broker/account/create-subaccount``: 1/s per UID, signed.
+        Create subaccounts
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount
+        """
+        ...
+
+    async def info(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerInfo:
+        """Get Broker Info.
+
+        ``GET /api/v2/broker/account/info``: 10/s per UID, signed.
+        Get account information of ND Brokers
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Account-Info
+        """
+        ...
+
+    async def modify_subaccount(
+        self,
+        *,
+        sub_uid: str,
+        perm_list: Sequence[str],
+        status: Literal['normal', 'freeze'] | str,
+        language: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerModifySubaccount:
+        """Modify Subaccount.
+
+        ``POST /api/v2/broker/account/modify-subaccount``: 1/s per UID, signed.
+        Modify status and permissions of subaccounts
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Modify-Suaccount
+        """
+        ...
+
+    async def modify_subaccount_email(
+        self,
+        *,
+        sub_uid: str,
+        subaccount_email: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Modify Subaccount Email.
+
+        ``POST /api/v2/broker/account/modify-subaccount-email``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Modify-Subaccount-Email
+        """
+        ...
+
+    async def set_subaccount_autotransfer(
+        self,
+        *,
+        sub_uid: str,
+        coin: str,
+        to_account_type: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Sub Deposit Auto Transfer.
+
+        ``POST /api/v2/broker/account/set-subaccount-autotransfer``: 10/s per UID, signed.
+        Only applicable for ND broker main-account After call, the fund recharge to the given subaccount
+        will automatically transfer to the specified 'toAccountType'
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Deposit-Auto-Transfer
+        """
+        ...
+
+    async def subaccount_address(
+        self,
+        *,
+        sub_uid: str,
+        coin: str,
+        chain: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountAddress:
+        """Create Subaccount Deposit Address.
+
+        ``POST /api/v2/broker/account/subaccount-address``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Create deposit address for the specified subaccount
+        So far the `coin` in request parameter only accepts the following coins:
+        BTC,ETH,USDT,USDC,TRX,XRP,LTC,SOL,BNB,FTM,DOGE,ADA,SHIB,UNI,SEI,SUI,POL,FIL,LINK,TON,ARB,OP,DOT,AVAX
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Create-Subaccount-Deposit-Address
+        """
+        ...
+
+    async def subaccount_email(
+        self,
+        *,
+        sub_uid: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountEmail:
+        """Get Subaccount Email.
+
+        ``GET /api/v2/broker/account/subaccount-email``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Email
+        """
+        ...
+
+    async def subaccount_future_assets(
+        self,
+        *,
+        sub_uid: str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountFutureAssets:
+        """Get Subaccount Future Assets.
+
+        ``GET /api/v2/broker/account/subaccount-future-assets``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Fetch the future assets of the given subaccount
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Future-Assets
+        """
+        ...
+
+    async def subaccount_list(
+        self,
+        *,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountList:
+        """Get Subaccount List.
+
+        ``GET /api/v2/broker/account/subaccount-list``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-List
+        """
+        ...
+
+    async def subaccount_spot_assets(
+        self,
+        *,
+        sub_uid: str,
+        coin: str | Unset = UNSET,
+        asset_type: Literal['hold_only', 'all'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountSpotAssets:
+        """Get Subaccount Spot Assets.
+
+        ``GET /api/v2/broker/account/subaccount-spot-assets``: 10/s per UID, signed.
+        assetType: the page lists hold_only, all in prose (no code marks); tiagosiebler types the same values
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Subaccount-Spot-Assets
+        """
+        ...
+
+    async def subaccount_withdrawal(
+        self,
+        *,
+        sub_uid: str,
+        coin: str,
+        dest: Literal['on_chain', 'internal_transfer'] | str,
+        address: str,
+        amount: Money,
+        chain: str | Unset = UNSET,
+        tag: str | Unset = UNSET,
+        client_oid: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerAccountSubaccountWithdrawal:
+        """Subaccount Withdrawal.
+
+        ``POST /api/v2/broker/account/subaccount-withdrawal``: 1/s per UID, signed.
+        ND broker initiates on chain withdraw or internal withdraw. Only applicable for ND broker
+        main-account So far the `coin` in request parameter only accepts the following coins:
+        BTC,ETH,USDT,USDC,TRX,XRP,LTC,SOL,BNB,FTM,DOGE,ADA,SHIB,UNI,SEI,SUI,POL,FIL,LINK,TON,ARB,OP,DOT,AVAX
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdraw
+        """
+        ...
+
 
 class BrokerManageAPI(Protocol):
     """``client.broker.manage``: endpoints under ``/api/v2/broker/manage/``."""
@@ -420,6 +973,70 @@ class BrokerManageAPI(Protocol):
 
         ``POST /api/v2/broker/manage/modify-subaccount-apikey``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/broker/apikey/Modify-Subaccount-ApiKey
+        """
+        ...
+
+    async def create_subaccount_apikey(
+        self,
+        *,
+        sub_uid: str,
+        passphrase: str,
+        ip_list: Sequence[str],
+        perm_type: Literal['read_and_write', 'readonly'] | str,
+        perm_list: Sequence[str],
+        label: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerCreateSubaccountApikey:
+        """Create Subaccount ApiKey.
+
+        ``POST /api/v2/broker/manage/create-subaccount-apikey``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Create ApiKey for the specified subaccount
+        label: the page marks it required, tiagosiebler optional; optional here so the exchange decides
+        Doc: https://www.bitget.com/api-doc/broker/apikey/Create-Subaccount-ApiKey
+        """
+        ...
+
+    async def delete_subaccount_apikey(
+        self,
+        *,
+        sub_uid: str,
+        api_key: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Delete Subaccount ApiKey.
+
+        ``POST /api/v2/broker/manage/delete-subaccount-apikey``: 10/s per UID, signed.
+        Only applicable for ND broker main-account Delete ApiKey for the specified subaccount
+        Doc: https://www.bitget.com/api-doc/broker/apikey/Delete-Subaccount-ApiKey
+        """
+        ...
+
+    async def subaccount_apikey_list(
+        self,
+        *,
+        sub_uid: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[BrokerSubaccountApikeyList]:
+        """Get Subaccount Apikey.
+
+        ``GET /api/v2/broker/manage/subaccount-apikey-list``: 10/s per UID, signed.
+        Only applicable for ND broker main-account
+        Doc: https://www.bitget.com/api-doc/broker/apikey/subaccount-apikey-list
         """
         ...
 
@@ -476,6 +1093,182 @@ class CopyMixFollowerAPI(Protocol):
         """
         ...
 
+    async def cancel_trader(
+        self,
+        *,
+        trader_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Unfollow the Trader.
+
+        ``POST /api/v2/copy/mix-follower/cancel-trader``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Cancel-Trader
+        """
+        ...
+
+    async def close_positions(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        tracking_no: str | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        margin_coin: str | Unset = UNSET,
+        margin_mode: str | Unset = UNSET,
+        hold_side: Literal['long', 'short'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyClosePositions:
+        """Close Positions.
+
+        ``POST /api/v2/copy/mix-follower/close-positions``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Close-Positions
+        """
+        ...
+
+    async def query_current_orders(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        trader_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyQueryCurrentOrder]:
+        """Get Current Tracking Orders.
+
+        ``GET /api/v2/copy/mix-follower/query-current-orders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Current-Orders
+        """
+        ...
+
+    async def query_history_orders(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        trader_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyMixFollowerQueryHistoryOrder:
+        """Get History Tracking Orders.
+
+        ``GET /api/v2/copy/mix-follower/query-history-orders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-History-Orders
+        """
+        ...
+
+    async def query_quantity_limit(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        symbol: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyQueryQuantityLimit]:
+        """Get Follow Limit.
+
+        ``GET /api/v2/copy/mix-follower/query-quantity-limit``: 10/s per IP, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Quantity-Limit
+        """
+        ...
+
+    async def query_traders(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyQueryTrader]:
+        """Get My Traders.
+
+        ``GET /api/v2/copy/mix-follower/query-traders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Query-Traders
+        """
+        ...
+
+    async def setting_tpsl(
+        self,
+        *,
+        tracking_no: str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        symbol: str | Unset = UNSET,
+        stop_surplus_price: Money | Unset = UNSET,
+        stop_loss_price: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Set TPSL.
+
+        ``POST /api/v2/copy/mix-follower/setting-tpsl``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Setting-Tpsl
+        """
+        ...
+
+    async def settings(
+        self,
+        *,
+        trader_id: str,
+        settings: Sequence[CopyMixFollowerSettingsItem | Mapping[str, Any]],
+        auto_copy: Literal['on', 'off'] | str | Unset = UNSET,
+        mode: Literal['basic', 'advanced'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Set Copy Trade Settings.
+
+        ``POST /api/v2/copy/mix-follower/settings``: 5/s per UID, signed.
+        autoCopy: the page lists on, off in prose (no code marks); tiagosiebler types the same values
+        mode: the page lists basic, advanced in prose (no code marks); tiagosiebler types the same values
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/follower/Settings
+        """
+        ...
+
 
 class CopyMixTraderAPI(Protocol):
     """``client.copy.mix_trader``: endpoints under ``/api/v2/copy/mix_trader/``."""
@@ -496,6 +1289,759 @@ class CopyMixTraderAPI(Protocol):
         ``POST /api/v2/copy/mix-trader/create-copy-api``: 1/s per UID, signed.
         data is a list with one object. Only for new-model copy traders; only one Copy API key may be created (HMAC). Not in ccxt/JKorf/tiagosiebler. Doc rate limit 1 req/s/UID.
         Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Create-Copy-Api
+        """
+        ...
+
+    async def config_query_followers(
+        self,
+        *,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyMixTraderConfigQueryFollower]:
+        """Get My Followers.
+
+        ``GET /api/v2/copy/mix-trader/config-query-followers``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Config-Query-Followers
+        """
+        ...
+
+    async def config_query_symbols(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyConfigQuerySymbol]:
+        """Get Copy Trade Symbol Settings.
+
+        ``GET /api/v2/copy/mix-trader/config-query-symbols``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Get-Config-Query-Symbols
+        """
+        ...
+
+    async def config_remove_follower(
+        self,
+        *,
+        follower_uid: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Remove Follower.
+
+        ``POST /api/v2/copy/mix-trader/config-remove-follower``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Config-Remove-Follower
+        """
+        ...
+
+    async def config_setting_symbols(
+        self,
+        *,
+        setting_list: Sequence[CopyMixTraderConfigSettingSymbolsItem | Mapping[str, Any]],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Change Copy Trade Symbol Setting.
+
+        ``POST /api/v2/copy/mix-trader/config-setting-symbols``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Config-Setting-Symbols
+        """
+        ...
+
+    async def config_settings_base(
+        self,
+        *,
+        enable: Literal['YES', 'NO'] | str | Unset = UNSET,
+        show_total_equity: Literal['YES', 'NO'] | str | Unset = UNSET,
+        show_tpsl: Literal['YES', 'NO'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Change Global Copy Trade Setting.
+
+        ``POST /api/v2/copy/mix-trader/config-settings-base``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Config-Settings-Base
+        """
+        ...
+
+    async def order_close_positions(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        tracking_no: str | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyOrderClosePosition]:
+        """Close Tracking Order.
+
+        ``POST /api/v2/copy/mix-trader/order-close-positions``: 5/s per UID, signed.
+        Tracking orders could only be closed by this API
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Close-Positions
+        """
+        ...
+
+    async def order_current_track(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        symbol: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyMixTraderOrderCurrentTrack:
+        """Get Current Tracking Orders.
+
+        ``GET /api/v2/copy/mix-trader/order-current-track``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Current-Track
+        """
+        ...
+
+    async def order_history_track(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        order: Literal['asc', 'desc'] | str | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyMixTraderOrderHistoryTrack:
+        """Get History Tracking Orders.
+
+        ``GET /api/v2/copy/mix-trader/order-history-track``: 5/s per UID, signed.
+        order: the page lists asc, desc in prose (no code marks); tiagosiebler types the same values
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-History-Track
+        """
+        ...
+
+    async def order_modify_tpsl(
+        self,
+        *,
+        tracking_no: str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        stop_surplus_price: Money | Unset = UNSET,
+        stop_loss_price: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Modify Tracking Order TPSL.
+
+        ``POST /api/v2/copy/mix-trader/order-modify-tpsl``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Modify-Tpsl
+        """
+        ...
+
+    async def order_total_detail(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyMixTraderOrderTotalDetail:
+        """Get Tracking Order Summary.
+
+        ``GET /api/v2/copy/mix-trader/order-total-detail``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Order-Total-Detail
+        """
+        ...
+
+    async def profit_details(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyMixTraderProfitDetail]:
+        """Get Profit Share Detail.
+
+        ``GET /api/v2/copy/mix-trader/profit-details``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-Details
+        """
+        ...
+
+    async def profit_history_details(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyMixTraderProfitHistoryDetail:
+        """Get History Profit Share Detail.
+
+        ``GET /api/v2/copy/mix-trader/profit-history-details``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-History-Details
+        """
+        ...
+
+    async def profit_history_summarys(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyProfitHistorySummarys:
+        """Get History Profit Summary.
+
+        ``GET /api/v2/copy/mix-trader/profit-history-summarys``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Profit-History-Summarys
+        """
+        ...
+
+    async def profits_group_coin_date(
+        self,
+        *,
+        page_size: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopyProfitsGroupCoinDate]:
+        """Get Profit Share Group by Coin & Date.
+
+        ``GET /api/v2/copy/mix-trader/profits-group-coin-date``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/future-copytrade/trader/Trader-Get-Profits-Group-Coin-Date
+        """
+        ...
+
+
+class CopySpotFollowerAPI(Protocol):
+    """``client.copy.spot_follower``: endpoints under ``/api/v2/copy/spot_follower/``."""
+
+    async def cancel_trader(
+        self,
+        *,
+        trader_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Cancel Follow.
+
+        ``POST /api/v2/copy/spot-follower/cancel-trader``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Cancel-Trader
+        """
+        ...
+
+    async def order_close_tracking(
+        self,
+        *,
+        tracking_no_list: Sequence[str],
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Sell And Sell in Batch.
+
+        ``POST /api/v2/copy/spot-follower/order-close-tracking``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Order-Close-Tracking
+        """
+        ...
+
+    async def query_current_orders(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        trader_id: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyQueryCurrentOrders:
+        """Get Current Copy Trade Orders.
+
+        ``GET /api/v2/copy/spot-follower/query-current-orders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Current-Orders
+        """
+        ...
+
+    async def query_history_orders(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        trader_id: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotFollowerQueryHistoryOrder:
+        """Get History Tracking Orders.
+
+        ``GET /api/v2/copy/spot-follower/query-history-orders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-History-Orders
+        """
+        ...
+
+    async def query_settings(
+        self,
+        *,
+        trader_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotFollowerQuerySetting:
+        """Get Follow Configuration.
+
+        ``GET /api/v2/copy/spot-follower/query-settings``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Settings
+        """
+        ...
+
+    async def query_trader_symbols(
+        self,
+        *,
+        trader_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyQueryTraderSymbols:
+        """Get Trader's Current Trading Pair.
+
+        ``GET /api/v2/copy/spot-follower/query-trader-symbols``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Trader-Symbols
+        """
+        ...
+
+    async def query_traders(
+        self,
+        *,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyQueryTraders:
+        """My Trader List.
+
+        ``GET /api/v2/copy/spot-follower/query-traders``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Query-Traders
+        """
+        ...
+
+    async def setting_tpsl(
+        self,
+        *,
+        tracking_no: str,
+        stop_surplus_price: Money | Unset = UNSET,
+        stop_loss_price: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Set Take Profit And Stop Loss.
+
+        ``POST /api/v2/copy/spot-follower/setting-tpsl``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Setting-Tpsl
+        """
+        ...
+
+    async def settings(
+        self,
+        *,
+        trader_id: str,
+        settings: Sequence[CopySpotFollowerSettingsItem | Mapping[str, Any]],
+        auto_copy: Literal['on', 'off'] | str | Unset = UNSET,
+        mode: Literal['basic', 'advanced'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Add or Modify Following Configurations.
+
+        ``POST /api/v2/copy/spot-follower/settings``: 1/s per UID, signed.
+        autoCopy: the page lists on, off in prose (no code marks); tiagosiebler types the same values
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Settings
+        """
+        ...
+
+    async def stop_order(
+        self,
+        *,
+        tracking_no_list: Sequence[str],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Stop The Order.
+
+        ``POST /api/v2/copy/spot-follower/stop-order``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/follower/Stop-Order
+        """
+        ...
+
+
+class CopySpotTraderAPI(Protocol):
+    """``client.copy.spot_trader``: endpoints under ``/api/v2/copy/spot_trader/``."""
+
+    async def config_query_followers(
+        self,
+        *,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopySpotTraderConfigQueryFollower]:
+        """My Follower List.
+
+        ``GET /api/v2/copy/spot-trader/config-query-followers``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Query-Followers
+        """
+        ...
+
+    async def config_query_settings(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyConfigQuerySettings:
+        """Get Copytrade Configuration.
+
+        ``GET /api/v2/copy/spot-trader/config-query-settings``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Query-Settings
+        """
+        ...
+
+    async def config_remove_follower(
+        self,
+        *,
+        follower_uid: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Remove Followers.
+
+        ``POST /api/v2/copy/spot-trader/config-remove-follower``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Remove-Follower
+        """
+        ...
+
+    async def config_setting_symbols(
+        self,
+        *,
+        symbol_list: Sequence[str],
+        setting_type: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Set Copytrade Symbols.
+
+        ``POST /api/v2/copy/spot-trader/config-setting-symbols``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Config-Setting-Symbols
+        """
+        ...
+
+    async def order_close_tracking(
+        self,
+        *,
+        tracking_no_list: Sequence[str],
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Sell And Sell in Batch.
+
+        ``POST /api/v2/copy/spot-trader/order-close-tracking``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Close-Tracking
+        """
+        ...
+
+    async def order_current_track(
+        self,
+        *,
+        symbol: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotTraderOrderCurrentTrack:
+        """Get Current Tracking Orders.
+
+        ``GET /api/v2/copy/spot-trader/order-current-track``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Current-Track
+        """
+        ...
+
+    async def order_history_track(
+        self,
+        *,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        symbol: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotTraderOrderHistoryTrack:
+        """Get History Tracking Orders.
+
+        ``GET /api/v2/copy/spot-trader/order-history-track``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-History-Track
+        """
+        ...
+
+    async def order_modify_tpsl(
+        self,
+        *,
+        tracking_no: str,
+        stop_surplus_price: Money | Unset = UNSET,
+        stop_loss_price: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Modify Take Profit and Stop Loss.
+
+        ``POST /api/v2/copy/spot-trader/order-modify-tpsl``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Modify-Tpsl
+        """
+        ...
+
+    async def order_total_detail(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotTraderOrderTotalDetail:
+        """Get Data Indicator Statistics.
+
+        ``GET /api/v2/copy/spot-trader/order-total-detail``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Order-Total-Detail
+        """
+        ...
+
+    async def profit_details(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CopySpotTraderProfitDetail]:
+        """Get Unrealized Profit Sharing Details.
+
+        ``GET /api/v2/copy/spot-trader/profit-details``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-Details
+        """
+        ...
+
+    async def profit_history_details(
+        self,
+        *,
+        id_less_than: str | Unset = UNSET,
+        id_greater_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopySpotTraderProfitHistoryDetail:
+        """Get History Profit Sharing Details.
+
+        ``GET /api/v2/copy/spot-trader/profit-history-details``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-History-Details
+        """
+        ...
+
+    async def profit_summarys(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CopyProfitSummarys:
+        """Get Profit Summary.
+
+        ``GET /api/v2/copy/spot-trader/profit-summarys``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/copytrading/spot-copytrade/trader/Profit-Summarys
+        """
+        ...
+
+
+class EarnAccountAPI(Protocol):
+    """``client.earn.account``: endpoints under ``/api/v2/earn/account/``."""
+
+    async def assets(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnAsset]:
+        """Earn account.
+
+        ``GET /api/v2/earn/account/assets``: 10/s per UID, signed.
+        Earn account overview
+        Doc: https://www.bitget.com/api-doc/earn/account/Earn-Assets
         """
         ...
 
@@ -547,6 +2093,508 @@ class EarnLoanAPI(Protocol):
 
         ``POST /api/v2/earn/loan/repay``: 10/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/earn/loan/Repay
+        """
+        ...
+
+    async def borrow_history(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        order_id: str | Unset = UNSET,
+        loan_coin: str | Unset = UNSET,
+        pledge_coin: str | Unset = UNSET,
+        status: Literal['ROLLBACK', 'FORCE', 'REPAY'] | str | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnBorrowHistory]:
+        """Get Loan History.
+
+        ``GET /api/v2/earn/loan/borrow-history``: 10/s per UID, signed.
+        Get the list of loan history
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Borrow-History
+        """
+        ...
+
+    async def debts(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnDebts:
+        """Get Debts.
+
+        ``GET /api/v2/earn/loan/debts``: 10/s per UID, signed.
+        Get the list of repay history
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Debt-List
+        """
+        ...
+
+    async def ongoing_orders(
+        self,
+        *,
+        order_id: str | Unset = UNSET,
+        loan_coin: str | Unset = UNSET,
+        pledge_coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnOngoingOrder]:
+        """Get Loan Orders.
+
+        ``GET /api/v2/earn/loan/ongoing-orders``: 10/s per UID, signed.
+        Get on-going loan orders
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Loan-Orders
+        """
+        ...
+
+    async def reduces(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        order_id: str | Unset = UNSET,
+        loan_coin: str | Unset = UNSET,
+        pledge_coin: str | Unset = UNSET,
+        status: Literal['COMPLETE', 'WAIT'] | str | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnReduce]:
+        """Get Liquidation Records.
+
+        ``GET /api/v2/earn/loan/reduces``: 10/s per UID, signed.
+        Get the list of repay history
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Burst-List
+        """
+        ...
+
+    async def repay_history(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        order_id: str | Unset = UNSET,
+        loan_coin: str | Unset = UNSET,
+        pledge_coin: str | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnRepayHistory]:
+        """Get Repay History.
+
+        ``GET /api/v2/earn/loan/repay-history``: 10/s per UID, signed.
+        Get the list of repay history
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Repay-History
+        """
+        ...
+
+    async def revise_history(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        order_id: str | Unset = UNSET,
+        revise_side: Literal['down', 'up'] | str | Unset = UNSET,
+        pledge_coin: str | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnReviseHistory]:
+        """Get Pledge Rate History.
+
+        ``GET /api/v2/earn/loan/revise-history``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/earn/loan/Get-Pledge-Rate-History
+        """
+        ...
+
+    async def revise_pledge(
+        self,
+        *,
+        order_id: str,
+        amount: Money,
+        pledge_coin: str,
+        revise_type: Literal['OUT', 'IN'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnRevisePledge:
+        """Modify Pledge Rate.
+
+        ``POST /api/v2/earn/loan/revise-pledge``: 10/s per UID, signed.
+        Withdraw or supplement collateral
+        Doc: https://www.bitget.com/api-doc/earn/loan/Modify-Pledge-Rate
+        """
+        ...
+
+
+class EarnSavingsAPI(Protocol):
+    """``client.earn.savings``: endpoints under ``/api/v2/earn/savings/``."""
+
+    async def account(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsAccount:
+        """Savings Account.
+
+        ``GET /api/v2/earn/savings/account``: 10/s per UID, signed.
+        Get savings account info
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Account
+        """
+        ...
+
+    async def assets(
+        self,
+        *,
+        period_type: str,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsAsset:
+        """Savings Assets.
+
+        ``GET /api/v2/earn/savings/assets``: 10/s per UID, signed.
+        Get savings assets
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Assets
+        """
+        ...
+
+    async def product(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        filter: Literal['available', 'held', 'available_and_held', 'all'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[EarnSavingsProduct]:
+        """Savings Product List.
+
+        ``GET /api/v2/earn/savings/product``: 10/s per UID, signed.
+        Get Savings Product List
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Products
+        """
+        ...
+
+    async def records(
+        self,
+        *,
+        period_type: Literal['flexible', 'fixed'] | str,
+        coin: str | Unset = UNSET,
+        order_type: Literal['subscribe', 'redeem', 'pay_interest', 'deduction'] | str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsRecord:
+        """Savings Records.
+
+        ``GET /api/v2/earn/savings/records``: 10/s per UID, signed.
+        Get savings records
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Records
+        """
+        ...
+
+    async def redeem(
+        self,
+        *,
+        product_id: str,
+        period_type: Literal['flexible', 'fixed'] | str,
+        amount: Money,
+        order_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnRedeem:
+        """Redeem Savings.
+
+        ``POST /api/v2/earn/savings/redeem``: 10/s per UID, signed.
+        Redeem savings The interval of each redeem should be more than 1min, or it would return error
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem
+        """
+        ...
+
+    async def redeem_result(
+        self,
+        *,
+        order_id: str,
+        period_type: Literal['flexible', 'fixed'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnRedeemResult:
+        """Savings Redemption Results.
+
+        ``GET /api/v2/earn/savings/redeem-result``: 10/s per UID, signed.
+        Get savings redeem result
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Redeem-Result
+        """
+        ...
+
+    async def subscribe(
+        self,
+        *,
+        product_id: str,
+        period_type: Literal['flexible', 'fixed'] | str,
+        amount: Money,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsSubscribe:
+        """Subscribe Savings.
+
+        ``POST /api/v2/earn/savings/subscribe``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe
+        """
+        ...
+
+    async def subscribe_info(
+        self,
+        *,
+        product_id: str,
+        period_type: Literal['flexible', 'fixed'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsSubscribeInfo:
+        """Savings Subscription Detail.
+
+        ``GET /api/v2/earn/savings/subscribe-info``: 10/s per UID, signed.
+        Get subscription detail before subscribe savings.
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Info
+        """
+        ...
+
+    async def subscribe_result(
+        self,
+        *,
+        product_id: str,
+        period_type: Literal['flexible', 'fixed'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSavingsSubscribeResult:
+        """Savings Subscription Result.
+
+        ``GET /api/v2/earn/savings/subscribe-result``: 10/s per UID, signed.
+        Get savings subscription info
+        The table and tiagosiebler take productId + periodType; the curl's orderId is kept out (pass it through extra_params if the exchange wants it)
+        Doc: https://www.bitget.com/api-doc/earn/savings/Savings-Subscribe-Result
+        """
+        ...
+
+
+class EarnSharkfinAPI(Protocol):
+    """``client.earn.sharkfin``: endpoints under ``/api/v2/earn/sharkfin/``."""
+
+    async def account(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinAccount:
+        """SharkFin Account.
+
+        ``GET /api/v2/earn/sharkfin/account``: 10/s per UID, signed.
+        Get sharkfin account info
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Account
+        """
+        ...
+
+    async def assets(
+        self,
+        *,
+        status: Literal['subscribed', 'settled'] | str,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinAsset:
+        """SharkFin Assets.
+
+        ``GET /api/v2/earn/sharkfin/assets``: 10/s per UID, signed.
+        Get sharkfin assets
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Assets
+        """
+        ...
+
+    async def product(
+        self,
+        *,
+        coin: str,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinProduct:
+        """Sharkfin Products.
+
+        ``GET /api/v2/earn/sharkfin/product``: 10/s per UID, signed.
+        Get sharkfin products
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Products
+        """
+        ...
+
+    async def records(
+        self,
+        *,
+        type_: Literal['subscription', 'redemption', 'interest'] | str,
+        coin: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinRecord:
+        """SharkFin Records.
+
+        ``GET /api/v2/earn/sharkfin/records``: 10/s per UID, signed.
+        Get sharkfin records
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Records
+        """
+        ...
+
+    async def subscribe(
+        self,
+        *,
+        product_id: str,
+        amount: Money,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinSubscribe:
+        """Subscribe SharkFin.
+
+        ``POST /api/v2/earn/sharkfin/subscribe``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe
+        """
+        ...
+
+    async def subscribe_info(
+        self,
+        *,
+        product_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinSubscribeInfo:
+        """SharkFin Subscription Detail.
+
+        ``GET /api/v2/earn/sharkfin/subscribe-info``: 10/s per UID, signed.
+        Get subscription detail before subscribe sharkfin.
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Info
+        """
+        ...
+
+    async def subscribe_result(
+        self,
+        *,
+        order_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> EarnSharkfinSubscribeResult:
+        """SharkFin Subscription Result.
+
+        ``GET /api/v2/earn/sharkfin/subscribe-result``: 5/s per UID, signed.
+        Get sharkfin subscription result
+        Doc: https://www.bitget.com/api-doc/earn/sharkfin/Shark-Subscribe-Result
         """
         ...
 
@@ -861,6 +2909,67 @@ class MarginCrossedAPI(Protocol):
         """
         ...
 
+    async def interest_rate_and_limit(
+        self,
+        *,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginCrossedInterestRateAndLimit]:
+        """Get Cross Interest Rate and Max Borrowable.
+
+        ``GET /api/v2/margin/crossed/interest-rate-and-limit``: 10/s per IP, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return information such as interest rates and limits based on the VIP level.
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Get-Cross-Margin-Interest-Rate-And-Borrowable
+        """
+        ...
+
+    async def liquidation_history(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginCrossedLiquidationHistory:
+        """Get Cross Liquidation History.
+
+        ``GET /api/v2/margin/crossed/liquidation-history``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/cross/record/Get-Cross-Liquidation-Records
+        """
+        ...
+
+    async def tier_data(
+        self,
+        *,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginCrossedTierData]:
+        """Get Cross Tier Configuration.
+
+        ``GET /api/v2/margin/crossed/tier-data``: 10/s per IP, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return the tier information based on the VIP level.
+        Doc: https://www.bitget.com/api-doc/margin/cross/account/Cross-Tier-Data
+        """
+        ...
+
 
 class MarginIsolatedAPI(Protocol):
     """``client.margin.isolated``: endpoints under ``/api/v2/margin/isolated/``."""
@@ -1166,6 +3275,114 @@ class MarginIsolatedAPI(Protocol):
         """
         ...
 
+    async def interest_rate_and_limit(
+        self,
+        *,
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginIsolatedInterestRateAndLimit]:
+        """Get Isolated Interest Rate and Max Borrowable.
+
+        ``GET /api/v2/margin/isolated/interest-rate-and-limit``: 10/s per UID, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return information such as interest rates and limits based on the VIP level.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Margin-Interest-Rate-And-Max-Borrowable-Amount
+        """
+        ...
+
+    async def liquidation_history(
+        self,
+        *,
+        symbol: str,
+        start_time: Int,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MarginIsolatedLiquidationHistory:
+        """Get Isolated Liquidation History.
+
+        ``GET /api/v2/margin/isolated/liquidation-history``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/record/Get-Isolated-Liquidation-Records
+        """
+        ...
+
+    async def tier_data(
+        self,
+        *,
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginIsolatedTierData]:
+        """Get Isolated Tier Configuration.
+
+        ``GET /api/v2/margin/isolated/tier-data``: 10/s per UID, signed.
+        This interface will determine the user's VIP level based on the User ID sending the request, and
+        then return the tier information based on the VIP level.
+        Doc: https://www.bitget.com/api-doc/margin/isolated/account/Isolated-Tier-Data
+        """
+        ...
+
+
+class MarginMarketAPI(Protocol):
+    """``client.margin.market``: endpoints under ``/api/v2/margin/market/``."""
+
+    async def loan_growth(
+        self,
+        *,
+        symbol: str,
+        period: Literal['24h', '30d'] | str | Unset = UNSET,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginLoanGrowth]:
+        """Get Margin loan growth rate Data.
+
+        ``GET /api/v2/margin/market/loan-growth``: 1/s per IP, public.
+        The growth rate of borrowed funds for a specific coin in cross and isolated margin accounts.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Loan-Growth
+        """
+        ...
+
+    async def long_short_ratio(
+        self,
+        *,
+        symbol: str,
+        period: Literal['24h', '30d'] | str | Unset = UNSET,
+        coin: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MarginLongShortRatio]:
+        """Get Leveraged long-short ratio Data.
+
+        ``GET /api/v2/margin/market/long-short-ratio``: 1/s per IP, public.
+        The long-short position ratio for a specific coin in cross and isolated margin accounts.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Ls-Ratio
+        """
+        ...
+
 
 class MixAccountAPI(Protocol):
     """``client.mix.account``: endpoints under ``/api/v2/mix/account/``."""
@@ -1425,6 +3642,189 @@ class MixAccountAPI(Protocol):
         data is the plain string "success". Doc rate limit 2 req/s/UID.
         productType also takes the demo-trading types SUSDT-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and live demo bots use them; the ...
         Doc: https://www.bitget.com/api-doc/contract/account/Set-Asset-Mode
+        """
+        ...
+
+    async def interest_history(
+        self,
+        *,
+        product_type: str,
+        coin: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixInterestHistory:
+        """Get USDT-M futures Interest history.
+
+        ``GET /api/v2/mix/account/interest-history``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/contract/account/Interest-History
+        """
+        ...
+
+    async def isolated_symbols(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixIsolatedSymbol]:
+        """Get Isolated Symbols.
+
+        ``GET /api/v2/mix/account/isolated-symbols``: 10/s per UID, signed.
+        Retrieve trading pairs with isolated margin mode under the account.
+        Doc: https://www.bitget.com/api-doc/contract/account/Get-Isolated-Symbols
+        """
+        ...
+
+    async def open_count(
+        self,
+        *,
+        symbol: str,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        margin_coin: str,
+        open_amount: Money,
+        open_price: Money,
+        leverage: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixOpenCount:
+        """My Estimated Open Count.
+
+        ``GET /api/v2/mix/account/open-count``: 10/s per UID, signed.
+        The result for the estimated openable quantity does not include current positions and existing
+        orders.
+        Doc: https://www.bitget.com/api-doc/contract/account/Est-Open-Count
+        """
+        ...
+
+    async def set_all_leverage(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        leverage: Money,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Change The Product Line Leverage.
+
+        ``POST /api/v2/mix/account/set-all-leverage``: 5/s per UID, signed.
+        Adjust the leverage on the given productType
+        Doc: https://www.bitget.com/api-doc/contract/account/Change-All-Leverage
+        """
+        ...
+
+    async def sub_account_assets(
+        self,
+        *,
+        product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixSubAccountAsset]:
+        """Get Subaccount Assets.
+
+        ``GET /api/v2/mix/account/sub-account-assets``: 0.1/s per UID, signed.
+        Query the contract asset information of all sub-accounts. **ND Brokers are not allowed to call
+        this endpoint
+        Doc: https://www.bitget.com/api-doc/contract/account/Get-Sub-Account-Contract-Assets
+        """
+        ...
+
+    async def switch_union_usdt(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixSwitchUnionUsdt:
+        """Get Switch Union USDT.
+
+        ``GET /api/v2/mix/account/switch-union-usdt``: 1/s per UID, signed.
+        Get USDT quota for switching from union margin to single margin
+        Doc: https://www.bitget.com/api-doc/contract/account/Get-Switch-Union-USDT
+        """
+        ...
+
+    async def transfer_limits(
+        self,
+        *,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixTransferLimits:
+        """Get Union Transfer Limits.
+
+        ``GET /api/v2/mix/account/transfer-limits``: 1/s per UID, signed.
+        Get union margin currency transfer limits
+        Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Transfer-Limits
+        """
+        ...
+
+    async def union_config(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixUnionConfig:
+        """Get Union Config.
+
+        ``GET /api/v2/mix/account/union-config``: 1/s per UID, signed.
+        Get API for union margin configuration parameters (Liability Initial Margin Rate, Liability
+        Maintenance Margin Rate, Personal Liability Limit, Personal Liability Limit Ratio)
+        Doc: https://www.bitget.com/api-doc/contract/account/Get-Union-Config
+        """
+        ...
+
+    async def union_convert(
+        self,
+        *,
+        coin: str,
+        amount: Money,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixUnionConvert:
+        """Union Convert.
+
+        ``POST /api/v2/mix/account/union-convert``: 1/s per UID, signed.
+        Union margin exchange
+        Doc: https://www.bitget.com/api-doc/contract/account/Union-Convert
         """
         ...
 
@@ -1868,6 +4268,117 @@ class MixMarketAPI(Protocol):
         Public tier table; the doc page sits under contract/position although the path is under market.
         productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/contract/position/Get-Query-Position-Lever
+        """
+        ...
+
+    async def isolated_borrow_rate(
+        self,
+        *,
+        symbol: str,
+        period: Literal['24h', '30d'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixIsolatedBorrowRate]:
+        """Get Isolated margin borrowing ratio Data.
+
+        ``GET /api/v2/mix/market/isolated-borrow-rate``: 1/s per IP, public.
+        The ratio of borrowed amount in the base currency (left) and borrowed amount in the quote
+        currency (right) in isolated margin accounts, converted to USDT.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Margin-Iso-Borrow-Ratio
+        """
+        ...
+
+    async def position_long_short(
+        self,
+        *,
+        symbol: str,
+        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixPositionLongShort]:
+        """Get Futures Active Long Short Position Data.
+
+        ``GET /api/v2/mix/market/position-long-short``: 1/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Position-Long-Short
+        """
+        ...
+
+    async def taker_buy_sell(
+        self,
+        *,
+        symbol: str,
+        period: Literal['5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixTakerBuySell]:
+        """Get Futures Active Buy Sell Volume Data.
+
+        ``GET /api/v2/mix/market/taker-buy-sell``: 1/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Taker-Buy-Sell
+        """
+        ...
+
+    async def discount_rate(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixDiscountRate]:
+        """Get Discount Rate.
+
+        ``GET /api/v2/mix/market/discount-rate``: 5/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/contract/market/Get-Discount-Rate
+        """
+        ...
+
+    async def exchange_rate(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[MixExchangeRate]:
+        """Get Interest Exchange Rate.
+
+        ``GET /api/v2/mix/market/exchange-rate``: 5/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/contract/market/Get-Exchange-Rate
+        """
+        ...
+
+    async def union_interest_rate_history(
+        self,
+        *,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> MixUnionInterestRateHistory:
+        """Get Interest rate history.
+
+        ``GET /api/v2/mix/market/union-interest-rate-history``: 5/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/contract/market/Get-Interest-Rate
         """
         ...
 
@@ -2728,6 +5239,244 @@ class SpotAccountAPI(Protocol):
         """
         ...
 
+    async def deduct_info(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotDeductInfo:
+        """Get BGB Deduct Info.
+
+        ``GET /api/v2/spot/account/deduct-info``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/spot/account/Get-Deduct-Info
+        """
+        ...
+
+    async def sub_main_trans_record(
+        self,
+        *,
+        coin: str | Unset = UNSET,
+        role: Literal['initiator', 'receiver'] | str | Unset = UNSET,
+        sub_uid: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        client_oid: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotSubMainTransRecord]:
+        """Get MainSub Transfer Record.
+
+        ``GET /api/v2/spot/account/sub-main-trans-record``: 20/s per UID, signed.
+        Get transfer record
+        Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-TransferRecords
+        """
+        ...
+
+    async def switch_deduct(
+        self,
+        *,
+        deduct: Literal['on', 'off'] | str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> bool:
+        """Switch BGB Deduct.
+
+        ``POST /api/v2/spot/account/switch-deduct``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/spot/account/Switch-Deduct
+        """
+        ...
+
+
+class SpotInsLoanAPI(Protocol):
+    """``client.spot.ins_loan``: endpoints under ``/api/v2/spot/ins_loan/``."""
+
+    async def bind_uid(
+        self,
+        *,
+        uid: str,
+        operate: Literal['bind', 'unbind'] | str,
+        risk_unit_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Bind/Unbind Sub-account UID to Risk Unit.
+
+        ``POST /api/v2/spot/ins-loan/bind-uid``: 5/s per UID, signed.
+        Here’s the English translation of the provided text: Binding: The `uid` and `riskUnitId` belong
+        to the same main account. The `uid` is not bound to any other risk unit. Unbinding: The API key
+        used for the call must belong to the main account or a lending-exclusive sub-account UID within
+        the risk ...
+        Doc: https://www.bitget.com/api-doc/instloan/account/Bind-Risk-Unit
+        """
+        ...
+
+    async def ensure_coins_convert(
+        self,
+        *,
+        product_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotEnsureCoinsConvert:
+        """Get Margin Coin Info.
+
+        ``GET /api/v2/spot/ins-loan/ensure-coins-convert``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/public/Get-Margin-Coin-Info
+        """
+        ...
+
+    async def loan_order(
+        self,
+        *,
+        order_id: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotLoanOrder]:
+        """Get Loan Orders.
+
+        ``GET /api/v2/spot/ins-loan/loan-order``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/orders/Get-Loan-Orders
+        """
+        ...
+
+    async def ltv_convert(
+        self,
+        *,
+        risk_unit_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotLtvConvert:
+        """Get LTV.
+
+        ``GET /api/v2/spot/ins-loan/ltv-convert``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/account/Get-LTV
+        """
+        ...
+
+    async def product_infos(
+        self,
+        *,
+        product_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotProductInfos:
+        """Get Product Info.
+
+        ``GET /api/v2/spot/ins-loan/product-infos``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/public/Get-Product-Info
+        """
+        ...
+
+    async def repaid_history(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotRepaidHistory]:
+        """Get Repayment Orders.
+
+        ``GET /api/v2/spot/ins-loan/repaid-history``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/orders/Get-Repayment-Orders
+        """
+        ...
+
+    async def risk_unit(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotRiskUnit:
+        """Get Risk Unit.
+
+        ``GET /api/v2/spot/ins-loan/risk-unit``: 5/s per UID, signed.
+        Only the parent account API Key can use this endpoint
+        Doc: https://www.bitget.com/api-doc/instloan/account/Get-Risk-Unit
+        """
+        ...
+
+    async def symbols(
+        self,
+        *,
+        product_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotSymbols:
+        """Get Spot Symbols.
+
+        ``GET /api/v2/spot/ins-loan/symbols``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/public/Get-Spot-Symbols
+        """
+        ...
+
+    async def transfered(
+        self,
+        *,
+        coin: str,
+        user_id: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotTransfered:
+        """Get transferable amount.
+
+        ``GET /api/v2/spot/ins-loan/transfered``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/instloan/account/Get-Transferred-Amount-From-Spot-Account
+        """
+        ...
+
 
 class SpotMarketAPI(Protocol):
     """``client.spot.market``: endpoints under ``/api/v2/spot/market/``."""
@@ -2918,6 +5667,79 @@ class SpotMarketAPI(Protocol):
         Public; older trades than the 90-day retention are only available as downloads on the website.
         Unlike market/fills this endpoint pages backwards with idLessThan and accepts a time window.
         Doc: https://www.bitget.com/api-doc/spot/market/Get-Market-Trades
+        """
+        ...
+
+    async def fund_flow(
+        self,
+        *,
+        symbol: str,
+        period: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotFundFlow:
+        """Get spot fund flow.
+
+        ``GET /api/v2/spot/market/fund-flow``: 1/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/common/apidata/Get-Spot-Fund-Flow
+        """
+        ...
+
+    async def whale_net_flow(
+        self,
+        *,
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotWhaleNetFlow]:
+        """Get Spot Whale Net Flow Data.
+
+        ``GET /api/v2/spot/market/whale-net-flow``: 1/s per IP, public.
+        Get spot fund flow
+        Doc: https://www.bitget.com/api-doc/common/apidata/Whale-Net-Flow
+        """
+        ...
+
+    async def auction(
+        self,
+        *,
+        symbol: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotAuction:
+        """Get Call Auction information.
+
+        ``GET /api/v2/spot/market/auction``: 20/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/spot/market/Get-Auction
+        """
+        ...
+
+    async def vip_fee_rate(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotVipFeeRate]:
+        """Get VIP Fee Rate.
+
+        ``GET /api/v2/spot/market/vip-fee-rate``: 10/s per IP, public.
+        Doc: https://www.bitget.com/api-doc/spot/market/Get-VIP-Fee-Rate
         """
         ...
 
@@ -3585,6 +6407,72 @@ class SpotWalletAPI(Protocol):
         """
         ...
 
+    async def modify_deposit_account(
+        self,
+        *,
+        account_type: Literal['spot', 'funding', 'coin-futures', 'usdt-futures', 'usdc-futures'] | str,
+        coin: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Modify Deposit Account.
+
+        ``POST /api/v2/spot/wallet/modify-deposit-account``: 10/s per UID, signed.
+        Modify the auto-transfer account type of deposit
+        Doc: https://www.bitget.com/api-doc/spot/account/Modify-Deposit-Account
+        """
+        ...
+
+    async def subaccount_deposit_address(
+        self,
+        *,
+        sub_uid: str,
+        coin: str,
+        chain: str | Unset = UNSET,
+        size: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> SpotSubaccountDepositAddress:
+        """Get SubAccount Deposit Address.
+
+        ``GET /api/v2/spot/wallet/subaccount-deposit-address``: 10/s per UID, signed.
+        Get Sub-account Deposit Address(Please ensure that queried sub-account has deposit permission
+        enabled)
+        Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-Deposit-Address
+        """
+        ...
+
+    async def subaccount_deposit_records(
+        self,
+        *,
+        sub_uid: str,
+        coin: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[SpotSubaccountDepositRecord]:
+        """Get SubAccount Deposit Records.
+
+        ``GET /api/v2/spot/wallet/subaccount-deposit-records``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/spot/account/Get-SubAccount-Deposit-Record
+        """
+        ...
+
 
 class AccountAPI(Protocol):
     """``client.account``: endpoints under ``/api/v2/account/``."""
@@ -3626,9 +6514,30 @@ class AccountAPI(Protocol):
         """
         ...
 
+    async def bot_assets(
+        self,
+        *,
+        account_type: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[AccountBotAsset]:
+        """Bot account.
+
+        ``GET /api/v2/account/bot-assets``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/account/Bot-Assets
+        """
+        ...
+
 
 class BrokerAPI(Protocol):
     """``client.broker``: endpoints under ``/api/v2/broker/``."""
+
+    @property
+    def account(self) -> BrokerAccountAPI: ...
 
     @property
     def manage(self) -> BrokerManageAPI: ...
@@ -3679,6 +6588,167 @@ class BrokerAPI(Protocol):
         """
         ...
 
+    async def commissions(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        biz_type: Literal['spot', 'futures'] | str | Unset = UNSET,
+        sub_biz_type: Literal['spot_trade', 'spot_margin', 'usdt_futures', 'usdc_futures', 'coin_futures', 'usdt_future', 'usdc_future', 'coin_future'] | str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[BrokerCommission]:
+        """Get Broker Subaccounts Commissions.
+
+        ``GET /api/v2/broker/commissions``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts-Commissions
+        """
+        ...
+
+    async def order_commission(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        uid: str | Unset = UNSET,
+        order_id: str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerOrderCommission:
+        """Get Order Commission.
+
+        ``GET /api/v2/broker/order-commission``: 20/s per UID, signed.
+        Data storage: 30 days Historical data backtracking: 2025/9/1 Data granularity: daily Data update
+        frequency: daily, previous day's data is updated on the current day Time zone: UTC+8 startTime
+        and endTime should either both be set or both not set The maximum time span supported for
+        startTime and e...
+        Doc: https://www.bitget.com/api-doc/broker/commission/Get-Order-Commission
+        """
+        ...
+
+    async def rebate_info(
+        self,
+        *,
+        uid: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerRebateInfo:
+        """Get Rebate Info.
+
+        ``GET /api/v2/broker/rebate-info``: 20/s per UID, signed.
+        Data retention: 30 days Real-time data
+        Doc: https://www.bitget.com/api-doc/broker/commission/Get-Rebate-Info
+        """
+        ...
+
+    async def subaccount_withdrawal(
+        self,
+        *,
+        order_id: str | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> BrokerSubaccountWithdrawal:
+        """Sub Withdrawal Records.
+
+        ``GET /api/v2/broker/subaccount-withdrawal``: 10/s per UID, signed.
+        Only applicable for ND broker main-account After call, the fund withdrawal records
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Subaccount-Withdrawal-Records
+        """
+        ...
+
+    async def subaccounts(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[BrokerSubaccount]:
+        """Get Broker Subaccounts.
+
+        ``GET /api/v2/broker/subaccounts``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Subaccounts
+        """
+        ...
+
+    async def total_commission(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[BrokerTotalCommission]:
+        """Get Total Commission.
+
+        ``GET /api/v2/broker/total-commission``: 20/s per UID, signed.
+        Data retention: 365 days Historical data available from: 2025/6/1 Data granularity: daily Data
+        update granularity: daily, previous day’s data is updated on the current day Time zone: UTC+8
+        startTime and endTime should either both be set or both left unset This API supports retrieving
+        data within ...
+        Doc: https://www.bitget.com/api-doc/broker/commission/Get-Total-Commission
+        """
+        ...
+
+    async def trade_volume(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        page_size: Int | Unset = UNSET,
+        page_no: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[BrokerTradeVolume]:
+        """Get Broker Trade Volume.
+
+        ``GET /api/v2/broker/trade-volume``: 5/s per UID, signed.
+        Please contact your BD or RM to apply for access permissions
+        Doc: https://www.bitget.com/api-doc/broker/subaccount/Get-Broker-Trade-Volume
+        """
+        ...
+
 
 class CommonAPI(Protocol):
     """``client.common``: endpoints under ``/api/v2/common/``."""
@@ -3703,6 +6773,171 @@ class CommonAPI(Protocol):
         """
         ...
 
+    async def all_trade_rate(
+        self,
+        *,
+        business_type: str,
+        symbol: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[CommonAllTradeRate]:
+        """Get Business Line All Symbol Trade Rate.
+
+        ``GET /api/v2/common/all-trade-rate``: 10/s per UID, signed.
+        Get Trade Rate
+        Doc: https://www.bitget.com/api-doc/common/public/Get-All-Trade-Rate
+        """
+        ...
+
+
+class ConvertAPI(Protocol):
+    """``client.convert``: endpoints under ``/api/v2/convert/``."""
+
+    async def bgb_convert(
+        self,
+        *,
+        coin_list: Sequence[str],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ConvertBgbConvert:
+        """Convert BGB.
+
+        ``POST /api/v2/convert/bgb-convert``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/bgb-convert/
+        """
+        ...
+
+    async def bgb_convert_coin_list(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ConvertBgbConvertCoinList:
+        """Get BGB Convert Coins.
+
+        ``GET /api/v2/convert/bgb-convert-coin-list``: 10/s per UID, signed.
+        Get a list of Convert Bgb Currencies
+        Doc: https://www.bitget.com/api-doc/common/bgb-convert/Get-BGB-Convert-Coins
+        """
+        ...
+
+    async def bgb_convert_records(
+        self,
+        *,
+        order_id: str | Unset = UNSET,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[ConvertBgbConvertRecord]:
+        """Get BGB Convert History.
+
+        ``GET /api/v2/convert/bgb-convert-records``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/bgb-convert/Get-BGB-Convert-Record
+        """
+        ...
+
+    async def convert_record(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ConvertConvertRecord:
+        """Get Convert History.
+
+        ``GET /api/v2/convert/convert-record``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/convert/Get-Convert-Record
+        """
+        ...
+
+    async def currencies(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[ConvertCurrency]:
+        """Get Convert Coins.
+
+        ``GET /api/v2/convert/currencies``: 10/s per UID, signed.
+        Get a list of Flash Currencies
+        Doc: https://www.bitget.com/api-doc/common/convert/Get-Convert-Currencies
+        """
+        ...
+
+    async def quoted_price(
+        self,
+        *,
+        from_coin: str,
+        to_coin: str,
+        from_coin_size: Money | Unset = UNSET,
+        to_coin_size: Money | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ConvertQuotedPrice:
+        """Get Quoted Price.
+
+        ``GET /api/v2/convert/quoted-price``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/convert/Get-Quoted-Price
+        """
+        ...
+
+    async def trade(
+        self,
+        *,
+        from_coin: str,
+        from_coin_size: Money,
+        cnvt_price: Money,
+        to_coin: str,
+        to_coin_size: Money,
+        trace_id: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ConvertTrade:
+        """Convert.
+
+        ``POST /api/v2/convert/trade``: 5/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/convert/Trade
+        """
+        ...
+
 
 class CopyAPI(Protocol):
     """``client.copy``: endpoints under ``/api/v2/copy/``."""
@@ -3713,12 +6948,27 @@ class CopyAPI(Protocol):
     @property
     def mix_trader(self) -> CopyMixTraderAPI: ...
 
+    @property
+    def spot_follower(self) -> CopySpotFollowerAPI: ...
+
+    @property
+    def spot_trader(self) -> CopySpotTraderAPI: ...
+
 
 class EarnAPI(Protocol):
     """``client.earn``: endpoints under ``/api/v2/earn/``."""
 
     @property
+    def account(self) -> EarnAccountAPI: ...
+
+    @property
     def loan(self) -> EarnLoanAPI: ...
+
+    @property
+    def savings(self) -> EarnSavingsAPI: ...
+
+    @property
+    def sharkfin(self) -> EarnSharkfinAPI: ...
 
 
 class MarginAPI(Protocol):
@@ -3729,6 +6979,9 @@ class MarginAPI(Protocol):
 
     @property
     def isolated(self) -> MarginIsolatedAPI: ...
+
+    @property
+    def market(self) -> MarginMarketAPI: ...
 
     async def interest_rate_record(
         self,
@@ -3782,6 +7035,107 @@ class MixAPI(Protocol):
 
     @property
     def position(self) -> MixPositionAPI: ...
+
+
+class P2pAPI(Protocol):
+    """``client.p2p``: endpoints under ``/api/v2/p2p/``."""
+
+    async def adv_list(
+        self,
+        *,
+        start_time: Int,
+        status: Literal['online', 'offline', 'editing', 'completed'] | str,
+        side: str,
+        coin: str,
+        fiat: str,
+        end_time: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        adv_no: str | Unset = UNSET,
+        language: str | Unset = UNSET,
+        order_by: str | Unset = UNSET,
+        pay_method_id: str | Unset = UNSET,
+        source_type: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> P2pAdvList:
+        """Get Merchant Advertisement List.
+
+        ``GET /api/v2/p2p/advList``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Adv-List
+        """
+        ...
+
+    async def merchant_info(
+        self,
+        *,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> P2pMerchantInfo:
+        """Get Merchant Information.
+
+        ``GET /api/v2/p2p/merchantInfo``: 10/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/p2p/Get-Merchant-Information
+        """
+        ...
+
+    async def merchant_list(
+        self,
+        *,
+        online: Literal['yes', 'no'] | str | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> P2pMerchantList:
+        """Get P2P Merchant List.
+
+        ``GET /api/v2/p2p/merchantList``: 10/s per UID, signed.
+        online: the page lists yes, no in prose (no code marks); tiagosiebler types the same values
+        Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Merchant-List
+        """
+        ...
+
+    async def order_list(
+        self,
+        *,
+        start_time: Int | Unset = UNSET,
+        end_time: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        status: str | Unset = UNSET,
+        adv_no: str | Unset = UNSET,
+        side: str | Unset = UNSET,
+        coin: str | Unset = UNSET,
+        language: str | Unset = UNSET,
+        fiat: str | Unset = UNSET,
+        order_no: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> P2pOrderList:
+        """Get Merchant P2P Orders.
+
+        ``GET /api/v2/p2p/orderList``: 10/s per UID, signed.
+        Merchant queries P2P orders
+        Doc: https://www.bitget.com/api-doc/common/p2p/Get-P2P-Order-List
+        """
+        ...
 
 
 class PublicAPI(Protocol):
@@ -3838,6 +7192,9 @@ class SpotAPI(Protocol):
     def account(self) -> SpotAccountAPI: ...
 
     @property
+    def ins_loan(self) -> SpotInsLoanAPI: ...
+
+    @property
     def market(self) -> SpotMarketAPI: ...
 
     @property
@@ -3874,6 +7231,74 @@ class TaxAPI(Protocol):
         ``GET /api/v2/tax/future-record``: 1/s per UID, signed.
         productType also takes the demo-trading types SUSDT-FUTURES, SCOIN-FUTURES, SUSDC-FUTURES (S-prefixed symbols such as SBTCSUSDT, margin coin SUSDT): tiagosiebler FuturesProductTypeV2 sends them and...
         Doc: https://www.bitget.com/api-doc/common/tax/Get-Future-Account-Record
+        """
+        ...
+
+    async def margin_record(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        margin_type: Literal['isolated', 'crossed'] | str | Unset = UNSET,
+        coin: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[TaxMarginRecord]:
+        """Margin Transaction History.
+
+        ``GET /api/v2/tax/margin-record``: 1/s per UID, signed.
+        Margin transaction records
+        Doc: https://www.bitget.com/api-doc/common/tax/Get-Margin-Account-Record
+        """
+        ...
+
+    async def p2p_record(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        coin: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[TaxP2pRecord]:
+        """P2P Transaction Records.
+
+        ``GET /api/v2/tax/p2p-record``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/tax/Get-P2P-Account-Record
+        """
+        ...
+
+    async def spot_record(
+        self,
+        *,
+        start_time: Int,
+        end_time: Int,
+        coin: str | Unset = UNSET,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[TaxSpotRecord]:
+        """Spot Transaction Records.
+
+        ``GET /api/v2/tax/spot-record``: 1/s per UID, signed.
+        Doc: https://www.bitget.com/api-doc/common/tax/Get-Spot-Account-Record
         """
         ...
 
@@ -3960,5 +7385,70 @@ class UserAPI(Protocol):
 
         ``GET /api/v2/user/virtual-subaccount-apikey-list``: 5/s per UID, signed.
         Doc: https://www.bitget.com/api-doc/common/vsubaccount/Get-Virtual-Subaccount-ApiKey-List
+        """
+        ...
+
+    async def batch_create_subaccount_and_apikey(
+        self,
+        *,
+        subaccounts: Sequence[UserBatchCreateSubaccountAndApikeyItem | Mapping[str, Any]],
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[UserBatchCreateSubaccountAndApikey]:
+        """Batch Create Virtual Subaccount and Apikey.
+
+        ``POST /api/v2/user/batch-create-subaccount-and-apikey``: 1/s per UID, signed.
+        Create the virtual sub-account and apikey in batch. (It's required API key binding IP address)
+        The max length of list is 5 in each request. Every sub-account can create up to 10 API Key You
+        can create up to 20 sub-accounts.
+        request body: a JSON array of objects (the table's rows are one item's fields)
+        The page's curl example and peers (tiagosiebler, user code) send a bare JSON array; the call takes subaccounts=[...] and sends exactly that array
+        Doc: https://www.bitget.com/api-doc/common/vsubaccount/Batch-Create-Virtual-Subaccount-And-Apikey
+        """
+        ...
+
+    async def modify_virtual_subaccount(
+        self,
+        *,
+        sub_account_uid: str,
+        perm_list: Sequence[str],
+        status: str,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> UserModifyVirtualSubaccount:
+        """Modify Virtual Subaccount.
+
+        ``POST /api/v2/user/modify-virtual-subaccount``: 5/s per UID, signed.
+        Modify the virtual sub-account. (It's required API key binding IP address)
+        Doc: https://www.bitget.com/api-doc/common/vsubaccount/Modify-Virtual-Subaccount
+        """
+        ...
+
+    async def virtual_subaccount_list(
+        self,
+        *,
+        limit: Int | Unset = UNSET,
+        id_less_than: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        extra_params: Mapping[str, Any] | None = None,
+        retries: int | RetryPolicy | None = None,
+        wait: bool | None = None,
+        max_wait: float | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> UserVirtualSubaccountList:
+        """Get Virtual Subaccounts.
+
+        ``GET /api/v2/user/virtual-subaccount-list``: 1/s per UID, signed.
+        Get a list of virtual sub-account. (It's required API key binding IP address)
+        Doc: https://www.bitget.com/api-doc/common/vsubaccount/Get-Virtual-Subaccount-List
         """
         ...

@@ -175,7 +175,7 @@ class SimulatorApp:
             return _Response(503, _UNAVAILABLE, "HTTP503")
         try:
             account = self._authenticate(request, now) if route.auth else None
-            values = _parse(request)
+            values = _parse(request, route)
             _validate(route, values)
         except SimError as exc:
             return _error(exc, now)
@@ -277,7 +277,7 @@ def _error(exc: SimError, now: int) -> _Response:
 
 
 # -- parameters ---------------------------------------------------------------------------
-def _parse(request: _Request) -> dict[str, Any]:
+def _parse(request: _Request, route: Route) -> dict[str, Any]:
     if request.method == "GET":
         return dict(urllib.parse.parse_qsl(request.query, keep_blank_values=True))
     if not request.headers.get("content-type", "").lower().startswith("application/json"):
@@ -288,6 +288,8 @@ def _parse(request: _Request) -> dict[str, Any]:
         values = msgspec.json.decode(request.body)
     except msgspec.DecodeError:
         raise SimError("400172", "Parameter verification failed") from None
+    if isinstance(values, list) and any(p.wire == "$body" for p in route.params):
+        return {"$body": values}  # the route's body is one JSON array ("$body" in the route table)
     if not isinstance(values, dict):
         raise SimError("400172", "Parameter verification failed")
     return values

@@ -13,10 +13,13 @@ from typing import Any, Literal
 
 from bitget_async import BitgetClient
 from bitget_async.models import (
+    ConvertQuotedPrice,
     CopyQuerySettings,
+    CopySpotFollowerQuerySetting,
     EarnHourInterest,
     MarginCrossedAccountBorrow,
     MixCandle,
+    MixSubAccountAsset,
     MixTicker,
     PublicAnnouncement,
     SpotCandle,
@@ -26,6 +29,8 @@ from bitget_async.models import (
     SpotTicker,
     SpotTradeBatchOrdersItem,
     SpotUnfilledOrder,
+    UserBatchCreateSubaccountAndApikey,
+    UserBatchCreateSubaccountAndApikeyItem,
 )
 
 if sys.version_info >= (3, 11):
@@ -34,6 +39,20 @@ else:  # the package supports 3.10, where assert_type lives in typing_extensions
     from typing_extensions import assert_type
 
 ProductType = Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"]
+
+
+async def routes_from_the_doc_pages(client: BitgetClient) -> None:
+    """Routes added from Bitget's doc pages are as typed as the first 154."""
+    quote = await client.convert.quoted_price(from_coin="USDT", to_coin="BTC", from_coin_size=Decimal("10"))
+    assert_type(quote, ConvertQuotedPrice)
+    assert_type(quote.cnvt_price, Decimal)
+    assert_type(await client.spot.account.switch_deduct(deduct="on"), bool)
+    assert_type(await client.mix.account.sub_account_assets(product_type="USDT-FUTURES"), list[MixSubAccountAsset])
+    assert_type(await client.copy.spot_follower.query_settings(trader_id="1"), CopySpotFollowerQuerySetting)
+    created = await client.user.batch_create_subaccount_and_apikey(
+        subaccounts=[UserBatchCreateSubaccountAndApikeyItem(sub_account_name="a", passphrase="p", label="l")]
+    )
+    assert_type(created, list[UserBatchCreateSubaccountAndApikey])
 
 
 async def return_types(client: BitgetClient) -> None:

@@ -39,7 +39,7 @@ class Row:
     method: str
     path: str
     auth: bool
-    rate: int
+    rate: float
     scope: str
     source: str
     note: str
@@ -100,7 +100,7 @@ class Route:
     path: str
     seed_paths: list[str]
     auth: bool
-    rate: int
+    rate: float
     scope: str
     doc: str
     schema: dict[str, Any]
@@ -155,10 +155,12 @@ def build_routes() -> list[Route]:
     return [routes[k] for k in order]
 
 
-def _rate_from_notes(rec: dict[str, Any]) -> tuple[int, str]:
+def _rate_from_notes(rec: dict[str, Any]) -> tuple[float, str]:
+    """"rate: 10/s UID" (or "0.1/s UID" for Bitget's "1 per 10 s") from a record's notes."""
     for note in rec.get("notes", []):
-        m = re.search(r"(\d+)\s*/\s*s\s*(UID|IP)", note)
+        m = re.search(r"(\d+(?:\.\d+)?)\s*/\s*s\s*(UID|IP)", note)
         if m:
-            return int(m.group(1)), m.group(2)
+            rate = float(m.group(1))
+            return (int(rate) if rate.is_integer() else rate), m.group(2)
     return 1, "UID"
 

@@ -15,8 +15,19 @@ NAME_OVERRIDES = {
     "mix.market.ticker": "MixSymbolTicker",
     "mix.account.accounts": "MixAccount",
     "mix.account.account": "MixSymbolAccount",
+    # Named before spot copy trading arrived with its own query-settings: keep the public name.
+    "copy.mix_follower.query_settings": "CopyQuerySettings",
 }
 AREA_OF = {"spot": "spot", "mix": "mix", "margin": "margin"}
+# Wire names whose values are credentials: generated reprs print "***" for them.
+SECRET_FIELDS = {"secretKey", "secret", "passphrase", "apiSecret"}
+
+
+def masked_repr(name: str, attrs: list[tuple[str, bool]]) -> str:
+    """A ``__repr__`` like msgspec's own, with credential fields (an API secret) shown as '***'."""
+    parts = ", ".join(f"{a}='***'" if secret else f"{a}={{self.{a}!r}}" for a, secret in attrs)
+    return (f"    def __repr__(self) -> str:\n        \"\"\"Secrets never print: credential fields show as '***'.\"\"\"\n"
+            f'        return f"{name}({parts})"\n')
 
 
 @dataclass
@@ -100,6 +111,7 @@ class ModelBuilder:
         mod.names.append(name)  # reserve before children so recursion sees it
         lines: list[str] = []
         props: list[str] = []
+        attrs: list[tuple[str, bool]] = []  # (attribute, is a secret) for a masking __repr__
         seen: set[str] = set()
         ordered = sorted(fields, key=lambda f: f.get("index", 0)) if array_like else fields
         for f in ordered:
@@ -113,6 +125,7 @@ class ModelBuilder:
             if array_like and default is None:
                 default = None
             wire = f["name"]
+            attrs.append((f"raw_{py.rstrip('_')}" if lazy else py, wire in SECRET_FIELDS))
             note = f.get("note")
             comment = f"  # {note}" if note and len(note) < 80 else ""
             if lazy:
@@ -161,6 +174,8 @@ class ModelBuilder:
         opts = "array_like=True, frozen=True, gc=False" if array_like else "frozen=True, kw_only=True, gc=False"
         body = "\n".join(lines) if lines else "    pass"
         text = f"class {name}(msgspec.Struct, {opts}):\n{body}\n"
+        if any(secret for _, secret in attrs):
+            props.append(masked_repr(name, attrs))
         if props:
             text += "\n" + "\n".join(props)
         mod.classes.append(text)
@@ -213,6 +228,8 @@ def render_models(routes: list[Route]) -> tuple[dict[str, str], ModelBuilder]:
             r.response = f"list[{mb.struct(rec['fields'], name, mod, array_like=True)}]"
         elif shape == "string":
             r.response = "str"
+        elif shape == "bool":
+            r.response = "bool"
         elif shape == "null":
             r.response = "None"
         else:

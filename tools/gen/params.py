@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .facts import Route
-from .models import ModelBuilder
+from .models import SECRET_FIELDS, ModelBuilder, masked_repr
 from .names import camel_class, snake
 
 SCALAR_PARAM = {
@@ -61,7 +61,7 @@ def param_row(p: dict[str, Any], location: str, item_struct: str | None) -> dict
         maximum = int(maximum) if maximum.isdigit() else None
     values = tuple(str(e) for e in p["enum"]) if p.get("enum") else None
     row = {
-        "py": snake(p["name"]),
+        "py": p.get("py_name") or snake(p["name"]),  # py_name: a "$body" array has no wire name to follow
         "wire": p["name"],
         "kind": kind,
         "required": bool(p.get("required")),
@@ -126,5 +126,8 @@ def render_request_item(name: str, children: list[dict[str, Any]]) -> str:
             lines.append(f"    {py}: {ann} | None = msgspec.field(default=None{name_part})")
     # Fields the table does not know yet, passed through exactly (never overriding a typed one).
     lines.append("    extra_params: dict[str, Any] | None = None")
+    attrs = [(snake(c["name"]), c["name"] in SECRET_FIELDS) for c in children]
+    if any(secret for _, secret in attrs):
+        lines.append("\n" + masked_repr(name, [*attrs, ("extra_params", False)]).rstrip("\n"))
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from .facts import HEADER, Route
@@ -33,11 +34,15 @@ def docstring(r: Route) -> str:
         "",
         f"``{r.method} {r.path}``: {r.rate}/s per {r.scope}, {'signed' if r.auth else 'public'}.",
     ]
+    if r.schema.get("purpose") and r.schema["purpose"].rstrip(".").lower() != title_of(r).lower():
+        purpose = r.schema["purpose"]  # the doc page's own description: access rules, data retention, ...
+        purpose = purpose if len(purpose) < 300 else purpose[:297] + "..."
+        lines += textwrap.wrap(purpose, 96, break_long_words=False, break_on_hyphens=False)
     if r.seed_paths:
         lines.append(f"Also reachable as {', '.join(r.seed_paths)} (reference spelling).")
     if r.kind == "order":
         lines.append("Order safety: clientOid is filled in if omitted and kept across retries.")
-    for n in r.schema.get("notes", [])[:2]:
+    for n in [n for n in r.schema.get("notes", []) if not n.startswith("rate:")][:2]:
         if not n.startswith("DOC CONFLICT"):
             lines.append(n if len(n) < 200 else n[:197] + "...")
     lines.append(f"Doc: {r.doc}")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -12,27 +12,184 @@ from ..._convert import _bool, _decimal, _int, _json_field
 
 __all__ = [
     "AccountAllAccountBalance",
+    "AccountBotAsset",
     "AccountFundingAsset",
+    "BrokerAccountSubaccountWithdrawal",
     "BrokerAllSubDepositWithdrawal",
     "BrokerAllSubDepositWithdrawalList",
+    "BrokerCommission",
+    "BrokerCreateSubaccount",
+    "BrokerCreateSubaccountApikey",
+    "BrokerInfo",
+    "BrokerModifySubaccount",
     "BrokerModifySubaccountApikey",
+    "BrokerOrderCommission",
+    "BrokerOrderCommissionCommissionlist",
+    "BrokerRebateInfo",
+    "BrokerSubaccount",
+    "BrokerSubaccountAddress",
+    "BrokerSubaccountApikeyList",
     "BrokerSubaccountDeposit",
+    "BrokerSubaccountEmail",
+    "BrokerSubaccountFutureAssets",
+    "BrokerSubaccountFutureAssetsAssetsList",
+    "BrokerSubaccountList",
+    "BrokerSubaccountListSubList",
+    "BrokerSubaccountSpotAssets",
+    "BrokerSubaccountSpotAssetsAssetsList",
+    "BrokerSubaccountWithdrawal",
+    "BrokerSubaccountWithdrawalResultList",
+    "BrokerTotalCommission",
+    "BrokerTotalCommissionFutures",
+    "BrokerTotalCommissionSpot",
+    "BrokerTradeVolume",
+    "CommonAllTradeRate",
     "CommonTradeRate",
+    "ConvertBgbConvert",
+    "ConvertBgbConvertCoinList",
+    "ConvertBgbConvertCoinListCoinList",
+    "ConvertBgbConvertCoinListCoinListFeeDetail",
+    "ConvertBgbConvertOrderList",
+    "ConvertBgbConvertRecord",
+    "ConvertBgbConvertRecordFeeDetail",
+    "ConvertConvertRecord",
+    "ConvertConvertRecordDataList",
+    "ConvertCurrency",
+    "ConvertQuotedPrice",
+    "ConvertTrade",
+    "CopyClosePositions",
+    "CopyConfigQuerySettings",
+    "CopyConfigQuerySettingsLabelList",
+    "CopyConfigQuerySettingsSpotInfoList",
+    "CopyConfigQuerySettingsTraceSymbolList",
+    "CopyConfigQuerySymbol",
     "CopyCreateCopyApi",
+    "CopyMixFollowerQueryHistoryOrder",
+    "CopyMixFollowerQueryHistoryOrderTrackingList",
+    "CopyMixFollowerSettingsItem",
+    "CopyMixTraderConfigQueryFollower",
+    "CopyMixTraderConfigSettingSymbolsItem",
+    "CopyMixTraderOrderCurrentTrack",
+    "CopyMixTraderOrderCurrentTrackTrackingList",
+    "CopyMixTraderOrderHistoryTrack",
+    "CopyMixTraderOrderHistoryTrackTrackingList",
+    "CopyMixTraderOrderTotalDetail",
+    "CopyMixTraderOrderTotalDetailLastMonthProfitList",
+    "CopyMixTraderOrderTotalDetailLastMonthRoiList",
+    "CopyMixTraderOrderTotalDetailLastWeekProfitList",
+    "CopyMixTraderOrderTotalDetailLastWeekRoiList",
+    "CopyMixTraderProfitDetail",
+    "CopyMixTraderProfitHistoryDetail",
+    "CopyMixTraderProfitHistoryDetailProfitList",
+    "CopyOrderClosePosition",
+    "CopyProfitHistorySummarys",
+    "CopyProfitHistorySummarysProfitHistoryList",
+    "CopyProfitHistorySummarysProfitSummary",
+    "CopyProfitSummarys",
+    "CopyProfitSummarysProfitHistoryList",
+    "CopyProfitSummarysProfitHistoryListHistorysByDateList",
+    "CopyProfitSummarysProfitSummarys",
+    "CopyProfitsGroupCoinDate",
+    "CopyQueryCurrentOrder",
+    "CopyQueryCurrentOrders",
+    "CopyQueryCurrentOrdersTrackingList",
+    "CopyQueryQuantityLimit",
     "CopyQuerySettings",
     "CopyQuerySettingsDetailList",
+    "CopyQueryTrader",
+    "CopyQueryTraderSymbols",
+    "CopyQueryTraders",
+    "CopyQueryTradersResultList",
+    "CopySpotFollowerQueryHistoryOrder",
+    "CopySpotFollowerQueryHistoryOrderTrackingList",
+    "CopySpotFollowerQuerySetting",
+    "CopySpotFollowerQuerySettingTradeSettingList",
+    "CopySpotFollowerQuerySettingTradeSymbolSettingList",
+    "CopySpotFollowerSettingsItem",
+    "CopySpotTraderConfigQueryFollower",
+    "CopySpotTraderOrderCurrentTrack",
+    "CopySpotTraderOrderCurrentTrackTrackingList",
+    "CopySpotTraderOrderHistoryTrack",
+    "CopySpotTraderOrderHistoryTrackTrackingList",
+    "CopySpotTraderOrderTotalDetail",
+    "CopySpotTraderOrderTotalDetailLastMonthProfitList",
+    "CopySpotTraderOrderTotalDetailLastMonthRoiList",
+    "CopySpotTraderOrderTotalDetailLastWeekProfitList",
+    "CopySpotTraderOrderTotalDetailLastWeekRoiList",
+    "CopySpotTraderProfitDetail",
+    "CopySpotTraderProfitHistoryDetail",
+    "CopySpotTraderProfitHistoryDetailProfitList",
+    "EarnAsset",
     "EarnBorrow",
+    "EarnBorrowHistory",
+    "EarnCoinInfos",
+    "EarnCoinInfosLoanInfo",
+    "EarnCoinInfosPledgeInfo",
+    "EarnDebts",
+    "EarnDebtsLoanInfo",
+    "EarnDebtsPledgeInfo",
     "EarnHourInterest",
+    "EarnOngoingOrder",
+    "EarnRedeem",
+    "EarnRedeemResult",
+    "EarnReduce",
     "EarnRepay",
+    "EarnRepayHistory",
+    "EarnReviseHistory",
+    "EarnRevisePledge",
+    "EarnSavingsAccount",
+    "EarnSavingsAsset",
+    "EarnSavingsAssetApy",
+    "EarnSavingsAssetResultList",
+    "EarnSavingsAssetResultListApy",
+    "EarnSavingsProduct",
+    "EarnSavingsProductApyList",
+    "EarnSavingsRecord",
+    "EarnSavingsRecordResultList",
+    "EarnSavingsSubscribe",
+    "EarnSavingsSubscribeInfo",
+    "EarnSavingsSubscribeInfoApyList",
+    "EarnSavingsSubscribeResult",
+    "EarnSharkfinAccount",
+    "EarnSharkfinAsset",
+    "EarnSharkfinAssetResultList",
+    "EarnSharkfinProduct",
+    "EarnSharkfinProductResultList",
+    "EarnSharkfinRecord",
+    "EarnSharkfinRecordResultList",
+    "EarnSharkfinSubscribe",
+    "EarnSharkfinSubscribeInfo",
+    "EarnSharkfinSubscribeResult",
+    "P2pAdvList",
+    "P2pAdvListAdvList",
+    "P2pAdvListAdvListMerchantCertifiedResult",
+    "P2pAdvListAdvListPaymentMethodList",
+    "P2pAdvListAdvListPaymentMethodListPaymentInfo",
+    "P2pAdvListAdvListUserLimitList",
+    "P2pMerchantInfo",
+    "P2pMerchantList",
+    "P2pMerchantListMerchantList",
+    "P2pOrderList",
+    "P2pOrderListOrderList",
+    "P2pOrderListOrderListPaymentInfo",
+    "P2pOrderListOrderListPaymentInfoPaymethodInfo",
     "PublicAnnouncement",
     "PublicTime",
     "TaxFutureRecord",
+    "TaxMarginRecord",
+    "TaxP2pRecord",
+    "TaxSpotRecord",
+    "UserBatchCreateSubaccountAndApikey",
+    "UserBatchCreateSubaccountAndApikeyItem",
     "UserCreateVirtualSubaccount",
     "UserCreateVirtualSubaccountApikey",
     "UserCreateVirtualSubaccountFailureList",
     "UserCreateVirtualSubaccountSuccessList",
+    "UserModifyVirtualSubaccount",
     "UserModifyVirtualSubaccountApikey",
     "UserVirtualSubaccountApikeyList",
+    "UserVirtualSubaccountList",
+    "UserVirtualSubaccountListSubAccountList",
 ]
 
 
@@ -90,6 +247,10 @@ class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     apikey: str
     secret: str  # masked in doc example
     permissions: list[str] | None = None  # doc table says String but example is a list of strings
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"CopyCreateCopyApi(apikey={self.apikey!r}, secret='***', permissions={self.permissions!r})"
 
 
 class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -181,6 +342,10 @@ class UserCreateVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
 
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserCreateVirtualSubaccountApikey(sub_account_uid={self.sub_account_uid!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
+
 
 class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_account_uid: str = msgspec.field(name='subAccountUid')
@@ -189,6 +354,10 @@ class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
     secret_key: str = msgspec.field(name='secretKey')
     perm_list: list[str] | None = msgspec.field(default=None, name='permList')
     ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserModifyVirtualSubaccountApikey(sub_account_uid={self.sub_account_uid!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
 
 
 class UserVirtualSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -226,5 +395,1451 @@ class AccountAllAccountBalance(msgspec.Struct, frozen=True, kw_only=True, gc=Fal
     usdt_balance: Decimal = msgspec.field(name='usdtBalance')  # account value expressed in USDT
 
 
+class BrokerCreateSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    subaccount_name: str = msgspec.field(name='subaccountName')
+    status: str
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    label: str
+    c_time: int = msgspec.field(name='cTime')
+
+
+class BrokerInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_account_size: Decimal = msgspec.field(name='subAccountSize')
+    max_sub_account_size: Decimal = msgspec.field(name='maxSubAccountSize')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerModifySubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    subaccount_name: str = msgspec.field(name='subaccountName')
+    status: str
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    label: str
+    language: str
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerSubaccountAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    address: str
+    chain: str
+    coin: str
+    tag: str
+    url: str
+    c_time: int = msgspec.field(name='cTime')
+
+
+class BrokerSubaccountEmail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    subaccount_name: str = msgspec.field(name='subaccountName')
+    subaccount_email: str = msgspec.field(name='subaccountEmail')
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    margin_coin: str = msgspec.field(name='marginCoin')
+    locked: Decimal
+    available: Decimal
+    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
+    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
+    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
+    account_equity: Decimal = msgspec.field(name='accountEquity')
+    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
+    btc_equity: Decimal = msgspec.field(name='btcEquity')
+    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
+    u_time: int = msgspec.field(name='uTime')
+    frozen: Decimal
+
+
+class BrokerSubaccountFutureAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    assets_list: list[BrokerSubaccountFutureAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
+
+
+class BrokerSubaccountListSubList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    subaccount_name: str = msgspec.field(name='subaccountName')
+    status: str
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    label: str
+    language: str
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_list: list[BrokerSubaccountListSubList] | None = msgspec.field(default=None, name='subList')
+    has_next_page: bool = msgspec.field(name='hasNextPage')
+    id_less_than: int = msgspec.field(name='idLessThan')
+
+
+class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    available: Decimal
+    frozen: Decimal
+    locked: Decimal
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerSubaccountSpotAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    assets_list: list[BrokerSubaccountSpotAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
+
+
+class BrokerAccountSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    client_oid: str = msgspec.field(name='clientOid')
+
+
+class BrokerCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    uid: str
+    coin: str
+    symbol: str
+    dealt_amount: Decimal = msgspec.field(name='dealtAmount')
+    total_fee: Decimal = msgspec.field(name='totalFee')
+    deducted_fee: Decimal = msgspec.field(name='deductedFee')
+    paid_fee: Decimal = msgspec.field(name='paidFee')
+    mark_up_fee: Decimal = msgspec.field(name='markUpFee')
+    total_commission: Decimal = msgspec.field(name='totalCommission')
+
+
+class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    label: str
+    secret_key: str = msgspec.field(name='secretKey')
+    perm_type: str = msgspec.field(name='permType')
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    api_key: str = msgspec.field(name='apiKey')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"BrokerCreateSubaccountApikey(sub_uid={self.sub_uid!r}, label={self.label!r}, secret_key='***', perm_type={self.perm_type!r}, perm_list={self.perm_list!r}, ip_list={self.ip_list!r}, api_key={self.api_key!r})"
+
+
+class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_uid: str = msgspec.field(name='subUid')
+    label: str
+    secret_key: str = msgspec.field(name='secretKey')
+    perm_type: str = msgspec.field(name='permType')
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    api_key: str = msgspec.field(name='apiKey')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"BrokerSubaccountApikeyList(sub_uid={self.sub_uid!r}, label={self.label!r}, secret_key='***', perm_type={self.perm_type!r}, perm_list={self.perm_list!r}, ip_list={self.ip_list!r}, api_key={self.api_key!r})"
+
+
+class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    fill_id: str = msgspec.field(name='fillId')
+    order_id: str = msgspec.field(name='orderId')
+    ts: int
+    client_oid: str = msgspec.field(name='clientOid')
+    biz_type: str = msgspec.field(name='bizType')
+    sub_biz_type: str = msgspec.field(name='subBizType')
+    symbol: str
+    volume: Decimal
+    fee: Decimal
+    pure_fee: Decimal = msgspec.field(name='pureFee')
+    rebate_amount: Decimal = msgspec.field(name='rebateAmount')
+
+
+class BrokerOrderCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    commissionlist: list[BrokerOrderCommissionCommissionlist] | None = None
+    end_id: str = msgspec.field(name='endId')
+
+
+class BrokerRebateInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    affiliation_type: str = msgspec.field(name='affiliationType')
+    user_level: str = msgspec.field(name='userLevel')
+    client_spot_rebate_ratio: Decimal = msgspec.field(name='clientSpotRebateRatio')
+    client_futures_rebate_ratio: Decimal = msgspec.field(name='clientFuturesRebateRatio')
+
+
+class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    tx_id: str = msgspec.field(name='txId')
+    coin: str
+    type_: str = msgspec.field(name='type')
+    dest: str
+    amount: Decimal
+    status: str
+    from_address: str = msgspec.field(name='fromAddress')
+    to_address: str = msgspec.field(name='toAddress')
+    fee: Decimal
+    chain: str
+    confirm: int
+    tag: str
+    user_id: str = msgspec.field(name='userId')
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class BrokerSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[BrokerSubaccountWithdrawalResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    uid: str
+    asset: Decimal
+    first_time_deposit: Decimal = msgspec.field(name='firstTimeDeposit')
+    first_time_trade: Decimal = msgspec.field(name='firstTimeTrade')
+    register_time: int = msgspec.field(name='registerTime')
+
+
+class BrokerTotalCommissionSpot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    spot_trading_volume: Decimal = msgspec.field(name='spotTradingVolume')
+    spot_trading_fee: Decimal = msgspec.field(name='spotTradingFee')
+    spot_pure_trading_fee: Decimal = msgspec.field(name='spotPureTradingFee')
+    spot_commission: Decimal = msgspec.field(name='spotCommission')
+
+
+class BrokerTotalCommissionFutures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    futures_trading_volume: Decimal = msgspec.field(name='futuresTradingVolume')
+    futures_trading_fee: Decimal = msgspec.field(name='futuresTradingFee')
+    futures_pure_trading_fee: Decimal = msgspec.field(name='futuresPureTradingFee')
+    futures_commission: Decimal = msgspec.field(name='futuresCommission')
+
+
+class BrokerTotalCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    date: int
+    total_trading_volume: Decimal = msgspec.field(name='totalTradingVolume')
+    total_active_traders: Decimal = msgspec.field(name='totalActiveTraders')
+    total_commission: Decimal = msgspec.field(name='totalCommission')
+    spot: BrokerTotalCommissionSpot | None = None
+    futures: BrokerTotalCommissionFutures | None = None
+
+
+class BrokerTradeVolume(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    uid: str
+    volume: Decimal
+    spot_volume: Decimal = msgspec.field(name='spotVolume')
+    future_volume: Decimal = msgspec.field(name='futureVolume')
+
+
+class AccountBotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    available: Decimal
+    equity: Decimal
+    bonus: Decimal
+    frozen: Decimal
+    usdt_value: Decimal = msgspec.field(name='usdtValue')
+
+
+class CommonAllTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
+    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
+    maker_rate: str = msgspec.field(default="", name='makerRate')
+
+
+class ConvertBgbConvertOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    order_id: str = msgspec.field(name='orderId')
+
+
+class ConvertBgbConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_list: list[ConvertBgbConvertOrderList] | None = msgspec.field(default=None, name='orderList')
+
+
+class ConvertBgbConvertCoinListCoinListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    fee_rate: Decimal = msgspec.field(name='feeRate')
+    fee: Decimal
+
+
+class ConvertBgbConvertCoinListCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    available: Decimal
+    bgb_est_amount: Decimal = msgspec.field(name='bgbEstAmount')
+    precision: Decimal
+    fee_detail: list[ConvertBgbConvertCoinListCoinListFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
+    c_time: int = msgspec.field(name='cTime')
+
+
+class ConvertBgbConvertCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin_list: list[ConvertBgbConvertCoinListCoinList] | None = msgspec.field(default=None, name='coinList')
+
+
+class ConvertBgbConvertRecordFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    fee: Decimal
+    fee_coin: str = msgspec.field(name='feeCoin')
+
+
+class ConvertBgbConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    from_coin: str = msgspec.field(name='fromCoin')
+    from_amount: Decimal = msgspec.field(name='fromAmount')
+    from_coin_price: Decimal = msgspec.field(name='fromCoinPrice')
+    to_coin: str = msgspec.field(name='toCoin')
+    to_amount: Decimal = msgspec.field(name='toAmount')
+    to_coin_price: Decimal = msgspec.field(name='toCoinPrice')
+    fee_detail: list[ConvertBgbConvertRecordFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
+    status: str
+    ctime: int
+    ts: int | None = None
+
+
+class ConvertConvertRecordDataList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    id_: str = msgspec.field(name='id')
+    ts: int
+    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
+    fee: Decimal
+    from_coin_size: Decimal = msgspec.field(name='fromCoinSize')
+    from_coin: str = msgspec.field(name='fromCoin')
+    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
+    to_coin: str = msgspec.field(name='toCoin')
+
+
+class ConvertConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    data_list: list[ConvertConvertRecordDataList] | None = msgspec.field(default=None, name='dataList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    available: Decimal
+    max_amount: Decimal = msgspec.field(name='maxAmount')
+    min_amount: Decimal = msgspec.field(name='minAmount')
+
+
+class ConvertQuotedPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    from_coin: str = msgspec.field(name='fromCoin')
+    from_coin_size: Decimal = msgspec.field(name='fromCoinSize')
+    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
+    to_coin: str = msgspec.field(name='toCoin')
+    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
+    trace_id: str = msgspec.field(name='traceId')
+    fee: Decimal
+
+
+class ConvertTrade(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    to_coin: str = msgspec.field(name='toCoin')
+    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
+    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
+    ts: int
+
+
+class CopyClosePositions(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id_list: list[str] | None = msgspec.field(default=None, name='orderIdList')
+
+
+class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    trader_id: str = msgspec.field(name='traderId')
+    trader_name: str = msgspec.field(name='traderName')
+    open_order_id: str = msgspec.field(name='openOrderId')
+    close_order_id: str = msgspec.field(name='closeOrderId')
+    symbol: str
+    pos_side: str = msgspec.field(name='posSide')
+    open_leverage: Decimal = msgspec.field(name='openLeverage')
+    open_time: int = msgspec.field(name='openTime')
+    open_size: Decimal = msgspec.field(name='openSize')
+    open_margin_sz: Decimal = msgspec.field(name='openMarginSz')
+    close_avg_price: Decimal = msgspec.field(name='closeAvgPrice')
+    close_size: Decimal = msgspec.field(name='closeSize')
+    close_time: int = msgspec.field(name='closeTime')
+    open_avg_price: Decimal = msgspec.field(name='openAvgPrice')
+    open_price_avg: str = msgspec.field(default="", name='openPriceAvg')
+    open_fee: str = msgspec.field(default="", name='openFee')
+
+
+class CopyMixFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    trader_id: str = msgspec.field(name='traderId')
+    open_order_id: str = msgspec.field(name='openOrderId')
+    close_order_id: str = msgspec.field(name='closeOrderId')
+    product_type: str = msgspec.field(name='productType')
+    symbol: str
+    pos_side: str = msgspec.field(name='posSide')
+    open_leverage: Decimal = msgspec.field(name='openLeverage')
+    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
+    open_time: int = msgspec.field(name='openTime')
+    open_size: Decimal = msgspec.field(name='openSize')
+    close_price_avg: Decimal = msgspec.field(name='closePriceAvg')
+    close_fee: Decimal = msgspec.field(name='closeFee')
+    open_fee: Decimal = msgspec.field(name='openFee')
+    close_size: Decimal = msgspec.field(name='closeSize')
+    close_time: int = msgspec.field(name='closeTime')
+    profit_rate: Decimal = msgspec.field(name='profitRate')
+    net_profit: Decimal = msgspec.field(name='netProfit')
+    achieved_pl: Decimal = msgspec.field(name='achievedPL')
+
+
+class CopyMixFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopyMixFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopyQueryQuantityLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    max_follow_size: Decimal = msgspec.field(name='maxFollowSize')
+    min_follow_size: Decimal = msgspec.field(name='minFollowSize')
+    symbol: str
+
+
+class CopyQueryTrader(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    certification_type: str = msgspec.field(name='certificationType')
+    trader_id: str = msgspec.field(name='traderId')
+    trader_name: str = msgspec.field(name='traderName')
+    max_follow_limit: Decimal = msgspec.field(name='maxFollowLimit')
+    bgb_max_follow_limit: Decimal = msgspec.field(name='bgbMaxFollowLimit')
+    follow_count: int = msgspec.field(name='followCount')
+    bgb_follow_count: int = msgspec.field(name='bgbFollowCount')
+    trace_total_margin_amount: Decimal = msgspec.field(name='traceTotalMarginAmount')
+    trace_total_net_profit: Decimal = msgspec.field(name='traceTotalNetProfit')
+    trace_total_profit: Decimal = msgspec.field(name='traceTotalProfit')
+    current_trading_pairs: list[str] | None = msgspec.field(default=None, name='currentTradingPairs')
+    follower_time: int = msgspec.field(name='followerTime')
+
+
+class CopyMixTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    account_equity: Decimal = msgspec.field(name='accountEquity')
+    is_remove: str = msgspec.field(name='isRemove')
+    follower_head_pic: str = msgspec.field(name='followerHeadPic')
+    follower_name: str = msgspec.field(name='followerName')
+    follower_uid: str = msgspec.field(name='followerUid')
+    follower_time: int = msgspec.field(name='followerTime')
+
+
+class CopyConfigQuerySymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    open_trader: str = msgspec.field(name='openTrader')
+    min_open_count: Decimal = msgspec.field(name='minOpenCount')
+    max_leverage: Decimal = msgspec.field(name='maxLeverage')
+    stop_surplus_ratio: Decimal = msgspec.field(name='stopSurplusRatio')
+    stop_loss_ratio: Decimal = msgspec.field(name='stopLossRatio')
+
+
+class CopyOrderClosePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    symbol: str
+    product_type: str = msgspec.field(name='productType')
+
+
+class CopyMixTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    symbol: str
+    pos_side: str = msgspec.field(name='posSide')
+    open_order_id: str = msgspec.field(name='openOrderId')
+    open_leverage: Decimal = msgspec.field(name='openLeverage')
+    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
+    open_time: int = msgspec.field(name='openTime')
+    open_size: Decimal = msgspec.field(name='openSize')
+    preset_stop_surplus_price: Decimal = msgspec.field(name='presetStopSurplusPrice')
+    preset_stop_loss_price: Decimal = msgspec.field(name='presetStopLossPrice')
+    open_fee: Decimal = msgspec.field(name='openFee')
+    follow_count: int = msgspec.field(name='followCount')
+
+
+class CopyMixTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopyMixTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    symbol: str
+    product_type: str = msgspec.field(name='productType')
+    open_order_id: str = msgspec.field(name='openOrderId')
+    close_order_id: str = msgspec.field(name='closeOrderId')
+    pos_side: str = msgspec.field(name='posSide')
+    open_leverage: Decimal = msgspec.field(name='openLeverage')
+    open_time: int = msgspec.field(name='openTime')
+    close_time: int = msgspec.field(name='closeTime')
+    stop_type: str = msgspec.field(name='stopType')
+    achieved_pl: Decimal = msgspec.field(name='achievedPL')
+    open_fee: Decimal = msgspec.field(name='openFee')
+    close_fee: Decimal = msgspec.field(name='closeFee')
+    open_size: Decimal = msgspec.field(name='openSize')
+    close_size: Decimal = msgspec.field(name='closeSize')
+    c_time: int = msgspec.field(name='cTime')
+    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
+    close_price_avg: Decimal = msgspec.field(name='closePriceAvg')
+    open_avg_price: str = msgspec.field(default="", name='openAvgPrice')
+    close_avg_price: str = msgspec.field(default="", name='closeAvgPrice')
+
+
+class CopyMixTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopyMixTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopyMixTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate: Decimal
+    ctime: int
+
+
+class CopyMixTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    amount: str = ""
+    ctime: int | None = None
+
+
+class CopyMixTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate: Decimal
+    ctime: int
+
+
+class CopyMixTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    amount: str = ""
+    ctime: int | None = None
+
+
+class CopyMixTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    roi: Decimal
+    trading_order_num: int = msgspec.field(name='tradingOrderNum')
+    total_follower_num: int = msgspec.field(name='totalFollowerNum')
+    current_follower_num: int = msgspec.field(name='currentFollowerNum')
+    totalpl: str
+    gain_num: int = msgspec.field(name='gainNum')
+    loss_num: int = msgspec.field(name='lossNum')
+    total_equity: Decimal = msgspec.field(name='totalEquity')
+    win_rate: Decimal = msgspec.field(name='winRate')
+    trading_pairs_available_list: list[str] | None = msgspec.field(default=None, name='tradingPairsAvailableList')
+    last_week_roi_list: list[CopyMixTraderOrderTotalDetailLastWeekRoiList] | None = msgspec.field(default=None, name='lastWeekRoiList')
+    last_week_profit_list: list[CopyMixTraderOrderTotalDetailLastWeekProfitList] | None = msgspec.field(default=None, name='lastWeekProfitList')
+    last_month_roi_list: list[CopyMixTraderOrderTotalDetailLastMonthRoiList] | None = msgspec.field(default=None, name='lastMonthRoiList')
+    last_month_profit_list: list[CopyMixTraderOrderTotalDetailLastMonthProfitList] | None = msgspec.field(default=None, name='lastMonthProfitList')
+
+
+class CopyMixTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    profit: Decimal
+    nick_name: str = msgspec.field(name='nickName')
+
+
+class CopyMixTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_id: str = msgspec.field(name='profitId')
+    coin: str
+    profit: Decimal
+    nick_name: str = msgspec.field(name='nickName')
+    profit_time: int = msgspec.field(name='profitTime')
+
+
+class CopyMixTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_list: list[CopyMixTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopyProfitHistorySummarysProfitSummary(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    yesterday_profit: Decimal = msgspec.field(name='yesterdayProfit')
+    yesterday_time: int = msgspec.field(name='yesterdayTime')
+    sum_profit: Decimal = msgspec.field(name='sumProfit')
+    wait_profit: Decimal = msgspec.field(name='waitProfit')
+
+
+class CopyProfitHistorySummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    profit_count: Decimal = msgspec.field(name='profitCount')
+    last_profit_time: int = msgspec.field(name='lastProfitTime')
+
+
+class CopyProfitHistorySummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_summary: CopyProfitHistorySummarysProfitSummary | None = msgspec.field(default=None, name='profitSummary')
+    profit_history_list: list[CopyProfitHistorySummarysProfitHistoryList] | None = msgspec.field(default=None, name='profitHistoryList')
+
+
+class CopyProfitsGroupCoinDate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    profit: Decimal
+    profit_time: int = msgspec.field(name='profitTime')
+
+
+class CopyQueryCurrentOrdersTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    trader_id: str = msgspec.field(name='traderId')
+    buy_fill_size: Decimal = msgspec.field(name='buyFillSize')
+    buy_delegate_size: Decimal = msgspec.field(name='buyDelegateSize')
+    buy_price: Decimal = msgspec.field(name='buyPrice')
+    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
+    buy_time: int = msgspec.field(name='buyTime')
+    buy_fee: Decimal = msgspec.field(name='buyFee')
+    unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
+    symbol: str
+    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
+    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
+
+
+class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopyQueryCurrentOrdersTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    trader_id: str = msgspec.field(name='traderId')
+    fill_size: Decimal = msgspec.field(name='fillSize')
+    buy_price: Decimal = msgspec.field(name='buyPrice')
+    sell_price: Decimal = msgspec.field(name='sellPrice')
+    achieved_pl: Decimal = msgspec.field(name='achievedPL')
+    buy_time: int = msgspec.field(name='buyTime')
+    sell_time: int = msgspec.field(name='sellTime')
+    buy_fee: Decimal = msgspec.field(name='buyFee')
+    sell_fee: Decimal = msgspec.field(name='sellFee')
+    achieved_plr: Decimal = msgspec.field(name='achievedPLR')
+    symbol: str
+
+
+class CopySpotFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopySpotFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopySpotFollowerQuerySettingTradeSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    max_trace_amount: Decimal = msgspec.field(name='maxTraceAmount')
+    stop_loss_ration: Decimal = msgspec.field(name='stopLossRation')
+    stop_surplus_ration: Decimal = msgspec.field(name='stopSurplusRation')
+    symbol: str
+    trace_type: str = msgspec.field(name='traceType')
+
+
+class CopySpotFollowerQuerySettingTradeSymbolSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    max_stop_loss_ration: Decimal = msgspec.field(name='maxStopLossRation')
+    max_stop_surplus_ration: Decimal = msgspec.field(name='maxStopSurplusRation')
+    max_trace_amount: Decimal = msgspec.field(name='maxTraceAmount')
+    max_trace_amount_system: Decimal = msgspec.field(name='maxTraceAmountSystem')
+    max_trace_size: Decimal = msgspec.field(name='maxTraceSize')
+    max_trace_ration: Decimal = msgspec.field(name='maxTraceRation')
+    min_stop_loss_ration: Decimal = msgspec.field(name='minStopLossRation')
+    min_stop_surplus_ration: Decimal = msgspec.field(name='minStopSurplusRation')
+    min_trace_amount: Decimal = msgspec.field(name='minTraceAmount')
+    min_trace_size: Decimal = msgspec.field(name='minTraceSize')
+    min_trace_ration: Decimal = msgspec.field(name='minTraceRation')
+    slider_max_stop_loss_ratio: Decimal = msgspec.field(name='sliderMaxStopLossRatio')
+    slider_max_stop_surplus_ratio: Decimal = msgspec.field(name='sliderMaxStopSurplusRatio')
+    symbol: str
+
+
+class CopySpotFollowerQuerySetting(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    enable: str
+    profit_rate: Decimal = msgspec.field(name='profitRate')
+    settled_in_days: int = msgspec.field(name='settledInDays')
+    trader_head_pic: str = msgspec.field(name='traderHeadPic')
+    trader_name: str = msgspec.field(name='traderName')
+    trade_setting_list: list[CopySpotFollowerQuerySettingTradeSettingList] | None = msgspec.field(default=None, name='tradeSettingList')
+    trade_symbol_setting_list: list[CopySpotFollowerQuerySettingTradeSymbolSettingList] | None = msgspec.field(default=None, name='tradeSymbolSettingList')
+    end_id: str = msgspec.field(default="", name='endId')
+
+
+class CopyQueryTraderSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    current_trading_list: list[str] | None = msgspec.field(default=None, name='currentTradingList')
+
+
+class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    certification_type: str = msgspec.field(name='certificationType')
+    trace_total_amount: Decimal = msgspec.field(name='traceTotalAmount')
+    trace_total_net_profit: Decimal = msgspec.field(name='traceTotalNetProfit')
+    trace_total_profit: Decimal = msgspec.field(name='traceTotalProfit')
+    trader_name: str = msgspec.field(name='traderName')
+    trader_id: str = msgspec.field(name='traderId')
+    max_follow_limit: Decimal = msgspec.field(name='maxFollowLimit')
+    bgb_max_follow_limit: str = msgspec.field(name='bgbMaxFollowLimit')
+    follow_count: int = msgspec.field(name='followCount')
+    bgb_follow_count: str = msgspec.field(name='bgbFollowCount')
+    follower_time: int = msgspec.field(name='followerTime')
+
+
+class CopyQueryTraders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[CopyQueryTradersResultList] | None = msgspec.field(default=None, name='resultList')
+
+
+class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    account_equity: Decimal = msgspec.field(name='accountEquity')
+    is_remove: str = msgspec.field(name='isRemove')
+    follower_head_pic: str | None = msgspec.field(default=None, name='followerHeadPic')
+    follower_name: str = msgspec.field(name='followerName')
+    follower_uid: str = msgspec.field(name='followerUid')
+    follower_time: int = msgspec.field(name='followerTime')
+
+
+class CopyConfigQuerySettingsSpotInfoList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    max_quote_size: Decimal = msgspec.field(name='maxQuoteSize')
+    surplus_quote_size: Decimal = msgspec.field(name='surplusQuoteSize')
+    symbol: str
+
+
+class CopyConfigQuerySettingsLabelList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    id_: str = msgspec.field(default="", name='id')
+    name: str = ""
+
+
+class CopyConfigQuerySettingsTraceSymbolList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    enable: str
+    symbol: str
+    min_open_count: Decimal = msgspec.field(name='minOpenCount')
+
+
+class CopyConfigQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    remove_limit_usdt: Decimal = msgspec.field(name='removeLimitUsdt')
+    spot_info_list: list[CopyConfigQuerySettingsSpotInfoList] | None = msgspec.field(default=None, name='spotInfoList')
+    label_list: list[CopyConfigQuerySettingsLabelList] | None = msgspec.field(default=None, name='labelList')
+    enable: str
+    show_assets_map: str = msgspec.field(name='showAssetsMap')
+    show_equity: str = msgspec.field(name='showEquity')
+    trace_symbol_list: list[CopyConfigQuerySettingsTraceSymbolList] | None = msgspec.field(default=None, name='traceSymbolList')
+
+
+class CopySpotTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    order_id: str = msgspec.field(name='orderId')
+    buy_fill_size: Decimal = msgspec.field(name='buyFillSize')
+    buy_delegate_size: Decimal = msgspec.field(name='buyDelegateSize')
+    buy_price: Decimal = msgspec.field(name='buyPrice')
+    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
+    buy_time: int = msgspec.field(name='buyTime')
+    buy_fee: Decimal = msgspec.field(name='buyFee')
+    unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
+    symbol: str
+    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
+    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
+    follow_count: int = msgspec.field(name='followCount')
+
+
+class CopySpotTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopySpotTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_no: str = msgspec.field(name='trackingNo')
+    fill_size: Decimal = msgspec.field(name='fillSize')
+    buy_price: Decimal = msgspec.field(name='buyPrice')
+    sell_price: Decimal = msgspec.field(name='sellPrice')
+    achieved_pl: Decimal = msgspec.field(name='achievedPL')
+    buy_time: int = msgspec.field(name='buyTime')
+    sell_time: int = msgspec.field(name='sellTime')
+    buy_fee: Decimal = msgspec.field(name='buyFee')
+    sell_fee: Decimal = msgspec.field(name='sellFee')
+    achieved_plr: Decimal = msgspec.field(name='achievedPLR')
+    symbol: str
+    net_profit: Decimal = msgspec.field(name='netProfit')
+    follow_count: int = msgspec.field(name='followCount')
+
+
+class CopySpotTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tracking_list: list[CopySpotTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopySpotTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate: Decimal
+    ctime: int
+
+
+class CopySpotTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate: Decimal
+    ctime: int
+
+
+class CopySpotTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    amount: Decimal
+    ctime: int
+
+
+class CopySpotTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    amount: Decimal
+    ctime: int
+
+
+class CopySpotTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    total_follower_num: int = msgspec.field(name='totalFollowerNum')
+    current_follower_num: int = msgspec.field(name='currentFollowerNum')
+    max_follower_num: int = msgspec.field(name='maxFollowerNum')
+    trading_order_num: int = msgspec.field(name='tradingOrderNum')
+    totalpl: Decimal
+    gain_num: int = msgspec.field(name='gainNum')
+    loss_num: int = msgspec.field(name='lossNum')
+    total_equity: Decimal = msgspec.field(name='totalEquity')
+    win_rate: Decimal = msgspec.field(name='winRate')
+    last_week_roi_list: list[CopySpotTraderOrderTotalDetailLastWeekRoiList] | None = msgspec.field(default=None, name='lastWeekRoiList')
+    last_month_roi_list: list[CopySpotTraderOrderTotalDetailLastMonthRoiList] | None = msgspec.field(default=None, name='lastMonthRoiList')
+    last_week_profit_list: list[CopySpotTraderOrderTotalDetailLastWeekProfitList] | None = msgspec.field(default=None, name='lastWeekProfitList')
+    last_month_profit_list: list[CopySpotTraderOrderTotalDetailLastMonthProfitList] | None = msgspec.field(default=None, name='lastMonthProfitList')
+
+
+class CopySpotTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    distribute_ratio: Decimal = msgspec.field(name='distributeRatio')
+    profit: Decimal
+    coin: str
+    follower_name: str = msgspec.field(name='followerName')
+
+
+class CopySpotTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_id: str = msgspec.field(name='profitId')
+    coin: str
+    distribute_ratio: Decimal = msgspec.field(name='distributeRatio')
+    profit: Decimal
+    follower_name: str = msgspec.field(name='followerName')
+    profit_time: int = msgspec.field(name='profitTime')
+
+
+class CopySpotTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_list: list[CopySpotTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class CopyProfitSummarysProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    yesterday_profit: Decimal = msgspec.field(name='yesterdayProfit')
+    yesterday_time: int = msgspec.field(name='yesterdayTime')
+    sum_profit: Decimal = msgspec.field(name='sumProfit')
+    wait_profit: Decimal = msgspec.field(name='waitProfit')
+
+
+class CopyProfitSummarysProfitHistoryListHistorysByDateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit: Decimal
+    profit_time: int = msgspec.field(name='profitTime')
+
+
+class CopyProfitSummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    profit_count: Decimal = msgspec.field(name='profitCount')
+    last_profit_time: int = msgspec.field(name='lastProfitTime')
+    historys_by_date_list: list[CopyProfitSummarysProfitHistoryListHistorysByDateList] | None = msgspec.field(default=None, name='historysByDateList')
+
+
+class CopyProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    profit_summarys: CopyProfitSummarysProfitSummarys | None = msgspec.field(default=None, name='profitSummarys')
+    profit_history_list: list[CopyProfitSummarysProfitHistoryList] | None = msgspec.field(default=None, name='profitHistoryList')
+
+
+class EarnAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    amount: Decimal
+
+
+class EarnBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    loan_coin: str = msgspec.field(name='loanCoin')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    order_id: str = msgspec.field(name='orderId')
+    init_pledge_amount: Decimal = msgspec.field(name='initPledgeAmount')
+    init_loan_amount: Decimal = msgspec.field(name='initLoanAmount')
+    hour_rate: Decimal = msgspec.field(name='hourRate')
+    daily: Decimal
+    borrow_time: int = msgspec.field(name='borrowTime')
+    status: str
+
+
+class EarnDebtsLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    amount: Decimal
+    amount_usdt: Decimal = msgspec.field(name='amountUsdt')
+
+
+class EarnDebtsPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    amount: Decimal
+    amount_usdt: Decimal = msgspec.field(name='amountUsdt')
+
+
+class EarnDebts(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    loan_infos: list[EarnDebtsLoanInfo] | None = msgspec.field(default=None, name='loanInfos')
+    pledge_infos: list[EarnDebtsPledgeInfo] | None = msgspec.field(default=None, name='pledgeInfos')
+
+
+class EarnOngoingOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    loan_coin: str = msgspec.field(name='loanCoin')
+    loan_amount: Decimal = msgspec.field(name='loanAmount')
+    interest_amount: Decimal = msgspec.field(name='interestAmount')
+    hour_interest_rate: Decimal = msgspec.field(name='hourInterestRate')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    pledge_amount: Decimal = msgspec.field(name='pledgeAmount')
+    pledge_rate: Decimal = msgspec.field(name='pledgeRate')
+    sup_rate: Decimal = msgspec.field(name='supRate')
+    force_rate: Decimal = msgspec.field(name='forceRate')
+    borrow_time: int = msgspec.field(name='borrowTime')
+    expire_time: int = msgspec.field(name='expireTime')
+
+
+class EarnCoinInfosLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    hour_rate7_d: Decimal = msgspec.field(name='hourRate7D')
+    rate7_d: Decimal = msgspec.field(name='rate7D')
+    hour_rate30_d: Decimal = msgspec.field(name='hourRate30D')
+    rate30_d: Decimal = msgspec.field(name='rate30D')
+    min_usdt: Decimal = msgspec.field(name='minUsdt')
+    max_usdt: Decimal = msgspec.field(name='maxUsdt')
+    min: Decimal
+    max: Decimal
+
+
+class EarnCoinInfosPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    init_rate: Decimal = msgspec.field(name='initRate')
+    sup_rate: Decimal = msgspec.field(name='supRate')
+    force_rate: Decimal = msgspec.field(name='forceRate')
+    min_usdt: Decimal = msgspec.field(name='minUsdt')
+    max_usdt: Decimal = msgspec.field(name='maxUsdt')
+
+
+class EarnCoinInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    loan_infos: list[EarnCoinInfosLoanInfo] | None = msgspec.field(default=None, name='loanInfos')
+    pledge_infos: list[EarnCoinInfosPledgeInfo] | None = msgspec.field(default=None, name='pledgeInfos')
+
+
+class EarnReduce(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    loan_coin: str = msgspec.field(name='loanCoin')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    reduce_time: Decimal = msgspec.field(name='reduceTime')
+    pledge_rate: Decimal = msgspec.field(name='pledgeRate')
+    pledge_price: Decimal = msgspec.field(name='pledgePrice')
+    status: str
+    pledge_amount: Decimal = msgspec.field(name='pledgeAmount')
+    reduce_fee: str = msgspec.field(name='reduceFee')
+    residue_amount: Decimal = msgspec.field(name='residueAmount')
+    runlock_amount: Decimal = msgspec.field(name='runlockAmount')
+    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
+
+
+class EarnRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    loan_coin: str = msgspec.field(name='loanCoin')
+    repay_amount: Decimal = msgspec.field(name='repayAmount')
+    pay_interest: Decimal = msgspec.field(name='payInterest')
+    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
+    repay_unlock_amount: Decimal = msgspec.field(name='repayUnlockAmount')
+    repay_time: int = msgspec.field(name='repayTime')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    loan_amount: str = msgspec.field(default="", name='loanAmount')
+
+
+class EarnReviseHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    loan_coin: str = msgspec.field(name='loanCoin')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    order_id: str = msgspec.field(name='orderId')
+    revise_time: int = msgspec.field(name='reviseTime')
+    revise_side: str = msgspec.field(name='reviseSide')
+    revise_amount: Decimal = msgspec.field(name='reviseAmount')
+    after_pledge_rate: Decimal = msgspec.field(name='afterPledgeRate')
+    before_pledge_rate: Decimal = msgspec.field(name='beforePledgeRate')
+
+
+class EarnRevisePledge(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    loan_coin: str = msgspec.field(name='loanCoin')
+    pledge_coin: str = msgspec.field(name='pledgeCoin')
+    after_pledge_rate: Decimal = msgspec.field(name='afterPledgeRate')
+
+
+class EarnSavingsAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    btc_amount: Decimal = msgspec.field(name='btcAmount')
+    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
+    btc24h_earning: Decimal = msgspec.field(name='btc24hEarning')
+    usdt24h_earning: Decimal = msgspec.field(name='usdt24hEarning')
+    btc_total_earning: Decimal = msgspec.field(name='btcTotalEarning')
+    usdt_total_earning: Decimal = msgspec.field(name='usdtTotalEarning')
+
+
+class EarnSavingsAssetResultListApy(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate_level: int = msgspec.field(name='rateLevel')
+    min_apy: Decimal = msgspec.field(name='minApy')
+    max_apy: Decimal = msgspec.field(name='maxApy')
+    current_apy: Decimal = msgspec.field(name='currentApy')
+
+
+class EarnSavingsAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    order_id: str = msgspec.field(name='orderId')
+    product_coin: str = msgspec.field(name='productCoin')
+    interest_coin: str = msgspec.field(name='interestCoin')
+    period_type: str = msgspec.field(name='periodType')
+    period: str
+    hold_amount: Decimal = msgspec.field(name='holdAmount')
+    last_profit: Decimal = msgspec.field(name='lastProfit')
+    total_profit: Decimal = msgspec.field(name='totalProfit')
+    hold_days: str = msgspec.field(name='holdDays')
+    status: str
+    allow_redemption: str = msgspec.field(name='allowRedemption')
+    product_level: str = msgspec.field(name='productLevel')
+    apy: list[EarnSavingsAssetResultListApy] | None = None
+    advance_redeem: str = msgspec.field(default="", name='advanceRedeem')
+
+
+class EarnSavingsAssetApy(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate_level: str = msgspec.field(default="", name='rateLevel')
+    min_apy: str = msgspec.field(default="", name='minApy')
+    max_apy: str = msgspec.field(default="", name='maxApy')
+    current_apy: str = msgspec.field(default="", name='currentApy')
+
+
+class EarnSavingsAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[EarnSavingsAssetResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+    apy: list[EarnSavingsAssetApy] | None = None
+
+
+class EarnSavingsProductApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate_level: int = msgspec.field(name='rateLevel')
+    min_step_val: Decimal = msgspec.field(name='minStepVal')
+    max_step_val: Decimal = msgspec.field(name='maxStepVal')
+    current_apy: Decimal = msgspec.field(name='currentApy')
+
+
+class EarnSavingsProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    coin: str
+    period_type: str = msgspec.field(name='periodType')
+    period: str
+    apy_type: str = msgspec.field(name='apyType')
+    advance_redeem: str = msgspec.field(name='advanceRedeem')
+    settle_method: str = msgspec.field(name='settleMethod')
+    apy_list: list[EarnSavingsProductApyList] | None = msgspec.field(default=None, name='apyList')
+    status: str
+    product_level: str = msgspec.field(name='productLevel')
+
+
+class EarnSavingsRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    coin_name: str = msgspec.field(name='coinName')
+    settle_coin_name: str = msgspec.field(name='settleCoinName')
+    period: str
+    product_level: str = msgspec.field(name='productLevel')
+    amount: Decimal
+    ts: int
+    order_type: str = msgspec.field(name='orderType')
+    product_type: str = msgspec.field(name='productType')
+
+
+class EarnSavingsRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[EarnSavingsRecordResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class EarnRedeem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    status: str
+
+
+class EarnRedeemResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result: str
+    msg: str
+
+
+class EarnSavingsSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+
+
+class EarnSavingsSubscribeInfoApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    rate_level: int = msgspec.field(name='rateLevel')
+    min_step_val: Decimal = msgspec.field(name='minStepVal')
+    max_step_val: Decimal = msgspec.field(name='maxStepVal')
+    current_apy: Decimal = msgspec.field(name='currentApy')
+
+
+class EarnSavingsSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    single_min_amount: Decimal = msgspec.field(name='singleMinAmount')
+    single_max_amount: Decimal = msgspec.field(name='singleMaxAmount')
+    remaining_amount: Decimal = msgspec.field(name='remainingAmount')
+    subscribe_precision: int = msgspec.field(name='subscribePrecision')
+    profit_precision: int = msgspec.field(name='profitPrecision')
+    subscribe_time: int = msgspec.field(name='subscribeTime')
+    interest_time: int = msgspec.field(name='interestTime')
+    settle_time: int = msgspec.field(name='settleTime')
+    raw_expire_time: str | None = msgspec.field(default=None, name="expireTime")
+    raw_redeem_time: str | None = msgspec.field(default=None, name="redeemTime")
+    apy_list: list[EarnSavingsSubscribeInfoApyList] | None = msgspec.field(default=None, name='apyList')
+    redeem_delay: str = msgspec.field(name='redeemDelay')
+    settle_method: str = msgspec.field(name='settleMethod')
+
+    @property
+    def expire_time(self) -> int | None:
+        """``expireTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_expire_time)
+
+    @property
+    def redeem_time(self) -> int | None:
+        """``redeemTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_redeem_time)
+
+
+class EarnSavingsSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result: str
+    msg: str
+
+
+class EarnSharkfinAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    btc_subscribe_amount: Decimal = msgspec.field(name='btcSubscribeAmount')
+    usdt_subscribe_amount: Decimal = msgspec.field(name='usdtSubscribeAmount')
+    btc_historical_amount: Decimal = msgspec.field(name='btcHistoricalAmount')
+    usdt_historical_amount: Decimal = msgspec.field(name='usdtHistoricalAmount')
+    btc_total_earning: Decimal = msgspec.field(name='btcTotalEarning')
+    usdt_total_earning: Decimal = msgspec.field(name='usdtTotalEarning')
+
+
+class EarnSharkfinAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    interest_start_time: int = msgspec.field(name='interestStartTime')
+    interest_end_time: int = msgspec.field(name='interestEndTime')
+    product_coin: str = msgspec.field(name='productCoin')
+    subscribe_coin: str = msgspec.field(name='subscribeCoin')
+    trend: str
+    settle_time: int = msgspec.field(name='settleTime')
+    raw_interest_amount: str | None = msgspec.field(default=None, name="interestAmount")
+    product_status: str = msgspec.field(name='productStatus')
+
+    @property
+    def interest_amount(self) -> Decimal | None:
+        """``interestAmount``; None when the exchange sent "" or null."""
+        return _decimal(self.raw_interest_amount)
+
+
+class EarnSharkfinAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[EarnSharkfinAssetResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class EarnSharkfinProductResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    product_name: str = msgspec.field(name='productName')
+    product_coin: str = msgspec.field(name='productCoin')
+    subscribe_coin: str = msgspec.field(name='subscribeCoin')
+    farming_start_time: int = msgspec.field(name='farmingStartTime')
+    farming_end_time: int = msgspec.field(name='farmingEndTime')
+    lower_rate: Decimal = msgspec.field(name='lowerRate')
+    default_rate: Decimal = msgspec.field(name='defaultRate')
+    upper_rate: Decimal = msgspec.field(name='upperRate')
+    period: Decimal
+    interest_start_time: int = msgspec.field(name='interestStartTime')
+    status: str
+    min_amount: Decimal = msgspec.field(name='minAmount')
+    limit_amount: Decimal = msgspec.field(name='limitAmount')
+    sold_amount: Decimal = msgspec.field(name='soldAmount')
+    start_time: int = msgspec.field(name='startTime')
+    end_time: int = msgspec.field(name='endTime')
+
+
+class EarnSharkfinProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[EarnSharkfinProductResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    product: str
+    period: Decimal
+    amount: Decimal
+    ts: int
+    type_: str = msgspec.field(name='type')
+
+
+class EarnSharkfinRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[EarnSharkfinRecordResultList] | None = msgspec.field(default=None, name='resultList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class EarnSharkfinSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    status: str
+
+
+class EarnSharkfinSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_coin: str = msgspec.field(name='productCoin')
+    subscribe_coin: str = msgspec.field(name='subscribeCoin')
+    interest_time: int = msgspec.field(name='interestTime')
+    expiration_time: int = msgspec.field(name='expirationTime')
+    min_price: Decimal = msgspec.field(name='minPrice')
+    current_price: Decimal = msgspec.field(name='currentPrice')
+    max_price: Decimal = msgspec.field(name='maxPrice')
+    min_rate: Decimal = msgspec.field(name='minRate')
+    default_rate: Decimal = msgspec.field(name='defaultRate')
+    max_rate: Decimal = msgspec.field(name='maxRate')
+    period: Decimal
+    product_min_amount: Decimal = msgspec.field(name='productMinAmount')
+    available_balance: Decimal = msgspec.field(name='availableBalance')
+    user_amount: Decimal = msgspec.field(name='userAmount')
+    remaining_amount: Decimal = msgspec.field(name='remainingAmount')
+    profit_precision: int = msgspec.field(name='profitPrecision')
+    subscribe_precision: int = msgspec.field(name='subscribePrecision')
+
+
+class EarnSharkfinSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result: str
+    msg: str
+
+
+class P2pAdvListAdvListUserLimitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    min_complete_num: int = msgspec.field(name='minCompleteNum')
+    max_complete_num: int = msgspec.field(name='maxCompleteNum')
+    place_order_num: int = msgspec.field(name='placeOrderNum')
+    allow_merchant_place: str = msgspec.field(name='allowMerchantPlace')
+    complete_rate30d: Decimal = msgspec.field(name='completeRate30d')
+    country: str
+
+
+class P2pAdvListAdvListPaymentMethodListPaymentInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    required: bool
+    name: str
+    type_: str = msgspec.field(name='type')
+
+
+class P2pAdvListAdvListPaymentMethodList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    payment_method: str = msgspec.field(name='paymentMethod')
+    payment_id: str = msgspec.field(name='paymentId')
+    payment_info: list[P2pAdvListAdvListPaymentMethodListPaymentInfo] | None = msgspec.field(default=None, name='paymentInfo')
+
+
+class P2pAdvListAdvListMerchantCertifiedResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    image_url: str = msgspec.field(default="", name='imageUrl')
+    desc: str = ""
+
+
+class P2pAdvListAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    adv_id: str = msgspec.field(name='advId')
+    adv_no: str = msgspec.field(name='advNo')
+    side: str
+    adv_size: Decimal = msgspec.field(name='advSize')
+    size: Decimal
+    coin: str
+    price: Decimal
+    coin_precision: int = msgspec.field(name='coinPrecision')
+    fiat: str
+    fiat_precision: int = msgspec.field(name='fiatPrecision')
+    fiat_symbol: str = msgspec.field(name='fiatSymbol')
+    status: str
+    hide: str
+    max_trade_amount: Decimal = msgspec.field(name='maxTradeAmount')
+    min_trade_amount: Decimal = msgspec.field(name='minTradeAmount')
+    pay_duration: Decimal = msgspec.field(name='payDuration')
+    turnover_num: int = msgspec.field(name='turnoverNum')
+    turnover_rate: Decimal = msgspec.field(name='turnoverRate')
+    label: str | None = None
+    user_limit_list: P2pAdvListAdvListUserLimitList | None = msgspec.field(default=None, name='userLimitList')
+    payment_method_list: list[P2pAdvListAdvListPaymentMethodList] | None = msgspec.field(default=None, name='paymentMethodList')
+    merchant_certified_list: list[dict[str, Any]] | None = msgspec.field(default=None, name='merchantCertifiedList')
+    utime: int
+    ctime: int
+    merchant_certified_result: list[P2pAdvListAdvListMerchantCertifiedResult] | None = msgspec.field(default=None, name='merchantCertifiedResult')
+
+
+class P2pAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    adv_list: list[P2pAdvListAdvList] | None = msgspec.field(default=None, name='advList')
+    min_adv_id: str = msgspec.field(name='minAdvId')
+
+
+class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    register_time: int = msgspec.field(name='registerTime')
+    nick_name: str = msgspec.field(name='nickName')
+    merchant_id: str = msgspec.field(name='merchantId')
+    kyc_status: bool = msgspec.field(name='kycStatus')
+    email_bind_status: bool = msgspec.field(name='emailBindStatus')
+    mobile_bind_status: bool = msgspec.field(name='mobileBindStatus')
+    email: str
+    mobile: str
+    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
+    avg_release_time: int = msgspec.field(name='avgReleaseTime')
+    total_trades: Decimal = msgspec.field(name='totalTrades')
+    total_buy: Decimal = msgspec.field(name='totalBuy')
+    total_sell: Decimal = msgspec.field(name='totalSell')
+    total_completion_rate: Decimal = msgspec.field(name='totalCompletionRate')
+    trades30d: Decimal
+    sell30d: Decimal
+    buy30d: Decimal
+    completion_rate30d: Decimal = msgspec.field(name='completionRate30d')
+
+
+class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    register_time: int = msgspec.field(name='registerTime')
+    nick_name: str = msgspec.field(name='nickName')
+    is_online: str = msgspec.field(name='isOnline')
+    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
+    avg_release_time: int = msgspec.field(name='avgReleaseTime')
+    total_trades: Decimal = msgspec.field(name='totalTrades')
+    total_buy: Decimal = msgspec.field(name='totalBuy')
+    total_sell: Decimal = msgspec.field(name='totalSell')
+    total_completion_rate: Decimal = msgspec.field(name='totalCompletionRate')
+    trades30d: Decimal
+    sell30d: Decimal
+    buy30d: Decimal
+    completion_rate30d: Decimal = msgspec.field(name='completionRate30d')
+
+
+class P2pMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    merchant_list: list[P2pMerchantListMerchantList] | None = msgspec.field(default=None, name='merchantList')
+    min_merchant_id: str = msgspec.field(name='minMerchantId')
+
+
+class P2pOrderListOrderListPaymentInfoPaymethodInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    name: str
+    required: str
+    type_: str = msgspec.field(name='type')
+    value: str
+
+
+class P2pOrderListOrderListPaymentInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    paymethod_name: str = msgspec.field(name='paymethodName')
+    paymethod_id: str = msgspec.field(name='paymethodId')
+    paymethod_info: list[P2pOrderListOrderListPaymentInfoPaymethodInfo] | None = msgspec.field(default=None, name='paymethodInfo')
+
+
+class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    order_no: str = msgspec.field(name='orderNo')
+    adv_no: str = msgspec.field(name='advNo')
+    side: str
+    count: int
+    coin: str
+    price: Decimal
+    fiat: str
+    raw_withdraw_time: str | None = msgspec.field(default=None, name="withdrawTime")
+    raw_represent_time: str | None = msgspec.field(default=None, name="representTime")
+    raw_release_time: str | None = msgspec.field(default=None, name="releaseTime")
+    raw_payment_time: str | None = msgspec.field(default=None, name="paymentTime")
+    amount: Decimal
+    status: str
+    buyer_real_name: str = msgspec.field(name='buyerRealName')
+    seller_real_name: str = msgspec.field(name='sellerRealName')
+    payment_info: P2pOrderListOrderListPaymentInfo | None = msgspec.field(default=None, name='paymentInfo')
+    utime: int
+    ctime: int
+
+    @property
+    def withdraw_time(self) -> int | None:
+        """``withdrawTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_withdraw_time)
+
+    @property
+    def represent_time(self) -> int | None:
+        """``representTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_represent_time)
+
+    @property
+    def release_time(self) -> int | None:
+        """``releaseTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_release_time)
+
+    @property
+    def payment_time(self) -> int | None:
+        """``paymentTime``; None when the exchange sent "" or null."""
+        return _int(self.raw_payment_time)
+
+
+class P2pOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_list: list[P2pOrderListOrderList] | None = msgspec.field(default=None, name='orderList')
+    min_order_id: str = msgspec.field(name='minOrderId')
+
+
+class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    id_: str = msgspec.field(name='id')
+    coin: str
+    symbol: str
+    margin_tax_type: str = msgspec.field(name='marginTaxType')
+    amount: Decimal
+    fee: Decimal
+    total: Decimal
+    ts: int
+
+
+class TaxP2pRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    id_: str = msgspec.field(name='id')
+    coin: str
+    p2p_tax_type: str = msgspec.field(name='p2pTaxType')
+    balance: Decimal
+    ts: int
+
+
+class TaxSpotRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    id_: str = msgspec.field(name='id')
+    coin: str
+    spot_tax_type: str = msgspec.field(name='spotTaxType')
+    amount: Decimal
+    fee: Decimal
+    balance: Decimal
+    ts: int
+    biz_order_id: str = msgspec.field(name='bizOrderId')
+
+
+class UserBatchCreateSubaccountAndApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_account_uid: str = msgspec.field(name='subAccountUid')
+    sub_account_name: str = msgspec.field(name='subAccountName')
+    label: str
+    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
+    secret_key: str = msgspec.field(name='secretKey')
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserBatchCreateSubaccountAndApikey(sub_account_uid={self.sub_account_uid!r}, sub_account_name={self.sub_account_name!r}, label={self.label!r}, sub_account_api_key={self.sub_account_api_key!r}, secret_key='***', perm_list={self.perm_list!r}, ip_list={self.ip_list!r})"
+
+
+class UserModifyVirtualSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result: str
+
+
+class UserVirtualSubaccountListSubAccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_account_uid: str = msgspec.field(name='subAccountUid')
+    sub_account_name: str = msgspec.field(name='subAccountName')
+    label: str
+    status: str
+    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class UserVirtualSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sub_account_list: list[UserVirtualSubaccountListSubAccountList] | None = msgspec.field(default=None, name='subAccountList')
+    raw_end_id: str | int = msgspec.field(name="endId")
+
+    @property
+    def end_id(self) -> str:
+        """``endId`` as a string, whether it arrived as a string or a JSON integer."""
+        return str(self.raw_end_id)
+
+
+# Request items for batch bodies.
+
+class CopyMixFollowerSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One item of a batch request body; fields map to the wire names."""
+    symbol: str
+    product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str = msgspec.field(name='productType')
+    margin_type: Literal['trader', 'specify'] | str = msgspec.field(name='marginType')
+    margin_coin: str | None = msgspec.field(default=None, name='marginCoin')
+    lever_type: Literal['position', 'specify', 'trader'] | str = msgspec.field(name='leverType')
+    long_leverage: Decimal | str | int | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: Decimal | str | int | None = msgspec.field(default=None, name='shortLeverage')
+    trace_type: Literal['percent', 'amount', 'count'] | str = msgspec.field(name='traceType')
+    trace_value: Decimal | str | int = msgspec.field(name='traceValue')
+    max_hold_size: Decimal | str | int | None = msgspec.field(default=None, name='maxHoldSize')
+    stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
+    stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
+    extra_params: dict[str, Any] | None = None
+
+
+class CopyMixTraderConfigSettingSymbolsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One item of a batch request body; fields map to the wire names."""
+    symbol: str
+    product_type: Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'] | str = msgspec.field(name='productType')
+    setting_type: Literal['ADD', 'DELETE', 'UPDATE'] | str = msgspec.field(name='settingType')
+    stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
+    stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
+    extra_params: dict[str, Any] | None = None
+
+
+class CopySpotFollowerSettingsItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One item of a batch request body; fields map to the wire names."""
+    symbol: str
+    trace_type: Literal['percent', 'amount', 'count'] | str = msgspec.field(name='traceType')
+    max_hold_size: Decimal | str | int = msgspec.field(name='maxHoldSize')
+    trace_value: Decimal | str | int = msgspec.field(name='traceValue')
+    stop_loss_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopLossRatio')
+    stop_surplus_ratio: Decimal | str | int | None = msgspec.field(default=None, name='stopSurplusRatio')
+    extra_params: dict[str, Any] | None = None
+
+
+class UserBatchCreateSubaccountAndApikeyItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One item of a batch request body; fields map to the wire names."""
+    sub_account_name: str = msgspec.field(name='subAccountName')
+    passphrase: str
+    label: str
+    ip_list: str | None = msgspec.field(default=None, name='ipList')
+    perm_list: Literal['spot_trade', 'margin_trade', 'contract_trade', 'read'] | str | None = msgspec.field(default=None, name='permList')
+    extra_params: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        """Secrets never print: credential fields show as '***'."""
+        return f"UserBatchCreateSubaccountAndApikeyItem(sub_account_name={self.sub_account_name!r}, passphrase='***', label={self.label!r}, ip_list={self.ip_list!r}, perm_list={self.perm_list!r}, extra_params={self.extra_params!r})"
+
+
 # Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (_bool, _decimal, _int, _json_field, Decimal, Any)
+_HELPERS = (Literal, _bool, _decimal, _int, _json_field, Decimal, Any)

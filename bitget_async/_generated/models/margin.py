@@ -13,8 +13,12 @@ from ..._convert import _bool, _decimal, _int, _json_field
 __all__ = [
     "MarginCrossedAccountAsset",
     "MarginCrossedAccountBorrow",
+    "MarginCrossedAccountFlashRepay",
     "MarginCrossedAccountMaxBorrowableAmount",
+    "MarginCrossedAccountMaxTransferOutAmount",
+    "MarginCrossedAccountQueryFlashRepayStatus",
     "MarginCrossedAccountRepay",
+    "MarginCrossedAccountRiskRate",
     "MarginCrossedBatchCancelOrder",
     "MarginCrossedBatchCancelOrderFailureList",
     "MarginCrossedBatchCancelOrderItem",
@@ -35,6 +39,10 @@ __all__ = [
     "MarginCrossedHistoryOrderOrderList",
     "MarginCrossedInterestHistory",
     "MarginCrossedInterestHistoryResultList",
+    "MarginCrossedInterestRateAndLimit",
+    "MarginCrossedInterestRateAndLimitVipList",
+    "MarginCrossedLiquidationHistory",
+    "MarginCrossedLiquidationHistoryResultList",
     "MarginCrossedLiquidationOrder",
     "MarginCrossedLiquidationOrderResultList",
     "MarginCrossedOpenOrder",
@@ -42,12 +50,17 @@ __all__ = [
     "MarginCrossedPlaceOrder",
     "MarginCrossedRepayHistory",
     "MarginCrossedRepayHistoryResultList",
+    "MarginCrossedTierData",
     "MarginCurrency",
     "MarginInterestRateRecord",
     "MarginIsolatedAccountAsset",
     "MarginIsolatedAccountBorrow",
+    "MarginIsolatedAccountFlashRepay",
     "MarginIsolatedAccountMaxBorrowableAmount",
+    "MarginIsolatedAccountMaxTransferOutAmount",
+    "MarginIsolatedAccountQueryFlashRepayStatus",
     "MarginIsolatedAccountRepay",
+    "MarginIsolatedAccountRiskRate",
     "MarginIsolatedBatchCancelOrder",
     "MarginIsolatedBatchCancelOrderFailureList",
     "MarginIsolatedBatchCancelOrderItem",
@@ -68,6 +81,11 @@ __all__ = [
     "MarginIsolatedHistoryOrderOrderList",
     "MarginIsolatedInterestHistory",
     "MarginIsolatedInterestHistoryResultList",
+    "MarginIsolatedInterestRateAndLimit",
+    "MarginIsolatedInterestRateAndLimitBaseVipList",
+    "MarginIsolatedInterestRateAndLimitQuoteList",
+    "MarginIsolatedLiquidationHistory",
+    "MarginIsolatedLiquidationHistoryResultList",
     "MarginIsolatedLiquidationOrder",
     "MarginIsolatedLiquidationOrderResultList",
     "MarginIsolatedOpenOrder",
@@ -75,6 +93,9 @@ __all__ = [
     "MarginIsolatedPlaceOrder",
     "MarginIsolatedRepayHistory",
     "MarginIsolatedRepayHistoryResultList",
+    "MarginIsolatedTierData",
+    "MarginLoanGrowth",
+    "MarginLongShortRatio",
 ]
 
 
@@ -667,6 +688,172 @@ class MarginIsolatedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_o
     base_coin_max_borrow_amount: Decimal = msgspec.field(name='baseCoinMaxBorrowAmount')  # changes in real time
     quote_coin: str = msgspec.field(name='quoteCoin')
     quote_coin_max_borrow_amount: Decimal = msgspec.field(name='quoteCoinMaxBorrowAmount')
+
+
+class MarginLoanGrowth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    growth_rate: Decimal = msgspec.field(name='growthRate')
+    ts: int
+
+
+class MarginLongShortRatio(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    long_short_ratio: Decimal = msgspec.field(name='longShortRatio')
+    ts: int
+
+
+class MarginCrossedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    repay_id: str = msgspec.field(name='repayId')
+    coin: str
+
+
+class MarginCrossedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    max_transfer_out_amount: Decimal = msgspec.field(name='maxTransferOutAmount')
+
+
+class MarginCrossedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    repay_id: str = msgspec.field(name='repayId')
+    status: str
+
+
+class MarginCrossedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    risk_rate_ratio: Decimal = msgspec.field(name='riskRateRatio')
+    risk_rate: str = msgspec.field(default="", name='riskRate')
+
+
+class MarginCrossedInterestRateAndLimitVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    level: int
+    limit: Decimal
+    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
+    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
+    discount_rate: Decimal = msgspec.field(name='discountRate')
+
+
+class MarginCrossedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    leverage: Decimal
+    transferable: bool
+    borrowable: bool
+    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
+    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
+    max_borrowable_amount: Decimal = msgspec.field(name='maxBorrowableAmount')
+    vip_list: list[MarginCrossedInterestRateAndLimitVipList] | None = msgspec.field(default=None, name='vipList')
+
+
+class MarginCrossedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    liq_id: str = msgspec.field(name='liqId')
+    liq_start_time: int = msgspec.field(name='liqStartTime')
+    liq_end_time: int = msgspec.field(name='liqEndTime')
+    liq_risk_ratio: Decimal = msgspec.field(name='liqRiskRatio')
+    total_assets: Decimal = msgspec.field(name='totalAssets')
+    total_debt: Decimal = msgspec.field(name='totalDebt')
+    liq_fee: Decimal = msgspec.field(name='liqFee')
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class MarginCrossedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    min_id: str = msgspec.field(name='minId')
+    max_id: str = msgspec.field(name='maxId')
+    result_list: list[MarginCrossedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
+
+
+class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tier: Decimal
+    leverage: Decimal
+    coin: str
+    max_borrowable_amount: Decimal = msgspec.field(name='maxBorrowableAmount')
+    maintain_margin_rate: Decimal = msgspec.field(name='maintainMarginRate')
+
+
+class MarginIsolatedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    repay_id: str = msgspec.field(name='repayId')
+    symbol: str
+    result: str
+
+
+class MarginIsolatedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    base_coin: str = msgspec.field(name='baseCoin')
+    quote_coin: str = msgspec.field(name='quoteCoin')
+    base_coin_max_transfer_out_amount: Decimal = msgspec.field(name='baseCoinMaxTransferOutAmount')
+    quote_coin_max_transfer_out_amount: Decimal = msgspec.field(name='quoteCoinMaxTransferOutAmount')
+
+
+class MarginIsolatedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    repay_id: str = msgspec.field(name='repayId')
+    status: str
+
+
+class MarginIsolatedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    risk_rate_ratio: Decimal = msgspec.field(name='riskRateRatio')
+
+
+class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    level: int
+    limit: Decimal
+    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
+    annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
+    discount_rate: Decimal = msgspec.field(name='discountRate')
+
+
+class MarginIsolatedInterestRateAndLimitQuoteList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    level: int
+    limit: Decimal
+    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
+    annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
+    discount_rate: Decimal = msgspec.field(name='discountRate')
+
+
+class MarginIsolatedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    base_coin: str = msgspec.field(name='baseCoin')
+    leverage: Decimal
+    base_transferable: bool = msgspec.field(name='baseTransferable')
+    base_borrowable: bool = msgspec.field(name='baseBorrowable')
+    base_daily_interest_rate: Decimal = msgspec.field(name='baseDailyInterestRate')
+    base_annually_interest_rate: Decimal = msgspec.field(name='baseAnnuallyInterestRate')
+    base_max_borrowable_amount: Decimal = msgspec.field(name='baseMaxBorrowableAmount')
+    base_vip_list: list[MarginIsolatedInterestRateAndLimitBaseVipList] | None = msgspec.field(default=None, name='baseVipList')
+    quote_coin: str = msgspec.field(name='quoteCoin')
+    quote_transferable: bool = msgspec.field(name='quoteTransferable')
+    quote_borrowable: bool = msgspec.field(name='quoteBorrowable')
+    quote_annually_interest_rate: Decimal = msgspec.field(name='quoteAnnuallyInterestRate')
+    quote_max_borrowable_amount: Decimal = msgspec.field(name='quoteMaxBorrowableAmount')
+    quote_list: list[MarginIsolatedInterestRateAndLimitQuoteList] | None = msgspec.field(default=None, name='quoteList')
+    quote_daily_interest_rate: Decimal = msgspec.field(name='quoteDailyInterestRate')
+    quote_transfer_in_able: bool | None = msgspec.field(default=None, name='quoteTransferInAble')
+
+
+class MarginIsolatedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    liq_id: str = msgspec.field(name='liqId')
+    liq_start_time: int = msgspec.field(name='liqStartTime')
+    liq_end_time: int = msgspec.field(name='liqEndTime')
+    liq_risk_ratio: Decimal = msgspec.field(name='liqRiskRatio')
+    total_assets: Decimal = msgspec.field(name='totalAssets')
+    total_debt: Decimal = msgspec.field(name='totalDebt')
+    liq_fee: Decimal = msgspec.field(name='liqFee')
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+
+
+class MarginIsolatedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    result_list: list[MarginIsolatedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
+    max_id: str = msgspec.field(name='maxId')
+    min_id: str = msgspec.field(name='minId')
+
+
+class MarginIsolatedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tier: Decimal
+    symbol: str
+    leverage: Decimal
+    base_coin: str = msgspec.field(name='baseCoin')
+    quote_coin: str = msgspec.field(name='quoteCoin')
+    base_max_borrowable_amount: Decimal = msgspec.field(name='baseMaxBorrowableAmount')
+    quote_max_borrowable_amount: Decimal = msgspec.field(name='quoteMaxBorrowableAmount')
+    maintain_margin_rate: Decimal = msgspec.field(name='maintainMarginRate')
+    init_rate: Decimal = msgspec.field(name='initRate')
 
 
 # Request items for batch bodies.

@@ -39,6 +39,10 @@ __all__ = [
     "MixContract",
     "MixCurrentFundRate",
     "MixDetail",
+    "MixDiscountRate",
+    "MixDiscountRateDiscountRateList",
+    "MixExchangeRate",
+    "MixExchangeRateExchangeRateList",
     "MixFill",
     "MixFillHistory",
     "MixFillHistoryFillList",
@@ -54,6 +58,10 @@ __all__ = [
     "MixHistoryMarkCandle",
     "MixHistoryPosition",
     "MixHistoryPositionList",
+    "MixInterestHistory",
+    "MixInterestHistoryInterestList",
+    "MixIsolatedBorrowRate",
+    "MixIsolatedSymbol",
     "MixLiqPrice",
     "MixLongShort",
     "MixMaxOpen",
@@ -64,6 +72,7 @@ __all__ = [
     "MixModifyPlanOrder",
     "MixModifyTpslOrder",
     "MixOiLimit",
+    "MixOpenCount",
     "MixOpenInterest",
     "MixOpenInterestOpenInterestList",
     "MixOrderBatchCancelOrdersItem",
@@ -82,15 +91,25 @@ __all__ = [
     "MixPlacePosTpsl",
     "MixPlaceTpslOrder",
     "MixPlanSubOrder",
+    "MixPositionLongShort",
     "MixQueryPositionLever",
     "MixSetLeverage",
     "MixSetMarginMode",
     "MixSetPositionMode",
     "MixSinglePosition",
+    "MixSubAccountAsset",
+    "MixSubAccountAssetAssetList",
+    "MixSwitchUnionUsdt",
     "MixSymbolAccount",
     "MixSymbolPrice",
     "MixSymbolTicker",
+    "MixTakerBuySell",
     "MixTicker",
+    "MixTransferLimits",
+    "MixUnionConfig",
+    "MixUnionConvert",
+    "MixUnionInterestRateHistory",
+    "MixUnionInterestRateHistoryHistoryInterestRateList",
     "MixVipFeeRate",
 ]
 
@@ -1183,6 +1202,134 @@ class MixPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     price: Decimal
     type_: str = msgspec.field(name='type')
     status: str
+
+
+class MixIsolatedBorrowRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    borrow_rate: Decimal = msgspec.field(name='borrowRate')
+    ts: int
+
+
+class MixPositionLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    long_position_ratio: Decimal = msgspec.field(name='longPositionRatio')
+    short_position_ratio: Decimal = msgspec.field(name='shortPositionRatio')
+    long_short_position_ratio: Decimal = msgspec.field(name='longShortPositionRatio')
+    ts: int
+
+
+class MixTakerBuySell(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    sell_volume: Decimal = msgspec.field(name='sellVolume')
+    buy_volume: Decimal = msgspec.field(name='buyVolume')
+    ts: int
+
+
+class MixInterestHistoryInterestList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    liability: Decimal
+    interest_free_limit: Decimal = msgspec.field(name='interestFreeLimit')
+    interest_limit: Decimal = msgspec.field(name='interestLimit')
+    hour_interest_rate: Decimal = msgspec.field(name='hourInterestRate')
+    c_time: int = msgspec.field(name='cTime')
+    interest: Decimal
+    interset: str = ""
+
+
+class MixInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    next_settle_time: int = msgspec.field(name='nextSettleTime')
+    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
+    borrow_limit: Decimal = msgspec.field(name='borrowLimit')
+    interest_list: list[MixInterestHistoryInterestList] | None = msgspec.field(default=None, name='interestList')
+    end_id: str = msgspec.field(name='endId')
+
+
+class MixIsolatedSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    symbol: str
+    margin_mode: str = msgspec.field(name='marginMode')
+
+
+class MixOpenCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    size: Decimal
+
+
+class MixSubAccountAssetAssetList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    margin_coin: str = msgspec.field(name='marginCoin')
+    locked: Decimal
+    available: Decimal
+    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
+    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
+    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
+    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
+    btc_equity: Decimal = msgspec.field(name='btcEquity')
+    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
+    coupon: str
+    account_equity: Decimal = msgspec.field(name='accountEquity')
+    equity: str = ""
+
+
+class MixSubAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    raw_user_id: str | int = msgspec.field(name="userId")
+    asset_list: list[MixSubAccountAssetAssetList] | None = msgspec.field(default=None, name='assetList')
+
+    @property
+    def user_id(self) -> str:
+        """``userId`` as a string, whether it arrived as a string or a JSON integer."""
+        return str(self.raw_user_id)
+
+
+class MixSwitchUnionUsdt(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
+
+
+class MixTransferLimits(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    max_transfer_in: Decimal = msgspec.field(name='maxTransferIn')
+
+
+class MixUnionConfig(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    imr: Decimal
+    mmr: Decimal
+    individual_limit: Decimal = msgspec.field(name='individualLimit')
+    individual_limit_ratio: Decimal = msgspec.field(name='individualLimitRatio')
+
+
+class MixUnionConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
+
+
+class MixDiscountRateDiscountRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tier: Decimal
+    min_amount: Decimal = msgspec.field(name='minAmount')
+    max_amount: Decimal = msgspec.field(name='maxAmount')
+    discount_rate: Decimal = msgspec.field(name='discountRate')
+
+
+class MixDiscountRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    user_limit: Decimal = msgspec.field(name='userLimit')
+    total_limit: Decimal = msgspec.field(name='totalLimit')
+    discount_rate_list: list[MixDiscountRateDiscountRateList] | None = msgspec.field(default=None, name='discountRateList')
+
+
+class MixExchangeRateExchangeRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    tier: Decimal
+    min_amount: Decimal = msgspec.field(name='minAmount')
+    max_amount: Decimal = msgspec.field(name='maxAmount')
+    exchange_rate: Decimal = msgspec.field(name='exchangeRate')
+
+
+class MixExchangeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    exchange_rate_list: list[MixExchangeRateExchangeRateList] | None = msgspec.field(default=None, name='exchangeRateList')
+
+
+class MixUnionInterestRateHistoryHistoryInterestRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
+    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
+    ts: int
+
+
+class MixUnionInterestRateHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    history_interest_rate_list: list[MixUnionInterestRateHistoryHistoryInterestRateList] | None = msgspec.field(default=None, name='historyInterestRateList')
 
 
 # Request items for batch bodies.

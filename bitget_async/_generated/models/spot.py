@@ -12,6 +12,7 @@ from ..._convert import _bool, _decimal, _int, _json_field
 
 __all__ = [
     "SpotAsset",
+    "SpotAuction",
     "SpotBatchCancelOrder",
     "SpotBatchCancelOrderFailureList",
     "SpotBatchCancelOrderSuccessList",
@@ -32,15 +33,23 @@ __all__ = [
     "SpotCoinChain",
     "SpotCurrentPlanOrder",
     "SpotCurrentPlanOrderOrderList",
+    "SpotDeductInfo",
     "SpotDepositAddress",
     "SpotDepositRecord",
+    "SpotEnsureCoinsConvert",
+    "SpotEnsureCoinsConvertCoinInfo",
     "SpotFillsHistory",
+    "SpotFundFlow",
     "SpotFundNetFlow",
     "SpotHistoryCandle",
     "SpotHistoryOrder",
     "SpotHistoryPlanOrder",
     "SpotHistoryPlanOrderOrderList",
     "SpotInfo",
+    "SpotLoanOrder",
+    "SpotLtvConvert",
+    "SpotLtvConvertBalanceInfo",
+    "SpotLtvConvertUnpaidInfo",
     "SpotMarketFill",
     "SpotMergeDepth",
     "SpotMergeDepthAsk",
@@ -53,11 +62,18 @@ __all__ = [
     "SpotPlaceOrder",
     "SpotPlacePlanOrder",
     "SpotPlanSubOrder",
+    "SpotProductInfos",
+    "SpotRepaidHistory",
+    "SpotRiskUnit",
+    "SpotSubMainTransRecord",
     "SpotSubaccountAsset",
     "SpotSubaccountAssetAssetsList",
+    "SpotSubaccountDepositAddress",
+    "SpotSubaccountDepositRecord",
     "SpotSubaccountTransfer",
     "SpotSupportSymbols",
     "SpotSymbol",
+    "SpotSymbols",
     "SpotTicker",
     "SpotTradeBatchCancelOrderItem",
     "SpotTradeBatchCancelReplaceOrderItem",
@@ -66,8 +82,11 @@ __all__ = [
     "SpotTradeFillFeeDetail",
     "SpotTransfer",
     "SpotTransferRecord",
+    "SpotTransfered",
     "SpotUnfilledOrder",
     "SpotUpgradeStatus",
+    "SpotVipFeeRate",
+    "SpotWhaleNetFlow",
     "SpotWithdrawal",
     "SpotWithdrawalRecord",
 ]
@@ -629,6 +648,170 @@ class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     chain: str
     c_time: int = msgspec.field(name='cTime')
     u_time: int = msgspec.field(name='uTime')
+
+
+class SpotFundFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    whale_buy_volume: Decimal = msgspec.field(name='whaleBuyVolume')
+    dolphin_buy_volume: Decimal = msgspec.field(name='dolphinBuyVolume')
+    fish_buy_volume: Decimal = msgspec.field(name='fishBuyVolume')
+    whale_sell_volume: Decimal = msgspec.field(name='whaleSellVolume')
+    dolphin_sell_volume: Decimal = msgspec.field(name='dolphinSellVolume')
+    fish_sell_volume: Decimal = msgspec.field(name='fishSellVolume')
+    whale_buy_ratio: Decimal = msgspec.field(name='whaleBuyRatio')
+    dolphin_buy_ratio: Decimal = msgspec.field(name='dolphinBuyRatio')
+    fish_buy_ratio: Decimal = msgspec.field(name='fishBuyRatio')
+    whale_sell_ratio: Decimal = msgspec.field(name='whaleSellRatio')
+    dolphin_sell_ratio: Decimal = msgspec.field(name='dolphinSellRatio')
+    fish_sell_ratio: Decimal = msgspec.field(name='fishSellRatio')
+
+
+class SpotWhaleNetFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    volume: Decimal
+    date: int
+
+
+class SpotEnsureCoinsConvertCoinInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    convert_ratio: Decimal = msgspec.field(name='convertRatio')
+    max_convert_value: Decimal = msgspec.field(name='maxConvertValue')
+
+
+class SpotEnsureCoinsConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    coin_info: list[SpotEnsureCoinsConvertCoinInfo] | None = msgspec.field(default=None, name='coinInfo')
+
+
+class SpotLoanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    order_product_id: str = msgspec.field(name='orderProductId')
+    uid: str
+    loan_time: int = msgspec.field(name='loanTime')
+    loan_coin: str = msgspec.field(name='loanCoin')
+    loan_amount: Decimal = msgspec.field(name='loanAmount')
+    unpaid_amount: Decimal = msgspec.field(name='unpaidAmount')
+    unpaid_interest: Decimal = msgspec.field(name='unpaidInterest')
+    repaid_amount: Decimal = msgspec.field(name='repaidAmount')
+    repaid_interest: Decimal = msgspec.field(name='repaidInterest')
+    status: str
+
+
+class SpotLtvConvertUnpaidInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    unpaid_qty: Decimal = msgspec.field(name='unpaidQty')
+    unpaid_interest: Decimal = msgspec.field(name='unpaidInterest')
+
+
+class SpotLtvConvertBalanceInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    price: Decimal
+    amount: Decimal
+    converted_usdt_amount: Decimal = msgspec.field(name='convertedUsdtAmount')
+
+
+class SpotLtvConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    ltv: Decimal
+    sub_account_uids: list[str] | None = msgspec.field(default=None, name='subAccountUids')
+    usdt_balance: Decimal = msgspec.field(name='usdtBalance')
+    unpaid_usdt_amount: Decimal = msgspec.field(name='unpaidUsdtAmount')
+    unpaid_info: list[SpotLtvConvertUnpaidInfo] | None = msgspec.field(default=None, name='unpaidInfo')
+    balance_info: list[SpotLtvConvertBalanceInfo] | None = msgspec.field(default=None, name='balanceInfo')
+
+
+class SpotProductInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    leverage: Decimal
+    transfer_line: Decimal = msgspec.field(name='transferLine')
+    spot_buy_line: Decimal = msgspec.field(name='spotBuyLine')
+    liquidation_line: Decimal = msgspec.field(name='liquidationLine')
+    stop_liquidation_line: Decimal = msgspec.field(name='stopLiquidationLine')
+
+
+class SpotRepaidHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    repay_order_id: str = msgspec.field(name='repayOrderId')
+    repaid_time: int = msgspec.field(name='repaidTime')
+    coin: str
+    repay_type: str = msgspec.field(name='repayType')
+    business_type: str = msgspec.field(name='businessType')
+    repaid_amount: Decimal = msgspec.field(name='repaidAmount')
+    repaid_interest: Decimal = msgspec.field(name='repaidInterest')
+    repay_amount: str = msgspec.field(default="", name='repayAmount')
+    repay_interest: str = msgspec.field(default="", name='repayInterest')
+
+
+class SpotRiskUnit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    risk_unit_id: list[str] | None = msgspec.field(default=None, name='riskUnitId')
+
+
+class SpotSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    product_id: str = msgspec.field(name='productId')
+    spot_symbols: list[str] | None = msgspec.field(default=None, name='spotSymbols')
+
+
+class SpotTransfered(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    transfered: Decimal
+    user_id: str = msgspec.field(name='userId')
+
+
+class SpotDeductInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    deduct: str
+
+
+class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    coin: str
+    status: str
+    to_type: str = msgspec.field(name='toType')
+    from_type: str = msgspec.field(name='fromType')
+    size: Decimal
+    ts: int
+    client_oid: str = msgspec.field(name='clientOid')
+    transfer_id: str = msgspec.field(name='transferId')
+    from_user_id: str = msgspec.field(name='fromUserId')
+    to_user_id: str = msgspec.field(name='toUserId')
+    new_transfer_id: str = msgspec.field(default="", name='newTransferId')
+
+
+class SpotAuction(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    stage: str
+    stage_end_time: int = msgspec.field(name='stageEndTime')
+    est_opening_price: Decimal | None = msgspec.field(default=None, name='estOpeningPrice')
+    matched_volume: Decimal | None = msgspec.field(default=None, name='matchedVolume')
+    auction_end_time: int = msgspec.field(name='auctionEndTime')
+
+
+class SpotVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    level: Decimal
+    deal_amount: Decimal = msgspec.field(name='dealAmount')
+    asset_amount: Decimal = msgspec.field(name='assetAmount')
+    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
+    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
+    btc_withdraw_amount: Decimal = msgspec.field(name='btcWithdrawAmount')
+    usdt_withdraw_amount: Decimal = msgspec.field(name='usdtWithdrawAmount')
+
+
+class SpotSubaccountDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    address: str
+    chain: str
+    coin: str
+    tag: str
+    url: str
+
+
+class SpotSubaccountDepositRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    order_id: str = msgspec.field(name='orderId')
+    trade_id: str = msgspec.field(name='tradeId')
+    coin: str
+    size: Decimal
+    status: str
+    from_address: str = msgspec.field(name='fromAddress')
+    to_address: str = msgspec.field(name='toAddress')
+    chain: str
+    dest: str
+    c_time: int = msgspec.field(name='cTime')
+    u_time: int = msgspec.field(name='uTime')
+    client_oid: str = msgspec.field(default="", name='clientOid')
+    confirm: str = ""
+    tag: str = ""
 
 
 # Request items for batch bodies.
