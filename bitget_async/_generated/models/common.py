@@ -129,6 +129,11 @@ class BrokerAllSubDepositWithdrawal(msgspec.Struct, frozen=True, kw_only=True, g
     list_: list[BrokerAllSubDepositWithdrawalList] | None = msgspec.field(default=None, name='list')
     end_id: str = msgspec.field(name='endId')  # cursor: pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[BrokerAllSubDepositWithdrawalList]:
+        """This page's rows (``list``): what ``client.paginate`` yields."""
+        return self.list_ or []
+
 
 class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
