@@ -27,6 +27,7 @@ from ._errors import (
     NotFoundError,
     OrderNotFoundError,
     OrderStateUnknownError,
+    PaginationError,
     PositionNotFoundError,
     RateLimitError,
     ResponseDecodeError,
@@ -36,6 +37,7 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
+from ._pagination import Paginator
 from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
@@ -64,6 +66,8 @@ __all__ = [
     "NotFoundError",
     "OrderNotFoundError",
     "OrderStateUnknownError",
+    "PaginationError",
+    "Paginator",
     "Param",
     "PositionNotFoundError",
     "RateLimitError",

@@ -6,9 +6,9 @@ import dataclasses
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -28,6 +28,7 @@ from ._config import (
 from ._errors import ValidationError
 from ._groups import build_groups, encode_query_params
 from ._orders import fill_client_oids, send_order
+from ._pagination import HasPageItems, Paginator, TimeArg, make_paginator
 from ._ratelimit import RateLimiter, RateLimits
 from ._routes import find_route_or_none
 from ._transport import Call, HTTPBackend, HttpxBackend, Transport
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["BitgetClient"]
+
+_T = TypeVar("_T")
 
 _RAW_CODEC: ResponseCodec[Any] = ResponseCodec(Any)
 _PLAIN_PATH = re.compile(r"/api/[A-Za-z0-9/_.\-]+")
@@ -218,6 +221,35 @@ class BitgetClient:
     def stats(self) -> dict[str, Any]:
         """Counters per route (requests, errors, retries, 429s, rate waits) and in-flight now."""
         return self._transport.stats()
+
+    # -- pagination ------------------------------------------------------------------------
+    @overload
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[list[_T]]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[_T]: ...
+    @overload
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[HasPageItems[_T]]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[_T]: ...
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[Any]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[Any]:
+        """Every row of a paginated route, newest first: ``async for o in client.paginate(
+        client.spot.trade.history_orders, symbol="BTCUSDT"):``.  ``limit`` caps the rows in
+        total, ``page_size`` the rows per request (default: the route's maximum); a
+        ``start_time``..``end_time`` range longer than the route's window is walked window by
+        window.  Each page is an ordinary call of ``endpoint``; arguments are checked now."""
+        transport = self._transport
+        return make_paginator(
+            endpoint, params, limit=limit, page_size=page_size, start_time=start_time, end_time=end_time,
+            now_ms=lambda: transport.clock() + transport.time_offset_ms,
+        )
 
     # -- escape hatch ----------------------------------------------------------------------
     async def request(
