@@ -62,6 +62,7 @@ class RequestRecord:
     code: str
     executed: bool  # reached the route's handler (a write may have happened)
     dropped: bool  # the connection was dropped after executing
+    query: str = ""  # the raw query string as sent (what a pagination test asserts cursors on)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,7 +158,10 @@ class SimulatorApp:
                 self.faults.drop_after_execute -= 1
                 dropped = True
             self.records.append(
-                RequestRecord(request.method, request.path.split("?", 1)[0], response.status, response.code, response.executed, dropped)
+                RequestRecord(
+                    request.method, request.path.split("?", 1)[0], response.status, response.code, response.executed,
+                    dropped, request.query,
+                )
             )
         return response, dropped
 
