@@ -190,9 +190,9 @@ def _trades(ex: Exchange, inst: Instrument, symbol: str, limit: int, now: int) -
 
 
 def _trade_history(ctx: Ctx, inst: Instrument, symbol: str, max_limit: int) -> list[dict[str, Any]]:
-    """Market trades back in time, one per second of exchange time, stable under paging.
+    """Market trades back in time, one per minute of exchange time, stable under paging.
 
-    Trade ``k`` happens in second ``k`` (its millisecond and size drawn from ``k`` alone), and
+    Trade ``k`` happens in minute ``k`` (its millisecond and size drawn from ``k`` alone), and
     its ``tradeId`` grows with its timestamp, so ``idLessThan``/``startTime``/``endTime`` cut the
     same history whichever page asks.  Without ``startTime`` the window is the last week (the
     doc's default)."""
@@ -203,9 +203,9 @@ def _trade_history(ctx: Ctx, inst: Instrument, symbol: str, max_limit: int) -> l
     before = p.get("idLessThan")
     top = end if before is None else min(end, int(str(before)) - _TRADE_ID_BASE - 1)
     rows: list[dict[str, Any]] = []
-    k = top // 1_000
-    while len(rows) < limit and k * 1_000 + 999 >= start:
-        ts = k * 1_000 + ex.feed.noise(inst.base, "trade-ms", k) % 1_000
+    k = top // _MIN
+    while len(rows) < limit and k * _MIN + _MIN - 1 >= start:
+        ts = k * _MIN + ex.feed.noise(inst.base, "trade-ms", k) % _MIN
         noise = ex.feed.noise(inst.base, "trade-k", k)
         k -= 1
         if ts > top or ts < start:
