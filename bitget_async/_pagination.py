@@ -230,6 +230,7 @@ class Paginator(Generic[T]):
     async def _fetch(self) -> None:
         rule = self._rule
         kwargs, size = self._request_args()
+        asked = self._cursor
         page = await self._endpoint(**kwargs)
         self.requests += 1
         if rule.items is None:
@@ -248,19 +249,19 @@ class Paginator(Generic[T]):
         elif rule.kind == "time":
             last = True  # a window-only route answers a window in one page
         elif rows:
-            rows = self._id_rows(page, rows)
             if not last:
-                last = self._advance(page, rows)
+                last = self._advance(page, rows)  # from the page as sent, before any boundary row is dropped
+            rows = self._id_rows(rows, asked)
         self._buffer.extend(rows)
         if last:
             self._next_window()
 
-    def _id_rows(self, page: Any, rows: Sequence[Any]) -> Sequence[Any]:
+    def _id_rows(self, rows: Sequence[Any], asked: str | None) -> Sequence[Any]:
         rule = self._rule
-        if rule.source == "item" and self._cursor is not None and rule.field is not None:
+        if rule.source == "item" and asked is not None and rule.field is not None:
             # A server that treats the cursor as inclusive would repeat the boundary row: drop it.
             attr = self._attr(rows[0], rule.field)
-            rows = [r for r in rows if str(_read(r, rule.field, attr)) != self._cursor]
+            rows = [r for r in rows if str(_read(r, rule.field, attr)) != asked]
         return rows
 
     def _advance(self, page: Any, rows: Sequence[Any]) -> bool:

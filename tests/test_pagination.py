@@ -434,6 +434,22 @@ async def test_a_stuck_cursor_raises_instead_of_repeating(sim: Simulator, client
     assert info.value.route == "margin.isolated.history_orders" and info.value.cursor == oid(5)
 
 
+@pytest.mark.anyio
+async def test_an_inclusive_cursor_repeats_no_row(sim: Simulator, client: BitgetClient) -> None:
+    """Were idLessThan inclusive, each page would start with the previous page's last row."""
+    expected = plant_spot_orders(sim, 9)
+
+    async def inclusive(**kwargs: Any) -> Any:
+        if "id_less_than" in kwargs:
+            kwargs["id_less_than"] = str(int(kwargs["id_less_than"]) + 1)
+        return await client.spot.trade.history_orders(**kwargs)
+
+    inclusive.route = client.spot.trade.history_orders.route  # type: ignore[attr-defined]
+    paginator = client.paginate(inclusive, symbol="BTCUSDT", page_size=3)
+    assert [o.order_id async for o in paginator] == expected
+    assert paginator.requests == 5  # 3, 1+2, 1+2, 1+2, then [1] alone: short, the end
+
+
 # -- rate limits and cancellation -------------------------------------------------------------------
 def assert_idle(client: BitgetClient) -> None:
     stats = client.stats()
