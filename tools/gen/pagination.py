@@ -28,6 +28,9 @@ KINDS = {
     "time-window": "time",
 }
 NOT_PAGINATED = {"none", "limit-only"}
+# Columns pagination-checks.tsv may add: ``items`` names the page's list field where the page
+# object has more than one list (savings assets: ``resultList`` beside per-product ``apy``).
+EXTRA_COLUMNS = {"items"}
 _WORD_DAYS = {"one": 1, "three": 3, "seven": 7}
 
 
@@ -69,7 +72,7 @@ def load_facts() -> dict[tuple[str, str], dict[str, str]]:
         key = (fix["method"], fix["path"])
         if key not in rows:
             raise SystemExit(f"pagination-checks.tsv: {fix['method']} {fix['path']} is not in pagination-v2.tsv")
-        if fix["column"] not in rows[key]:
+        if fix["column"] not in rows[key] and fix["column"] not in EXTRA_COLUMNS:
             raise SystemExit(f"pagination-checks.tsv: unknown column {fix['column']!r}")
         rows[key][fix["column"]] = fix["value"]
     return rows
@@ -111,8 +114,13 @@ def build_rule(r: Route, fact: dict[str, str]) -> Rule | None:
         item_fields = top
     else:
         lists = [f for f in schema.get("fields", []) if f["type"] == "list"]
+        if fact.get("items"):
+            lists = [f for f in lists if f["name"] == fact["items"]]
         if len(lists) != 1:
-            raise SystemExit(f"pagination: {where}: page object needs exactly one list field, has {[f['name'] for f in lists]}")
+            raise SystemExit(
+                f"pagination: {where}: page object needs exactly one list field, has {[f['name'] for f in lists]} "
+                "(name it in spec/pagination-checks.tsv, column items)"
+            )
         items = lists[0]["name"]
         item_fields = _names(lists[0].get("children", []))
     cursor_params = [c for c in fact["cursor_params"].split(",") if c]
@@ -222,7 +230,7 @@ def add_page_items(files: dict[str, str], routes: list[Route], rules: list[Rule]
         if not re.fullmatch(r"[A-Z]\w*", cls) or cls in done:
             continue
         for rel, text in files.items():
-            if not rel.startswith("bitget_async/_generated/models/"):
+            if "/models/" not in rel:
                 continue
             m = re.search(rf"^class {cls}\(msgspec\.Struct[^\n]*\n((?:    [^\n]*\n)+)", text, re.M)
             if not m:
