@@ -221,7 +221,8 @@ class Paginator(Generic[T]):
             elif self._cursor is not None and rule.cursor is not None:
                 kwargs[py[rule.cursor]] = self._cursor
         size = self._size
-        if size is not None and self._limit is not None:
+        if size is not None and self._limit is not None and rule.kind != "page":
+            # Ask only for what is left; never on numbered pages, where the size fixes the offset.
             size = min(size, self._limit - self._yielded)
         if size is not None and rule.size is not None:
             kwargs[py[rule.size]] = size

@@ -242,6 +242,22 @@ async def test_page_numbers(sim: Simulator, client: BitgetClient) -> None:
 
 
 @pytest.mark.anyio
+async def test_page_numbers_keep_their_size_under_limit(sim: Simulator, client: BitgetClient) -> None:
+    """pageNo counts pages of one size: the last page asks for the full size, then is cut."""
+    everything = [
+        r.funding_time
+        async for r in client.paginate(client.mix.market.history_fund_rate, product_type="USDT-FUTURES", symbol="BTCUSDT")
+    ]
+    start = len(sim.requests)
+    paginator = client.paginate(
+        client.mix.market.history_fund_rate, product_type="USDT-FUTURES", symbol="BTCUSDT", page_size=40, limit=100
+    )
+    assert [r.funding_time async for r in paginator] == everything[:100]
+    queries = sent(sim, "/api/v2/mix/market/history-fund-rate", start)
+    assert [(q["pageNo"], q["pageSize"]) for q in queries] == [("1", "40"), ("2", "40"), ("3", "40")]
+
+
+@pytest.mark.anyio
 async def test_page_numbers_with_limit_as_page_size(sim: Simulator, client: BitgetClient) -> None:
     acct = sim.account()
     for i in range(11):
