@@ -185,6 +185,13 @@ class Paginator(Generic[T]):
     def __aiter__(self) -> Paginator[T]:
         return self
 
+    async def aclose(self) -> None:
+        """Stop the walk: no further request is sent (``contextlib.aclosing`` works with it).
+
+        Nothing else needs closing: no request, slot or connection is held between pages."""
+        self._done = True
+        self._buffer.clear()
+
     async def __anext__(self) -> T:
         while not self._buffer:
             if self._done:

@@ -8,6 +8,7 @@ known), then read back through the public client."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -525,6 +526,11 @@ async def test_breaking_out_and_task_group_cancel_release_everything(sim: Simula
     async for _ in client.paginate(client.spot.trade.history_orders, symbol="BTCUSDT", page_size=2):
         break
     assert_idle(client)
+    paginator = client.paginate(client.spot.trade.history_orders, symbol="BTCUSDT", page_size=2)
+    async with contextlib.aclosing(paginator):
+        await paginator.__anext__()
+    before = len(sim.requests)
+    assert [o async for o in paginator] == [] and len(sim.requests) == before  # closed: nothing more is sent
     sim.faults.latency_s = 3600
     seen: list[str] = []
 
