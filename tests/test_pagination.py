@@ -116,6 +116,41 @@ def test_windows_touch_without_overlap() -> None:
     assert windows(0, 39, 40) == [(0, 39)]
     assert windows(None, 99, 40) == [(None, 99)]
     assert windows(5, 5, 1) == [(5, 5)]
+    # Every small case, exhaustively: the windows tile [start, end] newest first, each at most
+    # ``span`` long, as few as possible.
+    for start in range(0, 12):
+        for end in range(start, 40):
+            for span in range(1, 45):
+                got = windows(start, end, span)
+                covered = [t for lo, hi in got for t in range(hi, lo - 1, -1)]  # type: ignore[arg-type]
+                assert covered == list(range(end, start - 1, -1)), (start, end, span)
+                assert all(hi - lo < span for lo, hi in got)  # type: ignore[operator]
+                assert len(got) == -(-(end - start + 1) // span)
+
+
+@pytest.mark.anyio
+async def test_every_small_page_size_and_limit_gives_exactly_the_rows() -> None:
+    # ~200 pages: rate limits off on both sides (they are tested below), or this takes seconds.
+    sim = Simulator(seed=0, clock=lambda: T0, enforce_rate_limits=False)
+    expected = plant_spot_orders(sim, 11)
+    async with sim.client(rate_limits=RateLimits(enabled=False)) as client:
+        await _every_small_page_size(sim, client, expected)
+
+
+async def _every_small_page_size(sim: Simulator, client: BitgetClient, expected: list[str]) -> None:
+    for page_size in range(1, 6):
+        for limit in (None, 1, 4, 5, 11, 12):
+            before = len(sim.requests)
+            paginator = client.paginate(
+                client.spot.trade.history_orders, symbol="BTCUSDT", page_size=page_size, limit=limit
+            )
+            got = [o.order_id async for o in paginator]
+            want = expected[:limit] if limit is not None else expected
+            assert got == want, (page_size, limit)
+            # As many pages as the rows need, one more only when the rows end on a full page.
+            n = len(want)
+            pages = -(-n // page_size) if limit is not None and limit <= 11 else 11 // page_size + 1
+            assert len(sim.requests) - before == paginator.requests == pages, (page_size, limit)
 
 
 # -- id cursor from the last row ----------------------------------------------------------------
