@@ -40,6 +40,7 @@ __all__ = ["CURSOR_RULES", "CursorRule", "HasPageItems", "Paginator", "TimeArg",
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 _DAY_MS = 86_400_000
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 TimeArg = int | _dt.datetime
 
 
@@ -90,7 +91,7 @@ def _ms(value: TimeArg, name: str) -> int:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             raise ValidationError(f"paginate: {name} must be timezone-aware (a naive datetime is ambiguous)", param=name)
-        return int(value.timestamp() * 1000)
+        return (value - _EPOCH) // _dt.timedelta(milliseconds=1)  # exact: no float on the way
     if value < 0:
         raise ValidationError(f"paginate: {name} must not be negative, got {value}", param=name)
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import urllib.parse
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -403,6 +404,18 @@ async def test_start_time_alone_runs_up_to_now(sim: Simulator, client: BitgetCli
     assert got == []
     spans = [(int(q["startTime"]), int(q["endTime"])) for q in sent(sim, "/api/v2/spot/trade/fills", start)]
     assert spans == [(T0 - 90 * DAY + 1, T0), (T0 - 100 * DAY, T0 - 90 * DAY)]
+
+
+@pytest.mark.anyio
+async def test_aware_datetimes_are_exact_milliseconds(sim: Simulator, client: BitgetClient) -> None:
+    start = len(sim.requests)
+    begin = datetime.datetime(2023, 11, 1, 0, 0, 0, 999_999, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    async for _ in client.paginate(client.spot.trade.fills, symbol="BTCUSDT", start_time=begin, end_time=T0):
+        pass
+    (query,) = sent(sim, "/api/v2/spot/trade/fills", start)
+    assert (query["startTime"], query["endTime"]) == ("1698789600999", str(T0))
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        client.paginate(client.spot.trade.fills, symbol="BTCUSDT", start_time=datetime.datetime(2023, 11, 1))
 
 
 @pytest.mark.anyio
