@@ -242,6 +242,18 @@ async def test_min_id_cursor_with_required_start_time(sim: Simulator, client: Bi
 
 
 @pytest.mark.anyio
+async def test_default_page_size_is_the_documented_cap(sim: Simulator, client: BitgetClient) -> None:
+    expected = plant_spot_orders(sim, 1100, wallet="crossed_margin", step=1)
+    start = len(sim.requests)
+    got = [o.order_id async for o in client.paginate(client.margin.crossed.history_orders, symbol="BTCUSDT", start_time=T0 - DAY)]
+    assert got == expected
+    queries = sent(sim, "/api/v2/margin/crossed/history-orders", start)
+    assert [(q["limit"], q.get("idLessThan")) for q in queries] == [
+        ("500", None), ("500", expected[499]), ("500", expected[999])
+    ]
+
+
+@pytest.mark.anyio
 async def test_echoed_cursor_and_next_flag_end_without_an_empty_request(sim: Simulator, client: BitgetClient) -> None:
     acct = sim.account()
     for i in range(8):
