@@ -28,6 +28,7 @@ from ._errors import (
     NotFoundError,
     OrderNotFoundError,
     OrderStateUnknownError,
+    PaginationError,
     PositionNotFoundError,
     RateLimitError,
     ResponseDecodeError,
@@ -37,6 +38,7 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
+from ._pagination import Paginator
 from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
@@ -65,6 +67,8 @@ __all__ = [
     "NotFoundError",
     "OrderNotFoundError",
     "OrderStateUnknownError",
+    "PaginationError",
+    "Paginator",
     "Param",
     "PositionNotFoundError",
     "RateLimitError",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -27,6 +27,7 @@ from ._config import (
 )
 from ._endpoints import build_groups, raw_call
 from ._errors import ConfigurationError, ValidationError
+from ._pagination import HasPageItems, Paginator, TimeArg, make_paginator
 from ._ratelimit import RateLimiter, RateLimits
 from ._request import check_header, parse_options
 from ._transport import Transport, merge_headers
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["BitgetClient"]
+
+_T = TypeVar("_T")
 
 TransportName = Literal["httpx", "aiohttp"]
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -266,6 +269,35 @@ class BitgetClient:
     def stats(self) -> dict[str, Any]:
         """Counters per route (requests, errors, retries, 429s, rate waits) and in-flight now."""
         return self._transport.snapshot()
+
+    # -- pagination ------------------------------------------------------------------------
+    @overload
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[list[_T]]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[_T]: ...
+    @overload
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[HasPageItems[_T]]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[_T]: ...
+    def paginate(
+        self, endpoint: Callable[..., Awaitable[Any]], /, *, limit: int | None = None,
+        page_size: int | None = None, start_time: TimeArg | None = None, end_time: TimeArg | None = None,
+        **params: Any,
+    ) -> Paginator[Any]:
+        """Every row of a paginated route, newest first: ``async for o in client.paginate(
+        client.spot.trade.history_orders, symbol="BTCUSDT"):``.  ``limit`` caps the rows in
+        total, ``page_size`` the rows per request (default: the route's maximum); a
+        ``start_time``..``end_time`` range longer than the route's window is walked window by
+        window.  Each page is an ordinary call of ``endpoint``; arguments are checked now."""
+        transport = self._transport
+        return make_paginator(
+            endpoint, params, limit=limit, page_size=page_size, start_time=start_time, end_time=end_time,
+            now_ms=lambda: transport.clock() + transport.time_offset_ms,
+        )
 
     # -- escape hatch ----------------------------------------------------------------------
     async def request(

@@ -12,6 +12,7 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
     │   ├── TimeoutError              also a builtin ``TimeoutError``; ``request_sent`` says whether a write may have happened
     │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
     ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
+    ├── PaginationError               a page's cursor did not move (the next page would repeat this one)
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
         ├── AuthenticationError       40001-40003, 40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
         ├── TimestampError            40005, 40008
@@ -55,6 +56,7 @@ __all__ = [
     "NotFoundError",
     "OrderNotFoundError",
     "OrderStateUnknownError",
+    "PaginationError",
     "PositionNotFoundError",
     "RateLimitError",
     "ResponseDecodeError",
@@ -148,6 +150,18 @@ class OrderStateUnknownError(BitgetError):
 
     def __repr__(self) -> str:
         return f"OrderStateUnknownError({self.args[0]!r}, client_oid={self.client_oid!r}, path={self.path!r})"
+
+
+class PaginationError(BitgetError):
+    """A paginated walk could not move on: the page named the cursor it was asked with.
+
+    Walking on would fetch the same page again (duplicates, and no end), so the iterator stops
+    with this instead; ``route`` is the python name, ``cursor`` the stuck value."""
+
+    def __init__(self, message: str, *, route: str, cursor: str) -> None:
+        super().__init__(message)
+        self.route = route
+        self.cursor = cursor
 
 
 class APIError(BitgetError):

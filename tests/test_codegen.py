@@ -48,6 +48,7 @@ EXPECTED_FILES = {
     "bitget_async/_generated/routes_data.py",
     "bitget_async/_generated/sim_examples.json",
     "bitget_async/_generated/surface.py",
+    "bitget_async/_generated/pagination_data.py",
     "bitget_async/_generated/models/__init__.py",
     "bitget_async/_generated/models/common.py",
     "bitget_async/_generated/models/margin.py",
@@ -101,12 +102,27 @@ def test_check_mode_passes(codegen: ModuleType) -> None:
 def test_api_index_lists_every_route(generated: dict[str, str]) -> None:
     index = generated["api.md"]
     assert index.count("| `client.") == len(ROUTES) == 313
+    lines = {line.split(" | ", 1)[0]: line for line in index.splitlines() if line.startswith("| `client.")}
     for r in ROUTES:
-        row = f"| `client.{r.python_name}` | `{r.method} {r.path}` | `{r.response}` |"
-        assert row in index, r.python_name
+        line = lines[f"| `client.{r.python_name}`"]
+        assert line.startswith(f"| `client.{r.python_name}` | `{r.method} {r.path}` | "), r.python_name
+        assert f" | `{r.response}` | " in line and line.endswith(f" | [doc]({r.doc}) |"), r.python_name
+        for p in r.params:  # every parameter: python name, wire name where it differs, required
+            assert f"`{p.py}`: " in line, (r.python_name, p.py)
+            if p.wire != p.py:
+                assert f"(`{p.wire}`)" in line
+        assert line.count("**required**") == sum(p.required for p in r.params), r.python_name
     assert (
-        "| `client.spot.market.tickers` | `GET /api/v2/spot/market/tickers` | `list[SpotTicker]` | public "
-        "| 20/s IP | /api/v2/spot/market/ticker |"
+        "| `client.spot.market.tickers` | `GET /api/v2/spot/market/tickers` | `symbol`: `str` | `list[SpotTicker]` "
+        "|  | public | 20/s IP | /api/v2/spot/market/ticker | [doc](https://www.bitget.com/api-doc/spot/market/Get-Tickers) |"
+    ) in index
+    assert (
+        "| `client.mix.market.history_fund_rate` | `GET /api/v2/mix/market/history-fund-rate` | `symbol`: `str` "
+        "**required**<br>`product_type`: `Literal['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', "
+        "'SCOIN-FUTURES', 'SUSDC-FUTURES'] \\| str` (`productType`) "
+        "**required**<br>`page_size`: `Int` (`pageSize`)<br>`page_no`: `Int` (`pageNo`) | `list[MixHistoryFundRate]` "
+        "| pageNo 1, 2, ...; pageSize &le; 100 | public | 20/s IP |  | "
+        "[doc](https://www.bitget.com/api-doc/contract/market/Get-History-Funding-Rate) |"
     ) in index
 
 
@@ -163,3 +179,40 @@ def test_request_item_structs_use_wire_names() -> None:
     assert fields["order_type"] == "orderType"
     assert fields["client_oid"] == "clientOid"
     assert fields["side"] == "side"
+
+
+def test_cursor_rules_from_the_tsv_words(codegen: ModuleType) -> None:
+    """The tsv's words become wire names; a both-directions row (copy trading, not in the table
+    yet) keeps idGreaterThan as a pass-through bound; unknown fields stop the generator."""
+    import gen.pagination as pg  # importable once codegen.py has put tools/ on sys.path
+
+    assert [pg.window_days(t) for t in ("7 days", "7days", "three months", "3 months", "180 days", "a week")] == [
+        7, 7, 90, 90, 180, None,
+    ]
+    facts = pg.load_facts()
+    fact = facts[("GET", "/api/v2/copy/mix-trader/order-history-track")]
+    params = [
+        {"wire": w, "py": w, "max": 100 if w == "limit" else None, "required": False}
+        for w in ("idLessThan", "idGreaterThan", "startTime", "endTime", "limit")
+    ]
+    schema = {
+        "data_shape": "object",
+        "fields": [
+            {"name": "trackingList", "type": "list", "children": [{"name": "trackingNo", "type": "string"}]},
+            {"name": "endId", "type": "string"},
+        ],
+    }
+    route = codegen.Route(
+        "copy.mix_trader.order_history_track", ("copy", "mix_trader"), "order_history_track", "GET",
+        "/api/v2/copy/mix-trader/order-history-track", [], True, 10, "UID", "doc", schema, "read", "X", params,
+    )
+    rule = pg.build_rule(route, fact)
+    assert rule is not None
+    assert rule.row() == (
+        "GET", "/api/v2/copy/mix-trader/order-history-track", "id", "idLessThan", "page", "endId", "trackingList",
+        "limit", 100, "startTime", "endTime", 90, None, "idGreaterThan",
+    )
+    schema["fields"] = schema["fields"][:1]  # no endId anywhere: the facts and schema disagree
+    with pytest.raises(SystemExit, match="endId"):
+        pg.build_rule(route, fact)
+    assert pg.build_rule(route, {**fact, "kind": "limit-only"}) is None

@@ -3,6 +3,7 @@
 Inputs (checked in, the single source of truth; see spec/README.md):
     spec/endpoints.tsv      every endpoint: group, seed path, real method/path, auth, rate, scope
     spec/schemas-*.json     per real path: params, response fields with wire types, examples
+    spec/pagination-*.tsv   cursor kind, cursor params, next-cursor source, time window, page-size cap
 
 Outputs (marked GENERATED, never edited by hand; tests/test_codegen.py regenerates and diffs):
     bitget_async/_generated/__init__.py        the package (marker and docstring only)
@@ -10,6 +11,7 @@ Outputs (marked GENERATED, never edited by hand; tests/test_codegen.py regenerat
     bitget_async/_generated/models/*.py        msgspec response Structs, one module per area
     bitget_async/_generated/surface.py         typed Protocols for every group and endpoint (IDEs, mypy)
     bitget_async/_generated/sim_examples.json  the simulator's official example answers
+    bitget_async/_generated/pagination_data.py the cursor rule of every paginated route, as data
     api.md                                     python name -> METHOD path -> return type, for every route
 
 The parts live in tools/gen/ (one job each: facts, names, params, models, routes, surface, docs,
@@ -31,6 +33,7 @@ from gen.examples import render_sim_examples
 from gen.facts import HEADER, ROOT, SPEC, Route, build_routes, load_rows, load_schemas
 from gen.models import ModelBuilder, render_models, render_models_init
 from gen.names import camel_class, singular, snake
+from gen.pagination import add_page_items, build_rules, render_pagination_data
 from gen.params import build_params, param_row, parse_condition
 from gen.routes import render_routes_data, title_of
 from gen.surface import render_surface
@@ -65,7 +68,10 @@ def generate() -> dict[str, str]:
     files["bitget_async/_generated/routes_data.py"] = render_routes_data(routes)
     files["bitget_async/_generated/surface.py"] = render_surface(routes)
     files["bitget_async/_generated/sim_examples.json"] = render_sim_examples()
-    files["api.md"] = render_api_md(routes)
+    rules = build_rules(routes)  # cursor rules from spec/pagination-v2.tsv, checked against the schemas
+    files = add_page_items(files, routes, rules)
+    files["bitget_async/_generated/pagination_data.py"] = render_pagination_data(rules)
+    files["api.md"] = render_api_md(routes, rules)
     return files
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import anyio
 import msgspec
 
+from .._pagination import cursor_rule
 from .._routes import ROUTES, Param, Route
 from . import _futures_routes, _margin, _market, _spot_routes
 from ._faults import ConnectionDropped, Faults
@@ -62,6 +63,7 @@ class RequestRecord:
     code: str
     executed: bool  # reached the route's handler (a write may have happened)
     dropped: bool  # the connection was dropped after executing
+    query: str = ""  # the raw query string as sent (what a pagination test asserts cursors on)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,7 +159,10 @@ class SimulatorApp:
                 self.faults.drop_after_execute -= 1
                 dropped = True
             self.records.append(
-                RequestRecord(request.method, request.path.split("?", 1)[0], response.status, response.code, response.executed, dropped)
+                RequestRecord(
+                    request.method, request.path.split("?", 1)[0], response.status, response.code, response.executed,
+                    dropped, request.query,
+                )
             )
         return response, dropped
 
@@ -181,6 +186,10 @@ class SimulatorApp:
             return _error(exc, now)
         handler = self._handlers.get(route.python_name)
         if handler is None:
+            if _asks_for_a_later_page(route, values):
+                # The documented example is all there is: the page after it is empty.
+                empty = _emptied(msgspec.json.decode(example_bytes(route.method, route.path)))
+                return _Response(200, _success(now, _ENCODER.encode(empty)), "00000", executed=True)
             return _Response(200, _success(now, example_bytes(route.method, route.path)), "00000", executed=True)
         try:
             data = handler(Ctx(self.exchange, account, Params(values), now))
@@ -246,15 +255,31 @@ _LOOKUPS = frozenset({
 })
 
 
-def _not_yet_visible(data: Any) -> Any:
-    """The answer a lookup gets while the order is not visible yet: as for an unknown clientOid."""
+def _asks_for_a_later_page(route: Route, values: Mapping[str, Any]) -> bool:
+    """Does this request carry its route's cursor past the first page (``idLessThan``, ``pageNo`` 2...)?"""
+    rule = cursor_rule(route)
+    if rule is None or rule.cursor is None or rule.kind == "time":
+        return False
+    value = values.get(rule.cursor)
+    if value in (None, ""):
+        return False
+    return rule.kind != "page" or str(value) not in ("0", "1")
+
+
+def _emptied(data: Any) -> Any:
+    """The same answer with no rows: a list emptied, or a page object's lists emptied."""
     if isinstance(data, list):
         return []
     if isinstance(data, dict):
-        if "orderId" in data:  # futures detail: the order itself
-            raise SimError("40768", "Order does not exist", 400)
         return {k: ([] if isinstance(v, list) else v) for k, v in data.items()}
     return data
+
+
+def _not_yet_visible(data: Any) -> Any:
+    """The answer a lookup gets while the order is not visible yet: as for an unknown clientOid."""
+    if isinstance(data, dict) and "orderId" in data:  # futures detail: the order itself
+        raise SimError("40768", "Order does not exist", 400)
+    return _emptied(data)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

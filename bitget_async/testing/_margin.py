@@ -19,6 +19,8 @@ from ._wire import D0, Params, SimError, fmt, page
 
 __all__ = ["HANDLERS"]
 
+MAX_PAGE = 500  # margin history pages: "Default: 100, maximum: 500" on every doc page
+
 
 def _wallet_key(mode: str, p: Params) -> str:
     if mode == "crossed":
@@ -143,17 +145,17 @@ def _history(mode: str, kind: str) -> Handler:
         ids: list[str] = []
         if kind == "borrow":
             loans = [x for x in ctx.acct.loans if x.wallet == key and (not coin or x.coin == coin) and (not p.text("loanId") or x.loan_id == p.text("loanId"))]
-            for loan in page(loans, p, key=lambda x: x.loan_id, time=lambda x: x.c_time):
+            for loan in page(loans, p, key=lambda x: x.loan_id, time=lambda x: x.c_time, max_limit=MAX_PAGE):
                 ids.append(loan.loan_id)
                 rows.append(_with_symbol({"loanId": loan.loan_id, "coin": loan.coin, "borrowAmount": fmt(loan.amount), "borrowType": loan.borrow_type, "cTime": str(loan.c_time), "uTime": str(loan.c_time)}, key))
         elif kind == "repay":
             repays = [x for x in ctx.acct.repayments if x.wallet == key and (not coin or x.coin == coin) and (not p.text("repayId") or x.repay_id == p.text("repayId"))]
-            for r in page(repays, p, key=lambda x: x.repay_id, time=lambda x: x.c_time):
+            for r in page(repays, p, key=lambda x: x.repay_id, time=lambda x: x.c_time, max_limit=MAX_PAGE):
                 ids.append(r.repay_id)
                 rows.append(_with_symbol({"repayId": r.repay_id, "coin": r.coin, "repayAmount": fmt(r.amount), "repayType": r.repay_type, "repayInterest": fmt(r.interest), "repayPrincipal": fmt(r.principal), "cTime": str(r.c_time), "uTime": str(r.c_time)}, key))
         else:
             records = [x for x in ctx.acct.interest_records if x.wallet == key and (not coin or x.coin == coin)]
-            for i in page(records, p, key=lambda x: x.interest_id, time=lambda x: x.c_time):
+            for i in page(records, p, key=lambda x: x.interest_id, time=lambda x: x.c_time, max_limit=MAX_PAGE):
                 ids.append(i.interest_id)
                 rows.append(_with_symbol({"interestId": i.interest_id, "loanCoin": i.coin, "interestCoin": i.coin, "dailyInterestRate": fmt(i.daily_rate), "interestAmount": fmt(i.amount), "interstType": i.kind, "cTime": str(i.c_time), "uTime": str(i.c_time)}, key))
         return _page_envelope(rows, "resultList", ids)
@@ -272,7 +274,7 @@ def _orders(mode: str, *, open_: bool) -> Handler:
             and (not p.text("orderId") or o.order_id == p.text("orderId"))
             and (not p.text("clientOid") or o.client_oid == p.text("clientOid"))
         ]
-        chosen = page(orders, p, key=lambda o: o.order_id, time=lambda o: o.c_time)
+        chosen = page(orders, p, key=lambda o: o.order_id, time=lambda o: o.c_time, max_limit=MAX_PAGE)
         return _page_envelope([_order_row(o) for o in chosen], "orderList", [o.order_id for o in chosen])
 
     return handler
@@ -286,7 +288,7 @@ def _fills(mode: str) -> Handler:
         fills = [
             f for f in ctx.acct.fills if f.wallet == key and f.symbol == symbol and (not p.text("orderId") or f.order_id == p.text("orderId"))
         ]
-        chosen = page(fills, p, key=lambda f: f.trade_id, time=lambda f: f.c_time)
+        chosen = page(fills, p, key=lambda f: f.trade_id, time=lambda f: f.c_time, max_limit=MAX_PAGE)
         rows = [
             {
                 "symbol": f.symbol,

@@ -189,6 +189,100 @@ def _trades(ex: Exchange, inst: Instrument, symbol: str, limit: int, now: int) -
     return rows
 
 
+def _trade_history(ctx: Ctx, inst: Instrument, symbol: str, max_limit: int) -> list[dict[str, Any]]:
+    """Market trades back in time, one per minute of exchange time, stable under paging.
+
+    Trade ``k`` happens in minute ``k`` (its millisecond and size drawn from ``k`` alone), and
+    its ``tradeId`` grows with its timestamp, so ``idLessThan``/``startTime``/``endTime`` cut the
+    same history whichever page asks.  Without ``startTime`` the window is the last week (the
+    doc's default)."""
+    p, ex = ctx.p, ctx.ex
+    limit = max(1, min(p.whole("limit", 500), max_limit))
+    end = min(p.whole("endTime", 0) or ctx.now, ctx.now)
+    start = p.whole("startTime", 0) or end - 7 * _DAY
+    before = p.get("idLessThan")
+    top = end if before is None else min(end, int(str(before)) - _TRADE_ID_BASE - 1)
+    rows: list[dict[str, Any]] = []
+    k = top // _MIN
+    while len(rows) < limit and k * _MIN + _MIN - 1 >= start:
+        ts = k * _MIN + ex.feed.noise(inst.base, "trade-ms", k) % _MIN
+        noise = ex.feed.noise(inst.base, "trade-k", k)
+        k -= 1
+        if ts > top or ts < start:
+            continue
+        price = ex.feed.price(inst, ex.market_time_of(ts)) + inst.tick * (noise % 3 - 1)
+        rows.append(
+            {
+                "symbol": symbol,
+                "tradeId": str(_TRADE_ID_BASE + ts),
+                "side": "buy" if noise % 2 else "sell",
+                "price": fmt(max(price, inst.tick)),
+                "size": fmt(_depth_size(ex, inst, "trade", noise % 7, price)),
+                "ts": str(ts),
+            }
+        )
+    return rows
+
+
+_TRADE_ID_BASE = 10**15
+_FUNDING_MS = 8 * _HOUR
+FUNDING_HISTORY_DAYS = 60  # settlements the simulator remembers before its start
+ANNOUNCEMENTS = 37
+_ANN_TYPES = (
+    "latest_news", "coin_listings", "product_updates", "security", "api_trading",
+    "maintenance_system_updates", "symbol_delisting",
+)
+
+
+def _fund_rate_history(ctx: Ctx) -> Any:
+    """Settlements every 8 hours (UTC) from 60 days before the simulator's start up to now,
+    newest first, turned by ``pageNo``/``pageSize`` (default 20, max 100)."""
+    c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
+    first = ctx.ex.start_ms - FUNDING_HISTORY_DAYS * _DAY
+    first += -first % _FUNDING_MS
+    last = ctx.now - ctx.now % _FUNDING_MS
+    size = max(1, min(ctx.p.whole("pageSize", 20), 100))
+    number = max(1, ctx.p.whole("pageNo", 1))
+    rows = []
+    for i in range((number - 1) * size, number * size):
+        ts = last - i * _FUNDING_MS
+        if ts < first:
+            break
+        rate = Decimal(ctx.ex.feed.noise(c.base, "funding", ts) % 200 - 50).scaleb(-6)
+        rows.append({"symbol": c.symbol, "fundingRate": fmt(rate), "fundingTime": str(ts)})
+    return rows
+
+
+def _announcements(ctx: Ctx) -> Any:
+    """37 announcements, one a day up to the simulator's start, ``annId`` 1..37 (newest the
+    largest); ``cursor`` is the last ``annId`` seen, ``limit`` at most 10."""
+    p = ctx.p
+    template = first_item("GET", "/api/v2/public/annoucements")
+    limit = max(1, min(p.whole("limit", 10), 10))
+    cursor = p.whole("cursor", ANNOUNCEMENTS + 1)
+    start, end = p.whole("startTime", 0), p.whole("endTime", 0)
+    rows = []
+    for ann_id in range(min(cursor - 1, ANNOUNCEMENTS), 0, -1):
+        c_time = ctx.ex.start_ms - (ANNOUNCEMENTS - ann_id) * _DAY
+        ann_type = _ANN_TYPES[ann_id % len(_ANN_TYPES)]
+        if (p.text("annType") and ann_type != p.text("annType")) or (start and c_time < start) or (end and c_time > end):
+            continue
+        rows.append(
+            {
+                **template,
+                "annId": str(ann_id),
+                "annTitle": f"Simulated announcement {ann_id}",
+                "annType": ann_type,
+                "annUrl": f"https://www.bitget.com/support/articles/{ann_id}",
+                "cTime": str(c_time),
+                "language": p.text("language", "en_US"),
+            }
+        )
+        if len(rows) >= limit:
+            break
+    return rows
+
+
 def _symbol_row(pair: SpotPair) -> dict[str, Any]:
     return {
         "symbol": pair.symbol,
@@ -290,6 +384,16 @@ def _mix_trades(ctx: Ctx, max_limit: int) -> Any:
     return _trades(ctx.ex, c.inst, c.symbol, max(1, min(ctx.p.whole("limit", 100), max_limit)), ctx.now)
 
 
+def _spot_trade_history(ctx: Ctx) -> Any:
+    pair = spot_pair(ctx.p.text("symbol"))
+    return _trade_history(ctx, pair.inst, pair.symbol, 1000)
+
+
+def _mix_trade_history(ctx: Ctx) -> Any:
+    c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
+    return _trade_history(ctx, c.inst, c.symbol, 1000)
+
+
 def _open_interest(ctx: Ctx) -> Any:
     c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
     data = example("GET", "/api/v2/mix/market/open-interest")
@@ -308,7 +412,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "spot.market.orderbook": _spot_orderbook,
         "spot.market.merge_depth": lambda ctx: _merge_depth(ctx, spot_pair(ctx.p.text("symbol")).inst),
         "spot.market.fills": lambda ctx: _spot_trades(ctx, 500),
-        "spot.market.fills_history": lambda ctx: _spot_trades(ctx, 1000),
+        "spot.market.fills_history": _spot_trade_history,
         "spot.public.symbols": _spot_symbols,
         "mix.market.ticker": _mix_one_ticker,
         "mix.market.tickers": _mix_tickers,
@@ -324,6 +428,8 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
             ctx, contract(ctx.p.text("productType"), ctx.p.text("symbol")).inst
         ),
         "mix.market.fills": lambda ctx: _mix_trades(ctx, 100),
-        "mix.market.fills_history": lambda ctx: _mix_trades(ctx, 1000),
+        "mix.market.fills_history": lambda ctx: _mix_trade_history(ctx),
+        "mix.market.history_fund_rate": _fund_rate_history,
+        "public.announcements": _announcements,
     }
 )

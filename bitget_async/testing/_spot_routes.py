@@ -21,7 +21,7 @@ from ._spot import (
     place_order,
 )
 from ._state import Account, Ctx, Fill, FuturesBill, Handler, SpotOrder, SpotPlan, Transfer
-from ._wire import D0, Params, SimError, fmt, page
+from ._wire import D0, Params, SimError, fmt, numbered, page, page_more
 
 __all__ = ["HANDLERS", "fill_row", "find_order", "order_row"]
 
@@ -341,9 +341,9 @@ def _plan_page(ctx: Ctx, *, live: bool) -> Any:
         for plan in ctx.acct.plans.values()
         if (plan.status == "live") == live and (not symbol or plan.symbol == symbol)
     ]
-    rows = page(plans, p, key=lambda x: x.order_id, time=lambda x: x.c_time, default_limit=20, max_limit=100)
+    rows, more = page_more(plans, p, key=lambda x: x.order_id, time=lambda x: x.c_time, default_limit=20, max_limit=100)
     return {
-        "nextFlag": len(rows) < len(plans),
+        "nextFlag": more,  # older plans remain past this page (not: fewer rows than plans exist)
         "idLessThan": rows[-1].order_id if rows else "",
         "orderList": [_plan_row(x) for x in rows],
     }
@@ -500,7 +500,11 @@ def _transfer_records(ctx: Ctx) -> Any:
             "clientOid": t.client_oid,
             "transferId": t.transfer_id,
         }
-        for t in page(rows, p, key=lambda t: t.transfer_id, time=lambda t: t.ts)
+        # pageNum turns the pages; idLessThan is deprecated on this route but still honoured.
+        for t in numbered(
+            rows, p, key=lambda t: t.transfer_id, time=lambda t: t.ts, page_param="pageNum", size_param="limit",
+            default_size=100, max_size=500, cursor="idLessThan",
+        )
     ]
 
 

@@ -18,7 +18,9 @@ __all__ = [
     "SimError",
     "example",
     "fmt",
+    "numbered",
     "page",
+    "page_more",
     "quant",
 ]
 
@@ -134,10 +136,53 @@ def page(
 
     Ids are increasing numeric strings, so "older" means a smaller id (compared as integers).
     """
+    return page_more(
+        rows, params, key=key, time=time, default_limit=default_limit, max_limit=max_limit, cursor=cursor
+    )[0]
+
+
+def page_more(
+    rows: Iterable[T],
+    params: Params,
+    *,
+    key: Callable[[T], str],
+    time: Callable[[T], int] | None = None,
+    default_limit: int = 100,
+    max_limit: int = 100,
+    cursor: str = "idLessThan",
+) -> tuple[list[T], bool]:
+    """``page`` plus whether older rows matching the same filters remain (``nextFlag``)."""
     limit = max(1, min(params.whole("limit", default_limit), max_limit))
+    matching = _matching(rows, params, key=key, time=time, cursor=cursor)
+    return matching[:limit], len(matching) > limit
+
+
+def numbered(
+    rows: Iterable[T],
+    params: Params,
+    *,
+    key: Callable[[T], str],
+    time: Callable[[T], int] | None = None,
+    page_param: str = "pageNo",
+    size_param: str = "pageSize",
+    default_size: int = 20,
+    max_size: int = 100,
+    cursor: str | None = None,
+) -> list[T]:
+    """Page ``page_param`` (from 1) of ``size_param`` rows, newest first, after the time filter
+    (and the ``cursor`` id filter, for routes that still honour one)."""
+    size = max(1, min(params.whole(size_param, default_size), max_size))
+    number = max(1, params.whole(page_param, 1))
+    matching = _matching(rows, params, key=key, time=time, cursor=cursor)
+    return matching[(number - 1) * size : number * size]
+
+
+def _matching(
+    rows: Iterable[T], params: Params, *, key: Callable[[T], str], time: Callable[[T], int] | None, cursor: str | None
+) -> list[T]:
     start = params.whole("startTime", 0)
     end = params.whole("endTime", 0)
-    before = params.get(cursor)
+    before = params.get(cursor) if cursor is not None else None
     out: list[T] = []
     for row in sorted(rows, key=lambda r: int(key(r)), reverse=True):
         if before is not None and int(key(row)) >= int(str(before)):
@@ -145,8 +190,6 @@ def page(
         if time is not None and ((start and time(row) < start) or (end and time(row) > end)):
             continue
         out.append(row)
-        if len(out) >= limit:
-            break
     return out
 
 

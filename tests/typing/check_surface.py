@@ -11,18 +11,23 @@ import sys
 from decimal import Decimal
 from typing import Any, Literal
 
-from bitget_async import BitgetClient
+from bitget_async import BitgetClient, Paginator
 from bitget_async.models import (
     ConvertQuotedPrice,
     CopyQuerySettings,
     CopySpotFollowerQuerySetting,
     EarnHourInterest,
     MarginCrossedAccountBorrow,
+    MarginCrossedHistoryOrderOrderList,
     MixCandle,
+    MixHistoryFundRate,
+    MixOrdersHistoryEntrustedList,
     MixSubAccountAsset,
     MixTicker,
     PublicAnnouncement,
     SpotCandle,
+    SpotHistoryOrder,
+    SpotHistoryPlanOrderOrderList,
     SpotOrderInfo,
     SpotPlaceOrder,
     SpotSubaccountAsset,
@@ -140,3 +145,30 @@ async def accepted_inputs(client: BitgetClient) -> None:
         ],
     )
     await client.spot.market.tickers(extra_params={"newField": "x"}, retries=2)
+
+
+async def paginate_yields_the_row_type(client: BitgetClient) -> None:
+    # Routes whose data is the list of rows.
+    orders = client.paginate(client.spot.trade.history_orders, symbol="BTCUSDT", limit=500)
+    assert_type(orders, Paginator[SpotHistoryOrder])
+    async for order in orders:
+        assert_type(order, SpotHistoryOrder)
+        assert_type(order.order_id, str)
+    async for rate in client.paginate(client.mix.market.history_fund_rate, product_type="USDT-FUTURES", symbol="X"):
+        assert_type(rate, MixHistoryFundRate)
+    async for candle in client.paginate(client.spot.market.candles, symbol="BTCUSDT", granularity="1h", start_time=1):
+        assert_type(candle, SpotCandle)
+    async for ann in client.paginate(client.public.announcements, language="en_US"):
+        assert_type(ann, PublicAnnouncement)
+    # Routes whose data is a page object holding the rows (entrustedList, orderList ...).
+    async for f_order in client.paginate(client.mix.order.orders_history, product_type="USDT-FUTURES"):
+        assert_type(f_order, MixOrdersHistoryEntrustedList)
+    async for m_order in client.paginate(client.margin.crossed.history_orders, symbol="BTCUSDT", start_time=1):
+        assert_type(m_order, MarginCrossedHistoryOrderOrderList)
+    async for plan in client.paginate(client.spot.trade.history_plan_order, page_size=50):
+        assert_type(plan, SpotHistoryPlanOrderOrderList)
+
+
+async def paginate_mistakes_are_errors(client: BitgetClient) -> None:
+    client.paginate(client.spot.account.info)  # type: ignore[arg-type]  # one object, no rows
+    client.paginate(client.spot.trade.history_orders, limit="5")  # type: ignore[call-overload]

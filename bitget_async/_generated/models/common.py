@@ -295,6 +295,11 @@ class BrokerAllSubDepositWithdrawal(msgspec.Struct, frozen=True, kw_only=True, g
     list_: list[BrokerAllSubDepositWithdrawalList] | None = msgspec.field(default=None, name='list')
     end_id: str = msgspec.field(name='endId')  # cursor: pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[BrokerAllSubDepositWithdrawalList]:
+        """This page's rows (``list``): what ``client.paginate`` yields."""
+        return self.list_ or []
+
 
 class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -474,6 +479,11 @@ class BrokerSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     has_next_page: bool = msgspec.field(name='hasNextPage')
     id_less_than: int = msgspec.field(name='idLessThan')
 
+    @property
+    def page_items(self) -> list[BrokerSubaccountListSubList]:
+        """This page's rows (``subList``): what ``client.paginate`` yields."""
+        return self.sub_list or []
+
 
 class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     coin: str
@@ -550,6 +560,11 @@ class BrokerOrderCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     commissionlist: list[BrokerOrderCommissionCommissionlist] | None = None
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[BrokerOrderCommissionCommissionlist]:
+        """This page's rows (``commissionlist``): what ``client.paginate`` yields."""
+        return self.commissionlist or []
+
 
 class BrokerRebateInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     affiliation_type: str = msgspec.field(name='affiliationType')
@@ -580,6 +595,11 @@ class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=
 class BrokerSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[BrokerSubaccountWithdrawalResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[BrokerSubaccountWithdrawalResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -697,6 +717,11 @@ class ConvertConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     data_list: list[ConvertConvertRecordDataList] | None = msgspec.field(default=None, name='dataList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[ConvertConvertRecordDataList]:
+        """This page's rows (``dataList``): what ``client.paginate`` yields."""
+        return self.data_list or []
+
 
 class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     coin: str
@@ -772,6 +797,11 @@ class CopyMixFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True
     tracking_list: list[CopyMixFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[CopyMixFollowerQueryHistoryOrderTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
+
 
 class CopyQueryQuantityLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     max_follow_size: Decimal = msgspec.field(name='maxFollowSize')
@@ -837,6 +867,11 @@ class CopyMixTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, 
     tracking_list: list[CopyMixTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[CopyMixTraderOrderCurrentTrackTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
+
 
 class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_no: str = msgspec.field(name='trackingNo')
@@ -864,6 +899,11 @@ class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw
 class CopyMixTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_list: list[CopyMixTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[CopyMixTraderOrderHistoryTrackTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
 
 
 class CopyMixTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -921,6 +961,11 @@ class CopyMixTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True
     profit_list: list[CopyMixTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[CopyMixTraderProfitHistoryDetailProfitList]:
+        """This page's rows (``profitList``): what ``client.paginate`` yields."""
+        return self.profit_list or []
+
 
 class CopyProfitHistorySummarysProfitSummary(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     yesterday_profit: Decimal = msgspec.field(name='yesterdayProfit')
@@ -965,6 +1010,11 @@ class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False
     tracking_list: list[CopyQueryCurrentOrdersTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[CopyQueryCurrentOrdersTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
+
 
 class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_no: str = msgspec.field(name='trackingNo')
@@ -984,6 +1034,11 @@ class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True,
 class CopySpotFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_list: list[CopySpotFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[CopySpotFollowerQueryHistoryOrderTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
 
 
 class CopySpotFollowerQuerySettingTradeSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1043,6 +1098,11 @@ class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, gc=F
 class CopyQueryTraders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[CopyQueryTradersResultList] | None = msgspec.field(default=None, name='resultList')
 
+    @property
+    def page_items(self) -> list[CopyQueryTradersResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     account_equity: Decimal = msgspec.field(name='accountEquity')
@@ -1100,6 +1160,11 @@ class CopySpotTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True,
     tracking_list: list[CopySpotTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[CopySpotTraderOrderCurrentTrackTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
+
 
 class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_no: str = msgspec.field(name='trackingNo')
@@ -1120,6 +1185,11 @@ class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, k
 class CopySpotTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tracking_list: list[CopySpotTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[CopySpotTraderOrderHistoryTrackTrackingList]:
+        """This page's rows (``trackingList``): what ``client.paginate`` yields."""
+        return self.tracking_list or []
 
 
 class CopySpotTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1177,6 +1247,11 @@ class CopySpotTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, k
 class CopySpotTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     profit_list: list[CopySpotTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[CopySpotTraderProfitHistoryDetailProfitList]:
+        """This page's rows (``profitList``): what ``client.paginate`` yields."""
+        return self.profit_list or []
 
 
 class CopyProfitSummarysProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1368,6 +1443,11 @@ class EarnSavingsAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     end_id: str = msgspec.field(name='endId')
     apy: list[EarnSavingsAssetApy] | None = None
 
+    @property
+    def page_items(self) -> list[EarnSavingsAssetResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class EarnSavingsProductApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     rate_level: int = msgspec.field(name='rateLevel')
@@ -1404,6 +1484,11 @@ class EarnSavingsRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=
 class EarnSavingsRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[EarnSavingsRecordResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[EarnSavingsRecordResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class EarnRedeem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1488,6 +1573,11 @@ class EarnSharkfinAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[EarnSharkfinAssetResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[EarnSharkfinAssetResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class EarnSharkfinProductResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     product_id: str = msgspec.field(name='productId')
@@ -1513,6 +1603,11 @@ class EarnSharkfinProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[EarnSharkfinProductResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
 
+    @property
+    def page_items(self) -> list[EarnSharkfinProductResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -1526,6 +1621,11 @@ class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc
 class EarnSharkfinRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result_list: list[EarnSharkfinRecordResultList] | None = msgspec.field(default=None, name='resultList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[EarnSharkfinRecordResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class EarnSharkfinSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1616,6 +1716,11 @@ class P2pAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     adv_list: list[P2pAdvListAdvList] | None = msgspec.field(default=None, name='advList')
     min_adv_id: str = msgspec.field(name='minAdvId')
 
+    @property
+    def page_items(self) -> list[P2pAdvListAdvList]:
+        """This page's rows (``advList``): what ``client.paginate`` yields."""
+        return self.adv_list or []
+
 
 class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     register_time: int = msgspec.field(name='registerTime')
@@ -1657,6 +1762,11 @@ class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=
 class P2pMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     merchant_list: list[P2pMerchantListMerchantList] | None = msgspec.field(default=None, name='merchantList')
     min_merchant_id: str = msgspec.field(name='minMerchantId')
+
+    @property
+    def page_items(self) -> list[P2pMerchantListMerchantList]:
+        """This page's rows (``merchantList``): what ``client.paginate`` yields."""
+        return self.merchant_list or []
 
 
 class P2pOrderListOrderListPaymentInfoPaymethodInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1717,6 +1827,11 @@ class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False)
 class P2pOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_list: list[P2pOrderListOrderList] | None = msgspec.field(default=None, name='orderList')
     min_order_id: str = msgspec.field(name='minOrderId')
+
+    @property
+    def page_items(self) -> list[P2pOrderListOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
 
 
 class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1780,6 +1895,11 @@ class UserVirtualSubaccountListSubAccountList(msgspec.Struct, frozen=True, kw_on
 class UserVirtualSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     sub_account_list: list[UserVirtualSubaccountListSubAccountList] | None = msgspec.field(default=None, name='subAccountList')
     raw_end_id: str | int = msgspec.field(name="endId")
+
+    @property
+    def page_items(self) -> list[UserVirtualSubaccountListSubAccountList]:
+        """This page's rows (``subAccountList``): what ``client.paginate`` yields."""
+        return self.sub_account_list or []
 
     @property
     def end_id(self) -> str:

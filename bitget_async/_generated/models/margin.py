@@ -165,6 +165,11 @@ class MarginCrossedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginCrossedOpenOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
+
 
 class MarginCrossedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -190,6 +195,11 @@ class MarginCrossedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
     order_list: list[MarginCrossedHistoryOrderOrderList] | None = msgspec.field(default=None, name='orderList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginCrossedHistoryOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
 
 
 class MarginCrossedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -218,6 +228,11 @@ class MarginCrossedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     fills: list[MarginCrossedFillFill] | None = None
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginCrossedFillFill]:
+        """This page's rows (``fills``): what ``client.paginate`` yields."""
+        return self.fills or []
 
 
 class MarginCrossedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -260,6 +275,11 @@ class MarginCrossedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=F
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginCrossedBorrowHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginCrossedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     repay_id: str = msgspec.field(name='repayId')
@@ -277,6 +297,11 @@ class MarginCrossedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginCrossedRepayHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginCrossedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     interest_id: str = msgspec.field(name='interestId')
@@ -293,6 +318,11 @@ class MarginCrossedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc
     result_list: list[MarginCrossedInterestHistoryResultList] | None = msgspec.field(default=None, name='resultList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginCrossedInterestHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class MarginCrossedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -352,6 +382,11 @@ class MarginCrossedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, g
     result_list: list[MarginCrossedLiquidationOrderResultList] | None = msgspec.field(default=None, name='resultList')
     id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MarginCrossedLiquidationOrderResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginCrossedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_id: str = msgspec.field(name='marginId')
@@ -368,6 +403,11 @@ class MarginCrossedFinancialRecord(msgspec.Struct, frozen=True, kw_only=True, gc
     result_list: list[MarginCrossedFinancialRecordResultList] | None = msgspec.field(default=None, name='resultList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginCrossedFinancialRecordResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class MarginIsolatedPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -436,6 +476,11 @@ class MarginIsolatedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=Fals
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginIsolatedOpenOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
+
 
 class MarginIsolatedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -461,6 +506,11 @@ class MarginIsolatedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=F
     order_list: list[MarginIsolatedHistoryOrderOrderList] | None = msgspec.field(default=None, name='orderList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginIsolatedHistoryOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
 
 
 class MarginIsolatedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -488,6 +538,11 @@ class MarginIsolatedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     fills: list[MarginIsolatedFillFill] | None = None
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginIsolatedFillFill]:
+        """This page's rows (``fills``): what ``client.paginate`` yields."""
+        return self.fills or []
 
 
 class MarginIsolatedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -534,6 +589,11 @@ class MarginIsolatedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginIsolatedBorrowHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginIsolatedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     repay_id: str = msgspec.field(name='repayId')
@@ -552,6 +612,11 @@ class MarginIsolatedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=F
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
+    @property
+    def page_items(self) -> list[MarginIsolatedRepayHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginIsolatedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     interest_id: str = msgspec.field(name='interestId')
@@ -569,6 +634,11 @@ class MarginIsolatedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, g
     result_list: list[MarginIsolatedInterestHistoryResultList] | None = msgspec.field(default=None, name='resultList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginIsolatedInterestHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class MarginIsolatedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -628,6 +698,11 @@ class MarginIsolatedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, 
     result_list: list[MarginIsolatedLiquidationOrderResultList] | None = msgspec.field(default=None, name='resultList')
     id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MarginIsolatedLiquidationOrderResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginIsolatedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_id: str = msgspec.field(name='marginId')
@@ -645,6 +720,11 @@ class MarginIsolatedFinancialRecord(msgspec.Struct, frozen=True, kw_only=True, g
     result_list: list[MarginIsolatedFinancialRecordResultList] | None = msgspec.field(default=None, name='resultList')
     max_id: str = msgspec.field(name='maxId')  # largest id on this page
     min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+
+    @property
+    def page_items(self) -> list[MarginIsolatedFinancialRecordResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class MarginInterestRateRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -756,6 +836,11 @@ class MarginCrossedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True,
     max_id: str = msgspec.field(name='maxId')
     result_list: list[MarginCrossedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
 
+    @property
+    def page_items(self) -> list[MarginCrossedLiquidationHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
+
 
 class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     tier: Decimal
@@ -842,6 +927,11 @@ class MarginIsolatedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True
     result_list: list[MarginIsolatedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
     max_id: str = msgspec.field(name='maxId')
     min_id: str = msgspec.field(name='minId')
+
+    @property
+    def page_items(self) -> list[MarginIsolatedLiquidationHistoryResultList]:
+        """This page's rows (``resultList``): what ``client.paginate`` yields."""
+        return self.result_list or []
 
 
 class MarginIsolatedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -445,6 +445,11 @@ class MixBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     bills: list[MixBillBill] | None = None
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MixBillBill]:
+        """This page's rows (``bills``): what ``client.paginate`` yields."""
+        return self.bills or []
+
 
 class MixAllPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_coin: str = msgspec.field(name='marginCoin')
@@ -550,6 +555,11 @@ class MixHistoryPositionList(msgspec.Struct, frozen=True, kw_only=True, gc=False
 class MixHistoryPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     list_: list[MixHistoryPositionList] | None = msgspec.field(default=None, name='list')
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+
+    @property
+    def page_items(self) -> list[MixHistoryPositionList]:
+        """This page's rows (``list``): what ``client.paginate`` yields."""
+        return self.list_ or []
 
 
 class MixAdlRank(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -753,6 +763,11 @@ class MixOrdersPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     entrusted_list: list[MixOrdersPendingEntrustedList] | None = msgspec.field(default=None, name='entrustedList')
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MixOrdersPendingEntrustedList]:
+        """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
+        return self.entrusted_list or []
+
 
 class MixOrdersHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     symbol: str  # examples show lower-case (ethusdt)
@@ -825,6 +840,11 @@ class MixOrdersHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     entrusted_list: list[MixOrdersHistoryEntrustedList] | None = msgspec.field(default=None, name='entrustedList')
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MixOrdersHistoryEntrustedList]:
+        """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
+        return self.entrusted_list or []
+
 
 class MixFillsFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     deduction: str  # whether a fee voucher/deduction was used
@@ -853,6 +873,11 @@ class MixFillsFillList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 class MixFills(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     fill_list: list[MixFillsFillList] | None = msgspec.field(default=None, name='fillList')
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+
+    @property
+    def page_items(self) -> list[MixFillsFillList]:
+        """This page's rows (``fillList``): what ``client.paginate`` yields."""
+        return self.fill_list or []
 
 
 class MixPlacePlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -957,6 +982,11 @@ class MixOrdersPlanPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     entrusted_list: list[MixOrdersPlanPendingEntrustedList] | None = msgspec.field(default=None, name='entrustedList')  # table types it List<String>; items are objects
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MixOrdersPlanPendingEntrustedList]:
+        """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
+        return self.entrusted_list or []
+
 
 class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     plan_type: str = msgspec.field(name='planType')
@@ -1044,6 +1074,11 @@ class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=Tru
 class MixOrdersPlanHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     entrusted_list: list[MixOrdersPlanHistoryEntrustedList] | None = msgspec.field(default=None, name='entrustedList')  # table types it List<String>; items are objects
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+
+    @property
+    def page_items(self) -> list[MixOrdersPlanHistoryEntrustedList]:
+        """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
+        return self.entrusted_list or []
 
 
 class MixHistoryCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -1180,6 +1215,11 @@ class MixFillHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     fill_list: list[MixFillHistoryFillList] | None = msgspec.field(default=None, name='fillList')
     end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
 
+    @property
+    def page_items(self) -> list[MixFillHistoryFillList]:
+        """This page's rows (``fillList``): what ``client.paginate`` yields."""
+        return self.fill_list or []
+
 
 class MixPlaceTpslOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -1239,6 +1279,11 @@ class MixInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     borrow_limit: Decimal = msgspec.field(name='borrowLimit')
     interest_list: list[MixInterestHistoryInterestList] | None = msgspec.field(default=None, name='interestList')
     end_id: str = msgspec.field(name='endId')
+
+    @property
+    def page_items(self) -> list[MixInterestHistoryInterestList]:
+        """This page's rows (``interestList``): what ``client.paginate`` yields."""
+        return self.interest_list or []
 
 
 class MixIsolatedSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):

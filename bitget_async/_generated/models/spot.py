@@ -445,6 +445,11 @@ class SpotCurrentPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
     order_list: list[SpotCurrentPlanOrderOrderList] | None = msgspec.field(default=None, name='orderList')
 
+    @property
+    def page_items(self) -> list[SpotCurrentPlanOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
+
 
 class SpotHistoryPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: str = msgspec.field(name='orderId')
@@ -467,6 +472,11 @@ class SpotHistoryPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     next_flag: bool = msgspec.field(name='nextFlag')  # true when more pages exist
     id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
     order_list: list[SpotHistoryPlanOrderOrderList] | None = msgspec.field(default=None, name='orderList')
+
+    @property
+    def page_items(self) -> list[SpotHistoryPlanOrderOrderList]:
+        """This page's rows (``orderList``): what ``client.paginate`` yields."""
+        return self.order_list or []
 
 
 class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
