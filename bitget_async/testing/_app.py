@@ -36,6 +36,7 @@ from .._pagination import cursor_rule
 from .._routes import ROUTES, Param, Route
 from . import _futures_routes, _margin, _market, _spot_routes
 from ._faults import ConnectionDropped, Faults
+from ._paged import paged_example
 from ._state import Account, Ctx, Exchange, Handler
 from ._wire import Params, SimError, example_bytes
 
@@ -186,10 +187,11 @@ class SimulatorApp:
             return _error(exc, now)
         handler = self._handlers.get(route.python_name)
         if handler is None:
-            if _asks_for_a_later_page(route, values):
-                # The documented example is all there is: the page after it is empty.
-                empty = _emptied(msgspec.json.decode(example_bytes(route.method, route.path)))
-                return _Response(200, _success(now, _ENCODER.encode(empty)), "00000", executed=True)
+            rule = cursor_rule(route)
+            if rule is not None:
+                example = msgspec.json.decode(example_bytes(route.method, route.path))
+                page = paged_example(rule, example, values, now)
+                return _Response(200, _success(now, _ENCODER.encode(page)), "00000", executed=True)
             return _Response(200, _success(now, example_bytes(route.method, route.path)), "00000", executed=True)
         try:
             data = handler(Ctx(self.exchange, account, Params(values), now))
@@ -253,17 +255,6 @@ _LOOKUPS = frozenset({
     "margin.crossed.open_orders", "margin.crossed.history_orders",
     "margin.isolated.open_orders", "margin.isolated.history_orders",
 })
-
-
-def _asks_for_a_later_page(route: Route, values: Mapping[str, Any]) -> bool:
-    """Does this request carry its route's cursor past the first page (``idLessThan``, ``pageNo`` 2...)?"""
-    rule = cursor_rule(route)
-    if rule is None or rule.cursor is None or rule.kind == "time":
-        return False
-    value = values.get(rule.cursor)
-    if value in (None, ""):
-        return False
-    return rule.kind != "page" or str(value) not in ("0", "1")
 
 
 def _emptied(data: Any) -> Any:
