@@ -7,7 +7,6 @@ the HTTP status is not 200 do we look at the body a second time to find out why.
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from ._errors import APIError, ResponseDecodeError, ServerError, error_class_for
+from ._lenient import Relaxed, blanks_to_null, dec_hook
 
 __all__ = ["ResponseCodec", "encode_body", "to_wire", "wire_value"]
 
@@ -142,9 +142,14 @@ def _fail(
 
 
 class ResponseCodec(Generic[T]):
-    """Decodes a raw response body into the typed ``data`` of one route (built once per route)."""
+    """Decodes a raw response body into the typed ``data`` of one route (built once per route).
 
-    __slots__ = ("_decoder", "type")
+    The fast path is one typed decode.  A success body that fails it goes to the lenient decode
+    (``_lenient.py``: blanks, numbers as text, objects as strings); only a wrong *shape* raises
+    ``ResponseDecodeError``, with the raw body.  A list route answered with ``null`` is ``[]``.
+    """
+
+    __slots__ = ("_decoder", "_empty_list", "_relaxed", "type")
 
     def __init__(self, data_type: Any) -> None:
         self.type = data_type
@@ -152,7 +157,10 @@ class ResponseCodec(Generic[T]):
             Envelope[data_type],
             strict=False,
             float_hook=Decimal,  # untyped numbers stay exact too
+            dec_hook=dec_hook,
         )
+        self._empty_list = typing.get_origin(data_type) is list
+        self._relaxed: Relaxed[T] | None = None
 
     def decode(
         self,
@@ -167,69 +175,43 @@ class ResponseCodec(Generic[T]):
         if status == 200:
             try:
                 env = self._decoder.decode(body)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except (msgspec.DecodeError, msgspec.ValidationError):
                 failure = _fail(status, body, method, path, client_oid, retry_after)
                 if failure.code == SUCCESS:
-                    repaired = self._repair_blanks(body, exc)
-                    if repaired is not _NOT_REPAIRED:
-                        return repaired  # type: ignore[no-any-return]
-                    raise ResponseDecodeError(
-                        f"response data did not match {_type_name(self.type)}: {exc}",
-                        body=body,
-                        http_status=status,
-                        method=method,
-                        path=path,
-                    ) from None
+                    return self._lenient(body, status, method, path)
                 raise failure from None
             if env.code == SUCCESS:
-                return env.data  # type: ignore[return-value]
+                data = env.data
+                if data is None and self._empty_list:
+                    return []  # type: ignore[return-value]
+                return data  # type: ignore[return-value]
         raise _fail(status, body, method, path, client_oid, retry_after)
 
-
-    def _repair_blanks(self, body: bytes, exc: Exception) -> Any:
-        """Second chance for a success body that failed only because Bitget sent ``""`` (its
-        "unset") in a field the schemas did not flag: set exactly the failing values to None and
-        convert again.  Runs on the failure path only, so the normal decode stays one pass."""
+    def _lenient(self, body: bytes, status: int, method: str, path: str) -> T:
+        """A success body the fast path refused: blanks as null, then the general case."""
+        blanked = blanks_to_null(body)
+        data: T | None
         try:
-            data = _UNTYPED_DECODER.decode(body).data
+            if blanked is None:
+                raise msgspec.ValidationError("no blank to replace")
+            data = self._decoder.decode(blanked).data
         except (msgspec.DecodeError, msgspec.ValidationError):
-            return _NOT_REPAIRED
-        holder = {"data": data}
-        for _ in range(_MAX_REPAIRS):
-            match = _ERROR_PATH.search(str(exc))
-            if match is None or not _blank_to_none(holder, match.group(1)):
-                return _NOT_REPAIRED
+            relaxed = self._relaxed
+            if relaxed is None:  # built on the first refused body only: most routes never need it
+                relaxed = self._relaxed = Relaxed(self.type)
             try:
-                return msgspec.convert(holder["data"], self.type, strict=False)
-            except msgspec.ValidationError as again:
-                exc = again
-        return _NOT_REPAIRED
-
-
-_NOT_REPAIRED: Any = object()
-_MAX_REPAIRS = 64
-_ERROR_PATH = re.compile(r"at `\$\.(data(?:\[\d+\]|\.[A-Za-z0-9_]+)*)`")
-_PATH_STEP = re.compile(r"\[(\d+)\]|\.?([A-Za-z0-9_]+)")
-_UNTYPED_DECODER = msgspec.json.Decoder(Envelope[Any], strict=False, float_hook=Decimal)
-
-
-def _blank_to_none(root: dict[str, Any], path: str) -> bool:
-    """Set the value at ``data[0].field`` (a msgspec error path) to None if it is ``""``."""
-    node: Any = root
-    steps = [(int(i) if i else k) for i, k in _PATH_STEP.findall(path)]
-    for step in steps[:-1]:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return False
-    last = steps[-1]
-    try:
-        if node[last] != "":
-            return False
-    except (KeyError, IndexError, TypeError):
-        return False
-    node[last] = None
-    return True
+                data = relaxed.decode(body)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise ResponseDecodeError(
+                    f"response data did not match {_type_name(self.type)}: {exc}",
+                    body=body,
+                    http_status=status,
+                    method=method,
+                    path=path,
+                ) from None
+        if data is None and self._empty_list:
+            return []  # type: ignore[return-value]
+        return data  # type: ignore[return-value]
 
 
 def _type_name(tp: Any) -> str:

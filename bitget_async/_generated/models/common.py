@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+import msgspec.structs
 
-from ..._convert import _bool, _decimal, _int, _json_field
+from ..._lenient import JsonObject, Text
 
 __all__ = [
     "AccountAllAccountBalance",
@@ -37,189 +38,179 @@ __all__ = [
 
 
 class PublicTime(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    server_time: int = msgspec.field(name='serverTime')
+    server_time: int | None = msgspec.field(default=None, name='serverTime')
 
 
 class PublicAnnouncement(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    ann_id: str = msgspec.field(name='annId')
-    ann_title: str = msgspec.field(name='annTitle')
-    ann_desc: str = msgspec.field(name='annDesc')  # deprecated per doc
-    c_time: int = msgspec.field(name='cTime')  # doc table lists cTime twice (creation time / release time)
-    language: str
-    ann_url: str = msgspec.field(name='annUrl')
-    ann_type: str = msgspec.field(default="", name='annType')
-    ann_sub_type: str = msgspec.field(default="", name='annSubType')
+    ann_id: Text | None = msgspec.field(default=None, name='annId')
+    ann_title: Text | None = msgspec.field(default=None, name='annTitle')
+    ann_desc: Text | None = msgspec.field(default=None, name='annDesc')  # deprecated per doc
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # doc table lists cTime twice (creation time / release time)
+    language: Text | None = None
+    ann_url: Text | None = msgspec.field(default=None, name='annUrl')
+    ann_type: Text | None = msgspec.field(default=None, name='annType')
+    ann_sub_type: Text | None = msgspec.field(default=None, name='annSubType')
 
 
 class CommonTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
 
 
 class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    product_type: str = msgspec.field(name='productType')
-    margin_type: str = msgspec.field(name='marginType')
-    margin_coin: str = msgspec.field(name='marginCoin')
-    lever_type: str = msgspec.field(name='leverType')
-    long_leverage: Decimal = msgspec.field(name='longLeverage')
-    short_leverage: Decimal = msgspec.field(name='shortLeverage')
-    trace_type: str = msgspec.field(name='traceType')
-    trace_value: Decimal = msgspec.field(name='traceValue')
-    max_hold_size: Decimal = msgspec.field(name='maxHoldSize')
-    stop_surplus_ratio: Decimal = msgspec.field(name='stopSurplusRatio')  # take-profit ratio, integer 1-400
-    raw_stop_loss_ratio: str | None = msgspec.field(default=None, name="stopLossRatio")  # empty string when not set
-
-    @property
-    def stop_loss_ratio(self) -> Decimal | None:
-        """``stopLossRatio``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_ratio)
+    symbol: Text | None = None
+    product_type: Text | None = msgspec.field(default=None, name='productType')
+    margin_type: Text | None = msgspec.field(default=None, name='marginType')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    lever_type: Text | None = msgspec.field(default=None, name='leverType')
+    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    trace_type: Text | None = msgspec.field(default=None, name='traceType')
+    trace_value: Decimal | None = msgspec.field(default=None, name='traceValue')
+    max_hold_size: Decimal | None = msgspec.field(default=None, name='maxHoldSize')
+    stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='stopSurplusRatio')  # take-profit ratio, integer 1-400
+    stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='stopLossRatio')  # empty string when not set
 
 
 class CopyQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    follower_enable: str = msgspec.field(name='followerEnable')
-    detail_list: list[CopyQuerySettingsDetailList] | None = msgspec.field(default=None, name='detailList')
+    follower_enable: Text | None = msgspec.field(default=None, name='followerEnable')
+    detail_list: list[CopyQuerySettingsDetailList] = msgspec.field(default_factory=list, name='detailList')
 
 
 class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    apikey: str
-    secret: str  # masked in doc example
-    permissions: list[str] | None = None  # doc table says String but example is a list of strings
+    apikey: Text | None = None
+    secret: Text | None = None  # masked in doc example
+    permissions: list[str] = msgspec.field(default_factory=list)  # doc table says String but example is a list of strings
 
 
 class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    hour_interest: Decimal = msgspec.field(name='hourInterest')
-    loan_amount: Decimal = msgspec.field(name='loanAmount')
+    hour_interest: Decimal | None = msgspec.field(default=None, name='hourInterest')
+    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
 
 
 class EarnBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
+    order_id: Text = msgspec.field(name='orderId')
 
 
 class EarnRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    repay_amount: Decimal = msgspec.field(name='repayAmount')
-    pay_interest: Decimal = msgspec.field(name='payInterest')
-    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
-    repay_unlock_amount: Decimal = msgspec.field(name='repayUnlockAmount')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
+    pay_interest: Decimal | None = msgspec.field(default=None, name='payInterest')
+    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
+    repay_unlock_amount: Decimal | None = msgspec.field(default=None, name='repayUnlockAmount')
 
 
 class BrokerModifySubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    api_key: str = msgspec.field(name='apiKey')  # doc table spells it apikey; example uses apiKey
-    label: str
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
-    perm_type: str = msgspec.field(name='permType')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    api_key: Text | None = msgspec.field(default=None, name='apiKey')  # doc table spells it apikey; example uses apiKey
+    label: Text | None = None
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
+    perm_type: Text | None = msgspec.field(default=None, name='permType')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
 
 
 class BrokerAllSubDepositWithdrawalList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    uid: str
-    tx_id: str = msgspec.field(name='txId')
-    type_: str = msgspec.field(name='type')
-    sub_type: str = msgspec.field(name='subType')
-    coin: str
-    amount: Decimal
-    status: str
-    ts: int  # update time; example value "123123" is a placeholder
+    uid: Text | None = None
+    tx_id: Text | None = msgspec.field(default=None, name='txId')
+    type_: Text | None = msgspec.field(default=None, name='type')
+    sub_type: Text | None = msgspec.field(default=None, name='subType')
+    coin: Text | None = None
+    amount: Decimal | None = None
+    status: Text | None = None
+    ts: int | None = None  # update time; example value "123123" is a placeholder
 
 
 class BrokerAllSubDepositWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    list_: list[BrokerAllSubDepositWithdrawalList] | None = msgspec.field(default=None, name='list')
-    end_id: str = msgspec.field(name='endId')  # cursor: pass as idLessThan for the next page
+    list_: list[BrokerAllSubDepositWithdrawalList] = msgspec.field(default_factory=list, name='list')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor: pass as idLessThan for the next page
 
 
 class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    tx_id: str = msgspec.field(name='txId')
-    coin: str
-    type_: str = msgspec.field(name='type')
-    dest: str
-    amount: Decimal
-    status: str
-    from_address: str = msgspec.field(name='fromAddress')  # wallet address for on-chain, UID for internal transfers
-    to_address: str = msgspec.field(name='toAddress')  # wallet address for on-chain, UID for internal transfers
-    fee: Decimal
-    chain: str
-    confirm: int
-    tag: str
-    user_id: str = msgspec.field(name='userId')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    tx_id: Text | None = msgspec.field(default=None, name='txId')
+    coin: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    dest: Text | None = None
+    amount: Decimal | None = None
+    status: Text | None = None
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # wallet address for on-chain, UID for internal transfers
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')  # wallet address for on-chain, UID for internal transfers
+    fee: Decimal | None = None
+    chain: Text | None = None
+    confirm: int | None = None
+    tag: Text | None = None
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class UserCreateVirtualSubaccountFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_name: str = msgspec.field(name='subaAccountName')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subaAccountName')
 
 
 class UserCreateVirtualSubaccountSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subaAccountUid')
-    sub_account_name: str = msgspec.field(name='subaAccountName')
-    status: str
-    label: str = ""  # empty string in example
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subaAccountUid')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subaAccountName')
+    status: Text | None = None
+    label: Text | None = None  # empty string in example
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class UserCreateVirtualSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    failure_list: list[UserCreateVirtualSubaccountFailureList] | None = msgspec.field(default=None, name='failureList')
-    success_list: list[UserCreateVirtualSubaccountSuccessList] | None = msgspec.field(default=None, name='successList')
+    failure_list: list[UserCreateVirtualSubaccountFailureList] = msgspec.field(default_factory=list, name='failureList')
+    success_list: list[UserCreateVirtualSubaccountSuccessList] = msgspec.field(default_factory=list, name='successList')
 
 
 class UserCreateVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None
+    sub_account_api_key: Text = msgspec.field(name='subAccountApiKey')
+    secret_key: Text = msgspec.field(name='secretKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
 
 class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None
+    sub_account_api_key: Text | None = msgspec.field(default=None, name='subAccountApiKey')
+    secret_key: Text | None = msgspec.field(default=None, name='secretKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
 
 class UserVirtualSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str  # free text (example happens to be digits)
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None  # free text (example happens to be digits)
+    sub_account_api_key: Text | None = msgspec.field(default=None, name='subAccountApiKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
 
 class TaxFutureRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    future_tax_type: str = msgspec.field(name='futureTaxType')
-    amount: Decimal
-    fee: Decimal  # negative = paid
-    ts: int
+    id_: Text | None = msgspec.field(default=None, name='id')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    future_tax_type: Text | None = msgspec.field(default=None, name='futureTaxType')
+    amount: Decimal | None = None
+    fee: Decimal | None = None  # negative = paid
+    ts: int | None = None
 
 
 class AccountFundingAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    raw_frozen: str | None = msgspec.field(default=None, name="frozen")  # empty string in the doc example (nothing frozen)
-    usdt_value: Decimal = msgspec.field(name='usdtValue')
-
-    @property
-    def frozen(self) -> Decimal | None:
-        """``frozen``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_frozen)
+    coin: Text | None = None
+    available: Decimal | None = None
+    frozen: Decimal | None = None  # empty string in the doc example (nothing frozen)
+    usdt_value: Decimal | None = msgspec.field(default=None, name='usdtValue')
 
 
 class AccountAllAccountBalance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_type: str = msgspec.field(name='accountType')
-    usdt_balance: Decimal = msgspec.field(name='usdtBalance')  # account value expressed in USDT
+    account_type: Text | None = msgspec.field(default=None, name='accountType')
+    usdt_balance: Decimal | None = msgspec.field(default=None, name='usdtBalance')  # account value expressed in USDT
 
 
-# Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (_bool, _decimal, _int, _json_field, Decimal, Any)
+# Keep the shared imports referenced for linters in modules that do not use them all.
+_HELPERS = (Decimal, Any, JsonObject, Text)

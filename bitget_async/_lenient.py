@@ -1,0 +1,268 @@
+"""Blank handling, in one place: what the response models are made of, and the lenient decode.
+
+Bitget says "unset" with ``""``, ``null`` or by leaving a key out, sends a number as a JSON string
+in one answer and as a JSON number in the next, and serializes some objects into strings.  The
+generated models declare every field ``X | None = None`` (lists: empty) except the ids a call
+exists to return, so absent and ``null`` already decode on msgspec's fast path.  What msgspec
+cannot do natively is handled here, and only here:
+
+1. The fast path (``ResponseCodec``): one typed decode.  ``Text`` (a non-empty ``str``) makes
+   ``""`` in a text field fail it exactly like ``""`` in a ``Decimal`` field does, so a blank is
+   never ``""`` on one path and ``None`` on another.
+2. ``blanks_to_null``: the body with every empty-string token turned into ``null``, decoded by the
+   same typed decoder.  A JSON string cannot hold an unescaped ``""``, so the byte patterns below
+   only ever match a blank value; the failed first attempt usually stops at the first row,
+   so a body full of blanks costs little more than one typed decode.
+3. ``Relaxed``: the general case, built once per response type from ``msgspec.inspect``: the
+   untyped body is shaped to the model (blank -> default, number -> text for text fields, JSON
+   string -> object, text that is not a number in a number field -> None), then converted.  Only
+   a value whose *shape* is wrong (an object where a list must be, a blank id the model requires)
+   still fails, and the codec raises ``ResponseDecodeError`` with the raw body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Generic, TypeVar
+
+import msgspec
+import msgspec.inspect as mi
+
+__all__ = ["JsonObject", "Relaxed", "Text", "blanks_to_null", "dec_hook"]
+
+T = TypeVar("T")
+
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+"""A text field: ``str`` to type checkers; ``""`` decodes to None like every other blank."""
+
+
+class JsonObject(dict[str, Any]):
+    """A free-form JSON object (``feeDetail`` and the like), whether Bitget sent it as an object or
+    serialized into a string.  Numbers inside are exact (``Decimal``/``int``); ``""`` is None."""
+
+
+_UNTYPED = msgspec.json.Decoder(float_hook=Decimal)
+_BLANK: Any = object()  # "this value is unset": the field takes its default
+
+
+def _unblank(node: Any) -> Any:
+    """``""`` -> None inside free-form JSON, so it reads the same on every decode path."""
+    if node == "":
+        return None
+    if isinstance(node, dict):
+        return {k: _unblank(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_unblank(v) for v in node]
+    return node
+
+
+def _json_object(obj: Any) -> JsonObject | None:
+    if isinstance(obj, str):
+        try:
+            obj = _UNTYPED.decode(obj)
+        except msgspec.DecodeError:
+            return None
+    if isinstance(obj, dict):
+        return JsonObject(_unblank(obj))
+    return None
+
+
+def dec_hook(tp: type, obj: Any) -> Any:
+    """msgspec's hook for the one custom type in the models (``JsonObject``)."""
+    if tp is JsonObject:
+        value = _json_object(obj)
+        if value is not None:
+            return value
+        raise msgspec.ValidationError(f"expected a JSON object or a string holding one, got {obj!r:.40}")
+    raise NotImplementedError(f"no decoder for {tp!r}")
+
+
+# Compact JSON as Bitget sends it, and the ", " / ": " spacing of Python's json.dumps.
+_BLANK_TOKENS = tuple(
+    (before + sep + b'""', before + sep + b"null") for before in (b":", b",", b"[") for sep in (b"", b" ")
+)
+
+
+def blanks_to_null(body: bytes) -> bytes | None:
+    """``body`` with each ``""`` value written as ``null``, or None when it holds no blank."""
+    if b'""' not in body:
+        return None
+    for blank, null in _BLANK_TOKENS:
+        if blank in body:
+            body = body.replace(blank, null)
+    return body
+
+
+# -- the general case: shape the untyped value to the model, then convert ----------------------
+Shaper = Callable[[Any], Any]
+
+
+def _decimal(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, str):
+        if not v:
+            return _BLANK
+        try:
+            return Decimal(v.strip())
+        except InvalidOperation:
+            return None  # a doc placeholder such as "111,1": not a number, so not a value
+    return v  # a container where a number belongs: left for convert to refuse
+
+
+def _int(v: Any) -> Any:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    d = _decimal(v)
+    if isinstance(d, Decimal):
+        return int(d) if d.is_finite() and d == d.to_integral_value() else None
+    return d
+
+
+def _bool(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        if not v:
+            return _BLANK
+        return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(v.strip().lower())
+    if isinstance(v, (int, Decimal)):
+        return None if v not in (0, 1) else bool(v)
+    return v
+
+
+def _text(v: Any) -> Any:
+    if isinstance(v, str):
+        return v if v else _BLANK
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, Decimal)):
+        return str(v)
+    return v
+
+
+def _custom(v: Any) -> Any:
+    if v == "":
+        return _BLANK
+    value = _json_object(v)
+    return v if value is None and not isinstance(v, str) else value
+
+
+def _plain_text(v: Any) -> Any:
+    """An item of ``list[str]``: kept as sent, ``""`` included (the list itself is the value)."""
+    return _text(v) if not isinstance(v, str) else v
+
+
+class _Plans:
+    """One shaping function per model type, built on first use (Structs may repeat)."""
+
+    def __init__(self) -> None:
+        self._structs: dict[type, Shaper] = {}
+
+    def of(self, t: mi.Type, *, item: bool = False) -> Shaper:
+        if isinstance(t, mi.UnionType):
+            inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+            if len(inner) == 1:
+                return self.of(inner[0], item=item)
+            return _keep
+        if isinstance(t, mi.DecimalType):
+            return _decimal
+        if isinstance(t, mi.IntType):
+            return _int
+        if isinstance(t, mi.BoolType):
+            return _bool
+        if isinstance(t, mi.StrType):
+            return _plain_text if item else _text
+        if isinstance(t, mi.CustomType):
+            return _custom
+        if isinstance(t, mi.ListType):
+            return self._list(self.of(t.item_type, item=True))
+        if isinstance(t, mi.StructType):
+            return self._struct(t)
+        return _keep
+
+    def _list(self, shape_item: Shaper) -> Shaper:
+        def shape(v: Any) -> Any:
+            if v is None or v == "":
+                return _BLANK
+            if not isinstance(v, list):
+                return v
+            out = [shape_item(x) for x in v]
+            return [x for x in out if x is not _BLANK]
+
+        return shape
+
+    def _struct(self, t: mi.StructType) -> Shaper:
+        cached = self._structs.get(t.cls)
+        if cached is not None:
+            return cached
+        fields: list[tuple[str, bool, Shaper]] = []
+
+        def shape(v: Any) -> Any:
+            if v is None or v == "":
+                return _BLANK
+            if isinstance(v, dict):
+                out = dict(v)
+                for wire, required, shape_field in fields:
+                    if wire in out:
+                        value = out[wire]
+                        new = _BLANK if value is None else shape_field(value)
+                        if new is _BLANK:
+                            if not required:
+                                del out[wire]
+                        else:
+                            out[wire] = new
+                return out
+            if isinstance(v, list) and t.array_like:
+                row = list(v)
+                for i, (_wire, required, shape_field) in enumerate(fields[: len(row)]):
+                    new = _BLANK if row[i] is None else shape_field(row[i])
+                    if new is _BLANK:
+                        if not required:
+                            row[i] = None
+                    else:
+                        row[i] = new
+                return row
+            return v
+
+        self._structs[t.cls] = shape  # before the fields: a Struct may contain itself
+        fields.extend((f.encode_name, f.required, self.of(f.type)) for f in t.fields)
+        return shape
+
+
+def _keep(v: Any) -> Any:
+    return v
+
+
+class _Data(msgspec.Struct, Generic[T]):
+    """The envelope's ``data`` alone, so conversion errors name ``$.data[0].field``."""
+
+    data: T | None = None
+
+
+class Relaxed(Generic[T]):
+    """The general lenient decode of one response type (see the module docstring, step 3)."""
+
+    __slots__ = ("_shape", "_type")
+
+    def __init__(self, data_type: Any) -> None:
+        self._type: Any = _Data[data_type]
+        self._shape = _Plans().of(mi.type_info(data_type))
+
+    def decode(self, body: bytes) -> T | None:
+        """The typed ``data`` of a success body; raises ``msgspec`` errors for a wrong shape."""
+        envelope = _UNTYPED.decode(body)
+        data = envelope.get("data") if isinstance(envelope, dict) else None
+        shaped = None if data is None else self._shape(data)
+        value = msgspec.convert(
+            {"data": None if shaped is _BLANK else shaped}, self._type, strict=False, dec_hook=dec_hook
+        )
+        result: T | None = value.data
+        return result
