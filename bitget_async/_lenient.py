@@ -10,9 +10,8 @@ cannot do natively is handled here, and only here:
    ``""`` in a text field fail it exactly like ``""`` in a ``Decimal`` field does, so a blank is
    never ``""`` on one path and ``None`` on another.
 2. ``blanks_to_null``: the body with every empty-string token turned into ``null``, decoded by the
-   same typed decoder.  A JSON string cannot hold an unescaped ``""``, so the byte patterns below
-   only ever match a blank value; the failed first attempt usually stops at the first row,
-   so a body full of blanks costs little more than one typed decode.
+   same typed decoder.  The failed first attempt usually stops at the first row, so a body full
+   of blanks costs about one byte replace more than a clean one.
 3. ``Relaxed``: the general case, built once per response type from ``msgspec.inspect``: the
    untyped body is shaped to the model (blank -> default, number -> text for text fields, JSON
    string -> object, text that is not a number in a number field -> None), then converted.  Only
@@ -78,20 +77,28 @@ def dec_hook(tp: type, obj: Any) -> Any:
     raise NotImplementedError(f"no decoder for {tp!r}")
 
 
-# Compact JSON as Bitget sends it, and the ", " / ": " spacing of Python's json.dumps.
-_BLANK_TOKENS = tuple(
-    (before + sep + b'""', before + sep + b"null") for before in (b":", b",", b"[") for sep in (b"", b" ")
-)
-
-
 def blanks_to_null(body: bytes) -> bytes | None:
-    """``body`` with each ``""`` value written as ``null``, or None when it holds no blank."""
+    """``body`` with each ``""`` value written as ``null``, or None when it holds no blank.
+
+    In valid JSON the two bytes ``""`` are an empty string (a blank value, or an empty key, which
+    Bitget never sends: the result would not parse and the general path takes over), unless the
+    first quote is escaped (``\\""``, a string ending in a quote character).  Without that, one
+    ``bytes.replace`` is exact; with it, only blanks after ``:`` ``,`` ``[`` are rewritten.
+    """
     if b'""' not in body:
         return None
+    if b'\\""' not in body:
+        return body.replace(b'""', b"null")
     for blank, null in _BLANK_TOKENS:
         if blank in body:
             body = body.replace(blank, null)
     return body
+
+
+# Compact JSON as Bitget sends it, and the ", " / ": " spacing of Python's json.dumps.
+_BLANK_TOKENS = tuple(
+    (before + sep + b'""', before + sep + b"null") for before in (b":", b",", b"[") for sep in (b"", b" ")
+)
 
 
 # -- the general case: shape the untyped value to the model, then convert ----------------------
@@ -163,7 +170,8 @@ def _plain_text(v: Any) -> Any:
 class _Plans:
     """One shaping function per model type, built on first use (Structs may repeat)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, quick: bool) -> None:
+        self.quick = quick
         self._structs: dict[type, Shaper] = {}
 
     def of(self, t: mi.Type, *, item: bool = False) -> Shaper:
@@ -203,38 +211,59 @@ class _Plans:
         cached = self._structs.get(t.cls)
         if cached is not None:
             return cached
-        fields: list[tuple[str, bool, Shaper]] = []
+        # (wire name, required, the Python types a value may already have, its shaper)
+        fields: list[tuple[str, bool, tuple[type, ...], Shaper]] = []
 
         def shape(v: Any) -> Any:
+            # Mutates in place: the value is the untyped decode's own fresh object.
             if v is None or v == "":
                 return _BLANK
-            if isinstance(v, dict):
-                out = dict(v)
-                for wire, required, shape_field in fields:
-                    if wire in out:
-                        value = out[wire]
-                        new = _BLANK if value is None else shape_field(value)
-                        if new is _BLANK:
-                            if not required:
-                                del out[wire]
-                        else:
-                            out[wire] = new
-                return out
-            if isinstance(v, list) and t.array_like:
-                row = list(v)
-                for i, (_wire, required, shape_field) in enumerate(fields[: len(row)]):
-                    new = _BLANK if row[i] is None else shape_field(row[i])
-                    if new is _BLANK:
-                        if not required:
-                            row[i] = None
-                    else:
-                        row[i] = new
-                return row
+            if type(v) is dict:
+                for wire, required, ready, shape_field in fields:
+                    value = v.get(wire, _BLANK)
+                    if value is _BLANK or (type(value) in ready and value != ""):
+                        continue  # absent, or already what the model holds
+                    new = _BLANK if value is None else shape_field(value)
+                    if new is not _BLANK:
+                        v[wire] = new
+                    elif not required:
+                        del v[wire]
+                return v
+            if type(v) is list and t.array_like:
+                for i, (_wire, required, ready, shape_field) in enumerate(fields[: len(v)]):
+                    value = v[i]
+                    if type(value) in ready and value != "":
+                        continue
+                    new = _BLANK if value is None else shape_field(value)
+                    if new is not _BLANK:
+                        v[i] = new
+                    elif not required:
+                        v[i] = None
+                return v
             return v
 
         self._structs[t.cls] = shape  # before the fields: a Struct may contain itself
-        fields.extend((f.encode_name, f.required, self.of(f.type)) for f in t.fields)
+        fields.extend((f.encode_name, f.required, _ready(f.type, self.quick), self.of(f.type)) for f in t.fields)
         return shape
+
+
+def _ready(t: mi.Type, quick: bool) -> tuple[type, ...]:
+    """The Python types of an untyped value that needs no shaping for ``t``.  ``quick`` trusts
+    non-empty text in number fields (msgspec parses it in C); a body where that trust fails is
+    shaped again with every such text checked in Python."""
+    if isinstance(t, mi.UnionType):
+        inner = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        return _ready(inner[0], quick) if len(inner) == 1 else ()
+    text = (str,) if quick else ()
+    if isinstance(t, mi.StrType):
+        return (str,)
+    if isinstance(t, mi.IntType):
+        return (int, *text)
+    if isinstance(t, mi.BoolType):
+        return (bool, *text)
+    if isinstance(t, mi.DecimalType):
+        return (Decimal, int, *text)
+    return ()
 
 
 def _keep(v: Any) -> Any:
@@ -250,17 +279,25 @@ class _Data(msgspec.Struct, Generic[T]):
 class Relaxed(Generic[T]):
     """The general lenient decode of one response type (see the module docstring, step 3)."""
 
-    __slots__ = ("_shape", "_type")
+    __slots__ = ("_quick", "_thorough", "_type")
 
     def __init__(self, data_type: Any) -> None:
         self._type: Any = _Data[data_type]
-        self._shape = _Plans().of(mi.type_info(data_type))
+        info = mi.type_info(data_type)
+        self._quick = _Plans(quick=True).of(info)
+        self._thorough = _Plans(quick=False).of(info)
 
     def decode(self, body: bytes) -> T | None:
         """The typed ``data`` of a success body; raises ``msgspec`` errors for a wrong shape."""
+        try:
+            return self._convert(body, self._quick)
+        except msgspec.ValidationError:
+            return self._convert(body, self._thorough)  # some number field holds other text
+
+    def _convert(self, body: bytes, shape: Shaper) -> T | None:
         envelope = _UNTYPED.decode(body)
         data = envelope.get("data") if isinstance(envelope, dict) else None
-        shaped = None if data is None else self._shape(data)
+        shaped = None if data is None else shape(data)
         value = msgspec.convert(
             {"data": None if shaped is _BLANK else shaped}, self._type, strict=False, dec_hook=dec_hook
         )

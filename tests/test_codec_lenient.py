@@ -53,8 +53,11 @@ def test_blank_in_any_ticker_field_is_none_and_the_rest_stays_exact() -> None:
 
 
 def test_blanks_to_null_rewrites_only_blank_values() -> None:
-    body = b'{"a":"","b":["",""],"c":"say \\"hi\\"","d":"x:"}'
-    assert blanks_to_null(body) == b'{"a":null,"b":[null,null],"c":"say \\"hi\\"","d":"x:"}'
+    # A quote escaped right before a closing quote: only blanks after : , [ are rewritten.
+    body = b'{"a":"","b":["",""],"c":"say \\"hi\\"","d":"x:", "e": ""}'
+    assert blanks_to_null(body) == b'{"a":null,"b":[null,null],"c":"say \\"hi\\"","d":"x:", "e": null}'
+    # Otherwise every "" is a blank value: one replace.
+    assert blanks_to_null(b'{"a":"","b":["x",""],"c":"\\\\"}') == b'{"a":null,"b":["x",null],"c":"\\\\"}'
     assert blanks_to_null(b'{"a":"1"}') is None
 
 
@@ -99,3 +102,18 @@ def test_wrong_shape_is_a_decode_error_with_the_raw_body(data: bytes, where: str
     assert info.value.code == "DECODE"
     assert info.value.msg.startswith("response data did not match list[SpotTicker]: ")
     assert info.value.msg.endswith(f"- at `{where}`")
+
+
+def test_general_path_checks_number_text_only_when_msgspec_refuses_it() -> None:
+    """A number in a text field (general path) and, in the same body, text that is no number
+    ("yes" in a bool, "1,5" in a decimal): the second shaping pass reads both."""
+    route = find_route("GET", "/api/v2/spot/public/coins")
+    example = _example(route.path)
+    coin = example["data"][0]
+    coin.update(coinId=2, transfer="yes")
+    coin["chains"][0].update(withdrawFee="1,5", needTag="NO", minDepositAmount=0.001)
+    (c,) = route.decode(json.dumps(example).encode())
+    assert (c.coin_id, c.transfer) == ("2", True)
+    chain = c.chains[0]
+    assert (chain.withdraw_fee, chain.need_tag, chain.min_deposit_amount) == (None, False, Decimal("0.001"))
+    assert str(chain.min_deposit_amount) == "0.001"
