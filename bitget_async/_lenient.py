@@ -21,6 +21,7 @@ cannot do natively is handled here, and only here:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
@@ -28,7 +29,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 import msgspec.inspect as mi
 
-__all__ = ["JsonObject", "Relaxed", "Text", "blanks_to_null", "dec_hook"]
+__all__ = ["JsonObject", "Relaxed", "Text", "blanks_to_null", "convert", "dec_hook"]
 
 T = TypeVar("T")
 
@@ -276,6 +277,16 @@ class _Data(msgspec.Struct, Generic[T]):
     data: T | None = None
 
 
+def _data(body: bytes) -> Any:
+    envelope = _UNTYPED.decode(body)
+    return envelope.get("data") if isinstance(envelope, dict) else None
+
+
+def convert(data: Any, data_type: Any) -> Any:
+    """``msgspec.convert`` under the same rules as a decoded answer (blank -> None and so on)."""
+    return Relaxed(data_type).convert(data)
+
+
 class Relaxed(Generic[T]):
     """The general lenient decode of one response type (see the module docstring, step 3)."""
 
@@ -290,13 +301,18 @@ class Relaxed(Generic[T]):
     def decode(self, body: bytes) -> T | None:
         """The typed ``data`` of a success body; raises ``msgspec`` errors for a wrong shape."""
         try:
-            return self._convert(body, self._quick)
+            return self._convert(_data(body), self._quick)
         except msgspec.ValidationError:
-            return self._convert(body, self._thorough)  # some number field holds other text
+            return self._convert(_data(body), self._thorough)  # some number field holds other text
 
-    def _convert(self, body: bytes, shape: Shaper) -> T | None:
-        envelope = _UNTYPED.decode(body)
-        data = envelope.get("data") if isinstance(envelope, dict) else None
+    def convert(self, data: Any) -> T | None:
+        """The model of an answer the client assembles itself (plain values, left untouched)."""
+        try:
+            return self._convert(copy.deepcopy(data), self._quick)
+        except msgspec.ValidationError:
+            return self._convert(copy.deepcopy(data), self._thorough)
+
+    def _convert(self, data: Any, shape: Shaper) -> T | None:
         shaped = None if data is None else shape(data)
         value = msgspec.convert(
             {"data": None if shaped is _BLANK else shaped}, self._type, strict=False, dec_hook=dec_hook

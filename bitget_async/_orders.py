@@ -36,6 +36,7 @@ from ._errors import (
     TransportError,
     error_class_for,
 )
+from ._lenient import convert as lenient_convert
 from ._routes import BY_NAME, Route, new_client_oid
 from ._transport import Call
 
@@ -178,7 +179,7 @@ async def _settle(transport: Transport, route: Route, values: dict[str, Any], oi
 
 
 def _single_result(result_type: Any, order_id: str, oid: str) -> Any:
-    return msgspec.convert({"orderId": order_id, "clientOid": oid}, result_type, strict=False)
+    return lenient_convert({"orderId": order_id, "clientOid": oid}, result_type)
 
 
 async def send_order(
@@ -316,6 +317,4 @@ def _batch_result(
     result_type: Any, success: list[dict[str, Any]] | None, found: list[dict[str, str]], failure: list[dict[str, Any]]
 ) -> Any:
     placed = [{"orderId": f["orderId"], "clientOid": f["clientOid"]} for f in found]
-    return msgspec.convert(
-        {"successList": placed + list(success or []), "failureList": failure}, result_type, strict=False
-    )
+    return lenient_convert({"successList": placed + list(success or []), "failureList": failure}, result_type)

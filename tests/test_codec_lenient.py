@@ -117,3 +117,15 @@ def test_general_path_checks_number_text_only_when_msgspec_refuses_it() -> None:
     chain = c.chains[0]
     assert (chain.withdraw_fee, chain.need_tag, chain.min_deposit_amount) == (None, False, Decimal("0.001"))
     assert str(chain.min_deposit_amount) == "0.001"
+
+
+def test_convert_applies_the_same_rules_to_values_the_client_assembles() -> None:
+    """The order-recovery path builds batch results itself; a blank there reads as on the wire."""
+    from bitget_async._lenient import convert
+    from bitget_async.models import SpotBatchOrders
+
+    data = {"successList": [{"orderId": 7, "clientOid": "a"}], "failureList": [{"orderId": "", "clientOid": "b"}]}
+    result = convert(data, SpotBatchOrders)
+    assert [(s.order_id, s.client_oid) for s in result.success_list] == [("7", "a")]
+    assert [(f.order_id, f.client_oid) for f in result.failure_list] == [(None, "b")]
+    assert data["failureList"] == [{"orderId": "", "clientOid": "b"}]  # the input is not changed

@@ -117,6 +117,8 @@ class ModelBuilder:
             comment = f"  # {note}" if note and len(note) < 80 else ""
             lines.append(f"    {py}: {ann}{_default(py, wire, default, array_like)}{comment}")
             for i, alias in enumerate(f.get("aliases", ())):
+                if any(g["name"] == alias for g in fields):
+                    raise SystemExit(f"{name}.{py}: alias {alias!r} is also a field of its own; fold it into the alias")
                 hidden = f"_{py.rstrip('_')}_alias{i or ''}"
                 opt = ann if default is not None else f"{ann} | None"
                 lines.append(f"    {hidden}: {opt} = msgspec.field(default=None, name={alias!r})  # {wire} spelled {alias}")
