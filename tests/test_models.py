@@ -475,3 +475,64 @@ def test_required_order_id_blank_is_a_decode_error() -> None:
             route.decode(body)
         assert info.value.body == body
         assert "$.data" in info.value.msg
+
+
+# -- the answers that broke decoding before (issue: real success bodies that failed) ------------
+def test_market_order_detail_with_blank_price() -> None:
+    body = example("GET", "/api/v2/mix/order/detail")
+    body["data"].update(price="", orderType="market")
+    d = decode("GET", "/api/v2/mix/order/detail", body)
+    assert d.price is None and d.order_type == "market"
+    assert d.size == Decimal(EXAMPLES[("GET", "/api/v2/mix/order/detail")]["data"]["size"])
+
+
+@pytest.mark.parametrize(
+    ("path", "absent", "attr"),
+    [
+        ("/api/v2/mix/market/tickers", "markPrice", "mark_price"),
+        ("/api/v2/spot/public/symbols", "areaSymbol", "area_symbol"),
+        ("/api/v2/mix/position/all-position", "breakEvenPrice", "break_even_price"),
+        ("/api/v2/mix/market/contracts", "maxMarketOrderQty", "max_market_order_qty"),
+        ("/api/v2/spot/trade/unfilled-orders", "presetTakeProfitPrice", "preset_take_profit_price"),
+    ],
+)
+def test_a_field_absent_in_other_account_types_or_versions_is_none(path: str, absent: str, attr: str) -> None:
+    body = example("GET", path)
+    for row in body["data"]:
+        row.pop(absent, None)
+    rows = decode("GET", path, body)
+    assert rows and all(getattr(r, attr) is None for r in rows)
+
+
+def test_accounts_without_asset_mode_and_union_available() -> None:
+    body = example("GET", "/api/v2/mix/account/accounts")
+    for row in body["data"]:
+        row.pop("assetMode", None)
+        row.pop("unionAvailable", None)
+    (acc,) = decode("GET", "/api/v2/mix/account/accounts", body)
+    assert (acc.asset_mode, acc.union_available) == (None, None)
+    raw = EXAMPLES[("GET", "/api/v2/mix/account/accounts")]["data"][0]
+    assert acc.available == Decimal(raw["available"])
+
+
+def test_coin_chain_without_congestion() -> None:
+    body = example("GET", "/api/v2/spot/public/coins")
+    del body["data"][0]["chains"][0]["congestion"]
+    (coin,) = decode("GET", "/api/v2/spot/public/coins", body)
+    assert coin.chains[0].congestion is None and coin.chains[0].withdraw_fee == Decimal("0.005")
+
+
+def test_history_orders_without_tpsl_type() -> None:
+    body = example("GET", "/api/v2/spot/trade/history-orders")
+    for row in body["data"]:
+        row.pop("tpslType", None)
+    rows = decode("GET", "/api/v2/spot/trade/history-orders", body)
+    assert rows and all(o.tpsl_type is None for o in rows)
+
+
+def test_futures_fill_fee_detail_with_null_total_fee() -> None:
+    body = example("GET", "/api/v2/mix/order/fills")
+    body["data"]["fillList"][0]["feeDetail"][0]["totalFee"] = None
+    (f,) = decode("GET", "/api/v2/mix/order/fills", body).fill_list
+    assert f.fee_detail[0].total_fee is None
+    assert f.fee_detail[0].total_deduction_fee == Decimal("-0.017118519726")
