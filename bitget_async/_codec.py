@@ -26,11 +26,12 @@ SUCCESS = "00000"
 
 
 class Envelope(msgspec.Struct, Generic[T]):
-    """Bitget's response wrapper; ``requestTime`` arrives as a number or a string."""
+    """Bitget's response wrapper; ``requestTime`` arrives as a number or a string.  ``msg`` may be
+    None: the blank retry writes a ``"msg":""`` as ``null`` too."""
 
     code: str | int = ""
-    msg: str = ""
-    message: str = ""  # some endpoints (and doc examples) spell it this way
+    msg: str | None = ""
+    message: str | None = ""  # some endpoints (and doc examples) spell it this way
     requestTime: int | None = None
     data: T | None = None
 
@@ -190,12 +191,13 @@ class ResponseCodec(Generic[T]):
     def _lenient(self, body: bytes, status: int, method: str, path: str) -> T:
         """A success body the fast path refused: blanks as null, then the general case."""
         blanked = blanks_to_null(body)
-        data: T | None
-        try:
-            if blanked is None:
-                raise msgspec.ValidationError("no blank to replace")
-            data = self._decoder.decode(blanked).data
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        data: Any = _REFUSED
+        if blanked is not None:
+            try:
+                data = self._decoder.decode(blanked).data
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                pass  # more than blanks: the general path below
+        if data is _REFUSED:
             relaxed = self._relaxed
             if relaxed is None:  # built on the first refused body only: most routes never need it
                 relaxed = self._relaxed = Relaxed(self.type)
@@ -211,7 +213,11 @@ class ResponseCodec(Generic[T]):
                 ) from None
         if data is None and self._empty_list:
             return []  # type: ignore[return-value]
-        return data  # type: ignore[return-value]
+        result: T = data
+        return result
+
+
+_REFUSED: Any = object()
 
 
 def _type_name(tp: Any) -> str:

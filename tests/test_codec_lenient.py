@@ -129,3 +129,10 @@ def test_convert_applies_the_same_rules_to_values_the_client_assembles() -> None
     assert [(s.order_id, s.client_oid) for s in result.success_list] == [("7", "a")]
     assert [(f.order_id, f.client_oid) for f in result.failure_list] == [(None, "b")]
     assert data["failureList"] == [{"orderId": "", "clientOid": "b"}]  # the input is not changed
+
+
+def test_blank_msg_in_the_envelope_does_not_push_the_body_off_the_blank_path() -> None:
+    codec: ResponseCodec[list[SpotTicker]] = ResponseCodec(list[SpotTicker])
+    body = b'{"code":"00000","msg":"","requestTime":1,"data":[{"symbol":"BTCUSDT","bidPr":""}]}'
+    assert codec.decode(body)[0].bid_pr is None
+    assert codec._relaxed is None
