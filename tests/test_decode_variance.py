@@ -3,7 +3,7 @@
 For each route in ``bitget_async.ROUTES`` the official example (``spec/schemas-*.json``) is
 mutated field by field: an optional field dropped, blanked to ``""`` or ``null``, a number sent
 as a JSON string or a JSON number, a digit-only text sent as a number, an enum value in another
-case, a key under its other spelling, unknown keys added.  The decoded model must then hold, for
+case, a text ending in a quote, a key under its other spelling, unknown keys added.  The decoded model must then hold, for
 every field, the value computed here from the mutated JSON and the spec's wire types alone
 (never from the decoder): ``Decimal``/``int``/``bool`` from their text, ``None`` for a blank,
 ``[]`` for a blank list, text as sent.  The last test is the mutation check: one model field made
@@ -69,6 +69,8 @@ def _scalar_variants(f: dict[str, Any], v: Any) -> list[Any]:
         out.append(int(v))  # an id-like text sent as a JSON integer
     if isinstance(v, str) and f.get("enum") and v:
         out += [v.upper(), v.lower(), v.swapcase()]
+    elif isinstance(v, str) and f["type"] == "string" and v:
+        out.append(v + '"')  # ends in an escaped quote: the blank retry must not misread it
     if isinstance(v, bool):
         out.append("true" if v else "false")
     if isinstance(v, str) and f["type"] in BOOL and v.lower() in ("true", "false"):
@@ -98,6 +100,9 @@ def mutate(draw: Callable[..., Any], fields: list[dict[str, Any]], node: Any, ar
     out = dict(node)
     for f in fields:
         name = f["name"]
+        present = [a for a in f.get("aliases", ()) if a in out]
+        if name not in out and present and draw(st.booleans()):
+            out[name] = out.pop(present[0])  # the example uses the other spelling: try this one
         if name not in out or f.get("dynamic_key"):
             continue
         v = out[name]
@@ -118,9 +123,42 @@ def mutate(draw: Callable[..., Any], fields: list[dict[str, Any]], node: Any, ar
             out[draw(st.sampled_from(f["aliases"]))] = v
         elif choice in ("deep", "swap") and f.get("children") and isinstance(v, (dict, list)):
             out[name] = mutate_value(draw, f, v)
+        if choice in ("deep", "swap") and _free_form(f) and v not in (None, ""):
+            out[name] = mutate_free_form(draw, v, as_object=choice == "swap")
     if draw(st.booleans()):
         out["fieldBitgetAddsLater"] = draw(st.sampled_from(["", None, "x", 7, {"a": [1]}, [1, "2"]]))
     return out
+
+
+def _free_form(f: dict[str, Any]) -> bool:
+    """A field the model holds as a ``JsonObject`` (no fixed keys)."""
+    children = f.get("children") or []
+    return f["type"] == "string-json" or (
+        f["type"] == "object" and (not children or any(c.get("dynamic_key") for c in children))
+    )
+
+
+def mutate_free_form(draw: Callable[..., Any], v: Any, *, as_object: bool) -> Any:
+    """Blank one leaf inside a free-form object; a JSON-string one may also arrive as an object."""
+    was_text = isinstance(v, str)
+    tree = json.loads(v, parse_float=Decimal) if was_text else copy.deepcopy(v)
+    leaves: list[tuple[Any, Any]] = []
+
+    def walk(node: Any) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for k, x in items:
+            if isinstance(x, (dict, list)):
+                walk(x)
+            else:
+                leaves.append((node, k))
+
+    walk(tree)
+    if leaves:
+        parent, key = draw(st.sampled_from(leaves))
+        parent[key] = ""
+    if was_text and not as_object:
+        return ENCODE.encode(tree).decode()
+    return tree
 
 
 def mutate_value(draw: Callable[..., Any], f: dict[str, Any], v: Any) -> Any:
