@@ -536,3 +536,13 @@ def test_futures_fill_fee_detail_with_null_total_fee() -> None:
     (f,) = decode("GET", "/api/v2/mix/order/fills", body).fill_list
     assert f.fee_detail[0].total_fee is None
     assert f.fee_detail[0].total_deduction_fee == Decimal("-0.017118519726")
+
+
+@pytest.mark.parametrize("ts", ["", None])
+def test_candle_row_without_its_timestamp_is_a_decode_error(ts: str | None) -> None:
+    body = example("GET", "/api/v2/spot/market/candles")
+    body["data"][0][0] = ts
+    raw = json.dumps(body).encode()
+    with pytest.raises(bitget_async.ResponseDecodeError) as info:
+        find_route("GET", "/api/v2/spot/market/candles").decode(raw)
+    assert info.value.body == raw and "$.data[0][0]" in info.value.msg
