@@ -90,7 +90,7 @@ async def _spot_lookup(transport: Transport, values: dict[str, Any], oid: str) -
         orders = await _read(transport, "spot.trade.order_info", {"clientOid": oid})
     except OrderNotFoundError:
         return None
-    return orders[0].order_id if orders else None
+    return orders[0].order_id or None if orders else None
 
 
 async def _mix_lookup(transport: Transport, values: dict[str, Any], oid: str) -> str | None:
@@ -117,8 +117,8 @@ def _margin_lookup(mode: str) -> Lookup:
                 )
             except OrderNotFoundError:
                 continue
-            for order in page.order_list or ():
-                if order.client_oid == oid:
+            for order in page.order_list:
+                if order.client_oid == oid and order.order_id:  # a blank id is no order id
                     return str(order.order_id)
         return None
 
@@ -139,8 +139,8 @@ async def _mix_plan_lookup(transport: Transport, values: dict[str, Any], oid: st
         )
     except OrderNotFoundError:
         return None
-    for order in page.entrusted_list or ():
-        if order.client_oid == oid:
+    for order in page.entrusted_list:
+        if order.client_oid == oid and order.order_id:  # a blank id is no order id
             return str(order.order_id)
     return None
 
