@@ -2,22 +2,27 @@
 
 Compares plain-dict decoders (``json.loads``, orjson, msgspec untyped) with bitget_async's typed
 decode (``find_route(...).decode(body)``: envelope check + ``list[SpotTicker]`` with exact
-``Decimal`` fields), plus two benchmark-only variants that show where the typed decode's time
-goes: the same Struct with ``str`` fields (exact text, no ``Decimal`` objects) and the same
-Struct decoded without the envelope.  Prints one JSON object (microseconds, best and median).
+``Decimal`` fields, every field optional), plus benchmark-only variants that show where the time
+goes: the same Struct with ``str`` fields (exact text, no ``Decimal`` objects), the same Struct
+decoded without the envelope, and the previous strict layout (every field required).  The
+lenient paths are timed on the same body with one blank (``""``) per row and with one number
+sent as text-field JSON number per row; the candles body (1,000 rows) is timed too.
+Prints one JSON object (microseconds, best and median).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import msgspec
-from fake_server import TICKERS, tickers_body
+from fake_server import CANDLES, TICKERS, candles_body, tickers_body
 
 
 class TickerText(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -41,6 +46,54 @@ class TickerText(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     change24h: str
 
 
+class StrictTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """The layout before every field became optional: required ``Decimal``s (for comparison)."""
+
+    symbol: str
+    high24h: Decimal
+    open: Decimal
+    low24h: Decimal
+    last_pr: Decimal = msgspec.field(name="lastPr")
+    quote_volume: Decimal = msgspec.field(name="quoteVolume")
+    base_volume: Decimal = msgspec.field(name="baseVolume")
+    usdt_volume: Decimal = msgspec.field(name="usdtVolume")
+    bid_pr: Decimal = msgspec.field(name="bidPr")
+    ask_pr: Decimal = msgspec.field(name="askPr")
+    bid_sz: Decimal = msgspec.field(name="bidSz")
+    ask_sz: Decimal = msgspec.field(name="askSz")
+    open_utc: Decimal = msgspec.field(name="openUtc")
+    ts: int
+    change_utc24h: Decimal = msgspec.field(name="changeUtc24h")
+    change24h: Decimal
+
+
+class StrictEnvelope(msgspec.Struct):
+    code: str = ""
+    msg: str = ""
+    requestTime: int | None = None
+    data: list[StrictTicker] | None = None
+
+
+class StrictCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """The candle row before its columns became optional (for comparison)."""
+
+    ts: int
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    base_volume: Decimal
+    quote_volume: Decimal
+    usdt_volume: Decimal
+
+
+class StrictCandleEnvelope(msgspec.Struct):
+    code: str = ""
+    msg: str = ""
+    requestTime: int | None = None
+    data: list[StrictCandle] | None = None
+
+
 class TextEnvelope(msgspec.Struct):
     code: str = ""
     msg: str = ""
@@ -48,15 +101,21 @@ class TextEnvelope(msgspec.Struct):
     data: list[TickerText] | None = None
 
 
-def _time(fn: Callable[[], Any], rounds: int) -> dict[str, float]:
-    for _ in range(max(5, rounds // 10)):
-        fn()
-    samples = []
+def _time_all(cases: dict[str, Callable[[], Any]], rounds: int) -> dict[str, dict[str, float]]:
+    """Round-robin: each round times every case once, so load from other processes on this
+    shared machine lands on all cases alike and the ratios stay comparable."""
+    for fn in cases.values():
+        for _ in range(max(5, rounds // 10)):
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return {"best_us": min(samples) * 1e6, "median_us": statistics.median(samples) * 1e6}
+        for name, fn in cases.items():
+            started = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - started)
+    return {
+        name: {"best_us": min(s) * 1e6, "median_us": statistics.median(s) * 1e6} for name, s in samples.items()
+    }
 
 
 def run(rounds: int) -> dict[str, Any]:
@@ -71,12 +130,28 @@ def run(rounds: int) -> dict[str, Any]:
     data_start = body.index(b'"data":') + len(b'"data":')
     bare = body[data_start:-1]
     bare_decoder = msgspec.json.Decoder(list[SpotTicker], strict=False)
+    strict_decoder = msgspec.json.Decoder(StrictEnvelope, strict=False)
+    strict_candles = msgspec.json.Decoder(StrictCandleEnvelope, strict=False)
+    # Every row with one blank (the blank -> null retry) or a JSON number in its text field
+    # ``symbol`` (the general shaping path): what a body the fast path refuses costs.
+    blanks = body.replace(b'"bidPr":"', b'"bidPr":"",  "x":"')
+    numbers = re.sub(rb'"symbol":"C(\d{4})USDT"', rb'"symbol":1\1', body)
+    assert route.decode(blanks)[1].bid_pr is None and route.decode(numbers)[1].symbol == "10001"
+    candles = candles_body(1000)
+    candle_route = bitget_async.find_route("GET", CANDLES)
+    assert len(candle_route.decode(candles)) == 1000
     cases: dict[str, Callable[[], Any]] = {
         "json.loads (dicts)": lambda: json.loads(body),
         "msgspec untyped (dicts)": lambda: msgspec.json.decode(body),
         "bitget_async typed (Decimal fields)": lambda: route.decode(body),
         "typed list only, no envelope (Decimal)": lambda: bare_decoder.decode(bare),
+        "previous strict Struct, required Decimal fields": lambda: strict_decoder.decode(body),
         "same Struct, str fields (exact text)": lambda: text_decoder.decode(body),
+        "bitget_async typed, one blank per row (blank -> null retry)": lambda: route.decode(blanks),
+        "bitget_async typed, a number in a text field per row (general path)": lambda: route.decode(numbers),
+        "candles: json.loads (dicts)": lambda: json.loads(candles),
+        "candles: bitget_async typed (1,000 rows)": lambda: candle_route.decode(candles),
+        "candles: previous strict Struct": lambda: strict_candles.decode(candles),
     }
     try:
         import orjson
@@ -84,7 +159,7 @@ def run(rounds: int) -> dict[str, Any]:
         pass
     else:
         cases["orjson (dicts)"] = lambda: orjson.loads(body)
-    results = {name: _time(fn, rounds) for name, fn in cases.items()}
+    results = _time_all(cases, rounds)
     return {"body_bytes": len(body), "tickers": len(typed), "rounds": rounds, "results": results}
 
 

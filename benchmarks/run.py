@@ -236,6 +236,10 @@ def targets(cells: dict[tuple[str, str, int], dict[str, Any]], decode: dict[str,
     if "bitget_async typed (Decimal fields)" in res and "json.loads (dicts)" in res:
         r = res["bitget_async typed (Decimal fields)"]["median_us"] / res["json.loads (dicts)"]["median_us"]
         rows.append(("typed decode of 1,000 tickers (exact decimals) <= 1.6x json.loads", f"{r:.2f}x", r <= 1.6))
+    typed, plain = res.get("candles: bitget_async typed (1,000 rows)"), res.get("candles: json.loads (dicts)")
+    if typed and plain:
+        r = typed["median_us"] / plain["median_us"]
+        rows.append(("typed decode of 1,000 candles (exact decimals) <= 1.6x json.loads", f"{r:.2f}x", r <= 1.6))
     for c in ("bitget_async", "bitget_async_fast"):
         m = memory.get(c)
         if m and "error" not in m:
@@ -301,14 +305,19 @@ def render_markdown(
     res = decode.get("results")
     if res:
         base = res["json.loads (dicts)"]["median_us"]
+        candle_base = res.get("candles: json.loads (dicts)", {}).get("median_us", base)
+        rerun = f" Measured {decode['date']} with `{decode['command']}`." if "date" in decode else ""
         out += [
-            f"Body: {decode['body_bytes']:,} bytes, {decode['tickers']} tickers, {decode['rounds']} rounds.",
+            f"Body: {decode['body_bytes']:,} bytes, {decode['tickers']} tickers, {decode['rounds']} rounds, "
+            f"every case timed once per round (round-robin).{rerun} Candle rows compare with "
+            "`json.loads` of the candles body.",
             "",
             "| decoder | median us | best us | vs json.loads |",
             "|---|---:|---:|---:|",
         ]
         for name, r in res.items():
-            out.append(f"| {name} | {r['median_us']:,.0f} | {r['best_us']:,.0f} | {r['median_us'] / base:.2f}x |")
+            b = candle_base if name.startswith("candles:") else base
+            out.append(f"| {name} | {r['median_us']:,.0f} | {r['best_us']:,.0f} | {r['median_us'] / b:.2f}x |")
     else:
         out.append(f"n/a: {decode.get('error', 'not run')}")
     out += [
@@ -390,12 +399,17 @@ def main() -> None:
                         "quick runs: benchmarks/.work/results-quick, so they never overwrite a full run)")
     parser.add_argument("--no-venv", action="store_true", help="use the current interpreter as is")
     parser.add_argument("--from-json", help="re-render .md and .png from a results .json, measuring nothing")
+    parser.add_argument("--decode-only", action="store_true",
+                        help="rerun only the in-process decode benchmark into benchmarks/results.json")
     args = parser.parse_args()
 
     if not args.no_venv and Path(sys.prefix).resolve() != VENV.resolve():
         ensure_venv()
         os.execv(str(_venv_python()), [str(_venv_python()), str(Path(__file__).resolve()), *sys.argv[1:]])
 
+    if args.decode_only:
+        rerun_decode(HERE / "results.json", 30 if args.quick else 400)
+        return
     if args.from_json:
         rerender(Path(args.from_json))
         return
@@ -470,6 +484,17 @@ def write_results(
     out.with_suffix(".md").write_text(render_markdown(meta, cells, decode, memory))
     render_chart(out.with_suffix(".png"), meta, cells)
     print(f"wrote {out.with_suffix('.md')}, {out.with_suffix('.png')}, {out.with_suffix('.json')}", flush=True)
+
+
+def rerun_decode(path: Path, rounds: int) -> None:
+    """Measure the decode benchmark again and keep the saved HTTP runs (minutes to redo)."""
+    saved = json.loads(path.read_text())
+    decode = run_json([*pin(0), sys.executable, str(HERE / "decode_bench.py"), str(rounds)], bench_env(), 600)
+    decode["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    decode["command"] = "python benchmarks/run.py --decode-only"
+    print(f"decode: {decode}", flush=True)
+    saved["decode"] = decode
+    write_results(path.with_suffix(""), saved["meta"], saved["runs"], decode, saved["memory"], aggregate(saved["runs"]))
 
 
 def rerender(path: Path) -> None:

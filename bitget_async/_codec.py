@@ -8,7 +8,6 @@ the HTTP status is not 200 do we look at the body a second time to find out why.
 from __future__ import annotations
 
 import functools
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from ._errors import APIError, ResponseDecodeError, ServerError, error_class_for
+from ._lenient import Relaxed, blanks_to_null, dec_hook
 
 __all__ = ["ResponseCodec", "codec_for", "encode_body", "to_wire", "wire_value"]
 
@@ -27,11 +27,12 @@ SUCCESS = "00000"
 
 
 class Envelope(msgspec.Struct, Generic[T]):
-    """Bitget's response wrapper; ``requestTime`` arrives as a number or a string."""
+    """Bitget's response wrapper; ``requestTime`` arrives as a number or a string.  ``msg`` may be
+    None: the blank retry writes a ``"msg":""`` as ``null`` too."""
 
     code: str | int = ""
-    msg: str = ""
-    message: str = ""  # some endpoints (and doc examples) spell it this way
+    msg: str | None = ""
+    message: str | None = ""  # some endpoints (and doc examples) spell it this way
     requestTime: int | None = None
     data: T | None = None
 
@@ -143,9 +144,14 @@ def _fail(
 
 
 class ResponseCodec(Generic[T]):
-    """Decodes a raw response body into the typed ``data`` of one route (built once per route)."""
+    """Decodes a raw response body into the typed ``data`` of one route (built once per route).
 
-    __slots__ = ("_decoder", "type")
+    The fast path is one typed decode.  A success body that fails it goes to the lenient decode
+    (``_lenient.py``: blanks, numbers as text, objects as strings); only a wrong *shape* raises
+    ``ResponseDecodeError``, with the raw body.  A list route answered with ``null`` is ``[]``.
+    """
+
+    __slots__ = ("_decoder", "_empty_list", "_relaxed", "type")
 
     def __init__(self, data_type: Any) -> None:
         self.type = data_type
@@ -153,7 +159,10 @@ class ResponseCodec(Generic[T]):
             Envelope[data_type],
             strict=False,
             float_hook=Decimal,  # untyped numbers stay exact too
+            dec_hook=dec_hook,
         )
+        self._empty_list = typing.get_origin(data_type) is list
+        self._relaxed: Relaxed[T] | None = None
 
     def decode(
         self,
@@ -168,43 +177,48 @@ class ResponseCodec(Generic[T]):
         if status == 200:
             try:
                 env = self._decoder.decode(body)
-            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
                 failure = _fail(status, body, method, path, client_oid, retry_after)
                 if failure.code == SUCCESS:
-                    repaired = self._repair_blanks(body, exc)
-                    if repaired is not _NOT_REPAIRED:
-                        return repaired  # type: ignore[no-any-return]
-                    raise ResponseDecodeError(
-                        f"response data did not match {_type_name(self.type)}: {exc}",
-                        body=body,
-                        http_status=status,
-                        method=method,
-                        path=path,
-                    ) from None
+                    return self._lenient(body, status, method, path)
                 raise failure from None
             if env.code == SUCCESS:
-                return env.data  # type: ignore[return-value]
+                data = env.data
+                if data is None and self._empty_list:
+                    return []  # type: ignore[return-value]
+                return data  # type: ignore[return-value]
         raise _fail(status, body, method, path, client_oid, retry_after)
 
-
-    def _repair_blanks(self, body: bytes, exc: Exception) -> Any:
-        """Second chance for a success body that failed only because Bitget sent ``""`` (its
-        "unset") in a field the schemas did not flag: set exactly the failing values to None and
-        convert again.  Runs on the failure path only, so the normal decode stays one pass."""
-        try:
-            data = _UNTYPED_DECODER.decode(body).data
-        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-            return _NOT_REPAIRED
-        holder = {"data": data}
-        for _ in range(_MAX_REPAIRS):
-            match = _ERROR_PATH.search(str(exc))
-            if match is None or not _blank_to_none(holder, match.group(1)):
-                return _NOT_REPAIRED
+    def _lenient(self, body: bytes, status: int, method: str, path: str) -> T:
+        """A success body the fast path refused: blanks as null, then the general case."""
+        blanked = blanks_to_null(body)
+        data: Any = _REFUSED
+        if blanked is not None:
             try:
-                return msgspec.convert(holder["data"], self.type, strict=False)
-            except msgspec.ValidationError as again:
-                exc = again
-        return _NOT_REPAIRED
+                data = self._decoder.decode(blanked).data
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+                pass  # more than blanks: the general path below
+        if data is _REFUSED:
+            relaxed = self._relaxed
+            if relaxed is None:  # built on the first refused body only: most routes never need it
+                relaxed = self._relaxed = Relaxed(self.type)
+            try:
+                data = relaxed.decode(body)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+                raise ResponseDecodeError(
+                    f"response data did not match {_type_name(self.type)}: {exc}",
+                    body=body,
+                    http_status=status,
+                    method=method,
+                    path=path,
+                ) from None
+        if data is None and self._empty_list:
+            return []  # type: ignore[return-value]
+        result: T = data
+        return result
+
+
+_REFUSED: Any = object()
 
 
 @functools.cache
@@ -212,32 +226,6 @@ def codec_for(data_type: Any) -> ResponseCodec[Any]:
     """The one codec of a response type, built on first use and shared by every route and
     client that decodes it (a decoder is immutable, so sharing is safe)."""
     return ResponseCodec(data_type)
-
-
-_NOT_REPAIRED: Any = object()
-_MAX_REPAIRS = 64
-_ERROR_PATH = re.compile(r"at `\$\.(data(?:\[\d+\]|\.[A-Za-z0-9_]+)*)`")
-_PATH_STEP = re.compile(r"\[(\d+)\]|\.?([A-Za-z0-9_]+)")
-_UNTYPED_DECODER = msgspec.json.Decoder(Envelope[Any], strict=False, float_hook=Decimal)
-
-
-def _blank_to_none(root: dict[str, Any], path: str) -> bool:
-    """Set the value at ``data[0].field`` (a msgspec error path) to None if it is ``""``."""
-    node: Any = root
-    steps = [(int(i) if i else k) for i, k in _PATH_STEP.findall(path)]
-    for step in steps[:-1]:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return False
-    last = steps[-1]
-    try:
-        if node[last] != "":
-            return False
-    except (KeyError, IndexError, TypeError):
-        return False
-    node[last] = None
-    return True
 
 
 def _type_name(tp: Any) -> str:

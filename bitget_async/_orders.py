@@ -47,6 +47,7 @@ from ._errors import (
     ValidationError,
     error_class_for,
 )
+from ._lenient import convert as lenient_convert
 from ._request import Request, Sender
 from ._routes import BY_NAME, Route
 
@@ -107,7 +108,8 @@ async def _spot_lookup(send: Sender, values: Mapping[str, Any], oid: str, now_ms
         orders = await _read(send, "spot.trade.order_info", {"clientOid": oid})
     except OrderNotFoundError:
         return None
-    return Found(str(orders[0].order_id), _fields(orders[0])) if orders else None
+    # A blank id is no order id (the lenient models read "" as None).
+    return Found(str(orders[0].order_id), _fields(orders[0])) if orders and orders[0].order_id else None
 
 
 async def _mix_lookup(send: Sender, values: Mapping[str, Any], oid: str, now_ms: int) -> Found | None:
@@ -135,7 +137,7 @@ def _margin_lookup(mode: str) -> Lookup:
             except OrderNotFoundError:
                 continue
             for order in (page.order_list if page is not None else None) or ():
-                if order.client_oid == oid:
+                if order.client_oid == oid and order.order_id:
                     return Found(str(order.order_id), _fields(order))
         return None
 
@@ -157,7 +159,7 @@ async def _mix_plan_lookup(send: Sender, values: Mapping[str, Any], oid: str, no
     except OrderNotFoundError:
         return None
     for order in (page.entrusted_list if page is not None else None) or ():
-        if order.client_oid == oid:
+        if order.client_oid == oid and order.order_id:
             return Found(str(order.order_id), _fields(order))
     return None
 
@@ -333,7 +335,7 @@ class OrderPlacement:
             )
         if self._batch:
             return result
-        return msgspec.convert(result, self._result_type, strict=False)
+        return lenient_convert(result, self._result_type)
 
     # -- batches ----------------------------------------------------------------------------
     async def _settle_batch(self, send: Sender, exc: BitgetError, final: bool) -> tuple[Any] | None:
@@ -382,9 +384,7 @@ class OrderPlacement:
         return self._batch_result(list(raw.get("successList") or []), kept)
 
     def _batch_result(self, success: list[dict[str, Any]], failure: list[dict[str, Any]]) -> Any:
-        return msgspec.convert(
-            {"successList": list(self._found) + success, "failureList": failure}, self._result_type, strict=False
-        )
+        return lenient_convert({"successList": list(self._found) + success, "failureList": failure}, self._result_type)
 
 
 def _absent(oid: str, exc: BaseException) -> dict[str, str]:

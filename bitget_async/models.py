@@ -5,4 +5,7 @@ re-exports them, so the generated folder can be rewritten without changing what 
 """
 
 from ._generated.models import *  # noqa: F403
-from ._generated.models import __all__ as __all__
+from ._generated.models import __all__ as _generated
+from ._lenient import JsonObject
+
+__all__ = [*_generated, "JsonObject"]  # JsonObject: the type of free-form fields (feeDetail)

@@ -117,8 +117,11 @@ class MarketMaker:
             raise FatalBotError(f"unknown symbol {self.config.symbol}: [{exc.code}] {exc.msg}") from None
         if not info:
             raise FatalBotError(f"unknown symbol {self.config.symbol}")
-        self._tick = Decimal(1).scaleb(-info[0].price_precision)
-        self._lot = Decimal(1).scaleb(-info[0].quantity_precision)
+        price_precision, quantity_precision = info[0].price_precision, info[0].quantity_precision
+        if price_precision is None or quantity_precision is None:
+            raise FatalBotError(f"{self.config.symbol}: Bitget sent no price/size precision")
+        self._tick = Decimal(1).scaleb(-price_precision)
+        self._lot = Decimal(1).scaleb(-quantity_precision)
 
     def target_price(self, side: Side, best: Decimal) -> Decimal:
         offset = self.config.offset_bps / Decimal(10_000)
@@ -136,7 +139,10 @@ class MarketMaker:
         await self.reconcile()
         best = {"buy": book.bids[0].price, "sell": book.asks[0].price}
         for side in SIDES:
-            await self.quote_side(side, self.target_price(side, best[side]))
+            price = best[side]
+            if price is None:  # a blank level: nothing to quote against this pass
+                continue
+            await self.quote_side(side, self.target_price(side, price))
 
     async def quote_side(self, side: Side, price: Decimal) -> None:
         """Quote one side; the errors that concern only this side end here."""
@@ -192,7 +198,7 @@ class MarketMaker:
     async def reconcile(self) -> None:
         """Match our bookkeeping to the exchange's open orders (one request per pass)."""
         open_orders = await self.client.spot.trade.unfilled_orders(symbol=self.config.symbol)
-        live = {o.client_oid for o in open_orders if o.client_oid.startswith(self.run_tag)}
+        live = {oid for o in open_orders if (oid := o.client_oid) and oid.startswith(self.run_tag)}
         for side, q in list(self.quotes.items()):
             if q.client_oid not in live:
                 log.info("%s order %s is no longer open (filled or cancelled)", side, q.client_oid)
@@ -222,8 +228,9 @@ class MarketMaker:
         self.quotes.clear()
         open_orders = await self.client.spot.trade.unfilled_orders(symbol=self.config.symbol)
         for order in open_orders:
-            if order.client_oid.startswith(self.run_tag):
-                cancelled += await self.cancel(order.client_oid)
+            oid = order.client_oid
+            if oid and oid.startswith(self.run_tag):
+                cancelled += await self.cancel(oid)
         self.unknown.clear()
         return cancelled
 

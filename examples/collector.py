@@ -83,9 +83,10 @@ class CollectConfig:
     format: Literal["sqlite", "parquet"] = "sqlite"
 
 
-def money(d: Decimal) -> str:
-    """Plain decimal text, exactly as decoded (never ``1E-7``, never a binary float)."""
-    return format(d, "f")
+def money(d: Decimal | None) -> str | None:
+    """Plain decimal text, exactly as decoded (never ``1E-7``, never a binary float); a value
+    Bitget left blank stays NULL rather than becoming a made-up zero."""
+    return None if d is None else format(d, "f")
 
 
 async def fetch_candles(client: BitgetClient, inst: Instrument, config: CollectConfig) -> list[Row]:
@@ -295,10 +296,10 @@ async def list_instruments(client: BitgetClient, markets: Sequence[Market], coun
     for market in markets:
         if market == "spot":
             found += [Instrument(market, s.symbol) for s in await client.spot.public.symbols()
-                      if s.status == "online"]
+                      if s.symbol and s.status == "online"]
         else:
             contracts = await client.mix.market.contracts(product_type=PRODUCT_TYPE[market])
-            found += [Instrument(market, c.symbol) for c in contracts if c.symbol_status == "normal"]
+            found += [Instrument(market, c.symbol) for c in contracts if c.symbol and c.symbol_status == "normal"]
     return found[:count] if count else found
 
 

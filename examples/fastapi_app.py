@@ -102,20 +102,27 @@ def error_response(exc: BitgetError) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _plain(value: Decimal | None) -> str | None:
+    """Exact decimal text ("0.0000001", never "1E-7"); None where Bitget left the value blank."""
+    return None if value is None else format(value, "f")
+
+
 # -- schemas ---------------------------------------------------------------------------------------
 class Ticker(BaseModel):
-    symbol: str
-    last: Decimal
-    bid: Decimal
-    ask: Decimal
-    high24h: Decimal
-    low24h: Decimal
-    base_volume: Decimal
-    ts: int
+    """A value Bitget left blank is null here too, never a made-up zero."""
+
+    symbol: str | None
+    last: Decimal | None
+    bid: Decimal | None
+    ask: Decimal | None
+    high24h: Decimal | None
+    low24h: Decimal | None
+    base_volume: Decimal | None
+    ts: int | None
 
     @field_serializer("last", "bid", "ask", "high24h", "low24h", "base_volume")
-    def _plain(self, value: Decimal) -> str:
-        return format(value, "f")  # "0.0000001", never "1E-7"
+    def _plain(self, value: Decimal | None) -> str | None:
+        return _plain(value)
 
     @classmethod
     def from_bitget(cls, t: SpotTicker) -> Ticker:
@@ -138,18 +145,18 @@ class OrderIn(BaseModel):
 
 
 class OrderOut(BaseModel):
-    order_id: str
-    client_oid: str
+    order_id: str | None
+    client_oid: str | None
 
 
 class OpenOrder(BaseModel):
-    order_id: str
-    client_oid: str
-    symbol: str
-    side: str
-    price: str
-    size: str
-    status: str
+    order_id: str | None
+    client_oid: str | None
+    symbol: str | None
+    side: str | None
+    price: str | None
+    size: str | None
+    status: str | None
 
 
 # -- app -------------------------------------------------------------------------------------------
@@ -214,7 +221,7 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
         # On this route Bitget's "priceAvg" field carries the order's limit price.
         return [
             OpenOrder(order_id=o.order_id, client_oid=o.client_oid, symbol=o.symbol, side=o.side,
-                      price=format(o.price_avg, "f"), size=format(o.size, "f"), status=o.status)
+                      price=_plain(o.price_avg), size=_plain(o.size), status=o.status)
             for o in rows
         ]
 

@@ -48,8 +48,11 @@ async def place_and_cancel(client: BitgetClient, symbol: str, size: Decimal, cli
     book = await client.spot.market.orderbook(symbol=symbol, limit=1)
     if not book.bids:
         raise RuntimeError(f"no bids on {symbol}")
+    bid = book.bids[0].price
+    if info.price_precision is None or bid is None:
+        raise RuntimeError(f"{symbol}: Bitget sent no price precision or a blank bid")
     tick = Decimal(1).scaleb(-info.price_precision)
-    price = (book.bids[0].price * Decimal("0.95")).quantize(tick, rounding=ROUND_DOWN)
+    price = (bid * Decimal("0.95")).quantize(tick, rounding=ROUND_DOWN)
     placed = await client.spot.trade.place_order(
         symbol=symbol, side="buy", order_type="limit", force="gtc", price=price, size=size,
         client_oid=client_oid,
@@ -65,10 +68,15 @@ async def place_and_cancel(client: BitgetClient, symbol: str, size: Decimal, cli
     return placed.order_id
 
 
+def _plain(value: Decimal | None) -> str:
+    """Exact decimal text; a dash where Bitget left the value blank."""
+    return "-" if value is None else format(value, "f")
+
+
 async def run(client: BitgetClient, count: int, order_symbol: str | None, size: Decimal) -> int:
     offset = await client.sync_time()
     print(f"server clock offset: {offset} ms")
-    symbols = [s.symbol for s in await client.spot.public.symbols() if s.status == "online"][:count]
+    symbols = [s.symbol for s in await client.spot.public.symbols() if s.symbol and s.status == "online"][:count]
     with trio.move_on_after(30) as scope:
         tickers = await fetch_tickers(client, symbols)
     if scope.cancelled_caught:
@@ -76,7 +84,7 @@ async def run(client: BitgetClient, count: int, order_symbol: str | None, size: 
     for symbol in symbols:
         t = tickers.get(symbol)
         if t is not None:
-            print(f"{symbol:<14} last {t.last_pr:>16f}  bid {t.bid_pr:>16f}  ask {t.ask_pr:>16f}")
+            print(f"{symbol:<14} last {_plain(t.last_pr):>16}  bid {_plain(t.bid_pr):>16}  ask {_plain(t.ask_pr):>16}")
     if order_symbol is not None:
         try:
             await place_and_cancel(client, order_symbol, size, f"trio-{secrets.token_hex(6)}")

@@ -117,15 +117,24 @@ def test_typed_success_decodes_request_time_string() -> None:
     assert got.server_time == 5
 
 
-def test_success_data_not_matching_model_is_response_decode_error() -> None:
+def test_success_data_of_the_wrong_shape_is_response_decode_error() -> None:
     codec: ResponseCodec[bitget_async.models.PublicTime] = ResponseCodec(bitget_async.models.PublicTime)
-    body = b'{"code":"00000","msg":"success","requestTime":1,"data":{"serverTime":"soon"}}'
+    body = b'{"code":"00000","msg":"success","requestTime":1,"data":[{"serverTime":"5"}]}'
     with pytest.raises(bitget_async.ResponseDecodeError) as info:
         codec.decode(body, method="GET", path="/api/v2/public/time")
     assert info.value.code == "DECODE"
-    assert info.value.msg.startswith("response data did not match PublicTime: Expected `int`, got `str`")
+    assert info.value.msg == (
+        "response data did not match PublicTime: Expected `object | null`, got `array` - at `$.data`"
+    )
     assert info.value.body == body
     assert info.value.__cause__ is None
+
+
+def test_success_text_that_is_no_number_reads_none() -> None:
+    """Only the shape of an answer can fail it: "soon" in a timestamp is no value, not an error."""
+    codec: ResponseCodec[bitget_async.models.PublicTime] = ResponseCodec(bitget_async.models.PublicTime)
+    body = b'{"code":"00000","msg":"success","requestTime":1,"data":{"serverTime":"soon"}}'
+    assert codec.decode(body).server_time is None
 
 
 @pytest.mark.parametrize(

@@ -446,6 +446,32 @@ async def test_margin_lookup_searches_open_then_history(mode: str) -> None:
     assert result.order_id == ex.book[oid]
 
 
+class _BlankIdOpenOrders(Exchange):
+    """Margin open-orders lists the order with a blank orderId (Bitget's "unset")."""
+
+    def _lookup(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/open-orders"):
+            self.lookups.append(request)
+            data = copy.deepcopy(EXAMPLES[request.url.path]["data"])
+            data["orderList"][0].update(orderId="", clientOid=request.url.params["clientOid"])
+            return httpx.Response(200, content=envelope(data))
+        return super()._lookup(request)
+
+
+@pytest.mark.anyio
+async def test_margin_lookup_never_reports_a_blank_order_id() -> None:
+    """A row with a blank id is no answer: the lookup goes on to history (it used to say "None")."""
+    ex = _BlankIdOpenOrders("lost")
+    async with ex.client() as client:
+        result = await client.margin.crossed.place_order(
+            symbol="BTCUSDT", order_type="limit", price="30000", loan_type="normal", force="gtc",
+            base_size="0.01", side="buy",
+        )
+    [oid] = ex.placement_oids()
+    assert ex.lookup_paths() == ["/api/v2/margin/crossed/open-orders", "/api/v2/margin/crossed/history-orders"]
+    assert result.order_id == ex.book[oid] == "1001"
+
+
 @pytest.mark.anyio
 async def test_margin_not_found_anywhere_resends() -> None:
     ex = Exchange("unplaced", "ok")

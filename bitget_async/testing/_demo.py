@@ -83,7 +83,9 @@ class _Progress:
             print(f"  {self.label}: {self.done}/{self.total}", file=self.out, flush=True)
 
 
-def _clock(ms: int) -> str:
+def _clock(ms: int | None) -> str:
+    if ms is None:
+        return "-"
     moment = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " UTC"
 
@@ -111,12 +113,14 @@ async def _market(session: _Session, client: BitgetClient) -> None:
     session.say(f"1. Server time  {_clock(server.server_time)}  (clock offset after sync: {offset} ms)")
     tickers = await session.timed("tickers", lambda: client.spot.market.tickers())
     session.say(f"2. Tickers      {len(tickers)} spot pairs; the five busiest:")
-    for t in sorted(tickers, key=lambda t: t.usdt_volume, reverse=True)[:5]:
-        session.say(f"     {t.symbol:<10} last {t.last_pr:>14}   24h {t.change24h * 100:+.2f} %   volume {t.usdt_volume:>16,.0f} USDT")
+    for t in sorted(tickers, key=lambda t: t.usdt_volume or 0, reverse=True)[:5]:
+        session.say(f"     {t.symbol:<10} last {t.last_pr:>14}   24h {(t.change24h or 0) * 100:+.2f} %   volume {t.usdt_volume:>16,.0f} USDT")
 
 
 async def _spot_order(session: _Session, client: BitgetClient) -> None:
     ticker = (await session.timed("tickers", lambda: client.spot.market.tickers(symbol="BTCUSDT")))[0]
+    if ticker.last_pr is None:
+        raise RuntimeError("the simulator sent a BTCUSDT ticker without a last price")
     price = (ticker.last_pr * Decimal("0.95")).quantize(Decimal("0.01"))
     placed = await session.timed(
         "spot order",

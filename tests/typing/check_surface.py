@@ -17,9 +17,11 @@ from bitget_async.models import (
     CopyQuerySettings,
     CopySpotFollowerQuerySetting,
     EarnHourInterest,
+    JsonObject,
     MarginCrossedAccountBorrow,
     MarginCrossedHistoryOrderOrderList,
     MixCandle,
+    MixFillsFillList,
     MixHistoryFundRate,
     MixOrdersHistoryEntrustedList,
     MixSubAccountAsset,
@@ -50,7 +52,7 @@ async def routes_from_the_doc_pages(client: BitgetClient) -> None:
     """Routes added from Bitget's doc pages are as typed as the first 154."""
     quote = await client.convert.quoted_price(from_coin="USDT", to_coin="BTC", from_coin_size=Decimal("10"))
     assert_type(quote, ConvertQuotedPrice)
-    assert_type(quote.cnvt_price, Decimal)
+    assert_type(quote.cnvt_price, Decimal | None)
     assert_type(await client.spot.account.switch_deduct(deduct="on"), bool)
     assert_type(await client.mix.account.sub_account_assets(product_type="USDT-FUTURES"), list[MixSubAccountAsset])
     assert_type(await client.copy.spot_follower.query_settings(trader_id="1"), CopySpotFollowerQuerySetting)
@@ -84,25 +86,33 @@ async def return_types(client: BitgetClient) -> None:
 
 
 async def field_types(client: BitgetClient) -> None:
+    # Every field Bitget may omit, blank or null is ``X | None`` (lists: empty), so the checker
+    # makes the caller decide; only the ids a call exists to return are plain ``str``.
     ticker = (await client.mix.market.tickers(product_type="USDT-FUTURES"))[0]
-    assert_type(ticker.last_pr, Decimal)
-    assert_type(ticker.ts, int)
+    assert_type(ticker.last_pr, Decimal | None)
+    assert_type(ticker.ts, int | None)
     assert_type(ticker.delivery_time, int | None)
+    assert_type(ticker.symbol, str | None)
     spot_candle = (await client.spot.market.candles(symbol="BTCUSDT", granularity="1min"))[0]
     assert_type(spot_candle, SpotCandle)
-    assert_type(spot_candle.usdt_volume, Decimal)
+    assert_type(spot_candle.ts, int)  # a candle row is its timestamp: required
+    assert_type(spot_candle.usdt_volume, Decimal | None)
     mix_candle = (await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1m"))[0]
     assert_type(mix_candle, MixCandle)
     info = (await client.spot.trade.order_info(client_oid="x"))[0]
-    assert_type(info.fee_detail, dict[str, Any] | None)
-    assert_type(info.c_time, int)
+    assert_type(info.fee_detail, JsonObject | None)
+    assert_type(info.c_time, int | None)
+    fee: dict[str, Any] | None = info.fee_detail  # a JsonObject is a dict
+    assert_type(fee, dict[str, Any] | None)
     unfilled = (await client.spot.trade.unfilled_orders())[0]
     assert_type(unfilled, SpotUnfilledOrder)
     assert_type(unfilled.execute_take_profit_price, Decimal | None)
     sub = (await client.spot.account.subaccount_assets())[0]
     assert_type(sub, SpotSubaccountAsset)
-    assert_type(sub.id_, str)  # ids stay strings even when sent as JSON integers
-    assert_type((await client.public.time()).server_time, int)
+    assert_type(sub.id_, str | None)  # ids stay strings even when sent as JSON integers
+    assert_type((await client.public.time()).server_time, int | None)
+    fills = await client.mix.order.fills(product_type="USDT-FUTURES")
+    assert_type(fills.fill_list, list[MixFillsFillList])  # a blank list is []
 
 
 async def enums_take_any_letter_case(client: BitgetClient, product_type: ProductType, text: str) -> None:
@@ -153,7 +163,7 @@ async def paginate_yields_the_row_type(client: BitgetClient) -> None:
     assert_type(orders, Paginator[SpotHistoryOrder])
     async for order in orders:
         assert_type(order, SpotHistoryOrder)
-        assert_type(order.order_id, str)
+        assert_type(order.order_id, str | None)
     async for rate in client.paginate(client.mix.market.history_fund_rate, product_type="USDT-FUTURES", symbol="X"):
         assert_type(rate, MixHistoryFundRate)
     async for candle in client.paginate(client.spot.market.candles, symbol="BTCUSDT", granularity="1h", start_time=1):

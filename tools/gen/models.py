@@ -51,11 +51,16 @@ class ModelBuilder:
         self.taken[name] = owner
         return name
 
-    def field_type(self, f: dict[str, Any], owner: str, mod: ModelModule) -> tuple[str, str | None, str | None]:
-        """(annotation, default, lazy-kind).  lazy-kind set when "" must become None."""
+    def field_type(self, f: dict[str, Any], owner: str, mod: ModelModule) -> tuple[str, str | None]:
+        """(annotation, default).  Every field is optional unless the spec marks it ``required``.
+
+        Bitget omits, blanks (``""``) or nulls almost any field depending on account type, order
+        type and API version, so the model cannot demand it: absent, ``""`` and ``null`` decode to
+        None (lists: empty).  Text is ``Text`` (a non-empty ``str``) so that ``""`` fails the fast
+        typed decode and takes the one lenient path in ``_lenient.py`` like every other blank.
+        """
         t = f["type"]
-        empty = bool(f.get("may_be_empty"))
-        optional = bool(f.get("nullable") or f.get("optional") or f.get("in_example") is False)
+        required = bool(f.get("required"))
         scalar = {
             "string-decimal": "Decimal",
             "number": "Decimal",
@@ -64,31 +69,22 @@ class ModelBuilder:
             "int": "int",
             "bool": "bool",
             "string-bool": "bool",
+            "string": "Text",
         }
         if t == "int" and _is_id(f["name"]):
-            # Ids stay strings even where the exchange sends a JSON integer: keep the raw value
-            # (str | int) and expose str, so callers never compare an id as a number.
-            return "str | int", None, "id"
+            # Ids stay strings even where the exchange sends a JSON integer (the lenient path
+            # turns the number into its text), so callers never compare an id as a number.
+            t = "string"
         if t in scalar:
-            if empty:
-                return "str | None", "None", scalar[t]
             ann = scalar[t]
-            if ann == "Decimal":
-                mod.uses.add("Decimal")
-            return (f"{ann} | None", "None", None) if optional else (ann, None, None)
-        if t == "string":
-            if f.get("nullable"):
-                return "str | None", "None", None
-            return ("str", '""', None) if (optional or empty) else ("str", None, None)
-        if t == "string-json":
-            return "str | None", "None", "json"
-        if t == "object":
+        elif t == "string-json":
+            ann = "JsonObject"  # a JSON object Bitget serialized into a string (feeDetail)
+        elif t == "object":
             if f.get("children") and not any(c.get("dynamic_key") for c in f["children"]):
-                name = self.struct(f["children"], owner + camel_class(f["name"]), mod)
-                return (f"{name} | None", "None", None)
-            mod.uses.add("Any")
-            return "dict[str, Any] | None", "None", None
-        if t == "list":
+                ann = self.struct(f["children"], owner + camel_class(f["name"]), mod)
+            else:
+                ann = "JsonObject"
+        elif t == "list":
             item = f.get("item_type")
             if item == "object" and f.get("children"):
                 name = self.struct(f["children"], owner + singular(camel_class(f["name"])), mod)
@@ -97,12 +93,13 @@ class ModelBuilder:
                 name = self.struct(f["children"], owner + singular(camel_class(f["name"])), mod, array_like=True)
                 ann = f"list[{name}]"
             elif item == "object":
-                mod.uses.add("Any")
-                ann = "list[dict[str, Any]]"
+                ann = "list[JsonObject]"
             else:
                 ann = "list[str]"
-            return f"{ann} | None", "None", None
-        raise SystemExit(f"unknown field type {t} in {owner}")
+            return ann, (None if required else "[]")
+        else:
+            raise SystemExit(f"unknown field type {t} in {owner}")
+        return (ann, None) if required else (f"{ann} | None", "None")
 
     def struct(self, fields: list[dict[str, Any]], name: str, mod: ModelModule, *, array_like: bool = False) -> str:
         name = self.unique(name, name)
@@ -110,76 +107,71 @@ class ModelBuilder:
             return name
         mod.names.append(name)  # reserve before children so recursion sees it
         lines: list[str] = []
-        props: list[str] = []
         attrs: list[tuple[str, bool]] = []  # (attribute, is a secret) for a masking __repr__
+        aliases: list[tuple[str, str, str]] = []  # (field, hidden alias field, alias wire name)
         seen: set[str] = set()
         ordered = sorted(fields, key=lambda f: f.get("index", 0)) if array_like else fields
+        optional_seen = False
         for f in ordered:
             if f.get("dynamic_key"):
                 continue
             py = snake(f["name"])
             if py in seen:
-                py = snake(f["name"].replace(f["name"], f["name"] + "_alt"))
+                py = snake(f["name"] + "_alt")
             seen.add(py)
-            ann, default, lazy = self.field_type(f, name, mod)
-            if array_like and default is None:
-                default = None
+            ann, default = self.field_type(f, name, mod)
+            if array_like:
+                if default is None and optional_seen:
+                    raise SystemExit(f"{name}.{py}: a required column may not follow an optional one")
+                optional_seen = optional_seen or default is not None
             wire = f["name"]
-            attrs.append((f"raw_{py.rstrip('_')}" if lazy else py, wire in SECRET_FIELDS))
+            attrs.append((py, wire in SECRET_FIELDS))
             note = f.get("note")
             comment = f"  # {note}" if note and len(note) < 80 else ""
-            if lazy:
-                raw = f"raw_{py.rstrip('_')}"
-                if default is None:
-                    lines.append(f'    {raw}: {ann} = msgspec.field(name="{wire}"){comment}')
-                else:
-                    lines.append(f'    {raw}: {ann} = msgspec.field(default={default}, name="{wire}"){comment}')
-                if lazy == "id":
-                    props.append(
-                        f"    @property\n    def {py}(self) -> str:\n"
-                        f'        """``{wire}`` as a string, whether it arrived as a string or a JSON integer."""\n'
-                        f"        return str(self.{raw})\n"
-                    )
-                elif lazy == "json":
-                    mod.uses.add("Any")
-                    props.append(
-                        f"    @property\n    def {py}(self) -> dict[str, Any] | None:\n"
-                        f'        """``{wire}`` parsed from its JSON string (numbers exact)."""\n'
-                        f"        return _json_field(self.{raw})\n"
-                    )
-                else:
-                    conv = {"Decimal": "_decimal", "int": "_int", "bool": "_bool"}[lazy]
-                    if lazy == "Decimal":
-                        mod.uses.add("Decimal")
-                    props.append(
-                        f"    @property\n    def {py}(self) -> {lazy} | None:\n"
-                        f'        """``{wire}``; None when the exchange sent "" or null."""\n'
-                        f"        return {conv}(self.{raw})\n"
-                    )
-                continue
-            needs_name = snake_to_wire_ok(py, wire)
-            if array_like:
-                lines.append(f"    {py}: {ann} {'= ' + default if default else ''}{comment}".rstrip())
-            elif default is None:
-                lines.append(
-                    f'    {py}: {ann}{"" if needs_name else f" = msgspec.field(name={wire!r})"}{comment}'
-                )
-            else:
-                lines.append(
-                    f"    {py}: {ann} = "
-                    + (default if needs_name else f"msgspec.field(default={default}, name={wire!r})")
-                    + comment
-                )
-        # Candle rows decode by position (array_like); every column is required.
+            lines.append(f"    {py}: {ann}{_default(py, wire, default, array_like)}{comment}")
+            for i, alias in enumerate(f.get("aliases", ())):
+                if any(g["name"] == alias for g in fields):
+                    raise SystemExit(f"{name}.{py}: alias {alias!r} is also a field of its own; fold it into the alias")
+                hidden = f"_{py.rstrip('_')}_alias{i or ''}"
+                opt = ann if default is not None else f"{ann} | None"
+                lines.append(f"    {hidden}: {opt} = msgspec.field(default=None, name={alias!r})  # {wire} spelled {alias}")
+                aliases.append((py, hidden, alias))
+        # Candle rows decode by position (array_like): short rows leave trailing columns None.
         opts = "array_like=True, frozen=True, gc=False" if array_like else "frozen=True, kw_only=True, gc=False"
         body = "\n".join(lines) if lines else "    pass"
         text = f"class {name}(msgspec.Struct, {opts}):\n{body}\n"
+        if aliases:
+            text += (
+                "\n    def __post_init__(self) -> None:\n"
+                '        """Bitget sends some keys under more than one spelling: keep whichever arrived."""\n'
+            )
+            for py, hidden, _alias in aliases:
+                text += (
+                    f"        if self.{py} is None and self.{hidden} is not None:\n"
+                    f"            msgspec.structs.force_setattr(self, {py!r}, self.{hidden})\n"
+                )
         if any(secret for _, secret in attrs):
-            props.append(masked_repr(name, attrs))
-        if props:
-            text += "\n" + "\n".join(props)
+            text += "\n" + masked_repr(name, attrs)
         mod.classes.append(text)
         return name
+
+
+def _default(py: str, wire: str, default: str | None, array_like: bool) -> str:
+    """The ``= ...`` part of a field line: wire name and default, whichever are needed."""
+    if array_like:
+        return "" if default is None else f" = {default}"
+    parts = []
+    if default == "[]":
+        parts.append("default_factory=list")
+    elif default is not None:
+        parts.append(f"default={default}")
+    if py != wire:
+        parts.append(f"name={wire!r}")
+    if not parts:
+        return ""
+    if parts == ["default=None"]:
+        return " = None"
+    return " = msgspec.field(" + ", ".join(parts) + ")"
 
 
 def _is_id(wire: str) -> bool:
@@ -238,16 +230,15 @@ def render_models(routes: list[Route]) -> tuple[dict[str, str], ModelBuilder]:
     files: dict[str, str] = {}
     for area, mod in mb.modules.items():
         imports = ["from __future__ import annotations", ""]
-        if "Decimal" in mod.uses or True:
-            imports.append("from decimal import Decimal")
+        imports.append("from decimal import Decimal")
         imports.append("from typing import Any")
-        imports += ["", "import msgspec", "", "from ..._convert import _bool, _decimal, _int, _json_field", ""]
+        imports += ["", "import msgspec", "import msgspec.structs", "", "from ..._lenient import JsonObject, Text", ""]
         doc = f'"""Response models for the {area} endpoints (Bitget REST v2)."""\n\n'
         all_names = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(mod.names)) + "]\n"
         body = "\n\n".join(mod.classes)
         text = HEADER + doc + "\n".join(imports) + "\n" + all_names + "\n\n" + body
-        text += "\n\n# Keep the helper imports referenced for linters in modules without lazy fields.\n"
-        text += "_HELPERS = (_bool, _decimal, _int, _json_field, Decimal, Any)\n"
+        text += "\n\n# Keep the shared imports referenced for linters in modules that do not use them all.\n"
+        text += "_HELPERS = (Decimal, Any, JsonObject, Text)\n"
         files[f"bitget_async/_generated/models/{area}.py"] = text
     return files, mb
 
@@ -265,7 +256,7 @@ def render_models_init(files: dict[str, str], mb: ModelBuilder, request_items: d
         found = re.search(r"__all__ = \[\n(?:    \"\w+\",\n)*\]\n", text)
         assert found is not None, path
         text = text[: found.start()] + all_block + text[found.end() :]
-        text = text.replace("\n\n# Keep the helper imports", "\n\n# Request items for batch bodies.\n\n" + src + "\n\n# Keep the helper imports", 1)
+        text = text.replace("\n\n# Keep the shared imports", "\n\n# Request items for batch bodies.\n\n" + src + "\n\n# Keep the shared imports", 1)
         text = text.replace("_HELPERS = (", "_HELPERS = (Literal, ", 1)
         out[path] = text
     init = [HEADER, '"""msgspec Structs for Bitget responses (and batch request items), by area."""\n\n']

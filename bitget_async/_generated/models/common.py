@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import msgspec
+import msgspec.structs
 
-from ..._convert import _bool, _decimal, _int, _json_field
+from ..._lenient import JsonObject, Text
 
 __all__ = [
     "AccountAllAccountBalance",
@@ -194,59 +195,49 @@ __all__ = [
 
 
 class PublicTime(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    server_time: int = msgspec.field(name='serverTime')
+    server_time: int | None = msgspec.field(default=None, name='serverTime')
 
 
 class PublicAnnouncement(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    ann_id: str = msgspec.field(name='annId')
-    ann_title: str = msgspec.field(name='annTitle')
-    ann_desc: str = msgspec.field(name='annDesc')  # deprecated per doc
-    c_time: int = msgspec.field(name='cTime')  # doc table lists cTime twice (creation time / release time)
-    language: str
-    ann_url: str = msgspec.field(name='annUrl')
-    ann_type: str = msgspec.field(default="", name='annType')
-    ann_sub_type: str = msgspec.field(default="", name='annSubType')
+    ann_id: Text | None = msgspec.field(default=None, name='annId')
+    ann_title: Text | None = msgspec.field(default=None, name='annTitle')
+    ann_desc: Text | None = msgspec.field(default=None, name='annDesc')  # deprecated per doc
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # doc table lists cTime twice (creation time / release time)
+    language: Text | None = None
+    ann_url: Text | None = msgspec.field(default=None, name='annUrl')
+    ann_type: Text | None = msgspec.field(default=None, name='annType')
+    ann_sub_type: Text | None = msgspec.field(default=None, name='annSubType')
 
 
 class CommonTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
 
 
 class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    product_type: str = msgspec.field(name='productType')
-    margin_type: str = msgspec.field(name='marginType')
-    margin_coin: str = msgspec.field(name='marginCoin')
-    lever_type: str = msgspec.field(name='leverType')
-    long_leverage: Decimal = msgspec.field(name='longLeverage')
-    short_leverage: Decimal = msgspec.field(name='shortLeverage')
-    trace_type: str = msgspec.field(name='traceType')
-    trace_value: Decimal = msgspec.field(name='traceValue')
-    max_hold_size: Decimal = msgspec.field(name='maxHoldSize')
-    raw_stop_surplus_ratio: str | None = msgspec.field(default=None, name="stopSurplusRatio")  # take-profit ratio, integer 1-400
-    raw_stop_loss_ratio: str | None = msgspec.field(default=None, name="stopLossRatio")  # empty string when not set
-
-    @property
-    def stop_surplus_ratio(self) -> Decimal | None:
-        """``stopSurplusRatio``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_surplus_ratio)
-
-    @property
-    def stop_loss_ratio(self) -> Decimal | None:
-        """``stopLossRatio``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_ratio)
+    symbol: Text | None = None
+    product_type: Text | None = msgspec.field(default=None, name='productType')
+    margin_type: Text | None = msgspec.field(default=None, name='marginType')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    lever_type: Text | None = msgspec.field(default=None, name='leverType')
+    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    trace_type: Text | None = msgspec.field(default=None, name='traceType')
+    trace_value: Decimal | None = msgspec.field(default=None, name='traceValue')
+    max_hold_size: Decimal | None = msgspec.field(default=None, name='maxHoldSize')
+    stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='stopSurplusRatio')  # take-profit ratio, integer 1-400
+    stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='stopLossRatio')  # empty string when not set
 
 
 class CopyQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    follower_enable: str = msgspec.field(name='followerEnable')
-    detail_list: list[CopyQuerySettingsDetailList] | None = msgspec.field(default=None, name='detailList')
+    follower_enable: Text | None = msgspec.field(default=None, name='followerEnable')
+    detail_list: list[CopyQuerySettingsDetailList] = msgspec.field(default_factory=list, name='detailList')
 
 
 class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    apikey: str
-    secret: str  # masked in doc example
-    permissions: list[str] | None = None  # doc table says String but example is a list of strings
+    apikey: Text | None = None
+    secret: Text | None = None  # masked in doc example
+    permissions: list[str] = msgspec.field(default_factory=list)  # doc table says String but example is a list of strings
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -254,98 +245,98 @@ class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
 
 class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    hour_interest: Decimal = msgspec.field(name='hourInterest')
-    loan_amount: Decimal = msgspec.field(name='loanAmount')
+    hour_interest: Decimal | None = msgspec.field(default=None, name='hourInterest')
+    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
 
 
 class EarnBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
+    order_id: Text = msgspec.field(name='orderId')
 
 
 class EarnRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    repay_amount: Decimal = msgspec.field(name='repayAmount')
-    pay_interest: Decimal = msgspec.field(name='payInterest')
-    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
-    repay_unlock_amount: Decimal = msgspec.field(name='repayUnlockAmount')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
+    pay_interest: Decimal | None = msgspec.field(default=None, name='payInterest')
+    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
+    repay_unlock_amount: Decimal | None = msgspec.field(default=None, name='repayUnlockAmount')
 
 
 class BrokerModifySubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    api_key: str = msgspec.field(name='apiKey')  # doc table spells it apikey; example uses apiKey
-    label: str
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
-    perm_type: str = msgspec.field(name='permType')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    api_key: Text | None = msgspec.field(default=None, name='apiKey')  # doc table spells it apikey; example uses apiKey
+    label: Text | None = None
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
+    perm_type: Text | None = msgspec.field(default=None, name='permType')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
 
 
 class BrokerAllSubDepositWithdrawalList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    uid: str
-    tx_id: str = msgspec.field(name='txId')
-    type_: str = msgspec.field(name='type')
-    sub_type: str = msgspec.field(name='subType')
-    coin: str
-    amount: Decimal
-    status: str
-    ts: int  # update time; example value "123123" is a placeholder
+    uid: Text | None = None
+    tx_id: Text | None = msgspec.field(default=None, name='txId')
+    type_: Text | None = msgspec.field(default=None, name='type')
+    sub_type: Text | None = msgspec.field(default=None, name='subType')
+    coin: Text | None = None
+    amount: Decimal | None = None
+    status: Text | None = None
+    ts: int | None = None  # update time; example value "123123" is a placeholder
 
 
 class BrokerAllSubDepositWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    list_: list[BrokerAllSubDepositWithdrawalList] | None = msgspec.field(default=None, name='list')
-    end_id: str = msgspec.field(name='endId')  # cursor: pass as idLessThan for the next page
+    list_: list[BrokerAllSubDepositWithdrawalList] = msgspec.field(default_factory=list, name='list')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor: pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[BrokerAllSubDepositWithdrawalList]:
         """This page's rows (``list``): what ``client.paginate`` yields."""
-        return self.list_ or []
+        return self.list_
 
 
 class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    tx_id: str = msgspec.field(name='txId')
-    coin: str
-    type_: str = msgspec.field(name='type')
-    dest: str
-    amount: Decimal
-    status: str
-    from_address: str = msgspec.field(name='fromAddress')  # wallet address for on-chain, UID for internal transfers
-    to_address: str = msgspec.field(name='toAddress')  # wallet address for on-chain, UID for internal transfers
-    fee: Decimal
-    chain: str
-    confirm: int
-    tag: str
-    user_id: str = msgspec.field(name='userId')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    tx_id: Text | None = msgspec.field(default=None, name='txId')
+    coin: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    dest: Text | None = None
+    amount: Decimal | None = None
+    status: Text | None = None
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # wallet address for on-chain, UID for internal transfers
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')  # wallet address for on-chain, UID for internal transfers
+    fee: Decimal | None = None
+    chain: Text | None = None
+    confirm: int | None = None
+    tag: Text | None = None
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class UserCreateVirtualSubaccountFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_name: str = msgspec.field(name='subaAccountName')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subaAccountName')
 
 
 class UserCreateVirtualSubaccountSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subaAccountUid')
-    sub_account_name: str = msgspec.field(name='subaAccountName')
-    status: str
-    label: str = ""  # empty string in example
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subaAccountUid')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subaAccountName')
+    status: Text | None = None
+    label: Text | None = None  # empty string in example
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class UserCreateVirtualSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    failure_list: list[UserCreateVirtualSubaccountFailureList] | None = msgspec.field(default=None, name='failureList')
-    success_list: list[UserCreateVirtualSubaccountSuccessList] | None = msgspec.field(default=None, name='successList')
+    failure_list: list[UserCreateVirtualSubaccountFailureList] = msgspec.field(default_factory=list, name='failureList')
+    success_list: list[UserCreateVirtualSubaccountSuccessList] = msgspec.field(default_factory=list, name='successList')
 
 
 class UserCreateVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None
+    sub_account_api_key: Text = msgspec.field(name='subAccountApiKey')
+    secret_key: Text = msgspec.field(name='secretKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -353,12 +344,12 @@ class UserCreateVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
 
 
 class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None
+    sub_account_api_key: Text | None = msgspec.field(default=None, name='subAccountApiKey')
+    secret_key: Text | None = msgspec.field(default=None, name='secretKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -366,162 +357,157 @@ class UserModifyVirtualSubaccountApikey(msgspec.Struct, frozen=True, kw_only=Tru
 
 
 class UserVirtualSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    label: str  # free text (example happens to be digits)
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    label: Text | None = None  # free text (example happens to be digits)
+    sub_account_api_key: Text | None = msgspec.field(default=None, name='subAccountApiKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
 
 class TaxFutureRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    future_tax_type: str = msgspec.field(name='futureTaxType')
-    amount: Decimal
-    fee: Decimal  # negative = paid
-    ts: int
+    id_: Text | None = msgspec.field(default=None, name='id')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    future_tax_type: Text | None = msgspec.field(default=None, name='futureTaxType')
+    amount: Decimal | None = None
+    fee: Decimal | None = None  # negative = paid
+    ts: int | None = None
 
 
 class AccountFundingAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    raw_frozen: str | None = msgspec.field(default=None, name="frozen")  # empty string in the doc example (nothing frozen)
-    usdt_value: Decimal = msgspec.field(name='usdtValue')
-
-    @property
-    def frozen(self) -> Decimal | None:
-        """``frozen``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_frozen)
+    coin: Text | None = None
+    available: Decimal | None = None
+    frozen: Decimal | None = None  # empty string in the doc example (nothing frozen)
+    usdt_value: Decimal | None = msgspec.field(default=None, name='usdtValue')
 
 
 class AccountAllAccountBalance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_type: str = msgspec.field(name='accountType')
-    usdt_balance: Decimal = msgspec.field(name='usdtBalance')  # account value expressed in USDT
+    account_type: Text | None = msgspec.field(default=None, name='accountType')
+    usdt_balance: Decimal | None = msgspec.field(default=None, name='usdtBalance')  # account value expressed in USDT
 
 
 class BrokerCreateSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    subaccount_name: str = msgspec.field(name='subaccountName')
-    status: str
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    label: str
-    c_time: int = msgspec.field(name='cTime')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    subaccount_name: Text | None = msgspec.field(default=None, name='subaccountName')
+    status: Text | None = None
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    label: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class BrokerInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_size: Decimal = msgspec.field(name='subAccountSize')
-    max_sub_account_size: Decimal = msgspec.field(name='maxSubAccountSize')
-    u_time: int = msgspec.field(name='uTime')
+    sub_account_size: Decimal | None = msgspec.field(default=None, name='subAccountSize')
+    max_sub_account_size: Decimal | None = msgspec.field(default=None, name='maxSubAccountSize')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerModifySubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    subaccount_name: str = msgspec.field(name='subaccountName')
-    status: str
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    label: str
-    language: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    subaccount_name: Text | None = msgspec.field(default=None, name='subaccountName')
+    status: Text | None = None
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    label: Text | None = None
+    language: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    address: str
-    chain: str
-    coin: str
-    tag: str
-    url: str
-    c_time: int = msgspec.field(name='cTime')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    address: Text | None = None
+    chain: Text | None = None
+    coin: Text | None = None
+    tag: Text | None = None
+    url: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class BrokerSubaccountEmail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    subaccount_name: str = msgspec.field(name='subaccountName')
-    subaccount_email: str = msgspec.field(name='subaccountEmail')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    subaccount_name: Text | None = msgspec.field(default=None, name='subaccountName')
+    subaccount_email: Text | None = msgspec.field(default=None, name='subaccountEmail')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    locked: Decimal
-    available: Decimal
-    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
-    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
-    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
-    account_equity: Decimal = msgspec.field(name='accountEquity')
-    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
-    btc_equity: Decimal = msgspec.field(name='btcEquity')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    u_time: int = msgspec.field(name='uTime')
-    frozen: Decimal
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    locked: Decimal | None = None
+    available: Decimal | None = None
+    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    frozen: Decimal | None = None
 
 
 class BrokerSubaccountFutureAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    assets_list: list[BrokerSubaccountFutureAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
+    assets_list: list[BrokerSubaccountFutureAssetsAssetsList] = msgspec.field(default_factory=list, name='assetsList')
 
 
 class BrokerSubaccountListSubList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    subaccount_name: str = msgspec.field(name='subaccountName')
-    status: str
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    label: str
-    language: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    subaccount_name: Text | None = msgspec.field(default=None, name='subaccountName')
+    status: Text | None = None
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    label: Text | None = None
+    language: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_list: list[BrokerSubaccountListSubList] | None = msgspec.field(default=None, name='subList')
-    has_next_page: bool = msgspec.field(name='hasNextPage')
-    id_less_than: int = msgspec.field(name='idLessThan')
+    sub_list: list[BrokerSubaccountListSubList] = msgspec.field(default_factory=list, name='subList')
+    has_next_page: bool | None = msgspec.field(default=None, name='hasNextPage')
+    id_less_than: int | None = msgspec.field(default=None, name='idLessThan')
 
     @property
     def page_items(self) -> list[BrokerSubaccountListSubList]:
         """This page's rows (``subList``): what ``client.paginate`` yields."""
-        return self.sub_list or []
+        return self.sub_list
 
 
 class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    frozen: Decimal
-    locked: Decimal
-    u_time: int = msgspec.field(name='uTime')
+    coin: Text | None = None
+    available: Decimal | None = None
+    frozen: Decimal | None = None
+    locked: Decimal | None = None
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountSpotAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    assets_list: list[BrokerSubaccountSpotAssetsAssetsList] | None = msgspec.field(default=None, name='assetsList')
+    assets_list: list[BrokerSubaccountSpotAssetsAssetsList] = msgspec.field(default_factory=list, name='assetsList')
 
 
 class BrokerAccountSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class BrokerCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    uid: str
-    coin: str
-    symbol: str
-    dealt_amount: Decimal = msgspec.field(name='dealtAmount')
-    total_fee: Decimal = msgspec.field(name='totalFee')
-    deducted_fee: Decimal = msgspec.field(name='deductedFee')
-    paid_fee: Decimal = msgspec.field(name='paidFee')
-    mark_up_fee: Decimal = msgspec.field(name='markUpFee')
-    total_commission: Decimal = msgspec.field(name='totalCommission')
+    uid: Text | None = None
+    coin: Text | None = None
+    symbol: Text | None = None
+    dealt_amount: Decimal | None = msgspec.field(default=None, name='dealtAmount')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')
+    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')
+    paid_fee: Decimal | None = msgspec.field(default=None, name='paidFee')
+    mark_up_fee: Decimal | None = msgspec.field(default=None, name='markUpFee')
+    total_commission: Decimal | None = msgspec.field(default=None, name='totalCommission')
 
 
 class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    label: str
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_type: str = msgspec.field(name='permType')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
-    api_key: str = msgspec.field(name='apiKey')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    label: Text | None = None
+    secret_key: Text | None = msgspec.field(default=None, name='secretKey')
+    perm_type: Text | None = msgspec.field(default=None, name='permType')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
+    api_key: Text | None = msgspec.field(default=None, name='apiKey')
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -529,13 +515,13 @@ class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc
 
 
 class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_uid: str = msgspec.field(name='subUid')
-    label: str
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_type: str = msgspec.field(name='permType')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
-    api_key: str = msgspec.field(name='apiKey')
+    sub_uid: Text | None = msgspec.field(default=None, name='subUid')
+    label: Text | None = None
+    secret_key: Text | None = msgspec.field(default=None, name='secretKey')
+    perm_type: Text | None = msgspec.field(default=None, name='permType')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
+    api_key: Text | None = msgspec.field(default=None, name='apiKey')
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -543,1335 +529,1300 @@ class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=F
 
 
 class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fill_id: str = msgspec.field(name='fillId')
-    order_id: str = msgspec.field(name='orderId')
-    ts: int
-    client_oid: str = msgspec.field(name='clientOid')
-    biz_type: str = msgspec.field(name='bizType')
-    sub_biz_type: str = msgspec.field(name='subBizType')
-    symbol: str
-    volume: Decimal
-    fee: Decimal
-    pure_fee: Decimal = msgspec.field(name='pureFee')
-    rebate_amount: Decimal = msgspec.field(name='rebateAmount')
+    fill_id: Text | None = msgspec.field(default=None, name='fillId')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    ts: int | None = None
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    biz_type: Text | None = msgspec.field(default=None, name='bizType')
+    sub_biz_type: Text | None = msgspec.field(default=None, name='subBizType')
+    symbol: Text | None = None
+    volume: Decimal | None = None
+    fee: Decimal | None = None
+    pure_fee: Decimal | None = msgspec.field(default=None, name='pureFee')
+    rebate_amount: Decimal | None = msgspec.field(default=None, name='rebateAmount')
 
 
 class BrokerOrderCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    commissionlist: list[BrokerOrderCommissionCommissionlist] | None = None
-    end_id: str = msgspec.field(name='endId')
+    commissionlist: list[BrokerOrderCommissionCommissionlist] = msgspec.field(default_factory=list)
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[BrokerOrderCommissionCommissionlist]:
         """This page's rows (``commissionlist``): what ``client.paginate`` yields."""
-        return self.commissionlist or []
+        return self.commissionlist
 
 
 class BrokerRebateInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    affiliation_type: str = msgspec.field(name='affiliationType')
-    user_level: str = msgspec.field(name='userLevel')
-    client_spot_rebate_ratio: Decimal = msgspec.field(name='clientSpotRebateRatio')
-    client_futures_rebate_ratio: Decimal = msgspec.field(name='clientFuturesRebateRatio')
+    affiliation_type: Text | None = msgspec.field(default=None, name='affiliationType')
+    user_level: Text | None = msgspec.field(default=None, name='userLevel')
+    client_spot_rebate_ratio: Decimal | None = msgspec.field(default=None, name='clientSpotRebateRatio')
+    client_futures_rebate_ratio: Decimal | None = msgspec.field(default=None, name='clientFuturesRebateRatio')
 
 
 class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    tx_id: str = msgspec.field(name='txId')
-    coin: str
-    type_: str = msgspec.field(name='type')
-    dest: str
-    amount: Decimal
-    status: str
-    from_address: str = msgspec.field(name='fromAddress')
-    to_address: str = msgspec.field(name='toAddress')
-    fee: Decimal
-    chain: str
-    confirm: int
-    tag: str
-    user_id: str = msgspec.field(name='userId')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    tx_id: Text | None = msgspec.field(default=None, name='txId')
+    coin: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    dest: Text | None = None
+    amount: Decimal | None = None
+    status: Text | None = None
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')
+    fee: Decimal | None = None
+    chain: Text | None = None
+    confirm: int | None = None
+    tag: Text | None = None
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class BrokerSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[BrokerSubaccountWithdrawalResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
+    result_list: list[BrokerSubaccountWithdrawalResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[BrokerSubaccountWithdrawalResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    uid: str
-    asset: Decimal
-    first_time_deposit: Decimal = msgspec.field(name='firstTimeDeposit')
-    first_time_trade: Decimal = msgspec.field(name='firstTimeTrade')
-    register_time: int = msgspec.field(name='registerTime')
+    uid: Text | None = None
+    asset: Decimal | None = None
+    first_time_deposit: Decimal | None = msgspec.field(default=None, name='firstTimeDeposit')
+    first_time_trade: Decimal | None = msgspec.field(default=None, name='firstTimeTrade')
+    register_time: int | None = msgspec.field(default=None, name='registerTime')
 
 
 class BrokerTotalCommissionSpot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    spot_trading_volume: Decimal = msgspec.field(name='spotTradingVolume')
-    spot_trading_fee: Decimal = msgspec.field(name='spotTradingFee')
-    spot_pure_trading_fee: Decimal = msgspec.field(name='spotPureTradingFee')
-    spot_commission: Decimal = msgspec.field(name='spotCommission')
+    spot_trading_volume: Decimal | None = msgspec.field(default=None, name='spotTradingVolume')
+    spot_trading_fee: Decimal | None = msgspec.field(default=None, name='spotTradingFee')
+    spot_pure_trading_fee: Decimal | None = msgspec.field(default=None, name='spotPureTradingFee')
+    spot_commission: Decimal | None = msgspec.field(default=None, name='spotCommission')
 
 
 class BrokerTotalCommissionFutures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    futures_trading_volume: Decimal = msgspec.field(name='futuresTradingVolume')
-    futures_trading_fee: Decimal = msgspec.field(name='futuresTradingFee')
-    futures_pure_trading_fee: Decimal = msgspec.field(name='futuresPureTradingFee')
-    futures_commission: Decimal = msgspec.field(name='futuresCommission')
+    futures_trading_volume: Decimal | None = msgspec.field(default=None, name='futuresTradingVolume')
+    futures_trading_fee: Decimal | None = msgspec.field(default=None, name='futuresTradingFee')
+    futures_pure_trading_fee: Decimal | None = msgspec.field(default=None, name='futuresPureTradingFee')
+    futures_commission: Decimal | None = msgspec.field(default=None, name='futuresCommission')
 
 
 class BrokerTotalCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    date: int
-    total_trading_volume: Decimal = msgspec.field(name='totalTradingVolume')
-    total_active_traders: Decimal = msgspec.field(name='totalActiveTraders')
-    total_commission: Decimal = msgspec.field(name='totalCommission')
+    date: int | None = None
+    total_trading_volume: Decimal | None = msgspec.field(default=None, name='totalTradingVolume')
+    total_active_traders: Decimal | None = msgspec.field(default=None, name='totalActiveTraders')
+    total_commission: Decimal | None = msgspec.field(default=None, name='totalCommission')
     spot: BrokerTotalCommissionSpot | None = None
     futures: BrokerTotalCommissionFutures | None = None
 
 
 class BrokerTradeVolume(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    uid: str
-    volume: Decimal
-    spot_volume: Decimal = msgspec.field(name='spotVolume')
-    future_volume: Decimal = msgspec.field(name='futureVolume')
+    uid: Text | None = None
+    volume: Decimal | None = None
+    spot_volume: Decimal | None = msgspec.field(default=None, name='spotVolume')
+    future_volume: Decimal | None = msgspec.field(default=None, name='futureVolume')
 
 
 class AccountBotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    equity: Decimal
-    bonus: Decimal
-    frozen: Decimal
-    usdt_value: Decimal = msgspec.field(name='usdtValue')
+    coin: Text | None = None
+    available: Decimal | None = None
+    equity: Decimal | None = None
+    bonus: Decimal | None = None
+    frozen: Decimal | None = None
+    usdt_value: Decimal | None = msgspec.field(default=None, name='usdtValue')
 
 
 class CommonAllTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    maker_rate: str = msgspec.field(default="", name='makerRate')
+    symbol: Text | None = None
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    maker_rate: Text | None = msgspec.field(default=None, name='makerRate')
 
 
 class ConvertBgbConvertOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    order_id: str = msgspec.field(name='orderId')
+    coin: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
 
 
 class ConvertBgbConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[ConvertBgbConvertOrderList] | None = msgspec.field(default=None, name='orderList')
+    order_list: list[ConvertBgbConvertOrderList] = msgspec.field(default_factory=list, name='orderList')
 
 
 class ConvertBgbConvertCoinListCoinListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fee_rate: Decimal = msgspec.field(name='feeRate')
-    fee: Decimal
+    fee_rate: Decimal | None = msgspec.field(default=None, name='feeRate')
+    fee: Decimal | None = None
 
 
 class ConvertBgbConvertCoinListCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    bgb_est_amount: Decimal = msgspec.field(name='bgbEstAmount')
-    precision: Decimal
-    fee_detail: list[ConvertBgbConvertCoinListCoinListFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
-    c_time: int = msgspec.field(name='cTime')
+    coin: Text | None = None
+    available: Decimal | None = None
+    bgb_est_amount: Decimal | None = msgspec.field(default=None, name='bgbEstAmount')
+    precision: Decimal | None = None
+    fee_detail: list[ConvertBgbConvertCoinListCoinListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class ConvertBgbConvertCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin_list: list[ConvertBgbConvertCoinListCoinList] | None = msgspec.field(default=None, name='coinList')
+    coin_list: list[ConvertBgbConvertCoinListCoinList] = msgspec.field(default_factory=list, name='coinList')
 
 
 class ConvertBgbConvertRecordFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fee: Decimal
-    fee_coin: str = msgspec.field(name='feeCoin')
+    fee: Decimal | None = None
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
 
 
 class ConvertBgbConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    from_coin: str = msgspec.field(name='fromCoin')
-    from_amount: Decimal = msgspec.field(name='fromAmount')
-    from_coin_price: Decimal = msgspec.field(name='fromCoinPrice')
-    to_coin: str = msgspec.field(name='toCoin')
-    to_amount: Decimal = msgspec.field(name='toAmount')
-    to_coin_price: Decimal = msgspec.field(name='toCoinPrice')
-    fee_detail: list[ConvertBgbConvertRecordFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
-    status: str
-    ctime: int
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
+    from_amount: Decimal | None = msgspec.field(default=None, name='fromAmount')
+    from_coin_price: Decimal | None = msgspec.field(default=None, name='fromCoinPrice')
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')
+    to_amount: Decimal | None = msgspec.field(default=None, name='toAmount')
+    to_coin_price: Decimal | None = msgspec.field(default=None, name='toCoinPrice')
+    fee_detail: list[ConvertBgbConvertRecordFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
+    status: Text | None = None
+    ctime: int | None = None
     ts: int | None = None
 
 
 class ConvertConvertRecordDataList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    ts: int
-    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
-    fee: Decimal
-    from_coin_size: Decimal = msgspec.field(name='fromCoinSize')
-    from_coin: str = msgspec.field(name='fromCoin')
-    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
-    to_coin: str = msgspec.field(name='toCoin')
+    id_: Text | None = msgspec.field(default=None, name='id')
+    ts: int | None = None
+    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
+    fee: Decimal | None = None
+    from_coin_size: Decimal | None = msgspec.field(default=None, name='fromCoinSize')
+    from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
+    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')
 
 
 class ConvertConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    data_list: list[ConvertConvertRecordDataList] | None = msgspec.field(default=None, name='dataList')
-    end_id: str = msgspec.field(name='endId')
+    data_list: list[ConvertConvertRecordDataList] = msgspec.field(default_factory=list, name='dataList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[ConvertConvertRecordDataList]:
         """This page's rows (``dataList``): what ``client.paginate`` yields."""
-        return self.data_list or []
+        return self.data_list
 
 
 class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    max_amount: Decimal = msgspec.field(name='maxAmount')
-    min_amount: Decimal = msgspec.field(name='minAmount')
+    coin: Text | None = None
+    available: Decimal | None = None
+    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
+    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
 
 
 class ConvertQuotedPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    from_coin: str = msgspec.field(name='fromCoin')
-    from_coin_size: Decimal = msgspec.field(name='fromCoinSize')
-    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
-    to_coin: str = msgspec.field(name='toCoin')
-    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
-    trace_id: str = msgspec.field(name='traceId')
-    fee: Decimal
+    from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
+    from_coin_size: Decimal | None = msgspec.field(default=None, name='fromCoinSize')
+    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')
+    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
+    trace_id: Text | None = msgspec.field(default=None, name='traceId')
+    fee: Decimal | None = None
 
 
 class ConvertTrade(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    to_coin: str = msgspec.field(name='toCoin')
-    to_coin_size: Decimal = msgspec.field(name='toCoinSize')
-    cnvt_price: Decimal = msgspec.field(name='cnvtPrice')
-    ts: int
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')
+    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
+    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
+    ts: int | None = None
 
 
 class CopyClosePositions(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id_list: list[str] | None = msgspec.field(default=None, name='orderIdList')
+    order_id_list: list[str] = msgspec.field(default_factory=list, name='orderIdList')
 
 
 class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    trader_id: str = msgspec.field(name='traderId')
-    trader_name: str = msgspec.field(name='traderName')
-    open_order_id: str = msgspec.field(name='openOrderId')
-    close_order_id: str = msgspec.field(name='closeOrderId')
-    symbol: str
-    pos_side: str = msgspec.field(name='posSide')
-    open_leverage: Decimal = msgspec.field(name='openLeverage')
-    open_time: int = msgspec.field(name='openTime')
-    open_size: Decimal = msgspec.field(name='openSize')
-    open_margin_sz: Decimal = msgspec.field(name='openMarginSz')
-    close_avg_price: Decimal = msgspec.field(name='closeAvgPrice')
-    close_size: Decimal = msgspec.field(name='closeSize')
-    close_time: int = msgspec.field(name='closeTime')
-    open_avg_price: Decimal = msgspec.field(name='openAvgPrice')
-    open_price_avg: str = msgspec.field(default="", name='openPriceAvg')
-    open_fee: str = msgspec.field(default="", name='openFee')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    trader_name: Text | None = msgspec.field(default=None, name='traderName')
+    open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
+    close_order_id: Text | None = msgspec.field(default=None, name='closeOrderId')
+    symbol: Text | None = None
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_time: int | None = msgspec.field(default=None, name='openTime')
+    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
+    open_margin_sz: Decimal | None = msgspec.field(default=None, name='openMarginSz')
+    close_avg_price: Decimal | None = msgspec.field(default=None, name='closeAvgPrice')
+    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    close_time: int | None = msgspec.field(default=None, name='closeTime')
+    open_avg_price: Decimal | None = msgspec.field(default=None, name='openAvgPrice')
+    open_price_avg: Text | None = msgspec.field(default=None, name='openPriceAvg')
+    open_fee: Text | None = msgspec.field(default=None, name='openFee')
 
 
 class CopyMixFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    trader_id: str = msgspec.field(name='traderId')
-    open_order_id: str = msgspec.field(name='openOrderId')
-    close_order_id: str = msgspec.field(name='closeOrderId')
-    product_type: str = msgspec.field(name='productType')
-    symbol: str
-    pos_side: str = msgspec.field(name='posSide')
-    open_leverage: Decimal = msgspec.field(name='openLeverage')
-    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
-    open_time: int = msgspec.field(name='openTime')
-    open_size: Decimal = msgspec.field(name='openSize')
-    close_price_avg: Decimal = msgspec.field(name='closePriceAvg')
-    close_fee: Decimal = msgspec.field(name='closeFee')
-    open_fee: Decimal = msgspec.field(name='openFee')
-    close_size: Decimal = msgspec.field(name='closeSize')
-    close_time: int = msgspec.field(name='closeTime')
-    profit_rate: Decimal = msgspec.field(name='profitRate')
-    net_profit: Decimal = msgspec.field(name='netProfit')
-    achieved_pl: Decimal = msgspec.field(name='achievedPL')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
+    close_order_id: Text | None = msgspec.field(default=None, name='closeOrderId')
+    product_type: Text | None = msgspec.field(default=None, name='productType')
+    symbol: Text | None = None
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_time: int | None = msgspec.field(default=None, name='openTime')
+    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
+    close_price_avg: Decimal | None = msgspec.field(default=None, name='closePriceAvg')
+    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
+    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
+    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    close_time: int | None = msgspec.field(default=None, name='closeTime')
+    profit_rate: Decimal | None = msgspec.field(default=None, name='profitRate')
+    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
+    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
 
 
 class CopyMixFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopyMixFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopyMixFollowerQueryHistoryOrderTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopyMixFollowerQueryHistoryOrderTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopyQueryQuantityLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_follow_size: Decimal = msgspec.field(name='maxFollowSize')
-    min_follow_size: Decimal = msgspec.field(name='minFollowSize')
-    symbol: str
+    max_follow_size: Decimal | None = msgspec.field(default=None, name='maxFollowSize')
+    min_follow_size: Decimal | None = msgspec.field(default=None, name='minFollowSize')
+    symbol: Text | None = None
 
 
 class CopyQueryTrader(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    certification_type: str = msgspec.field(name='certificationType')
-    trader_id: str = msgspec.field(name='traderId')
-    trader_name: str = msgspec.field(name='traderName')
-    max_follow_limit: Decimal = msgspec.field(name='maxFollowLimit')
-    bgb_max_follow_limit: Decimal = msgspec.field(name='bgbMaxFollowLimit')
-    follow_count: int = msgspec.field(name='followCount')
-    bgb_follow_count: int = msgspec.field(name='bgbFollowCount')
-    trace_total_margin_amount: Decimal = msgspec.field(name='traceTotalMarginAmount')
-    trace_total_net_profit: Decimal = msgspec.field(name='traceTotalNetProfit')
-    trace_total_profit: Decimal = msgspec.field(name='traceTotalProfit')
-    current_trading_pairs: list[str] | None = msgspec.field(default=None, name='currentTradingPairs')
-    follower_time: int = msgspec.field(name='followerTime')
+    certification_type: Text | None = msgspec.field(default=None, name='certificationType')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    trader_name: Text | None = msgspec.field(default=None, name='traderName')
+    max_follow_limit: Decimal | None = msgspec.field(default=None, name='maxFollowLimit')
+    bgb_max_follow_limit: Decimal | None = msgspec.field(default=None, name='bgbMaxFollowLimit')
+    follow_count: int | None = msgspec.field(default=None, name='followCount')
+    bgb_follow_count: int | None = msgspec.field(default=None, name='bgbFollowCount')
+    trace_total_margin_amount: Decimal | None = msgspec.field(default=None, name='traceTotalMarginAmount')
+    trace_total_net_profit: Decimal | None = msgspec.field(default=None, name='traceTotalNetProfit')
+    trace_total_profit: Decimal | None = msgspec.field(default=None, name='traceTotalProfit')
+    current_trading_pairs: list[str] = msgspec.field(default_factory=list, name='currentTradingPairs')
+    follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
 class CopyMixTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_equity: Decimal = msgspec.field(name='accountEquity')
-    is_remove: str = msgspec.field(name='isRemove')
-    follower_head_pic: str = msgspec.field(name='followerHeadPic')
-    follower_name: str = msgspec.field(name='followerName')
-    follower_uid: str = msgspec.field(name='followerUid')
-    follower_time: int = msgspec.field(name='followerTime')
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+    is_remove: Text | None = msgspec.field(default=None, name='isRemove')
+    follower_head_pic: Text | None = msgspec.field(default=None, name='followerHeadPic')
+    follower_name: Text | None = msgspec.field(default=None, name='followerName')
+    follower_uid: Text | None = msgspec.field(default=None, name='followerUid')
+    follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
 class CopyConfigQuerySymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    open_trader: str = msgspec.field(name='openTrader')
-    min_open_count: Decimal = msgspec.field(name='minOpenCount')
-    max_leverage: Decimal = msgspec.field(name='maxLeverage')
-    stop_surplus_ratio: Decimal = msgspec.field(name='stopSurplusRatio')
-    stop_loss_ratio: Decimal = msgspec.field(name='stopLossRatio')
+    symbol: Text | None = None
+    open_trader: Text | None = msgspec.field(default=None, name='openTrader')
+    min_open_count: Decimal | None = msgspec.field(default=None, name='minOpenCount')
+    max_leverage: Decimal | None = msgspec.field(default=None, name='maxLeverage')
+    stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='stopSurplusRatio')
+    stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='stopLossRatio')
 
 
 class CopyOrderClosePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    symbol: str
-    product_type: str = msgspec.field(name='productType')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    symbol: Text | None = None
+    product_type: Text | None = msgspec.field(default=None, name='productType')
 
 
 class CopyMixTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    symbol: str
-    pos_side: str = msgspec.field(name='posSide')
-    open_order_id: str = msgspec.field(name='openOrderId')
-    open_leverage: Decimal = msgspec.field(name='openLeverage')
-    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
-    open_time: int = msgspec.field(name='openTime')
-    open_size: Decimal = msgspec.field(name='openSize')
-    preset_stop_surplus_price: Decimal = msgspec.field(name='presetStopSurplusPrice')
-    preset_stop_loss_price: Decimal = msgspec.field(name='presetStopLossPrice')
-    open_fee: Decimal = msgspec.field(name='openFee')
-    follow_count: int = msgspec.field(name='followCount')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    symbol: Text | None = None
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
+    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_time: int | None = msgspec.field(default=None, name='openTime')
+    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
+    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')
+    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')
+    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
+    follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
 class CopyMixTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopyMixTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopyMixTraderOrderCurrentTrackTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopyMixTraderOrderCurrentTrackTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    symbol: str
-    product_type: str = msgspec.field(name='productType')
-    open_order_id: str = msgspec.field(name='openOrderId')
-    close_order_id: str = msgspec.field(name='closeOrderId')
-    pos_side: str = msgspec.field(name='posSide')
-    open_leverage: Decimal = msgspec.field(name='openLeverage')
-    open_time: int = msgspec.field(name='openTime')
-    close_time: int = msgspec.field(name='closeTime')
-    stop_type: str = msgspec.field(name='stopType')
-    achieved_pl: Decimal = msgspec.field(name='achievedPL')
-    open_fee: Decimal = msgspec.field(name='openFee')
-    close_fee: Decimal = msgspec.field(name='closeFee')
-    open_size: Decimal = msgspec.field(name='openSize')
-    close_size: Decimal = msgspec.field(name='closeSize')
-    c_time: int = msgspec.field(name='cTime')
-    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
-    close_price_avg: Decimal = msgspec.field(name='closePriceAvg')
-    open_avg_price: str = msgspec.field(default="", name='openAvgPrice')
-    close_avg_price: str = msgspec.field(default="", name='closeAvgPrice')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    symbol: Text | None = None
+    product_type: Text | None = msgspec.field(default=None, name='productType')
+    open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
+    close_order_id: Text | None = msgspec.field(default=None, name='closeOrderId')
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_time: int | None = msgspec.field(default=None, name='openTime')
+    close_time: int | None = msgspec.field(default=None, name='closeTime')
+    stop_type: Text | None = msgspec.field(default=None, name='stopType')
+    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
+    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
+    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
+    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    close_price_avg: Decimal | None = msgspec.field(default=None, name='closePriceAvg')
+    open_avg_price: Text | None = msgspec.field(default=None, name='openAvgPrice')
+    close_avg_price: Text | None = msgspec.field(default=None, name='closeAvgPrice')
 
 
 class CopyMixTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopyMixTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopyMixTraderOrderHistoryTrackTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopyMixTraderOrderHistoryTrackTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopyMixTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal
-    ctime: int
+    rate: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopyMixTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: str = ""
+    amount: Text | None = None
     ctime: int | None = None
 
 
 class CopyMixTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal
-    ctime: int
+    rate: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopyMixTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: str = ""
+    amount: Text | None = None
     ctime: int | None = None
 
 
 class CopyMixTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    roi: Decimal
-    trading_order_num: int = msgspec.field(name='tradingOrderNum')
-    total_follower_num: int = msgspec.field(name='totalFollowerNum')
-    current_follower_num: int = msgspec.field(name='currentFollowerNum')
-    totalpl: str
-    gain_num: int = msgspec.field(name='gainNum')
-    loss_num: int = msgspec.field(name='lossNum')
-    total_equity: Decimal = msgspec.field(name='totalEquity')
-    win_rate: Decimal = msgspec.field(name='winRate')
-    trading_pairs_available_list: list[str] | None = msgspec.field(default=None, name='tradingPairsAvailableList')
-    last_week_roi_list: list[CopyMixTraderOrderTotalDetailLastWeekRoiList] | None = msgspec.field(default=None, name='lastWeekRoiList')
-    last_week_profit_list: list[CopyMixTraderOrderTotalDetailLastWeekProfitList] | None = msgspec.field(default=None, name='lastWeekProfitList')
-    last_month_roi_list: list[CopyMixTraderOrderTotalDetailLastMonthRoiList] | None = msgspec.field(default=None, name='lastMonthRoiList')
-    last_month_profit_list: list[CopyMixTraderOrderTotalDetailLastMonthProfitList] | None = msgspec.field(default=None, name='lastMonthProfitList')
+    roi: Decimal | None = None
+    trading_order_num: int | None = msgspec.field(default=None, name='tradingOrderNum')
+    total_follower_num: int | None = msgspec.field(default=None, name='totalFollowerNum')
+    current_follower_num: int | None = msgspec.field(default=None, name='currentFollowerNum')
+    totalpl: Text | None = None
+    gain_num: int | None = msgspec.field(default=None, name='gainNum')
+    loss_num: int | None = msgspec.field(default=None, name='lossNum')
+    total_equity: Decimal | None = msgspec.field(default=None, name='totalEquity')
+    win_rate: Decimal | None = msgspec.field(default=None, name='winRate')
+    trading_pairs_available_list: list[str] = msgspec.field(default_factory=list, name='tradingPairsAvailableList')
+    last_week_roi_list: list[CopyMixTraderOrderTotalDetailLastWeekRoiList] = msgspec.field(default_factory=list, name='lastWeekRoiList')
+    last_week_profit_list: list[CopyMixTraderOrderTotalDetailLastWeekProfitList] = msgspec.field(default_factory=list, name='lastWeekProfitList')
+    last_month_roi_list: list[CopyMixTraderOrderTotalDetailLastMonthRoiList] = msgspec.field(default_factory=list, name='lastMonthRoiList')
+    last_month_profit_list: list[CopyMixTraderOrderTotalDetailLastMonthProfitList] = msgspec.field(default_factory=list, name='lastMonthProfitList')
 
 
 class CopyMixTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    profit: Decimal
-    nick_name: str = msgspec.field(name='nickName')
+    coin: Text | None = None
+    profit: Decimal | None = None
+    nick_name: Text | None = msgspec.field(default=None, name='nickName')
 
 
 class CopyMixTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit_id: str = msgspec.field(name='profitId')
-    coin: str
-    profit: Decimal
-    nick_name: str = msgspec.field(name='nickName')
-    profit_time: int = msgspec.field(name='profitTime')
+    profit_id: Text | None = msgspec.field(default=None, name='profitId')
+    coin: Text | None = None
+    profit: Decimal | None = None
+    nick_name: Text | None = msgspec.field(default=None, name='nickName')
+    profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
 class CopyMixTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit_list: list[CopyMixTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
-    end_id: str = msgspec.field(name='endId')
+    profit_list: list[CopyMixTraderProfitHistoryDetailProfitList] = msgspec.field(default_factory=list, name='profitList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopyMixTraderProfitHistoryDetailProfitList]:
         """This page's rows (``profitList``): what ``client.paginate`` yields."""
-        return self.profit_list or []
+        return self.profit_list
 
 
 class CopyProfitHistorySummarysProfitSummary(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    yesterday_profit: Decimal = msgspec.field(name='yesterdayProfit')
-    yesterday_time: int = msgspec.field(name='yesterdayTime')
-    sum_profit: Decimal = msgspec.field(name='sumProfit')
-    wait_profit: Decimal = msgspec.field(name='waitProfit')
+    yesterday_profit: Decimal | None = msgspec.field(default=None, name='yesterdayProfit')
+    yesterday_time: int | None = msgspec.field(default=None, name='yesterdayTime')
+    sum_profit: Decimal | None = msgspec.field(default=None, name='sumProfit')
+    wait_profit: Decimal | None = msgspec.field(default=None, name='waitProfit')
 
 
 class CopyProfitHistorySummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    profit_count: Decimal = msgspec.field(name='profitCount')
-    last_profit_time: int = msgspec.field(name='lastProfitTime')
+    coin: Text | None = None
+    profit_count: Decimal | None = msgspec.field(default=None, name='profitCount')
+    last_profit_time: int | None = msgspec.field(default=None, name='lastProfitTime')
 
 
 class CopyProfitHistorySummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     profit_summary: CopyProfitHistorySummarysProfitSummary | None = msgspec.field(default=None, name='profitSummary')
-    profit_history_list: list[CopyProfitHistorySummarysProfitHistoryList] | None = msgspec.field(default=None, name='profitHistoryList')
+    profit_history_list: list[CopyProfitHistorySummarysProfitHistoryList] = msgspec.field(default_factory=list, name='profitHistoryList')
 
 
 class CopyProfitsGroupCoinDate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    profit: Decimal
-    profit_time: int = msgspec.field(name='profitTime')
+    coin: Text | None = None
+    profit: Decimal | None = None
+    profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
 class CopyQueryCurrentOrdersTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    trader_id: str = msgspec.field(name='traderId')
-    buy_fill_size: Decimal = msgspec.field(name='buyFillSize')
-    buy_delegate_size: Decimal = msgspec.field(name='buyDelegateSize')
-    buy_price: Decimal = msgspec.field(name='buyPrice')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    buy_time: int = msgspec.field(name='buyTime')
-    buy_fee: Decimal = msgspec.field(name='buyFee')
-    unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
-    symbol: str
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    buy_fill_size: Decimal | None = msgspec.field(default=None, name='buyFillSize')
+    buy_delegate_size: Decimal | None = msgspec.field(default=None, name='buyDelegateSize')
+    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    buy_time: int | None = msgspec.field(default=None, name='buyTime')
+    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
+    unrealized_plr: Decimal | None = msgspec.field(default=None, name='unrealizedPLR')
+    symbol: Text | None = None
     stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
     stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
 
 
 class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopyQueryCurrentOrdersTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopyQueryCurrentOrdersTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopyQueryCurrentOrdersTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    trader_id: str = msgspec.field(name='traderId')
-    fill_size: Decimal = msgspec.field(name='fillSize')
-    buy_price: Decimal = msgspec.field(name='buyPrice')
-    sell_price: Decimal = msgspec.field(name='sellPrice')
-    achieved_pl: Decimal = msgspec.field(name='achievedPL')
-    buy_time: int = msgspec.field(name='buyTime')
-    sell_time: int = msgspec.field(name='sellTime')
-    buy_fee: Decimal = msgspec.field(name='buyFee')
-    sell_fee: Decimal = msgspec.field(name='sellFee')
-    achieved_plr: Decimal = msgspec.field(name='achievedPLR')
-    symbol: str
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')
+    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
+    sell_price: Decimal | None = msgspec.field(default=None, name='sellPrice')
+    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    buy_time: int | None = msgspec.field(default=None, name='buyTime')
+    sell_time: int | None = msgspec.field(default=None, name='sellTime')
+    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
+    sell_fee: Decimal | None = msgspec.field(default=None, name='sellFee')
+    achieved_plr: Decimal | None = msgspec.field(default=None, name='achievedPLR')
+    symbol: Text | None = None
 
 
 class CopySpotFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopySpotFollowerQueryHistoryOrderTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopySpotFollowerQueryHistoryOrderTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopySpotFollowerQueryHistoryOrderTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopySpotFollowerQuerySettingTradeSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_trace_amount: Decimal = msgspec.field(name='maxTraceAmount')
-    stop_loss_ration: Decimal = msgspec.field(name='stopLossRation')
-    stop_surplus_ration: Decimal = msgspec.field(name='stopSurplusRation')
-    symbol: str
-    trace_type: str = msgspec.field(name='traceType')
+    max_trace_amount: Decimal | None = msgspec.field(default=None, name='maxTraceAmount')
+    stop_loss_ration: Decimal | None = msgspec.field(default=None, name='stopLossRation')
+    stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='stopSurplusRation')
+    symbol: Text | None = None
+    trace_type: Text | None = msgspec.field(default=None, name='traceType')
 
 
 class CopySpotFollowerQuerySettingTradeSymbolSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_stop_loss_ration: Decimal = msgspec.field(name='maxStopLossRation')
-    max_stop_surplus_ration: Decimal = msgspec.field(name='maxStopSurplusRation')
-    max_trace_amount: Decimal = msgspec.field(name='maxTraceAmount')
-    max_trace_amount_system: Decimal = msgspec.field(name='maxTraceAmountSystem')
-    max_trace_size: Decimal = msgspec.field(name='maxTraceSize')
-    max_trace_ration: Decimal = msgspec.field(name='maxTraceRation')
-    min_stop_loss_ration: Decimal = msgspec.field(name='minStopLossRation')
-    min_stop_surplus_ration: Decimal = msgspec.field(name='minStopSurplusRation')
-    min_trace_amount: Decimal = msgspec.field(name='minTraceAmount')
-    min_trace_size: Decimal = msgspec.field(name='minTraceSize')
-    min_trace_ration: Decimal = msgspec.field(name='minTraceRation')
-    slider_max_stop_loss_ratio: Decimal = msgspec.field(name='sliderMaxStopLossRatio')
-    slider_max_stop_surplus_ratio: Decimal = msgspec.field(name='sliderMaxStopSurplusRatio')
-    symbol: str
+    max_stop_loss_ration: Decimal | None = msgspec.field(default=None, name='maxStopLossRation')
+    max_stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='maxStopSurplusRation')
+    max_trace_amount: Decimal | None = msgspec.field(default=None, name='maxTraceAmount')
+    max_trace_amount_system: Decimal | None = msgspec.field(default=None, name='maxTraceAmountSystem')
+    max_trace_size: Decimal | None = msgspec.field(default=None, name='maxTraceSize')
+    max_trace_ration: Decimal | None = msgspec.field(default=None, name='maxTraceRation')
+    min_stop_loss_ration: Decimal | None = msgspec.field(default=None, name='minStopLossRation')
+    min_stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='minStopSurplusRation')
+    min_trace_amount: Decimal | None = msgspec.field(default=None, name='minTraceAmount')
+    min_trace_size: Decimal | None = msgspec.field(default=None, name='minTraceSize')
+    min_trace_ration: Decimal | None = msgspec.field(default=None, name='minTraceRation')
+    slider_max_stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='sliderMaxStopLossRatio')
+    slider_max_stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='sliderMaxStopSurplusRatio')
+    symbol: Text | None = None
 
 
 class CopySpotFollowerQuerySetting(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    enable: str
-    profit_rate: Decimal = msgspec.field(name='profitRate')
-    settled_in_days: int = msgspec.field(name='settledInDays')
-    trader_head_pic: str = msgspec.field(name='traderHeadPic')
-    trader_name: str = msgspec.field(name='traderName')
-    trade_setting_list: list[CopySpotFollowerQuerySettingTradeSettingList] | None = msgspec.field(default=None, name='tradeSettingList')
-    trade_symbol_setting_list: list[CopySpotFollowerQuerySettingTradeSymbolSettingList] | None = msgspec.field(default=None, name='tradeSymbolSettingList')
-    end_id: str = msgspec.field(default="", name='endId')
+    enable: Text | None = None
+    profit_rate: Decimal | None = msgspec.field(default=None, name='profitRate')
+    settled_in_days: int | None = msgspec.field(default=None, name='settledInDays')
+    trader_head_pic: Text | None = msgspec.field(default=None, name='traderHeadPic')
+    trader_name: Text | None = msgspec.field(default=None, name='traderName')
+    trade_setting_list: list[CopySpotFollowerQuerySettingTradeSettingList] = msgspec.field(default_factory=list, name='tradeSettingList')
+    trade_symbol_setting_list: list[CopySpotFollowerQuerySettingTradeSymbolSettingList] = msgspec.field(default_factory=list, name='tradeSymbolSettingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
 
 class CopyQueryTraderSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    current_trading_list: list[str] | None = msgspec.field(default=None, name='currentTradingList')
+    current_trading_list: list[str] = msgspec.field(default_factory=list, name='currentTradingList')
 
 
 class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    certification_type: str = msgspec.field(name='certificationType')
-    trace_total_amount: Decimal = msgspec.field(name='traceTotalAmount')
-    trace_total_net_profit: Decimal = msgspec.field(name='traceTotalNetProfit')
-    trace_total_profit: Decimal = msgspec.field(name='traceTotalProfit')
-    trader_name: str = msgspec.field(name='traderName')
-    trader_id: str = msgspec.field(name='traderId')
-    max_follow_limit: Decimal = msgspec.field(name='maxFollowLimit')
-    bgb_max_follow_limit: str = msgspec.field(name='bgbMaxFollowLimit')
-    follow_count: int = msgspec.field(name='followCount')
-    bgb_follow_count: str = msgspec.field(name='bgbFollowCount')
-    follower_time: int = msgspec.field(name='followerTime')
+    certification_type: Text | None = msgspec.field(default=None, name='certificationType')
+    trace_total_amount: Decimal | None = msgspec.field(default=None, name='traceTotalAmount')
+    trace_total_net_profit: Decimal | None = msgspec.field(default=None, name='traceTotalNetProfit')
+    trace_total_profit: Decimal | None = msgspec.field(default=None, name='traceTotalProfit')
+    trader_name: Text | None = msgspec.field(default=None, name='traderName')
+    trader_id: Text | None = msgspec.field(default=None, name='traderId')
+    max_follow_limit: Decimal | None = msgspec.field(default=None, name='maxFollowLimit')
+    bgb_max_follow_limit: Text | None = msgspec.field(default=None, name='bgbMaxFollowLimit')
+    follow_count: int | None = msgspec.field(default=None, name='followCount')
+    bgb_follow_count: Text | None = msgspec.field(default=None, name='bgbFollowCount')
+    follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
 class CopyQueryTraders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[CopyQueryTradersResultList] | None = msgspec.field(default=None, name='resultList')
+    result_list: list[CopyQueryTradersResultList] = msgspec.field(default_factory=list, name='resultList')
 
     @property
     def page_items(self) -> list[CopyQueryTradersResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_equity: Decimal = msgspec.field(name='accountEquity')
-    is_remove: str = msgspec.field(name='isRemove')
-    follower_head_pic: str | None = msgspec.field(default=None, name='followerHeadPic')
-    follower_name: str = msgspec.field(name='followerName')
-    follower_uid: str = msgspec.field(name='followerUid')
-    follower_time: int = msgspec.field(name='followerTime')
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+    is_remove: Text | None = msgspec.field(default=None, name='isRemove')
+    follower_head_pic: Text | None = msgspec.field(default=None, name='followerHeadPic')
+    follower_name: Text | None = msgspec.field(default=None, name='followerName')
+    follower_uid: Text | None = msgspec.field(default=None, name='followerUid')
+    follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
 class CopyConfigQuerySettingsSpotInfoList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_quote_size: Decimal = msgspec.field(name='maxQuoteSize')
-    surplus_quote_size: Decimal = msgspec.field(name='surplusQuoteSize')
-    symbol: str
+    max_quote_size: Decimal | None = msgspec.field(default=None, name='maxQuoteSize')
+    surplus_quote_size: Decimal | None = msgspec.field(default=None, name='surplusQuoteSize')
+    symbol: Text | None = None
 
 
 class CopyConfigQuerySettingsLabelList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(default="", name='id')
-    name: str = ""
+    id_: Text | None = msgspec.field(default=None, name='id')
+    name: Text | None = None
 
 
 class CopyConfigQuerySettingsTraceSymbolList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    enable: str
-    symbol: str
-    min_open_count: Decimal = msgspec.field(name='minOpenCount')
+    enable: Text | None = None
+    symbol: Text | None = None
+    min_open_count: Decimal | None = msgspec.field(default=None, name='minOpenCount')
 
 
 class CopyConfigQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    remove_limit_usdt: Decimal = msgspec.field(name='removeLimitUsdt')
-    spot_info_list: list[CopyConfigQuerySettingsSpotInfoList] | None = msgspec.field(default=None, name='spotInfoList')
-    label_list: list[CopyConfigQuerySettingsLabelList] | None = msgspec.field(default=None, name='labelList')
-    enable: str
-    show_assets_map: str = msgspec.field(name='showAssetsMap')
-    show_equity: str = msgspec.field(name='showEquity')
-    trace_symbol_list: list[CopyConfigQuerySettingsTraceSymbolList] | None = msgspec.field(default=None, name='traceSymbolList')
+    remove_limit_usdt: Decimal | None = msgspec.field(default=None, name='removeLimitUsdt')
+    spot_info_list: list[CopyConfigQuerySettingsSpotInfoList] = msgspec.field(default_factory=list, name='spotInfoList')
+    label_list: list[CopyConfigQuerySettingsLabelList] = msgspec.field(default_factory=list, name='labelList')
+    enable: Text | None = None
+    show_assets_map: Text | None = msgspec.field(default=None, name='showAssetsMap')
+    show_equity: Text | None = msgspec.field(default=None, name='showEquity')
+    trace_symbol_list: list[CopyConfigQuerySettingsTraceSymbolList] = msgspec.field(default_factory=list, name='traceSymbolList')
 
 
 class CopySpotTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    order_id: str = msgspec.field(name='orderId')
-    buy_fill_size: Decimal = msgspec.field(name='buyFillSize')
-    buy_delegate_size: Decimal = msgspec.field(name='buyDelegateSize')
-    buy_price: Decimal = msgspec.field(name='buyPrice')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    buy_time: int = msgspec.field(name='buyTime')
-    buy_fee: Decimal = msgspec.field(name='buyFee')
-    unrealized_plr: Decimal = msgspec.field(name='unrealizedPLR')
-    symbol: str
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    buy_fill_size: Decimal | None = msgspec.field(default=None, name='buyFillSize')
+    buy_delegate_size: Decimal | None = msgspec.field(default=None, name='buyDelegateSize')
+    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    buy_time: int | None = msgspec.field(default=None, name='buyTime')
+    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
+    unrealized_plr: Decimal | None = msgspec.field(default=None, name='unrealizedPLR')
+    symbol: Text | None = None
     stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
     stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
-    follow_count: int = msgspec.field(name='followCount')
+    follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
 class CopySpotTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopySpotTraderOrderCurrentTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopySpotTraderOrderCurrentTrackTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopySpotTraderOrderCurrentTrackTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_no: str = msgspec.field(name='trackingNo')
-    fill_size: Decimal = msgspec.field(name='fillSize')
-    buy_price: Decimal = msgspec.field(name='buyPrice')
-    sell_price: Decimal = msgspec.field(name='sellPrice')
-    achieved_pl: Decimal = msgspec.field(name='achievedPL')
-    buy_time: int = msgspec.field(name='buyTime')
-    sell_time: int = msgspec.field(name='sellTime')
-    buy_fee: Decimal = msgspec.field(name='buyFee')
-    sell_fee: Decimal = msgspec.field(name='sellFee')
-    achieved_plr: Decimal = msgspec.field(name='achievedPLR')
-    symbol: str
-    net_profit: Decimal = msgspec.field(name='netProfit')
-    follow_count: int = msgspec.field(name='followCount')
+    tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
+    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')
+    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
+    sell_price: Decimal | None = msgspec.field(default=None, name='sellPrice')
+    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    buy_time: int | None = msgspec.field(default=None, name='buyTime')
+    sell_time: int | None = msgspec.field(default=None, name='sellTime')
+    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
+    sell_fee: Decimal | None = msgspec.field(default=None, name='sellFee')
+    achieved_plr: Decimal | None = msgspec.field(default=None, name='achievedPLR')
+    symbol: Text | None = None
+    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
+    follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
 class CopySpotTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tracking_list: list[CopySpotTraderOrderHistoryTrackTrackingList] | None = msgspec.field(default=None, name='trackingList')
-    end_id: str = msgspec.field(name='endId')
+    tracking_list: list[CopySpotTraderOrderHistoryTrackTrackingList] = msgspec.field(default_factory=list, name='trackingList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopySpotTraderOrderHistoryTrackTrackingList]:
         """This page's rows (``trackingList``): what ``client.paginate`` yields."""
-        return self.tracking_list or []
+        return self.tracking_list
 
 
 class CopySpotTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal
-    ctime: int
+    rate: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopySpotTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal
-    ctime: int
+    rate: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopySpotTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: Decimal
-    ctime: int
+    amount: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopySpotTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: Decimal
-    ctime: int
+    amount: Decimal | None = None
+    ctime: int | None = None
 
 
 class CopySpotTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    total_follower_num: int = msgspec.field(name='totalFollowerNum')
-    current_follower_num: int = msgspec.field(name='currentFollowerNum')
-    max_follower_num: int = msgspec.field(name='maxFollowerNum')
-    trading_order_num: int = msgspec.field(name='tradingOrderNum')
-    totalpl: Decimal
-    gain_num: int = msgspec.field(name='gainNum')
-    loss_num: int = msgspec.field(name='lossNum')
-    total_equity: Decimal = msgspec.field(name='totalEquity')
-    win_rate: Decimal = msgspec.field(name='winRate')
-    last_week_roi_list: list[CopySpotTraderOrderTotalDetailLastWeekRoiList] | None = msgspec.field(default=None, name='lastWeekRoiList')
-    last_month_roi_list: list[CopySpotTraderOrderTotalDetailLastMonthRoiList] | None = msgspec.field(default=None, name='lastMonthRoiList')
-    last_week_profit_list: list[CopySpotTraderOrderTotalDetailLastWeekProfitList] | None = msgspec.field(default=None, name='lastWeekProfitList')
-    last_month_profit_list: list[CopySpotTraderOrderTotalDetailLastMonthProfitList] | None = msgspec.field(default=None, name='lastMonthProfitList')
+    total_follower_num: int | None = msgspec.field(default=None, name='totalFollowerNum')
+    current_follower_num: int | None = msgspec.field(default=None, name='currentFollowerNum')
+    max_follower_num: int | None = msgspec.field(default=None, name='maxFollowerNum')
+    trading_order_num: int | None = msgspec.field(default=None, name='tradingOrderNum')
+    totalpl: Decimal | None = None
+    gain_num: int | None = msgspec.field(default=None, name='gainNum')
+    loss_num: int | None = msgspec.field(default=None, name='lossNum')
+    total_equity: Decimal | None = msgspec.field(default=None, name='totalEquity')
+    win_rate: Decimal | None = msgspec.field(default=None, name='winRate')
+    last_week_roi_list: list[CopySpotTraderOrderTotalDetailLastWeekRoiList] = msgspec.field(default_factory=list, name='lastWeekRoiList')
+    last_month_roi_list: list[CopySpotTraderOrderTotalDetailLastMonthRoiList] = msgspec.field(default_factory=list, name='lastMonthRoiList')
+    last_week_profit_list: list[CopySpotTraderOrderTotalDetailLastWeekProfitList] = msgspec.field(default_factory=list, name='lastWeekProfitList')
+    last_month_profit_list: list[CopySpotTraderOrderTotalDetailLastMonthProfitList] = msgspec.field(default_factory=list, name='lastMonthProfitList')
 
 
 class CopySpotTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    distribute_ratio: Decimal = msgspec.field(name='distributeRatio')
-    profit: Decimal
-    coin: str
-    follower_name: str = msgspec.field(name='followerName')
+    distribute_ratio: Decimal | None = msgspec.field(default=None, name='distributeRatio')
+    profit: Decimal | None = None
+    coin: Text | None = None
+    follower_name: Text | None = msgspec.field(default=None, name='followerName')
 
 
 class CopySpotTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit_id: str = msgspec.field(name='profitId')
-    coin: str
-    distribute_ratio: Decimal = msgspec.field(name='distributeRatio')
-    profit: Decimal
-    follower_name: str = msgspec.field(name='followerName')
-    profit_time: int = msgspec.field(name='profitTime')
+    profit_id: Text | None = msgspec.field(default=None, name='profitId')
+    coin: Text | None = None
+    distribute_ratio: Decimal | None = msgspec.field(default=None, name='distributeRatio')
+    profit: Decimal | None = None
+    follower_name: Text | None = msgspec.field(default=None, name='followerName')
+    profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
 class CopySpotTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit_list: list[CopySpotTraderProfitHistoryDetailProfitList] | None = msgspec.field(default=None, name='profitList')
-    end_id: str = msgspec.field(name='endId')
+    profit_list: list[CopySpotTraderProfitHistoryDetailProfitList] = msgspec.field(default_factory=list, name='profitList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[CopySpotTraderProfitHistoryDetailProfitList]:
         """This page's rows (``profitList``): what ``client.paginate`` yields."""
-        return self.profit_list or []
+        return self.profit_list
 
 
 class CopyProfitSummarysProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    yesterday_profit: Decimal = msgspec.field(name='yesterdayProfit')
-    yesterday_time: int = msgspec.field(name='yesterdayTime')
-    sum_profit: Decimal = msgspec.field(name='sumProfit')
-    wait_profit: Decimal = msgspec.field(name='waitProfit')
+    yesterday_profit: Decimal | None = msgspec.field(default=None, name='yesterdayProfit')
+    yesterday_time: int | None = msgspec.field(default=None, name='yesterdayTime')
+    sum_profit: Decimal | None = msgspec.field(default=None, name='sumProfit')
+    wait_profit: Decimal | None = msgspec.field(default=None, name='waitProfit')
 
 
 class CopyProfitSummarysProfitHistoryListHistorysByDateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit: Decimal
-    profit_time: int = msgspec.field(name='profitTime')
+    profit: Decimal | None = None
+    profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
 class CopyProfitSummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    profit_count: Decimal = msgspec.field(name='profitCount')
-    last_profit_time: int = msgspec.field(name='lastProfitTime')
-    historys_by_date_list: list[CopyProfitSummarysProfitHistoryListHistorysByDateList] | None = msgspec.field(default=None, name='historysByDateList')
+    coin: Text | None = None
+    profit_count: Decimal | None = msgspec.field(default=None, name='profitCount')
+    last_profit_time: int | None = msgspec.field(default=None, name='lastProfitTime')
+    historys_by_date_list: list[CopyProfitSummarysProfitHistoryListHistorysByDateList] = msgspec.field(default_factory=list, name='historysByDateList')
 
 
 class CopyProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     profit_summarys: CopyProfitSummarysProfitSummarys | None = msgspec.field(default=None, name='profitSummarys')
-    profit_history_list: list[CopyProfitSummarysProfitHistoryList] | None = msgspec.field(default=None, name='profitHistoryList')
+    profit_history_list: list[CopyProfitSummarysProfitHistoryList] = msgspec.field(default_factory=list, name='profitHistoryList')
 
 
 class EarnAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    amount: Decimal
+    coin: Text | None = None
+    amount: Decimal | None = None
 
 
 class EarnBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    order_id: str = msgspec.field(name='orderId')
-    init_pledge_amount: Decimal = msgspec.field(name='initPledgeAmount')
-    init_loan_amount: Decimal = msgspec.field(name='initLoanAmount')
-    hour_rate: Decimal = msgspec.field(name='hourRate')
-    daily: Decimal
-    borrow_time: int = msgspec.field(name='borrowTime')
-    status: str
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    init_pledge_amount: Decimal | None = msgspec.field(default=None, name='initPledgeAmount')
+    init_loan_amount: Decimal | None = msgspec.field(default=None, name='initLoanAmount')
+    hour_rate: Decimal | None = msgspec.field(default=None, name='hourRate')
+    daily: Decimal | None = None
+    borrow_time: int | None = msgspec.field(default=None, name='borrowTime')
+    status: Text | None = None
 
 
 class EarnDebtsLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    amount: Decimal
-    amount_usdt: Decimal = msgspec.field(name='amountUsdt')
+    coin: Text | None = None
+    amount: Decimal | None = None
+    amount_usdt: Decimal | None = msgspec.field(default=None, name='amountUsdt')
 
 
 class EarnDebtsPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    amount: Decimal
-    amount_usdt: Decimal = msgspec.field(name='amountUsdt')
+    coin: Text | None = None
+    amount: Decimal | None = None
+    amount_usdt: Decimal | None = msgspec.field(default=None, name='amountUsdt')
 
 
 class EarnDebts(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_infos: list[EarnDebtsLoanInfo] | None = msgspec.field(default=None, name='loanInfos')
-    pledge_infos: list[EarnDebtsPledgeInfo] | None = msgspec.field(default=None, name='pledgeInfos')
+    loan_infos: list[EarnDebtsLoanInfo] = msgspec.field(default_factory=list, name='loanInfos')
+    pledge_infos: list[EarnDebtsPledgeInfo] = msgspec.field(default_factory=list, name='pledgeInfos')
 
 
 class EarnOngoingOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    loan_amount: Decimal = msgspec.field(name='loanAmount')
-    interest_amount: Decimal = msgspec.field(name='interestAmount')
-    hour_interest_rate: Decimal = msgspec.field(name='hourInterestRate')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    pledge_amount: Decimal = msgspec.field(name='pledgeAmount')
-    pledge_rate: Decimal = msgspec.field(name='pledgeRate')
-    sup_rate: Decimal = msgspec.field(name='supRate')
-    force_rate: Decimal = msgspec.field(name='forceRate')
-    borrow_time: int = msgspec.field(name='borrowTime')
-    expire_time: int = msgspec.field(name='expireTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
+    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    hour_interest_rate: Decimal | None = msgspec.field(default=None, name='hourInterestRate')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    pledge_amount: Decimal | None = msgspec.field(default=None, name='pledgeAmount')
+    pledge_rate: Decimal | None = msgspec.field(default=None, name='pledgeRate')
+    sup_rate: Decimal | None = msgspec.field(default=None, name='supRate')
+    force_rate: Decimal | None = msgspec.field(default=None, name='forceRate')
+    borrow_time: int | None = msgspec.field(default=None, name='borrowTime')
+    expire_time: int | None = msgspec.field(default=None, name='expireTime')
 
 
 class EarnCoinInfosLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    hour_rate7_d: Decimal = msgspec.field(name='hourRate7D')
-    rate7_d: Decimal = msgspec.field(name='rate7D')
-    hour_rate30_d: Decimal = msgspec.field(name='hourRate30D')
-    rate30_d: Decimal = msgspec.field(name='rate30D')
-    min_usdt: Decimal = msgspec.field(name='minUsdt')
-    max_usdt: Decimal = msgspec.field(name='maxUsdt')
-    min: Decimal
-    max: Decimal
+    coin: Text | None = None
+    hour_rate7_d: Decimal | None = msgspec.field(default=None, name='hourRate7D')
+    rate7_d: Decimal | None = msgspec.field(default=None, name='rate7D')
+    hour_rate30_d: Decimal | None = msgspec.field(default=None, name='hourRate30D')
+    rate30_d: Decimal | None = msgspec.field(default=None, name='rate30D')
+    min_usdt: Decimal | None = msgspec.field(default=None, name='minUsdt')
+    max_usdt: Decimal | None = msgspec.field(default=None, name='maxUsdt')
+    min: Decimal | None = None
+    max: Decimal | None = None
 
 
 class EarnCoinInfosPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    init_rate: Decimal = msgspec.field(name='initRate')
-    sup_rate: Decimal = msgspec.field(name='supRate')
-    force_rate: Decimal = msgspec.field(name='forceRate')
-    min_usdt: Decimal = msgspec.field(name='minUsdt')
-    max_usdt: Decimal = msgspec.field(name='maxUsdt')
+    coin: Text | None = None
+    init_rate: Decimal | None = msgspec.field(default=None, name='initRate')
+    sup_rate: Decimal | None = msgspec.field(default=None, name='supRate')
+    force_rate: Decimal | None = msgspec.field(default=None, name='forceRate')
+    min_usdt: Decimal | None = msgspec.field(default=None, name='minUsdt')
+    max_usdt: Decimal | None = msgspec.field(default=None, name='maxUsdt')
 
 
 class EarnCoinInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_infos: list[EarnCoinInfosLoanInfo] | None = msgspec.field(default=None, name='loanInfos')
-    pledge_infos: list[EarnCoinInfosPledgeInfo] | None = msgspec.field(default=None, name='pledgeInfos')
+    loan_infos: list[EarnCoinInfosLoanInfo] = msgspec.field(default_factory=list, name='loanInfos')
+    pledge_infos: list[EarnCoinInfosPledgeInfo] = msgspec.field(default_factory=list, name='pledgeInfos')
 
 
 class EarnReduce(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    reduce_time: Decimal = msgspec.field(name='reduceTime')
-    pledge_rate: Decimal = msgspec.field(name='pledgeRate')
-    pledge_price: Decimal = msgspec.field(name='pledgePrice')
-    status: str
-    pledge_amount: Decimal = msgspec.field(name='pledgeAmount')
-    reduce_fee: str = msgspec.field(name='reduceFee')
-    residue_amount: Decimal = msgspec.field(name='residueAmount')
-    runlock_amount: Decimal = msgspec.field(name='runlockAmount')
-    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    reduce_time: Decimal | None = msgspec.field(default=None, name='reduceTime')
+    pledge_rate: Decimal | None = msgspec.field(default=None, name='pledgeRate')
+    pledge_price: Decimal | None = msgspec.field(default=None, name='pledgePrice')
+    status: Text | None = None
+    pledge_amount: Decimal | None = msgspec.field(default=None, name='pledgeAmount')
+    reduce_fee: Text | None = msgspec.field(default=None, name='reduceFee')
+    residue_amount: Decimal | None = msgspec.field(default=None, name='residueAmount')
+    runlock_amount: Decimal | None = msgspec.field(default=None, name='runlockAmount')
+    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
 
 
 class EarnRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    repay_amount: Decimal = msgspec.field(name='repayAmount')
-    pay_interest: Decimal = msgspec.field(name='payInterest')
-    repay_loan_amount: Decimal = msgspec.field(name='repayLoanAmount')
-    repay_unlock_amount: Decimal = msgspec.field(name='repayUnlockAmount')
-    repay_time: int = msgspec.field(name='repayTime')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    loan_amount: str = msgspec.field(default="", name='loanAmount')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
+    pay_interest: Decimal | None = msgspec.field(default=None, name='payInterest')
+    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
+    repay_unlock_amount: Decimal | None = msgspec.field(default=None, name='repayUnlockAmount')
+    repay_time: int | None = msgspec.field(default=None, name='repayTime')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    loan_amount: Text | None = msgspec.field(default=None, name='loanAmount')
 
 
 class EarnReviseHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    order_id: str = msgspec.field(name='orderId')
-    revise_time: int = msgspec.field(name='reviseTime')
-    revise_side: str = msgspec.field(name='reviseSide')
-    revise_amount: Decimal = msgspec.field(name='reviseAmount')
-    after_pledge_rate: Decimal = msgspec.field(name='afterPledgeRate')
-    before_pledge_rate: Decimal = msgspec.field(name='beforePledgeRate')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    revise_time: int | None = msgspec.field(default=None, name='reviseTime')
+    revise_side: Text | None = msgspec.field(default=None, name='reviseSide')
+    revise_amount: Decimal | None = msgspec.field(default=None, name='reviseAmount')
+    after_pledge_rate: Decimal | None = msgspec.field(default=None, name='afterPledgeRate')
+    before_pledge_rate: Decimal | None = msgspec.field(default=None, name='beforePledgeRate')
 
 
 class EarnRevisePledge(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_coin: str = msgspec.field(name='loanCoin')
-    pledge_coin: str = msgspec.field(name='pledgeCoin')
-    after_pledge_rate: Decimal = msgspec.field(name='afterPledgeRate')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
+    after_pledge_rate: Decimal | None = msgspec.field(default=None, name='afterPledgeRate')
 
 
 class EarnSavingsAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    btc_amount: Decimal = msgspec.field(name='btcAmount')
-    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
-    btc24h_earning: Decimal = msgspec.field(name='btc24hEarning')
-    usdt24h_earning: Decimal = msgspec.field(name='usdt24hEarning')
-    btc_total_earning: Decimal = msgspec.field(name='btcTotalEarning')
-    usdt_total_earning: Decimal = msgspec.field(name='usdtTotalEarning')
+    btc_amount: Decimal | None = msgspec.field(default=None, name='btcAmount')
+    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
+    btc24h_earning: Decimal | None = msgspec.field(default=None, name='btc24hEarning')
+    usdt24h_earning: Decimal | None = msgspec.field(default=None, name='usdt24hEarning')
+    btc_total_earning: Decimal | None = msgspec.field(default=None, name='btcTotalEarning')
+    usdt_total_earning: Decimal | None = msgspec.field(default=None, name='usdtTotalEarning')
 
 
 class EarnSavingsAssetResultListApy(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate_level: int = msgspec.field(name='rateLevel')
-    min_apy: Decimal = msgspec.field(name='minApy')
-    max_apy: Decimal = msgspec.field(name='maxApy')
-    current_apy: Decimal = msgspec.field(name='currentApy')
+    rate_level: int | None = msgspec.field(default=None, name='rateLevel')
+    min_apy: Decimal | None = msgspec.field(default=None, name='minApy')
+    max_apy: Decimal | None = msgspec.field(default=None, name='maxApy')
+    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
 
 
 class EarnSavingsAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    order_id: str = msgspec.field(name='orderId')
-    product_coin: str = msgspec.field(name='productCoin')
-    interest_coin: str = msgspec.field(name='interestCoin')
-    period_type: str = msgspec.field(name='periodType')
-    period: str
-    hold_amount: Decimal = msgspec.field(name='holdAmount')
-    last_profit: Decimal = msgspec.field(name='lastProfit')
-    total_profit: Decimal = msgspec.field(name='totalProfit')
-    hold_days: str = msgspec.field(name='holdDays')
-    status: str
-    allow_redemption: str = msgspec.field(name='allowRedemption')
-    product_level: str = msgspec.field(name='productLevel')
-    apy: list[EarnSavingsAssetResultListApy] | None = None
-    advance_redeem: str = msgspec.field(default="", name='advanceRedeem')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    product_coin: Text | None = msgspec.field(default=None, name='productCoin')
+    interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
+    period_type: Text | None = msgspec.field(default=None, name='periodType')
+    period: Text | None = None
+    hold_amount: Decimal | None = msgspec.field(default=None, name='holdAmount')
+    last_profit: Decimal | None = msgspec.field(default=None, name='lastProfit')
+    total_profit: Decimal | None = msgspec.field(default=None, name='totalProfit')
+    hold_days: Text | None = msgspec.field(default=None, name='holdDays')
+    status: Text | None = None
+    allow_redemption: Text | None = msgspec.field(default=None, name='allowRedemption')
+    product_level: Text | None = msgspec.field(default=None, name='productLevel')
+    apy: list[EarnSavingsAssetResultListApy] = msgspec.field(default_factory=list)
+    advance_redeem: Text | None = msgspec.field(default=None, name='advanceRedeem')
 
 
 class EarnSavingsAssetApy(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate_level: str = msgspec.field(default="", name='rateLevel')
-    min_apy: str = msgspec.field(default="", name='minApy')
-    max_apy: str = msgspec.field(default="", name='maxApy')
-    current_apy: str = msgspec.field(default="", name='currentApy')
+    rate_level: Text | None = msgspec.field(default=None, name='rateLevel')
+    min_apy: Text | None = msgspec.field(default=None, name='minApy')
+    max_apy: Text | None = msgspec.field(default=None, name='maxApy')
+    current_apy: Text | None = msgspec.field(default=None, name='currentApy')
 
 
 class EarnSavingsAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[EarnSavingsAssetResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
-    apy: list[EarnSavingsAssetApy] | None = None
+    result_list: list[EarnSavingsAssetResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
+    apy: list[EarnSavingsAssetApy] = msgspec.field(default_factory=list)
 
     @property
     def page_items(self) -> list[EarnSavingsAssetResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class EarnSavingsProductApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate_level: int = msgspec.field(name='rateLevel')
-    min_step_val: Decimal = msgspec.field(name='minStepVal')
-    max_step_val: Decimal = msgspec.field(name='maxStepVal')
-    current_apy: Decimal = msgspec.field(name='currentApy')
+    rate_level: int | None = msgspec.field(default=None, name='rateLevel')
+    min_step_val: Decimal | None = msgspec.field(default=None, name='minStepVal')
+    max_step_val: Decimal | None = msgspec.field(default=None, name='maxStepVal')
+    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
 
 
 class EarnSavingsProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    coin: str
-    period_type: str = msgspec.field(name='periodType')
-    period: str
-    apy_type: str = msgspec.field(name='apyType')
-    advance_redeem: str = msgspec.field(name='advanceRedeem')
-    settle_method: str = msgspec.field(name='settleMethod')
-    apy_list: list[EarnSavingsProductApyList] | None = msgspec.field(default=None, name='apyList')
-    status: str
-    product_level: str = msgspec.field(name='productLevel')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    coin: Text | None = None
+    period_type: Text | None = msgspec.field(default=None, name='periodType')
+    period: Text | None = None
+    apy_type: Text | None = msgspec.field(default=None, name='apyType')
+    advance_redeem: Text | None = msgspec.field(default=None, name='advanceRedeem')
+    settle_method: Text | None = msgspec.field(default=None, name='settleMethod')
+    apy_list: list[EarnSavingsProductApyList] = msgspec.field(default_factory=list, name='apyList')
+    status: Text | None = None
+    product_level: Text | None = msgspec.field(default=None, name='productLevel')
 
 
 class EarnSavingsRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    coin_name: str = msgspec.field(name='coinName')
-    settle_coin_name: str = msgspec.field(name='settleCoinName')
-    period: str
-    product_level: str = msgspec.field(name='productLevel')
-    amount: Decimal
-    ts: int
-    order_type: str = msgspec.field(name='orderType')
-    product_type: str = msgspec.field(name='productType')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    coin_name: Text | None = msgspec.field(default=None, name='coinName')
+    settle_coin_name: Text | None = msgspec.field(default=None, name='settleCoinName')
+    period: Text | None = None
+    product_level: Text | None = msgspec.field(default=None, name='productLevel')
+    amount: Decimal | None = None
+    ts: int | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    product_type: Text | None = msgspec.field(default=None, name='productType')
 
 
 class EarnSavingsRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[EarnSavingsRecordResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
+    result_list: list[EarnSavingsRecordResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[EarnSavingsRecordResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class EarnRedeem(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    status: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    status: Text | None = None
 
 
 class EarnRedeemResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result: str
-    msg: str
+    result: Text | None = None
+    msg: Text | None = None
 
 
 class EarnSavingsSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
 
 
 class EarnSavingsSubscribeInfoApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate_level: int = msgspec.field(name='rateLevel')
-    min_step_val: Decimal = msgspec.field(name='minStepVal')
-    max_step_val: Decimal = msgspec.field(name='maxStepVal')
-    current_apy: Decimal = msgspec.field(name='currentApy')
+    rate_level: int | None = msgspec.field(default=None, name='rateLevel')
+    min_step_val: Decimal | None = msgspec.field(default=None, name='minStepVal')
+    max_step_val: Decimal | None = msgspec.field(default=None, name='maxStepVal')
+    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
 
 
 class EarnSavingsSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    single_min_amount: Decimal = msgspec.field(name='singleMinAmount')
-    single_max_amount: Decimal = msgspec.field(name='singleMaxAmount')
-    remaining_amount: Decimal = msgspec.field(name='remainingAmount')
-    subscribe_precision: int = msgspec.field(name='subscribePrecision')
-    profit_precision: int = msgspec.field(name='profitPrecision')
-    subscribe_time: int = msgspec.field(name='subscribeTime')
-    interest_time: int = msgspec.field(name='interestTime')
-    settle_time: int = msgspec.field(name='settleTime')
-    raw_expire_time: str | None = msgspec.field(default=None, name="expireTime")
-    raw_redeem_time: str | None = msgspec.field(default=None, name="redeemTime")
-    apy_list: list[EarnSavingsSubscribeInfoApyList] | None = msgspec.field(default=None, name='apyList')
-    redeem_delay: str = msgspec.field(name='redeemDelay')
-    settle_method: str = msgspec.field(name='settleMethod')
-
-    @property
-    def expire_time(self) -> int | None:
-        """``expireTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_expire_time)
-
-    @property
-    def redeem_time(self) -> int | None:
-        """``redeemTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_redeem_time)
+    single_min_amount: Decimal | None = msgspec.field(default=None, name='singleMinAmount')
+    single_max_amount: Decimal | None = msgspec.field(default=None, name='singleMaxAmount')
+    remaining_amount: Decimal | None = msgspec.field(default=None, name='remainingAmount')
+    subscribe_precision: int | None = msgspec.field(default=None, name='subscribePrecision')
+    profit_precision: int | None = msgspec.field(default=None, name='profitPrecision')
+    subscribe_time: int | None = msgspec.field(default=None, name='subscribeTime')
+    interest_time: int | None = msgspec.field(default=None, name='interestTime')
+    settle_time: int | None = msgspec.field(default=None, name='settleTime')
+    expire_time: int | None = msgspec.field(default=None, name='expireTime')
+    redeem_time: int | None = msgspec.field(default=None, name='redeemTime')
+    apy_list: list[EarnSavingsSubscribeInfoApyList] = msgspec.field(default_factory=list, name='apyList')
+    redeem_delay: Text | None = msgspec.field(default=None, name='redeemDelay')
+    settle_method: Text | None = msgspec.field(default=None, name='settleMethod')
 
 
 class EarnSavingsSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result: str
-    msg: str
+    result: Text | None = None
+    msg: Text | None = None
 
 
 class EarnSharkfinAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    btc_subscribe_amount: Decimal = msgspec.field(name='btcSubscribeAmount')
-    usdt_subscribe_amount: Decimal = msgspec.field(name='usdtSubscribeAmount')
-    btc_historical_amount: Decimal = msgspec.field(name='btcHistoricalAmount')
-    usdt_historical_amount: Decimal = msgspec.field(name='usdtHistoricalAmount')
-    btc_total_earning: Decimal = msgspec.field(name='btcTotalEarning')
-    usdt_total_earning: Decimal = msgspec.field(name='usdtTotalEarning')
+    btc_subscribe_amount: Decimal | None = msgspec.field(default=None, name='btcSubscribeAmount')
+    usdt_subscribe_amount: Decimal | None = msgspec.field(default=None, name='usdtSubscribeAmount')
+    btc_historical_amount: Decimal | None = msgspec.field(default=None, name='btcHistoricalAmount')
+    usdt_historical_amount: Decimal | None = msgspec.field(default=None, name='usdtHistoricalAmount')
+    btc_total_earning: Decimal | None = msgspec.field(default=None, name='btcTotalEarning')
+    usdt_total_earning: Decimal | None = msgspec.field(default=None, name='usdtTotalEarning')
 
 
 class EarnSharkfinAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    interest_start_time: int = msgspec.field(name='interestStartTime')
-    interest_end_time: int = msgspec.field(name='interestEndTime')
-    product_coin: str = msgspec.field(name='productCoin')
-    subscribe_coin: str = msgspec.field(name='subscribeCoin')
-    trend: str
-    settle_time: int = msgspec.field(name='settleTime')
-    raw_interest_amount: str | None = msgspec.field(default=None, name="interestAmount")
-    product_status: str = msgspec.field(name='productStatus')
-
-    @property
-    def interest_amount(self) -> Decimal | None:
-        """``interestAmount``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_interest_amount)
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    interest_start_time: int | None = msgspec.field(default=None, name='interestStartTime')
+    interest_end_time: int | None = msgspec.field(default=None, name='interestEndTime')
+    product_coin: Text | None = msgspec.field(default=None, name='productCoin')
+    subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
+    trend: Text | None = None
+    settle_time: int | None = msgspec.field(default=None, name='settleTime')
+    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    product_status: Text | None = msgspec.field(default=None, name='productStatus')
 
 
 class EarnSharkfinAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[EarnSharkfinAssetResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
+    result_list: list[EarnSharkfinAssetResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[EarnSharkfinAssetResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class EarnSharkfinProductResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    product_name: str = msgspec.field(name='productName')
-    product_coin: str = msgspec.field(name='productCoin')
-    subscribe_coin: str = msgspec.field(name='subscribeCoin')
-    farming_start_time: int = msgspec.field(name='farmingStartTime')
-    farming_end_time: int = msgspec.field(name='farmingEndTime')
-    lower_rate: Decimal = msgspec.field(name='lowerRate')
-    default_rate: Decimal = msgspec.field(name='defaultRate')
-    upper_rate: Decimal = msgspec.field(name='upperRate')
-    period: Decimal
-    interest_start_time: int = msgspec.field(name='interestStartTime')
-    status: str
-    min_amount: Decimal = msgspec.field(name='minAmount')
-    limit_amount: Decimal = msgspec.field(name='limitAmount')
-    sold_amount: Decimal = msgspec.field(name='soldAmount')
-    start_time: int = msgspec.field(name='startTime')
-    end_time: int = msgspec.field(name='endTime')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    product_name: Text | None = msgspec.field(default=None, name='productName')
+    product_coin: Text | None = msgspec.field(default=None, name='productCoin')
+    subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
+    farming_start_time: int | None = msgspec.field(default=None, name='farmingStartTime')
+    farming_end_time: int | None = msgspec.field(default=None, name='farmingEndTime')
+    lower_rate: Decimal | None = msgspec.field(default=None, name='lowerRate')
+    default_rate: Decimal | None = msgspec.field(default=None, name='defaultRate')
+    upper_rate: Decimal | None = msgspec.field(default=None, name='upperRate')
+    period: Decimal | None = None
+    interest_start_time: int | None = msgspec.field(default=None, name='interestStartTime')
+    status: Text | None = None
+    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
+    limit_amount: Decimal | None = msgspec.field(default=None, name='limitAmount')
+    sold_amount: Decimal | None = msgspec.field(default=None, name='soldAmount')
+    start_time: int | None = msgspec.field(default=None, name='startTime')
+    end_time: int | None = msgspec.field(default=None, name='endTime')
 
 
 class EarnSharkfinProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[EarnSharkfinProductResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
+    result_list: list[EarnSharkfinProductResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[EarnSharkfinProductResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    product: str
-    period: Decimal
-    amount: Decimal
-    ts: int
-    type_: str = msgspec.field(name='type')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    product: Text | None = None
+    period: Decimal | None = None
+    amount: Decimal | None = None
+    ts: int | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
 
 
 class EarnSharkfinRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[EarnSharkfinRecordResultList] | None = msgspec.field(default=None, name='resultList')
-    end_id: str = msgspec.field(name='endId')
+    result_list: list[EarnSharkfinRecordResultList] = msgspec.field(default_factory=list, name='resultList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[EarnSharkfinRecordResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class EarnSharkfinSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    status: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    status: Text | None = None
 
 
 class EarnSharkfinSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_coin: str = msgspec.field(name='productCoin')
-    subscribe_coin: str = msgspec.field(name='subscribeCoin')
-    interest_time: int = msgspec.field(name='interestTime')
-    expiration_time: int = msgspec.field(name='expirationTime')
-    min_price: Decimal = msgspec.field(name='minPrice')
-    current_price: Decimal = msgspec.field(name='currentPrice')
-    max_price: Decimal = msgspec.field(name='maxPrice')
-    min_rate: Decimal = msgspec.field(name='minRate')
-    default_rate: Decimal = msgspec.field(name='defaultRate')
-    max_rate: Decimal = msgspec.field(name='maxRate')
-    period: Decimal
-    product_min_amount: Decimal = msgspec.field(name='productMinAmount')
-    available_balance: Decimal = msgspec.field(name='availableBalance')
-    user_amount: Decimal = msgspec.field(name='userAmount')
-    remaining_amount: Decimal = msgspec.field(name='remainingAmount')
-    profit_precision: int = msgspec.field(name='profitPrecision')
-    subscribe_precision: int = msgspec.field(name='subscribePrecision')
+    product_coin: Text | None = msgspec.field(default=None, name='productCoin')
+    subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
+    interest_time: int | None = msgspec.field(default=None, name='interestTime')
+    expiration_time: int | None = msgspec.field(default=None, name='expirationTime')
+    min_price: Decimal | None = msgspec.field(default=None, name='minPrice')
+    current_price: Decimal | None = msgspec.field(default=None, name='currentPrice')
+    max_price: Decimal | None = msgspec.field(default=None, name='maxPrice')
+    min_rate: Decimal | None = msgspec.field(default=None, name='minRate')
+    default_rate: Decimal | None = msgspec.field(default=None, name='defaultRate')
+    max_rate: Decimal | None = msgspec.field(default=None, name='maxRate')
+    period: Decimal | None = None
+    product_min_amount: Decimal | None = msgspec.field(default=None, name='productMinAmount')
+    available_balance: Decimal | None = msgspec.field(default=None, name='availableBalance')
+    user_amount: Decimal | None = msgspec.field(default=None, name='userAmount')
+    remaining_amount: Decimal | None = msgspec.field(default=None, name='remainingAmount')
+    profit_precision: int | None = msgspec.field(default=None, name='profitPrecision')
+    subscribe_precision: int | None = msgspec.field(default=None, name='subscribePrecision')
 
 
 class EarnSharkfinSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result: str
-    msg: str
+    result: Text | None = None
+    msg: Text | None = None
 
 
 class P2pAdvListAdvListUserLimitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    min_complete_num: int = msgspec.field(name='minCompleteNum')
-    max_complete_num: int = msgspec.field(name='maxCompleteNum')
-    place_order_num: int = msgspec.field(name='placeOrderNum')
-    allow_merchant_place: str = msgspec.field(name='allowMerchantPlace')
-    complete_rate30d: Decimal = msgspec.field(name='completeRate30d')
-    country: str
+    min_complete_num: int | None = msgspec.field(default=None, name='minCompleteNum')
+    max_complete_num: int | None = msgspec.field(default=None, name='maxCompleteNum')
+    place_order_num: int | None = msgspec.field(default=None, name='placeOrderNum')
+    allow_merchant_place: Text | None = msgspec.field(default=None, name='allowMerchantPlace')
+    complete_rate30d: Decimal | None = msgspec.field(default=None, name='completeRate30d')
+    country: Text | None = None
 
 
 class P2pAdvListAdvListPaymentMethodListPaymentInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    required: bool
-    name: str
-    type_: str = msgspec.field(name='type')
+    required: bool | None = None
+    name: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
 
 
 class P2pAdvListAdvListPaymentMethodList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    payment_method: str = msgspec.field(name='paymentMethod')
-    payment_id: str = msgspec.field(name='paymentId')
-    payment_info: list[P2pAdvListAdvListPaymentMethodListPaymentInfo] | None = msgspec.field(default=None, name='paymentInfo')
+    payment_method: Text | None = msgspec.field(default=None, name='paymentMethod')
+    payment_id: Text | None = msgspec.field(default=None, name='paymentId')
+    payment_info: list[P2pAdvListAdvListPaymentMethodListPaymentInfo] = msgspec.field(default_factory=list, name='paymentInfo')
 
 
 class P2pAdvListAdvListMerchantCertifiedResult(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    image_url: str = msgspec.field(default="", name='imageUrl')
-    desc: str = ""
+    image_url: Text | None = msgspec.field(default=None, name='imageUrl')
+    desc: Text | None = None
 
 
 class P2pAdvListAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    adv_id: str = msgspec.field(name='advId')
-    adv_no: str = msgspec.field(name='advNo')
-    side: str
-    adv_size: Decimal = msgspec.field(name='advSize')
-    size: Decimal
-    coin: str
-    price: Decimal
-    coin_precision: int = msgspec.field(name='coinPrecision')
-    fiat: str
-    fiat_precision: int = msgspec.field(name='fiatPrecision')
-    fiat_symbol: str = msgspec.field(name='fiatSymbol')
-    status: str
-    hide: str
-    max_trade_amount: Decimal = msgspec.field(name='maxTradeAmount')
-    min_trade_amount: Decimal = msgspec.field(name='minTradeAmount')
-    pay_duration: Decimal = msgspec.field(name='payDuration')
-    turnover_num: int = msgspec.field(name='turnoverNum')
-    turnover_rate: Decimal = msgspec.field(name='turnoverRate')
-    label: str | None = None
+    adv_id: Text | None = msgspec.field(default=None, name='advId')
+    adv_no: Text | None = msgspec.field(default=None, name='advNo')
+    side: Text | None = None
+    adv_size: Decimal | None = msgspec.field(default=None, name='advSize')
+    size: Decimal | None = None
+    coin: Text | None = None
+    price: Decimal | None = None
+    coin_precision: int | None = msgspec.field(default=None, name='coinPrecision')
+    fiat: Text | None = None
+    fiat_precision: int | None = msgspec.field(default=None, name='fiatPrecision')
+    fiat_symbol: Text | None = msgspec.field(default=None, name='fiatSymbol')
+    status: Text | None = None
+    hide: Text | None = None
+    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')
+    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')
+    pay_duration: Decimal | None = msgspec.field(default=None, name='payDuration')
+    turnover_num: int | None = msgspec.field(default=None, name='turnoverNum')
+    turnover_rate: Decimal | None = msgspec.field(default=None, name='turnoverRate')
+    label: Text | None = None
     user_limit_list: P2pAdvListAdvListUserLimitList | None = msgspec.field(default=None, name='userLimitList')
-    payment_method_list: list[P2pAdvListAdvListPaymentMethodList] | None = msgspec.field(default=None, name='paymentMethodList')
-    merchant_certified_list: list[dict[str, Any]] | None = msgspec.field(default=None, name='merchantCertifiedList')
-    utime: int
-    ctime: int
-    merchant_certified_result: list[P2pAdvListAdvListMerchantCertifiedResult] | None = msgspec.field(default=None, name='merchantCertifiedResult')
+    payment_method_list: list[P2pAdvListAdvListPaymentMethodList] = msgspec.field(default_factory=list, name='paymentMethodList')
+    merchant_certified_list: list[JsonObject] = msgspec.field(default_factory=list, name='merchantCertifiedList')
+    utime: int | None = None
+    ctime: int | None = None
+    merchant_certified_result: list[P2pAdvListAdvListMerchantCertifiedResult] = msgspec.field(default_factory=list, name='merchantCertifiedResult')
 
 
 class P2pAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    adv_list: list[P2pAdvListAdvList] | None = msgspec.field(default=None, name='advList')
-    min_adv_id: str = msgspec.field(name='minAdvId')
+    adv_list: list[P2pAdvListAdvList] = msgspec.field(default_factory=list, name='advList')
+    min_adv_id: Text | None = msgspec.field(default=None, name='minAdvId')
 
     @property
     def page_items(self) -> list[P2pAdvListAdvList]:
         """This page's rows (``advList``): what ``client.paginate`` yields."""
-        return self.adv_list or []
+        return self.adv_list
 
 
 class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    register_time: int = msgspec.field(name='registerTime')
-    nick_name: str = msgspec.field(name='nickName')
-    merchant_id: str = msgspec.field(name='merchantId')
-    kyc_status: bool = msgspec.field(name='kycStatus')
-    email_bind_status: bool = msgspec.field(name='emailBindStatus')
-    mobile_bind_status: bool = msgspec.field(name='mobileBindStatus')
-    email: str
-    mobile: str
-    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
-    avg_release_time: int = msgspec.field(name='avgReleaseTime')
-    total_trades: Decimal = msgspec.field(name='totalTrades')
-    total_buy: Decimal = msgspec.field(name='totalBuy')
-    total_sell: Decimal = msgspec.field(name='totalSell')
-    total_completion_rate: Decimal = msgspec.field(name='totalCompletionRate')
-    trades30d: Decimal
-    sell30d: Decimal
-    buy30d: Decimal
-    completion_rate30d: Decimal = msgspec.field(name='completionRate30d')
+    register_time: int | None = msgspec.field(default=None, name='registerTime')
+    nick_name: Text | None = msgspec.field(default=None, name='nickName')
+    merchant_id: Text | None = msgspec.field(default=None, name='merchantId')
+    kyc_status: bool | None = msgspec.field(default=None, name='kycStatus')
+    email_bind_status: bool | None = msgspec.field(default=None, name='emailBindStatus')
+    mobile_bind_status: bool | None = msgspec.field(default=None, name='mobileBindStatus')
+    email: Text | None = None
+    mobile: Text | None = None
+    avg_payment_time: int | None = msgspec.field(default=None, name='avgPaymentTime')
+    avg_release_time: int | None = msgspec.field(default=None, name='avgReleaseTime')
+    total_trades: Decimal | None = msgspec.field(default=None, name='totalTrades')
+    total_buy: Decimal | None = msgspec.field(default=None, name='totalBuy')
+    total_sell: Decimal | None = msgspec.field(default=None, name='totalSell')
+    total_completion_rate: Decimal | None = msgspec.field(default=None, name='totalCompletionRate')
+    trades30d: Decimal | None = None
+    sell30d: Decimal | None = None
+    buy30d: Decimal | None = None
+    completion_rate30d: Decimal | None = msgspec.field(default=None, name='completionRate30d')
 
 
 class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    register_time: int = msgspec.field(name='registerTime')
-    nick_name: str = msgspec.field(name='nickName')
-    is_online: str = msgspec.field(name='isOnline')
-    avg_payment_time: int = msgspec.field(name='avgPaymentTime')
-    avg_release_time: int = msgspec.field(name='avgReleaseTime')
-    total_trades: Decimal = msgspec.field(name='totalTrades')
-    total_buy: Decimal = msgspec.field(name='totalBuy')
-    total_sell: Decimal = msgspec.field(name='totalSell')
-    total_completion_rate: Decimal = msgspec.field(name='totalCompletionRate')
-    trades30d: Decimal
-    sell30d: Decimal
-    buy30d: Decimal
-    completion_rate30d: Decimal = msgspec.field(name='completionRate30d')
+    register_time: int | None = msgspec.field(default=None, name='registerTime')
+    nick_name: Text | None = msgspec.field(default=None, name='nickName')
+    is_online: Text | None = msgspec.field(default=None, name='isOnline')
+    avg_payment_time: int | None = msgspec.field(default=None, name='avgPaymentTime')
+    avg_release_time: int | None = msgspec.field(default=None, name='avgReleaseTime')
+    total_trades: Decimal | None = msgspec.field(default=None, name='totalTrades')
+    total_buy: Decimal | None = msgspec.field(default=None, name='totalBuy')
+    total_sell: Decimal | None = msgspec.field(default=None, name='totalSell')
+    total_completion_rate: Decimal | None = msgspec.field(default=None, name='totalCompletionRate')
+    trades30d: Decimal | None = None
+    sell30d: Decimal | None = None
+    buy30d: Decimal | None = None
+    completion_rate30d: Decimal | None = msgspec.field(default=None, name='completionRate30d')
 
 
 class P2pMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    merchant_list: list[P2pMerchantListMerchantList] | None = msgspec.field(default=None, name='merchantList')
-    min_merchant_id: str = msgspec.field(name='minMerchantId')
+    merchant_list: list[P2pMerchantListMerchantList] = msgspec.field(default_factory=list, name='merchantList')
+    min_merchant_id: Text | None = msgspec.field(default=None, name='minMerchantId')
 
     @property
     def page_items(self) -> list[P2pMerchantListMerchantList]:
         """This page's rows (``merchantList``): what ``client.paginate`` yields."""
-        return self.merchant_list or []
+        return self.merchant_list
 
 
 class P2pOrderListOrderListPaymentInfoPaymethodInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    name: str
-    required: str
-    type_: str = msgspec.field(name='type')
-    value: str
+    name: Text | None = None
+    required: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    value: Text | None = None
 
 
 class P2pOrderListOrderListPaymentInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    paymethod_name: str = msgspec.field(name='paymethodName')
-    paymethod_id: str = msgspec.field(name='paymethodId')
-    paymethod_info: list[P2pOrderListOrderListPaymentInfoPaymethodInfo] | None = msgspec.field(default=None, name='paymethodInfo')
+    paymethod_name: Text | None = msgspec.field(default=None, name='paymethodName')
+    paymethod_id: Text | None = msgspec.field(default=None, name='paymethodId')
+    paymethod_info: list[P2pOrderListOrderListPaymentInfoPaymethodInfo] = msgspec.field(default_factory=list, name='paymethodInfo')
 
 
 class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    order_no: str = msgspec.field(name='orderNo')
-    adv_no: str = msgspec.field(name='advNo')
-    side: str
-    count: int
-    coin: str
-    price: Decimal
-    fiat: str
-    raw_withdraw_time: str | None = msgspec.field(default=None, name="withdrawTime")
-    raw_represent_time: str | None = msgspec.field(default=None, name="representTime")
-    raw_release_time: str | None = msgspec.field(default=None, name="releaseTime")
-    raw_payment_time: str | None = msgspec.field(default=None, name="paymentTime")
-    amount: Decimal
-    status: str
-    buyer_real_name: str = msgspec.field(name='buyerRealName')
-    seller_real_name: str = msgspec.field(name='sellerRealName')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    order_no: Text | None = msgspec.field(default=None, name='orderNo')
+    adv_no: Text | None = msgspec.field(default=None, name='advNo')
+    side: Text | None = None
+    count: int | None = None
+    coin: Text | None = None
+    price: Decimal | None = None
+    fiat: Text | None = None
+    withdraw_time: int | None = msgspec.field(default=None, name='withdrawTime')
+    represent_time: int | None = msgspec.field(default=None, name='representTime')
+    release_time: int | None = msgspec.field(default=None, name='releaseTime')
+    payment_time: int | None = msgspec.field(default=None, name='paymentTime')
+    amount: Decimal | None = None
+    status: Text | None = None
+    buyer_real_name: Text | None = msgspec.field(default=None, name='buyerRealName')
+    seller_real_name: Text | None = msgspec.field(default=None, name='sellerRealName')
     payment_info: P2pOrderListOrderListPaymentInfo | None = msgspec.field(default=None, name='paymentInfo')
-    utime: int
-    ctime: int
-
-    @property
-    def withdraw_time(self) -> int | None:
-        """``withdrawTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_withdraw_time)
-
-    @property
-    def represent_time(self) -> int | None:
-        """``representTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_represent_time)
-
-    @property
-    def release_time(self) -> int | None:
-        """``releaseTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_release_time)
-
-    @property
-    def payment_time(self) -> int | None:
-        """``paymentTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_payment_time)
+    utime: int | None = None
+    ctime: int | None = None
 
 
 class P2pOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[P2pOrderListOrderList] | None = msgspec.field(default=None, name='orderList')
-    min_order_id: str = msgspec.field(name='minOrderId')
+    order_list: list[P2pOrderListOrderList] = msgspec.field(default_factory=list, name='orderList')
+    min_order_id: Text | None = msgspec.field(default=None, name='minOrderId')
 
     @property
     def page_items(self) -> list[P2pOrderListOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    coin: str
-    symbol: str
-    margin_tax_type: str = msgspec.field(name='marginTaxType')
-    amount: Decimal
-    fee: Decimal
-    total: Decimal
-    ts: int
+    id_: Text | None = msgspec.field(default=None, name='id')
+    coin: Text | None = None
+    symbol: Text | None = None
+    margin_tax_type: Text | None = msgspec.field(default=None, name='marginTaxType')
+    amount: Decimal | None = None
+    fee: Decimal | None = None
+    total: Decimal | None = None
+    ts: int | None = None
 
 
 class TaxP2pRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    coin: str
-    p2p_tax_type: str = msgspec.field(name='p2pTaxType')
-    balance: Decimal
-    ts: int
+    id_: Text | None = msgspec.field(default=None, name='id')
+    coin: Text | None = None
+    p2p_tax_type: Text | None = msgspec.field(default=None, name='p2pTaxType')
+    balance: Decimal | None = None
+    ts: int | None = None
 
 
 class TaxSpotRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    id_: str = msgspec.field(name='id')
-    coin: str
-    spot_tax_type: str = msgspec.field(name='spotTaxType')
-    amount: Decimal
-    fee: Decimal
-    balance: Decimal
-    ts: int
-    biz_order_id: str = msgspec.field(name='bizOrderId')
+    id_: Text | None = msgspec.field(default=None, name='id')
+    coin: Text | None = None
+    spot_tax_type: Text | None = msgspec.field(default=None, name='spotTaxType')
+    amount: Decimal | None = None
+    fee: Decimal | None = None
+    balance: Decimal | None = None
+    ts: int | None = None
+    biz_order_id: Text | None = msgspec.field(default=None, name='bizOrderId')
 
 
 class UserBatchCreateSubaccountAndApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    sub_account_name: str = msgspec.field(name='subAccountName')
-    label: str
-    sub_account_api_key: str = msgspec.field(name='subAccountApiKey')
-    secret_key: str = msgspec.field(name='secretKey')
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    ip_list: list[str] | None = msgspec.field(default=None, name='ipList')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subAccountName')
+    label: Text | None = None
+    sub_account_api_key: Text | None = msgspec.field(default=None, name='subAccountApiKey')
+    secret_key: Text | None = msgspec.field(default=None, name='secretKey')
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
     def __repr__(self) -> str:
         """Secrets never print: credential fields show as '***'."""
@@ -1879,32 +1830,27 @@ class UserBatchCreateSubaccountAndApikey(msgspec.Struct, frozen=True, kw_only=Tr
 
 
 class UserModifyVirtualSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result: str
+    result: Text | None = None
 
 
 class UserVirtualSubaccountListSubAccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_uid: str = msgspec.field(name='subAccountUid')
-    sub_account_name: str = msgspec.field(name='subAccountName')
-    label: str
-    status: str
-    perm_list: list[str] | None = msgspec.field(default=None, name='permList')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    sub_account_uid: Text | None = msgspec.field(default=None, name='subAccountUid')
+    sub_account_name: Text | None = msgspec.field(default=None, name='subAccountName')
+    label: Text | None = None
+    status: Text | None = None
+    perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class UserVirtualSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_list: list[UserVirtualSubaccountListSubAccountList] | None = msgspec.field(default=None, name='subAccountList')
-    raw_end_id: str | int = msgspec.field(name="endId")
+    sub_account_list: list[UserVirtualSubaccountListSubAccountList] = msgspec.field(default_factory=list, name='subAccountList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[UserVirtualSubaccountListSubAccountList]:
         """This page's rows (``subAccountList``): what ``client.paginate`` yields."""
-        return self.sub_account_list or []
-
-    @property
-    def end_id(self) -> str:
-        """``endId`` as a string, whether it arrived as a string or a JSON integer."""
-        return str(self.raw_end_id)
+        return self.sub_account_list
 
 
 # Request items for batch bodies.
@@ -1961,5 +1907,5 @@ class UserBatchCreateSubaccountAndApikeyItem(msgspec.Struct, kw_only=True, omit_
         return f"UserBatchCreateSubaccountAndApikeyItem(sub_account_name={self.sub_account_name!r}, passphrase='***', label={self.label!r}, ip_list={self.ip_list!r}, perm_list={self.perm_list!r}, extra_params={self.extra_params!r})"
 
 
-# Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (Literal, _bool, _decimal, _int, _json_field, Decimal, Any)
+# Keep the shared imports referenced for linters in modules that do not use them all.
+_HELPERS = (Literal, Decimal, Any, JsonObject, Text)

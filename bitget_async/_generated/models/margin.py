@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import msgspec
+import msgspec.structs
 
-from ..._convert import _bool, _decimal, _int, _json_field
+from ..._lenient import JsonObject, Text
 
 __all__ = [
     "MarginCrossedAccountAsset",
@@ -100,850 +101,792 @@ __all__ = [
 
 
 class MarginCrossedPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginCrossedBatchPlaceOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginCrossedBatchPlaceOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    client_oid: str = msgspec.field(name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
 
 
 class MarginCrossedBatchPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MarginCrossedBatchPlaceOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MarginCrossedBatchPlaceOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MarginCrossedBatchPlaceOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MarginCrossedBatchPlaceOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MarginCrossedCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginCrossedBatchCancelOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginCrossedBatchCancelOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
 
 
 class MarginCrossedBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MarginCrossedBatchCancelOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MarginCrossedBatchCancelOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MarginCrossedBatchCancelOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MarginCrossedBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MarginCrossedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    symbol: str
-    order_type: str = msgspec.field(name='orderType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    client_oid: str = msgspec.field(name='clientOid')
-    loan_type: str = msgspec.field(name='loanType')
-    price: Decimal
-    side: str
-    status: str
-    base_size: Decimal = msgspec.field(name='baseSize')  # order quantity in base coin
-    quote_size: Decimal = msgspec.field(name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    force: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    symbol: Text | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    loan_type: Text | None = msgspec.field(default=None, name='loanType')
+    price: Decimal | None = None
+    side: Text | None = None
+    status: Text | None = None
+    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    force: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[MarginCrossedOpenOrderOrderList] | None = msgspec.field(default=None, name='orderList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    order_list: list[MarginCrossedOpenOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedOpenOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class MarginCrossedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    symbol: str
-    order_type: str = msgspec.field(name='orderType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    client_oid: str = msgspec.field(name='clientOid')
-    loan_type: str = msgspec.field(name='loanType')
-    price: Decimal
-    side: str
-    status: str
-    base_size: Decimal = msgspec.field(name='baseSize')  # order quantity in base coin
-    quote_size: Decimal = msgspec.field(name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    force: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    symbol: Text | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    loan_type: Text | None = msgspec.field(default=None, name='loanType')
+    price: Decimal | None = None
+    side: Text | None = None
+    status: Text | None = None
+    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    force: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[MarginCrossedHistoryOrderOrderList] | None = msgspec.field(default=None, name='orderList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    order_list: list[MarginCrossedHistoryOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedHistoryOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class MarginCrossedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduction: str  # string yes/no, not a bool
-    fee_coin: str = msgspec.field(name='feeCoin')
-    total_deduction_fee: Decimal = msgspec.field(name='totalDeductionFee')
-    total_fee: Decimal = msgspec.field(name='totalFee')  # negative = fee paid
+    deduction: Text | None = None  # string yes/no, not a bool
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
+    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
 class MarginCrossedFillFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str = ""  # listed in the crossed fills table but absent from the example
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # fill price
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    trade_scope: str = msgspec.field(name='tradeScope')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    symbol: Text | None = None  # listed in the crossed fills table but absent from the example
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # fill price
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
     fee_detail: MarginCrossedFillFillFeeDetail | None = msgspec.field(default=None, name='feeDetail')
 
 
 class MarginCrossedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fills: list[MarginCrossedFillFill] | None = None
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    fills: list[MarginCrossedFillFill] = msgspec.field(default_factory=list)
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedFillFill]:
         """This page's rows (``fills``): what ``client.paginate`` yields."""
-        return self.fills or []
+        return self.fills
 
 
 class MarginCrossedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    total_amount: Decimal = msgspec.field(name='totalAmount')
-    available: Decimal
-    frozen: Decimal
-    borrow: Decimal
-    interest: Decimal  # accrued unpaid interest
-    net: Decimal  # available + frozen - borrow - interest
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    coupon: Decimal  # trading bonus balance
+    coin: Text | None = None
+    total_amount: Decimal | None = msgspec.field(default=None, name='totalAmount')
+    available: Decimal | None = None
+    frozen: Decimal | None = None
+    borrow: Decimal | None = None
+    interest: Decimal | None = None  # accrued unpaid interest
+    net: Decimal | None = None  # available + frozen - borrow - interest
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    coupon: Decimal | None = None  # trading bonus balance
 
 
 class MarginCrossedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_id: str = msgspec.field(name='loanId')
-    coin: str
-    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
+    loan_id: Text = msgspec.field(name='loanId')
+    coin: Text | None = None
+    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
 
 
 class MarginCrossedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    repay_id: str = msgspec.field(name='repayId')
-    remain_debt_amount: Decimal = msgspec.field(name='remainDebtAmount')  # debt left after this repayment
-    repay_amount: Decimal = msgspec.field(name='repayAmount')
+    coin: Text | None = None
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    remain_debt_amount: Decimal | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
 
 
 class MarginCrossedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_id: str = msgspec.field(name='loanId')
-    coin: str
-    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
-    borrow_type: str = msgspec.field(name='borrowType')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    loan_id: Text | None = msgspec.field(default=None, name='loanId')
+    coin: Text | None = None
+    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_type: Text | None = msgspec.field(default=None, name='borrowType')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginCrossedBorrowHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginCrossedBorrowHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedBorrowHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginCrossedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    coin: str
-    repay_amount: Decimal = msgspec.field(name='repayAmount')  # principal + interest
-    repay_type: str = msgspec.field(name='repayType')
-    repay_interest: Decimal = msgspec.field(name='repayInterest')
-    repay_principal: Decimal = msgspec.field(name='repayPrincipal')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    coin: Text | None = None
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
+    repay_type: Text | None = msgspec.field(default=None, name='repayType')
+    repay_interest: Decimal | None = msgspec.field(default=None, name='repayInterest')
+    repay_principal: Decimal | None = msgspec.field(default=None, name='repayPrincipal')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginCrossedRepayHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginCrossedRepayHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedRepayHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginCrossedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    interest_id: str = msgspec.field(name='interestId')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    interest_coin: str = msgspec.field(name='interestCoin')
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    interest_amount: Decimal = msgspec.field(name='interestAmount')
-    interest_type: str = msgspec.field(name='interstType')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    interest_id: Text | None = msgspec.field(default=None, name='interestId')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    interest_type: Text | None = msgspec.field(default=None, name='interstType')
+    _interest_type_alias: Text | None = msgspec.field(default=None, name='interestType')  # interstType spelled interestType
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+
+    def __post_init__(self) -> None:
+        """Bitget sends some keys under more than one spelling: keep whichever arrived."""
+        if self.interest_type is None and self._interest_type_alias is not None:
+            msgspec.structs.force_setattr(self, 'interest_type', self._interest_type_alias)
 
 
 class MarginCrossedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginCrossedInterestHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginCrossedInterestHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedInterestHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginCrossedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str = ""  # only meaningful for type = place_order (inferred: blank on swap rows)
-    order_type: str = msgspec.field(default="", name='orderType')  # only meaningful for type = place_order
-    side: str = ""
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # only meaningful for type = place_order
-    raw_price: str | None = msgspec.field(default=None, name="price")  # only meaningful for type = place_order
-    raw_fill_size: str | None = msgspec.field(default=None, name="fillSize")  # only meaningful for type = place_order
-    raw_size: str | None = msgspec.field(default=None, name="size")  # only meaningful for type = place_order
-    raw_amount: str | None = msgspec.field(default=None, name="amount")  # only meaningful for type = place_order
-    order_id: str = msgspec.field(name='orderId')
-    from_coin: str = msgspec.field(default="", name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
-    to_coin: str = msgspec.field(default="", name='toCoin')  # only meaningful for type = swap; "" on place_order rows
-    raw_from_size: str | None = msgspec.field(default=None, name="fromSize")  # only meaningful for type = swap; "" on place_order rows
-    raw_to_size: str | None = msgspec.field(default=None, name="toSize")  # only meaningful for type = swap; "" on place_order rows
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def price(self) -> Decimal | None:
-        """``price``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price)
-
-    @property
-    def fill_size(self) -> Decimal | None:
-        """``fillSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fill_size)
-
-    @property
-    def size(self) -> Decimal | None:
-        """``size``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_size)
-
-    @property
-    def amount(self) -> Decimal | None:
-        """``amount``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_amount)
-
-    @property
-    def from_size(self) -> Decimal | None:
-        """``fromSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_from_size)
-
-    @property
-    def to_size(self) -> Decimal | None:
-        """``toSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_to_size)
+    symbol: Text | None = None  # only meaningful for type = place_order (inferred: blank on swap rows)
+    order_type: Text | None = msgspec.field(default=None, name='orderType')  # only meaningful for type = place_order
+    side: Text | None = None
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
+    price: Decimal | None = None  # only meaningful for type = place_order
+    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
+    size: Decimal | None = None  # only meaningful for type = place_order
+    amount: Decimal | None = None  # only meaningful for type = place_order
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    from_coin: Text | None = msgspec.field(default=None, name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')  # only meaningful for type = swap; "" on place_order rows
+    from_size: Decimal | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
+    to_size: Decimal | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginCrossedLiquidationOrderResultList] | None = msgspec.field(default=None, name='resultList')
-    id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
+    result_list: list[MarginCrossedLiquidationOrderResultList] = msgspec.field(default_factory=list, name='resultList')
+    id_less_than: Text | None = msgspec.field(default=None, name='idLessThan')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MarginCrossedLiquidationOrderResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginCrossedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_id: str = msgspec.field(name='marginId')
-    amount: Decimal  # signed: negative = outflow
-    coin: str
-    balance: Decimal  # account balance after the flow
-    fee: Decimal
-    margin_type: str = msgspec.field(name='marginType')
-    u_time: int = msgspec.field(name='uTime')
-    c_time: int = msgspec.field(name='cTime')
+    margin_id: Text | None = msgspec.field(default=None, name='marginId')
+    amount: Decimal | None = None  # signed: negative = outflow
+    coin: Text | None = None
+    balance: Decimal | None = None  # account balance after the flow
+    fee: Decimal | None = None
+    margin_type: Text | None = msgspec.field(default=None, name='marginType')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class MarginCrossedFinancialRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginCrossedFinancialRecordResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginCrossedFinancialRecordResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginCrossedFinancialRecordResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginIsolatedBatchPlaceOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginIsolatedBatchPlaceOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(default="", name='errorMsg')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
 
 
 class MarginIsolatedBatchPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MarginIsolatedBatchPlaceOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MarginIsolatedBatchPlaceOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MarginIsolatedBatchPlaceOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MarginIsolatedBatchPlaceOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MarginIsolatedCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginIsolatedBatchCancelOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MarginIsolatedBatchCancelOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(default="", name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(default="", name='errorMsg')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
 
 
 class MarginIsolatedBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MarginIsolatedBatchCancelOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MarginIsolatedBatchCancelOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MarginIsolatedBatchCancelOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MarginIsolatedBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MarginIsolatedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    symbol: str
-    order_type: str = msgspec.field(name='orderType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    client_oid: str = msgspec.field(name='clientOid')
-    loan_type: str = msgspec.field(name='loanType')
-    price: Decimal
-    side: str
-    status: str
-    base_size: Decimal = msgspec.field(name='baseSize')  # order quantity in base coin
-    quote_size: Decimal = msgspec.field(name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    force: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    symbol: Text | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    loan_type: Text | None = msgspec.field(default=None, name='loanType')
+    price: Decimal | None = None
+    side: Text | None = None
+    status: Text | None = None
+    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    force: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[MarginIsolatedOpenOrderOrderList] | None = msgspec.field(default=None, name='orderList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    order_list: list[MarginIsolatedOpenOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedOpenOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class MarginIsolatedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    symbol: str
-    order_type: str = msgspec.field(name='orderType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    client_oid: str = msgspec.field(name='clientOid')
-    loan_type: str = msgspec.field(name='loanType')
-    price: Decimal
-    side: str
-    status: str
-    base_size: Decimal = msgspec.field(name='baseSize')  # order quantity in base coin
-    quote_size: Decimal = msgspec.field(name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    force: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    symbol: Text | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    loan_type: Text | None = msgspec.field(default=None, name='loanType')
+    price: Decimal | None = None
+    side: Text | None = None
+    status: Text | None = None
+    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    force: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_list: list[MarginIsolatedHistoryOrderOrderList] | None = msgspec.field(default=None, name='orderList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    order_list: list[MarginIsolatedHistoryOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedHistoryOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class MarginIsolatedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduction: str  # string yes/no, not a bool
-    fee_coin: str = msgspec.field(name='feeCoin')
-    total_deduction_fee: Decimal = msgspec.field(name='totalDeductionFee')
-    total_fee: Decimal = msgspec.field(name='totalFee')  # negative = fee paid
+    deduction: Text | None = None  # string yes/no, not a bool
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
+    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
 class MarginIsolatedFillFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')
-    order_type: str = msgspec.field(name='orderType')
-    side: str  # isolated page lists only buy/sell; decode as open string
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # fill price
-    size: Decimal  # filled quantity (base coin)
-    amount: Decimal  # filled value (quote coin)
-    trade_scope: str = msgspec.field(name='tradeScope')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None  # isolated page lists only buy/sell; decode as open string
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # fill price
+    size: Decimal | None = None  # filled quantity (base coin)
+    amount: Decimal | None = None  # filled value (quote coin)
+    trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
     fee_detail: MarginIsolatedFillFillFeeDetail | None = msgspec.field(default=None, name='feeDetail')
 
 
 class MarginIsolatedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fills: list[MarginIsolatedFillFill] | None = None
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    fills: list[MarginIsolatedFillFill] = msgspec.field(default_factory=list)
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedFillFill]:
         """This page's rows (``fills``): what ``client.paginate`` yields."""
-        return self.fills or []
+        return self.fills
 
 
 class MarginIsolatedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    coin: str
-    total_amount: Decimal = msgspec.field(name='totalAmount')
-    available: Decimal
-    frozen: Decimal
-    borrow: Decimal
-    interest: Decimal  # accrued unpaid interest
-    net: Decimal  # available + frozen - borrow - interest
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    coupon: Decimal  # trading bonus balance
+    symbol: Text | None = None
+    coin: Text | None = None
+    total_amount: Decimal | None = msgspec.field(default=None, name='totalAmount')
+    available: Decimal | None = None
+    frozen: Decimal | None = None
+    borrow: Decimal | None = None
+    interest: Decimal | None = None  # accrued unpaid interest
+    net: Decimal | None = None  # available + frozen - borrow - interest
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    coupon: Decimal | None = None  # trading bonus balance
 
 
 class MarginIsolatedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_id: str = msgspec.field(name='loanId')
-    symbol: str
-    coin: str
-    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
+    loan_id: Text = msgspec.field(name='loanId')
+    symbol: Text | None = None
+    coin: Text | None = None
+    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
 
 
 class MarginIsolatedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    symbol: str
-    repay_id: str = msgspec.field(name='repayId')
-    remain_debt_amount: Decimal = msgspec.field(name='remainDebtAmount')  # debt left after this repayment
-    repay_amount: Decimal = msgspec.field(name='repayAmount')
+    coin: Text | None = None
+    symbol: Text | None = None
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    remain_debt_amount: Decimal | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
 
 
 class MarginIsolatedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    loan_id: str = msgspec.field(name='loanId')
-    coin: str
-    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
-    borrow_type: str = msgspec.field(name='borrowType')
-    symbol: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    loan_id: Text | None = msgspec.field(default=None, name='loanId')
+    coin: Text | None = None
+    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_type: Text | None = msgspec.field(default=None, name='borrowType')
+    symbol: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedBorrowHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginIsolatedBorrowHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedBorrowHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    coin: str
-    repay_amount: Decimal = msgspec.field(name='repayAmount')  # principal + interest
-    repay_type: str = msgspec.field(name='repayType')
-    repay_interest: Decimal = msgspec.field(name='repayInterest')
-    repay_principal: Decimal = msgspec.field(name='repayPrincipal')
-    symbol: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    coin: Text | None = None
+    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
+    repay_type: Text | None = msgspec.field(default=None, name='repayType')
+    repay_interest: Decimal | None = msgspec.field(default=None, name='repayInterest')
+    repay_principal: Decimal | None = msgspec.field(default=None, name='repayPrincipal')
+    symbol: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedRepayHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginIsolatedRepayHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedRepayHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    interest_id: str = msgspec.field(name='interestId')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    interest_coin: str = msgspec.field(name='interestCoin')
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    interest_amount: Decimal = msgspec.field(name='interestAmount')
-    interest_type: str = msgspec.field(name='interstType')
-    symbol: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    interest_id: Text | None = msgspec.field(default=None, name='interestId')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    interest_type: Text | None = msgspec.field(default=None, name='interstType')
+    _interest_type_alias: Text | None = msgspec.field(default=None, name='interestType')  # interstType spelled interestType
+    symbol: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+
+    def __post_init__(self) -> None:
+        """Bitget sends some keys under more than one spelling: keep whichever arrived."""
+        if self.interest_type is None and self._interest_type_alias is not None:
+            msgspec.structs.force_setattr(self, 'interest_type', self._interest_type_alias)
 
 
 class MarginIsolatedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedInterestHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginIsolatedInterestHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedInterestHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str = ""  # only meaningful for type = place_order (inferred: blank on swap rows)
-    order_type: str = msgspec.field(default="", name='orderType')  # only meaningful for type = place_order
-    side: str = ""
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # only meaningful for type = place_order
-    raw_price: str | None = msgspec.field(default=None, name="price")  # only meaningful for type = place_order
-    raw_fill_size: str | None = msgspec.field(default=None, name="fillSize")  # only meaningful for type = place_order
-    raw_size: str | None = msgspec.field(default=None, name="size")  # only meaningful for type = place_order
-    raw_amount: str | None = msgspec.field(default=None, name="amount")  # only meaningful for type = place_order
-    order_id: str = msgspec.field(name='orderId')
-    from_coin: str = msgspec.field(default="", name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
-    to_coin: str = msgspec.field(default="", name='toCoin')  # only meaningful for type = swap; "" on place_order rows
-    raw_from_size: str | None = msgspec.field(default=None, name="fromSize")  # only meaningful for type = swap; "" on place_order rows
-    raw_to_size: str | None = msgspec.field(default=None, name="toSize")  # only meaningful for type = swap; "" on place_order rows
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def price(self) -> Decimal | None:
-        """``price``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price)
-
-    @property
-    def fill_size(self) -> Decimal | None:
-        """``fillSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fill_size)
-
-    @property
-    def size(self) -> Decimal | None:
-        """``size``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_size)
-
-    @property
-    def amount(self) -> Decimal | None:
-        """``amount``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_amount)
-
-    @property
-    def from_size(self) -> Decimal | None:
-        """``fromSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_from_size)
-
-    @property
-    def to_size(self) -> Decimal | None:
-        """``toSize``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_to_size)
+    symbol: Text | None = None  # only meaningful for type = place_order (inferred: blank on swap rows)
+    order_type: Text | None = msgspec.field(default=None, name='orderType')  # only meaningful for type = place_order
+    side: Text | None = None
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
+    price: Decimal | None = None  # only meaningful for type = place_order
+    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
+    size: Decimal | None = None  # only meaningful for type = place_order
+    amount: Decimal | None = None  # only meaningful for type = place_order
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    from_coin: Text | None = msgspec.field(default=None, name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
+    to_coin: Text | None = msgspec.field(default=None, name='toCoin')  # only meaningful for type = swap; "" on place_order rows
+    from_size: Decimal | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
+    to_size: Decimal | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedLiquidationOrderResultList] | None = msgspec.field(default=None, name='resultList')
-    id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
+    result_list: list[MarginIsolatedLiquidationOrderResultList] = msgspec.field(default_factory=list, name='resultList')
+    id_less_than: Text | None = msgspec.field(default=None, name='idLessThan')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MarginIsolatedLiquidationOrderResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_id: str = msgspec.field(name='marginId')
-    amount: Decimal  # signed: negative = outflow
-    coin: str
-    symbol: str
-    balance: Decimal  # account balance after the flow
-    fee: Decimal
-    margin_type: str = msgspec.field(name='marginType')
-    u_time: int = msgspec.field(name='uTime')
-    c_time: int = msgspec.field(name='cTime')
+    margin_id: Text | None = msgspec.field(default=None, name='marginId')
+    amount: Decimal | None = None  # signed: negative = outflow
+    coin: Text | None = None
+    symbol: Text | None = None
+    balance: Decimal | None = None  # account balance after the flow
+    fee: Decimal | None = None
+    margin_type: Text | None = msgspec.field(default=None, name='marginType')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class MarginIsolatedFinancialRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedFinancialRecordResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')  # largest id on this page
-    min_id: str = msgspec.field(name='minId')  # smallest id on this page; pass as idLessThan for the next page
+    result_list: list[MarginIsolatedFinancialRecordResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')  # largest id on this page
+    min_id: Text | None = msgspec.field(default=None, name='minId')  # smallest id on this page; pass as idLessThan for the next page
 
     @property
     def page_items(self) -> list[MarginIsolatedFinancialRecordResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginInterestRateRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')  # decimal fraction, 8 dp
-    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')  # decimal fraction, 8 dp
-    updated_time: int = msgspec.field(name='updatedTime')
+    coin: Text | None = None
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')  # decimal fraction, 8 dp
+    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')  # decimal fraction, 8 dp
+    updated_time: int | None = msgspec.field(default=None, name='updatedTime')
 
 
 class MarginCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    max_crossed_leverage: Decimal = msgspec.field(name='maxCrossedLeverage')
-    max_isolated_leverage: Decimal = msgspec.field(name='maxIsolatedLeverage')  # table description wrongly says cross margin
-    warning_risk_ratio: Decimal = msgspec.field(name='warningRiskRatio')
-    liquidation_risk_ratio: Decimal = msgspec.field(name='liquidationRiskRatio')
-    min_trade_amount: Decimal = msgspec.field(name='minTradeAmount')
-    max_trade_amount: Decimal = msgspec.field(name='maxTradeAmount')
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    price_precision: int = msgspec.field(name='pricePrecision')  # decimal places
-    quantity_precision: int = msgspec.field(name='quantityPrecision')  # decimal places
-    min_trade_usdt: Decimal = msgspec.field(name='minTradeUSDT')
-    is_borrowable: bool = msgspec.field(name='isBorrowable')
-    user_min_borrow: Decimal = msgspec.field(name='userMinBorrow')
-    status: str  # 1 = tradable, 2 = temporarily under maintenance
-    is_isolated_base_borrowable: bool = msgspec.field(name='isIsolatedBaseBorrowable')  # table says String, example is a JSON bool
-    is_isolated_quote_borrowable: bool = msgspec.field(name='isIsolatedQuoteBorrowable')  # table says String, example is a JSON bool
-    is_cross_borrowable: bool = msgspec.field(name='isCrossBorrowable')  # table says String, example is a JSON bool
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    max_crossed_leverage: Decimal | None = msgspec.field(default=None, name='maxCrossedLeverage')
+    max_isolated_leverage: Decimal | None = msgspec.field(default=None, name='maxIsolatedLeverage')  # table description wrongly says cross margin
+    warning_risk_ratio: Decimal | None = msgspec.field(default=None, name='warningRiskRatio')
+    liquidation_risk_ratio: Decimal | None = msgspec.field(default=None, name='liquidationRiskRatio')
+    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')
+    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    price_precision: int | None = msgspec.field(default=None, name='pricePrecision')  # decimal places
+    quantity_precision: int | None = msgspec.field(default=None, name='quantityPrecision')  # decimal places
+    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
+    is_borrowable: bool | None = msgspec.field(default=None, name='isBorrowable')
+    user_min_borrow: Decimal | None = msgspec.field(default=None, name='userMinBorrow')
+    status: Text | None = None  # 1 = tradable, 2 = temporarily under maintenance
+    is_isolated_base_borrowable: bool | None = msgspec.field(default=None, name='isIsolatedBaseBorrowable')  # table says String, example is a JSON bool
+    is_isolated_quote_borrowable: bool | None = msgspec.field(default=None, name='isIsolatedQuoteBorrowable')  # table says String, example is a JSON bool
+    is_cross_borrowable: bool | None = msgspec.field(default=None, name='isCrossBorrowable')  # table says String, example is a JSON bool
 
 
 class MarginCrossedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    max_borrowable_amount: Decimal = msgspec.field(name='maxBorrowableAmount')  # changes in real time
+    coin: Text | None = None
+    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')  # changes in real time
 
 
 class MarginIsolatedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    base_coin_max_borrow_amount: Decimal = msgspec.field(name='baseCoinMaxBorrowAmount')  # changes in real time
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    quote_coin_max_borrow_amount: Decimal = msgspec.field(name='quoteCoinMaxBorrowAmount')
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    base_coin_max_borrow_amount: Decimal | None = msgspec.field(default=None, name='baseCoinMaxBorrowAmount')  # changes in real time
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    quote_coin_max_borrow_amount: Decimal | None = msgspec.field(default=None, name='quoteCoinMaxBorrowAmount')
 
 
 class MarginLoanGrowth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    growth_rate: Decimal = msgspec.field(name='growthRate')
-    ts: int
+    growth_rate: Decimal | None = msgspec.field(default=None, name='growthRate')
+    ts: int | None = None
 
 
 class MarginLongShortRatio(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_short_ratio: Decimal = msgspec.field(name='longShortRatio')
-    ts: int
+    long_short_ratio: Decimal | None = msgspec.field(default=None, name='longShortRatio')
+    ts: int | None = None
 
 
 class MarginCrossedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    coin: str
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    coin: Text | None = None
 
 
 class MarginCrossedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    max_transfer_out_amount: Decimal = msgspec.field(name='maxTransferOutAmount')
+    coin: Text | None = None
+    max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='maxTransferOutAmount')
 
 
 class MarginCrossedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    status: str
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    status: Text | None = None
 
 
 class MarginCrossedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    risk_rate_ratio: Decimal = msgspec.field(name='riskRateRatio')
-    risk_rate: str = msgspec.field(default="", name='riskRate')
+    risk_rate_ratio: Decimal | None = msgspec.field(default=None, name='riskRateRatio')
+    risk_rate: Text | None = msgspec.field(default=None, name='riskRate')
 
 
 class MarginCrossedInterestRateAndLimitVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: int
-    limit: Decimal
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
-    discount_rate: Decimal = msgspec.field(name='discountRate')
+    level: int | None = None
+    limit: Decimal | None = None
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
+    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
 
 
 class MarginCrossedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    leverage: Decimal
-    transferable: bool
-    borrowable: bool
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
-    max_borrowable_amount: Decimal = msgspec.field(name='maxBorrowableAmount')
-    vip_list: list[MarginCrossedInterestRateAndLimitVipList] | None = msgspec.field(default=None, name='vipList')
+    coin: Text | None = None
+    leverage: Decimal | None = None
+    transferable: bool | None = None
+    borrowable: bool | None = None
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
+    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')
+    vip_list: list[MarginCrossedInterestRateAndLimitVipList] = msgspec.field(default_factory=list, name='vipList')
 
 
 class MarginCrossedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    liq_id: str = msgspec.field(name='liqId')
-    liq_start_time: int = msgspec.field(name='liqStartTime')
-    liq_end_time: int = msgspec.field(name='liqEndTime')
-    liq_risk_ratio: Decimal = msgspec.field(name='liqRiskRatio')
-    total_assets: Decimal = msgspec.field(name='totalAssets')
-    total_debt: Decimal = msgspec.field(name='totalDebt')
-    liq_fee: Decimal = msgspec.field(name='liqFee')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    liq_id: Text | None = msgspec.field(default=None, name='liqId')
+    liq_start_time: int | None = msgspec.field(default=None, name='liqStartTime')
+    liq_end_time: int | None = msgspec.field(default=None, name='liqEndTime')
+    liq_risk_ratio: Decimal | None = msgspec.field(default=None, name='liqRiskRatio')
+    total_assets: Decimal | None = msgspec.field(default=None, name='totalAssets')
+    total_debt: Decimal | None = msgspec.field(default=None, name='totalDebt')
+    liq_fee: Decimal | None = msgspec.field(default=None, name='liqFee')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginCrossedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    min_id: str = msgspec.field(name='minId')
-    max_id: str = msgspec.field(name='maxId')
-    result_list: list[MarginCrossedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
+    min_id: Text | None = msgspec.field(default=None, name='minId')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')
+    result_list: list[MarginCrossedLiquidationHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
 
     @property
     def page_items(self) -> list[MarginCrossedLiquidationHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal
-    leverage: Decimal
-    coin: str
-    max_borrowable_amount: Decimal = msgspec.field(name='maxBorrowableAmount')
-    maintain_margin_rate: Decimal = msgspec.field(name='maintainMarginRate')
+    tier: Decimal | None = None
+    leverage: Decimal | None = None
+    coin: Text | None = None
+    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')
+    maintain_margin_rate: Decimal | None = msgspec.field(default=None, name='maintainMarginRate')
 
 
 class MarginIsolatedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    symbol: str
-    result: str
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    symbol: Text | None = None
+    result: Text | None = None
 
 
 class MarginIsolatedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    base_coin_max_transfer_out_amount: Decimal = msgspec.field(name='baseCoinMaxTransferOutAmount')
-    quote_coin_max_transfer_out_amount: Decimal = msgspec.field(name='quoteCoinMaxTransferOutAmount')
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    base_coin_max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='baseCoinMaxTransferOutAmount')
+    quote_coin_max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='quoteCoinMaxTransferOutAmount')
 
 
 class MarginIsolatedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_id: str = msgspec.field(name='repayId')
-    status: str
+    repay_id: Text | None = msgspec.field(default=None, name='repayId')
+    status: Text | None = None
 
 
 class MarginIsolatedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    risk_rate_ratio: Decimal = msgspec.field(name='riskRateRatio')
+    symbol: Text | None = None
+    risk_rate_ratio: Decimal | None = msgspec.field(default=None, name='riskRateRatio')
 
 
 class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: int
-    limit: Decimal
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
-    discount_rate: Decimal = msgspec.field(name='discountRate')
+    level: int | None = None
+    limit: Decimal | None = None
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    annually_interest_rate: Decimal | None = msgspec.field(default=None, name='annuallyInterestRate')
+    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
 
 
 class MarginIsolatedInterestRateAndLimitQuoteList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: int
-    limit: Decimal
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    annually_interest_rate: Decimal = msgspec.field(name='annuallyInterestRate')
-    discount_rate: Decimal = msgspec.field(name='discountRate')
+    level: int | None = None
+    limit: Decimal | None = None
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    annually_interest_rate: Decimal | None = msgspec.field(default=None, name='annuallyInterestRate')
+    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
 
 
 class MarginIsolatedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    leverage: Decimal
-    base_transferable: bool = msgspec.field(name='baseTransferable')
-    base_borrowable: bool = msgspec.field(name='baseBorrowable')
-    base_daily_interest_rate: Decimal = msgspec.field(name='baseDailyInterestRate')
-    base_annually_interest_rate: Decimal = msgspec.field(name='baseAnnuallyInterestRate')
-    base_max_borrowable_amount: Decimal = msgspec.field(name='baseMaxBorrowableAmount')
-    base_vip_list: list[MarginIsolatedInterestRateAndLimitBaseVipList] | None = msgspec.field(default=None, name='baseVipList')
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    quote_transferable: bool = msgspec.field(name='quoteTransferable')
-    quote_borrowable: bool = msgspec.field(name='quoteBorrowable')
-    quote_annually_interest_rate: Decimal = msgspec.field(name='quoteAnnuallyInterestRate')
-    quote_max_borrowable_amount: Decimal = msgspec.field(name='quoteMaxBorrowableAmount')
-    quote_list: list[MarginIsolatedInterestRateAndLimitQuoteList] | None = msgspec.field(default=None, name='quoteList')
-    quote_daily_interest_rate: Decimal = msgspec.field(name='quoteDailyInterestRate')
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    leverage: Decimal | None = None
+    base_transferable: bool | None = msgspec.field(default=None, name='baseTransferable')
+    base_borrowable: bool | None = msgspec.field(default=None, name='baseBorrowable')
+    base_daily_interest_rate: Decimal | None = msgspec.field(default=None, name='baseDailyInterestRate')
+    base_annually_interest_rate: Decimal | None = msgspec.field(default=None, name='baseAnnuallyInterestRate')
+    base_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
+    base_vip_list: list[MarginIsolatedInterestRateAndLimitBaseVipList] = msgspec.field(default_factory=list, name='baseVipList')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    quote_transferable: bool | None = msgspec.field(default=None, name='quoteTransferable')
+    quote_borrowable: bool | None = msgspec.field(default=None, name='quoteBorrowable')
+    quote_annually_interest_rate: Decimal | None = msgspec.field(default=None, name='quoteAnnuallyInterestRate')
+    quote_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
+    quote_list: list[MarginIsolatedInterestRateAndLimitQuoteList] = msgspec.field(default_factory=list, name='quoteList')
+    quote_daily_interest_rate: Decimal | None = msgspec.field(default=None, name='quoteDailyInterestRate')
     quote_transfer_in_able: bool | None = msgspec.field(default=None, name='quoteTransferInAble')
 
 
 class MarginIsolatedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    liq_id: str = msgspec.field(name='liqId')
-    liq_start_time: int = msgspec.field(name='liqStartTime')
-    liq_end_time: int = msgspec.field(name='liqEndTime')
-    liq_risk_ratio: Decimal = msgspec.field(name='liqRiskRatio')
-    total_assets: Decimal = msgspec.field(name='totalAssets')
-    total_debt: Decimal = msgspec.field(name='totalDebt')
-    liq_fee: Decimal = msgspec.field(name='liqFee')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    symbol: Text | None = None
+    liq_id: Text | None = msgspec.field(default=None, name='liqId')
+    liq_start_time: int | None = msgspec.field(default=None, name='liqStartTime')
+    liq_end_time: int | None = msgspec.field(default=None, name='liqEndTime')
+    liq_risk_ratio: Decimal | None = msgspec.field(default=None, name='liqRiskRatio')
+    total_assets: Decimal | None = msgspec.field(default=None, name='totalAssets')
+    total_debt: Decimal | None = msgspec.field(default=None, name='totalDebt')
+    liq_fee: Decimal | None = msgspec.field(default=None, name='liqFee')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MarginIsolatedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result_list: list[MarginIsolatedLiquidationHistoryResultList] | None = msgspec.field(default=None, name='resultList')
-    max_id: str = msgspec.field(name='maxId')
-    min_id: str = msgspec.field(name='minId')
+    result_list: list[MarginIsolatedLiquidationHistoryResultList] = msgspec.field(default_factory=list, name='resultList')
+    max_id: Text | None = msgspec.field(default=None, name='maxId')
+    min_id: Text | None = msgspec.field(default=None, name='minId')
 
     @property
     def page_items(self) -> list[MarginIsolatedLiquidationHistoryResultList]:
         """This page's rows (``resultList``): what ``client.paginate`` yields."""
-        return self.result_list or []
+        return self.result_list
 
 
 class MarginIsolatedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal
-    symbol: str
-    leverage: Decimal
-    base_coin: str = msgspec.field(name='baseCoin')
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    base_max_borrowable_amount: Decimal = msgspec.field(name='baseMaxBorrowableAmount')
-    quote_max_borrowable_amount: Decimal = msgspec.field(name='quoteMaxBorrowableAmount')
-    maintain_margin_rate: Decimal = msgspec.field(name='maintainMarginRate')
-    init_rate: Decimal = msgspec.field(name='initRate')
+    tier: Decimal | None = None
+    symbol: Text | None = None
+    leverage: Decimal | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    base_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
+    quote_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
+    maintain_margin_rate: Decimal | None = msgspec.field(default=None, name='maintainMarginRate')
+    init_rate: Decimal | None = msgspec.field(default=None, name='initRate')
 
 
 # Request items for batch bodies.
@@ -992,5 +935,5 @@ class MarginIsolatedBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defa
     extra_params: dict[str, Any] | None = None
 
 
-# Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (Literal, _bool, _decimal, _int, _json_field, Decimal, Any)
+# Keep the shared imports referenced for linters in modules that do not use them all.
+_HELPERS = (Literal, Decimal, Any, JsonObject, Text)

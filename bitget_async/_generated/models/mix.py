@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import msgspec
+import msgspec.structs
 
-from ..._convert import _bool, _decimal, _int, _json_field
+from ..._lenient import JsonObject, Text
 
 __all__ = [
     "MixAccount",
@@ -115,1266 +116,1008 @@ __all__ = [
 
 
 class MixSymbolTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    last_pr: Decimal = msgspec.field(name='lastPr')
-    ask_pr: Decimal = msgspec.field(name='askPr')
-    bid_pr: Decimal = msgspec.field(name='bidPr')
-    bid_sz: Decimal = msgspec.field(name='bidSz')
-    ask_sz: Decimal = msgspec.field(name='askSz')
-    high24h: Decimal
-    low24h: Decimal
-    ts: int
-    change24h: Decimal  # 24h price change as a fraction
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    usdt_volume: Decimal = msgspec.field(name='usdtVolume')
-    open_utc: Decimal = msgspec.field(name='openUtc')  # open price at UTC 00:00
-    change_utc24h: Decimal = msgspec.field(name='changeUtc24h')  # change since UTC 00:00 open, fraction
-    index_price: Decimal = msgspec.field(name='indexPrice')
-    funding_rate: Decimal = msgspec.field(name='fundingRate')
-    holding_amount: Decimal = msgspec.field(name='holdingAmount')  # open interest in base coin
+    symbol: Text | None = None
+    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
+    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
+    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
+    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
+    high24h: Decimal | None = None
+    low24h: Decimal | None = None
+    ts: int | None = None
+    change24h: Decimal | None = None  # 24h price change as a fraction
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
+    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
+    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
+    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
+    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    holding_amount: Decimal | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
     delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_time: int | None = msgspec.field(default=None, name='deliveryTime')  # delivery contracts only; null for perpetuals (see tickers example)
-    delivery_status: str = msgspec.field(name='deliveryStatus')
-    open24h: Decimal  # price 24h ago
-    mark_price: Decimal = msgspec.field(name='markPrice')
+    delivery_status: Text | None = msgspec.field(default=None, name='deliveryStatus')
+    open24h: Decimal | None = None  # price 24h ago
+    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
 
 
 class MixTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    last_pr: Decimal = msgspec.field(name='lastPr')
-    ask_pr: Decimal = msgspec.field(name='askPr')
-    bid_pr: Decimal = msgspec.field(name='bidPr')
-    bid_sz: Decimal = msgspec.field(name='bidSz')
-    ask_sz: Decimal = msgspec.field(name='askSz')
-    high24h: Decimal
-    low24h: Decimal
-    ts: int
-    change24h: Decimal  # 24h price change as a fraction
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    usdt_volume: Decimal = msgspec.field(name='usdtVolume')
-    open_utc: Decimal = msgspec.field(name='openUtc')  # open price at UTC 00:00
-    change_utc24h: Decimal = msgspec.field(name='changeUtc24h')  # change since UTC 00:00 open, fraction
-    index_price: Decimal = msgspec.field(name='indexPrice')
-    funding_rate: Decimal = msgspec.field(name='fundingRate')
-    holding_amount: Decimal = msgspec.field(name='holdingAmount')  # open interest in base coin
+    symbol: Text | None = None
+    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
+    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
+    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
+    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
+    high24h: Decimal | None = None
+    low24h: Decimal | None = None
+    ts: int | None = None
+    change24h: Decimal | None = None  # 24h price change as a fraction
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
+    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
+    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
+    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
+    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    holding_amount: Decimal | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
     delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_time: int | None = msgspec.field(default=None, name='deliveryTime')  # delivery contracts only; null for perpetuals (see tickers example)
-    delivery_status: str = msgspec.field(name='deliveryStatus')
-    open24h: Decimal  # price 24h ago
-    mark_price: Decimal = msgspec.field(name='markPrice')
+    delivery_status: Text | None = msgspec.field(default=None, name='deliveryStatus')
+    open24h: Decimal | None = None  # price 24h ago
+    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
 
 
 class MixCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal
-    quote_volume: Decimal
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None
+    quote_volume: Decimal | None = None
 
 
 class MixFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    trade_id: str = msgspec.field(name='tradeId')
-    price: Decimal
-    size: Decimal  # base coin
-    side: str
-    ts: int
-    symbol: str
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    price: Decimal | None = None
+    size: Decimal | None = None  # base coin
+    side: Text | None = None
+    ts: int | None = None
+    symbol: Text | None = None
 
 
 class MixMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class MixMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class MixMergeDepth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    asks: list[MixMergeDepthAsk] | None = None
-    bids: list[MixMergeDepthBid] | None = None
-    ts: int
-    scale: Decimal  # actual price step used
-    precision: str  # echo of the requested gear, e.g. scale0
-    is_max_precision: str = msgspec.field(name='isMaxPrecision')
+    asks: list[MixMergeDepthAsk] = msgspec.field(default_factory=list)
+    bids: list[MixMergeDepthBid] = msgspec.field(default_factory=list)
+    ts: int | None = None
+    scale: Decimal | None = None  # actual price step used
+    precision: Text | None = None  # echo of the requested gear, e.g. scale0
+    is_max_precision: Text | None = msgspec.field(default=None, name='isMaxPrecision')
 
 
 class MixContract(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    quote_coin: str = msgspec.field(name='quoteCoin')
-    buy_limit_price_ratio: Decimal = msgspec.field(name='buyLimitPriceRatio')
-    sell_limit_price_ratio: Decimal = msgspec.field(name='sellLimitPriceRatio')
-    fee_rate_up_ratio: Decimal = msgspec.field(name='feeRateUpRatio')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    open_cost_up_ratio: Decimal = msgspec.field(name='openCostUpRatio')
-    support_margin_coins: list[str] | None = msgspec.field(default=None, name='supportMarginCoins')
-    min_trade_num: Decimal = msgspec.field(name='minTradeNum')  # minimum order size in base coin
-    price_end_step: Decimal = msgspec.field(name='priceEndStep')  # price tick counted in units of the last price decimal (pricePlace)
-    volume_place: int = msgspec.field(name='volumePlace')  # decimal places of size
-    price_place: int = msgspec.field(name='pricePlace')  # decimal places of price
-    size_multiplier: Decimal = msgspec.field(name='sizeMultiplier')  # order size must be a multiple of this
-    symbol_type: str = msgspec.field(name='symbolType')
-    min_trade_usdt: Decimal = msgspec.field(name='minTradeUSDT')
-    max_symbol_order_num: int = msgspec.field(name='maxSymbolOrderNum')
-    max_product_order_num: int = msgspec.field(name='maxProductOrderNum')
-    max_position_num: int = msgspec.field(name='maxPositionNum')
-    symbol_status: str = msgspec.field(name='symbolStatus')
-    off_time: int = msgspec.field(name='offTime')  # "-1" when no delisting is scheduled
-    limit_open_time: int = msgspec.field(name='limitOpenTime')  # "-1" when normal; otherwise time after which opening is blocked
-    raw_delivery_time: str | None = msgspec.field(default=None, name="deliveryTime")  # empty for perpetuals
-    raw_delivery_start_time: str | None = msgspec.field(default=None, name="deliveryStartTime")  # empty for perpetuals
-    raw_launch_time: str | None = msgspec.field(default=None, name="launchTime")
-    fund_interval: int = msgspec.field(name='fundInterval')  # funding period in hours
-    min_lever: Decimal = msgspec.field(name='minLever')
-    max_lever: Decimal = msgspec.field(name='maxLever')
-    pos_limit: Decimal = msgspec.field(name='posLimit')
-    raw_maintain_time: str | None = msgspec.field(default=None, name="maintainTime")
-    max_market_order_qty: Decimal = msgspec.field(name='maxMarketOrderQty')  # base coin, single market order
-    max_order_qty: Decimal = msgspec.field(name='maxOrderQty')  # base coin, single limit order
-    is_rwa: str = msgspec.field(name='isRwa')
-    delivery_period: str = msgspec.field(default="", name='deliveryPeriod')  # delivery contracts only
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
+    buy_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='buyLimitPriceRatio')
+    sell_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='sellLimitPriceRatio')
+    fee_rate_up_ratio: Decimal | None = msgspec.field(default=None, name='feeRateUpRatio')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    open_cost_up_ratio: Decimal | None = msgspec.field(default=None, name='openCostUpRatio')
+    support_margin_coins: list[str] = msgspec.field(default_factory=list, name='supportMarginCoins')
+    min_trade_num: Decimal | None = msgspec.field(default=None, name='minTradeNum')  # minimum order size in base coin
+    price_end_step: Decimal | None = msgspec.field(default=None, name='priceEndStep')  # price tick counted in units of the last price decimal (pricePlace)
+    volume_place: int | None = msgspec.field(default=None, name='volumePlace')  # decimal places of size
+    price_place: int | None = msgspec.field(default=None, name='pricePlace')  # decimal places of price
+    size_multiplier: Decimal | None = msgspec.field(default=None, name='sizeMultiplier')  # order size must be a multiple of this
+    symbol_type: Text | None = msgspec.field(default=None, name='symbolType')
+    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
+    max_symbol_order_num: int | None = msgspec.field(default=None, name='maxSymbolOrderNum')
+    max_product_order_num: int | None = msgspec.field(default=None, name='maxProductOrderNum')
+    max_position_num: int | None = msgspec.field(default=None, name='maxPositionNum')
+    symbol_status: Text | None = msgspec.field(default=None, name='symbolStatus')
+    off_time: int | None = msgspec.field(default=None, name='offTime')  # "-1" when no delisting is scheduled
+    limit_open_time: int | None = msgspec.field(default=None, name='limitOpenTime')  # "-1" when normal; otherwise time after which opening is blocked
+    delivery_time: int | None = msgspec.field(default=None, name='deliveryTime')  # empty for perpetuals
+    delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # empty for perpetuals
+    launch_time: int | None = msgspec.field(default=None, name='launchTime')
+    fund_interval: int | None = msgspec.field(default=None, name='fundInterval')  # funding period in hours
+    min_lever: Decimal | None = msgspec.field(default=None, name='minLever')
+    max_lever: Decimal | None = msgspec.field(default=None, name='maxLever')
+    pos_limit: Decimal | None = msgspec.field(default=None, name='posLimit')
+    maintain_time: int | None = msgspec.field(default=None, name='maintainTime')
+    max_market_order_qty: Decimal | None = msgspec.field(default=None, name='maxMarketOrderQty')  # base coin, single market order
+    max_order_qty: Decimal | None = msgspec.field(default=None, name='maxOrderQty')  # base coin, single limit order
+    is_rwa: Text | None = msgspec.field(default=None, name='isRwa')
+    delivery_period: Text | None = msgspec.field(default=None, name='deliveryPeriod')  # delivery contracts only
     open_time: int | None = msgspec.field(default=None, name='openTime')  # deprecated per doc
-
-    @property
-    def delivery_time(self) -> int | None:
-        """``deliveryTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_delivery_time)
-
-    @property
-    def delivery_start_time(self) -> int | None:
-        """``deliveryStartTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_delivery_start_time)
-
-    @property
-    def launch_time(self) -> int | None:
-        """``launchTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_launch_time)
-
-    @property
-    def maintain_time(self) -> int | None:
-        """``maintainTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_maintain_time)
 
 
 class MixFundingTime(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    next_funding_time: int = msgspec.field(name='nextFundingTime')
-    rate_period: int = msgspec.field(name='ratePeriod')  # hours
+    symbol: Text | None = None
+    next_funding_time: int | None = msgspec.field(default=None, name='nextFundingTime')
+    rate_period: int | None = msgspec.field(default=None, name='ratePeriod')  # hours
 
 
 class MixHistoryFundRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    funding_rate: Decimal = msgspec.field(name='fundingRate')
-    funding_time: int = msgspec.field(name='fundingTime')
+    symbol: Text | None = None
+    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    funding_time: int | None = msgspec.field(default=None, name='fundingTime')
 
 
 class MixCurrentFundRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    funding_rate: Decimal = msgspec.field(name='fundingRate')
-    funding_rate_interval: int = msgspec.field(name='fundingRateInterval')  # hours
-    next_update: int = msgspec.field(name='nextUpdate')
-    min_funding_rate: Decimal = msgspec.field(name='minFundingRate')  # fraction
-    max_funding_rate: Decimal = msgspec.field(name='maxFundingRate')  # fraction
+    symbol: Text | None = None
+    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    funding_rate_interval: int | None = msgspec.field(default=None, name='fundingRateInterval')  # hours
+    next_update: int | None = msgspec.field(default=None, name='nextUpdate')
+    min_funding_rate: Decimal | None = msgspec.field(default=None, name='minFundingRate')  # fraction
+    max_funding_rate: Decimal | None = msgspec.field(default=None, name='maxFundingRate')  # fraction
 
 
 class MixOpenInterestOpenInterestList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    size: Decimal  # base coin
+    symbol: Text | None = None
+    size: Decimal | None = None  # base coin
 
 
 class MixOpenInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    open_interest_list: list[MixOpenInterestOpenInterestList] | None = msgspec.field(default=None, name='openInterestList')
-    ts: int
+    open_interest_list: list[MixOpenInterestOpenInterestList] = msgspec.field(default_factory=list, name='openInterestList')
+    ts: int | None = None
 
 
 class MixVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: int
-    deal_amount: Decimal = msgspec.field(name='dealAmount')  # 30-day volume, USDT
-    asset_amount: Decimal = msgspec.field(name='assetAmount')  # USDT
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    btc_withdraw_amount: Decimal = msgspec.field(name='btcWithdrawAmount')
-    usdt_withdraw_amount: Decimal = msgspec.field(name='usdtWithdrawAmount')
+    level: int | None = None
+    deal_amount: Decimal | None = msgspec.field(default=None, name='dealAmount')  # 30-day volume, USDT
+    asset_amount: Decimal | None = msgspec.field(default=None, name='assetAmount')  # USDT
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    btc_withdraw_amount: Decimal | None = msgspec.field(default=None, name='btcWithdrawAmount')
+    usdt_withdraw_amount: Decimal | None = msgspec.field(default=None, name='usdtWithdrawAmount')
 
 
 class MixLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_ratio: Decimal = msgspec.field(name='longRatio')
-    short_ratio: Decimal = msgspec.field(name='shortRatio')
-    long_short_ratio: Decimal = msgspec.field(name='longShortRatio')
-    ts: int
+    long_ratio: Decimal | None = msgspec.field(default=None, name='longRatio')
+    short_ratio: Decimal | None = msgspec.field(default=None, name='shortRatio')
+    long_short_ratio: Decimal | None = msgspec.field(default=None, name='longShortRatio')
+    ts: int | None = None
 
 
 class MixAccountLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_account_ratio: Decimal = msgspec.field(name='longAccountRatio')
-    short_account_ratio: Decimal = msgspec.field(name='shortAccountRatio')
-    long_short_account_ratio: Decimal = msgspec.field(name='longShortAccountRatio')
-    ts: int
+    long_account_ratio: Decimal | None = msgspec.field(default=None, name='longAccountRatio')
+    short_account_ratio: Decimal | None = msgspec.field(default=None, name='shortAccountRatio')
+    long_short_account_ratio: Decimal | None = msgspec.field(default=None, name='longShortAccountRatio')
+    ts: int | None = None
 
 
 class MixOiLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    notional_value: Decimal = msgspec.field(name='notionalValue')  # per-user position notional limit
-    total_notional_value: Decimal = msgspec.field(name='totalNotionalValue')  # limit for main account plus sub-accounts combined
+    symbol: Text | None = None
+    notional_value: Decimal | None = msgspec.field(default=None, name='notionalValue')  # per-user position notional limit
+    total_notional_value: Decimal | None = msgspec.field(default=None, name='totalNotionalValue')  # limit for main account plus sub-accounts combined
 
 
 class MixAccountAssetList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    balance: Decimal
-    available: Decimal  # max transferable, in this coin
+    coin: Text | None = None
+    balance: Decimal | None = None
+    available: Decimal | None = None  # max transferable, in this coin
 
 
 class MixAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    locked: Decimal
-    available: Decimal
-    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
-    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
-    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
-    account_equity: Decimal = msgspec.field(name='accountEquity')  # includes unrealized PnL at mark price
-    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
-    btc_equity: Decimal = msgspec.field(name='btcEquity')
-    crossed_risk_rate: Decimal = msgspec.field(name='crossedRiskRate')
-    raw_unrealized_pl: str | None = msgspec.field(default=None, name="unrealizedPL")
-    coupon: Decimal
-    raw_union_total_margin: str | None = msgspec.field(default=None, name="unionTotalMagin")
-    union_available: Decimal = msgspec.field(name='unionAvailable')
-    union_mm: Decimal = msgspec.field(name='unionMm')
-    asset_list: list[MixAccountAssetList] | None = msgspec.field(default=None, name='assetList')
-    isolated_margin: Decimal = msgspec.field(name='isolatedMargin')
-    crossed_margin: Decimal = msgspec.field(name='crossedMargin')
-    crossed_unrealized_pl: Decimal = msgspec.field(name='crossedUnrealizedPL')
-    raw_isolated_unrealized_pl: str | None = msgspec.field(default=None, name="isolatedUnrealizedPL")  # may be empty like unrealizedPL
-    asset_mode: str = msgspec.field(name='assetMode')
-    union_total_margin_alt: Decimal | None = msgspec.field(default=None, name='unionTotalMargin')  # spelling used by the doc table; some SDKs declare both spellings
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    locked: Decimal | None = None
+    available: Decimal | None = None
+    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
+    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
+    crossed_risk_rate: Decimal | None = msgspec.field(default=None, name='crossedRiskRate')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    coupon: Decimal | None = None
+    union_total_margin: Decimal | None = msgspec.field(default=None, name='unionTotalMagin')
+    _union_total_margin_alias: Decimal | None = msgspec.field(default=None, name='unionTotalMargin')  # unionTotalMagin spelled unionTotalMargin
+    union_available: Decimal | None = msgspec.field(default=None, name='unionAvailable')
+    union_mm: Decimal | None = msgspec.field(default=None, name='unionMm')
+    asset_list: list[MixAccountAssetList] = msgspec.field(default_factory=list, name='assetList')
+    isolated_margin: Decimal | None = msgspec.field(default=None, name='isolatedMargin')
+    crossed_margin: Decimal | None = msgspec.field(default=None, name='crossedMargin')
+    crossed_unrealized_pl: Decimal | None = msgspec.field(default=None, name='crossedUnrealizedPL')
+    isolated_unrealized_pl: Decimal | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
+    asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
 
-    @property
-    def unrealized_pl(self) -> Decimal | None:
-        """``unrealizedPL``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_unrealized_pl)
-
-    @property
-    def union_total_margin(self) -> Decimal | None:
-        """``unionTotalMagin``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_union_total_margin)
-
-    @property
-    def isolated_unrealized_pl(self) -> Decimal | None:
-        """``isolatedUnrealizedPL``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_isolated_unrealized_pl)
+    def __post_init__(self) -> None:
+        """Bitget sends some keys under more than one spelling: keep whichever arrived."""
+        if self.union_total_margin is None and self._union_total_margin_alias is not None:
+            msgspec.structs.force_setattr(self, 'union_total_margin', self._union_total_margin_alias)
 
 
 class MixSymbolAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    locked: Decimal
-    available: Decimal
-    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
-    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
-    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
-    account_equity: Decimal = msgspec.field(name='accountEquity')  # includes unrealized PnL at mark price
-    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
-    btc_equity: Decimal = msgspec.field(name='btcEquity')
-    crossed_risk_rate: Decimal = msgspec.field(name='crossedRiskRate')
-    crossed_margin_leverage: Decimal = msgspec.field(name='crossedMarginLeverage')
-    isolated_long_lever: Decimal = msgspec.field(name='isolatedLongLever')  # see crossedMarginLeverage
-    isolated_short_lever: Decimal = msgspec.field(name='isolatedShortLever')  # see crossedMarginLeverage
-    margin_mode: str = msgspec.field(name='marginMode')
-    pos_mode: str = msgspec.field(name='posMode')
-    raw_unrealized_pl: str | None = msgspec.field(default=None, name="unrealizedPL")
-    coupon: Decimal
-    crossed_unrealized_pl: Decimal = msgspec.field(name='crossedUnrealizedPL')
-    raw_isolated_unrealized_pl: str | None = msgspec.field(default=None, name="isolatedUnrealizedPL")  # may be empty like unrealizedPL
-    asset_mode: str = msgspec.field(name='assetMode')
-
-    @property
-    def unrealized_pl(self) -> Decimal | None:
-        """``unrealizedPL``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_unrealized_pl)
-
-    @property
-    def isolated_unrealized_pl(self) -> Decimal | None:
-        """``isolatedUnrealizedPL``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_isolated_unrealized_pl)
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    locked: Decimal | None = None
+    available: Decimal | None = None
+    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
+    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
+    crossed_risk_rate: Decimal | None = msgspec.field(default=None, name='crossedRiskRate')
+    crossed_margin_leverage: Decimal | None = msgspec.field(default=None, name='crossedMarginLeverage')
+    isolated_long_lever: Decimal | None = msgspec.field(default=None, name='isolatedLongLever')  # see crossedMarginLeverage
+    isolated_short_lever: Decimal | None = msgspec.field(default=None, name='isolatedShortLever')  # see crossedMarginLeverage
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    coupon: Decimal | None = None
+    crossed_unrealized_pl: Decimal | None = msgspec.field(default=None, name='crossedUnrealizedPL')
+    isolated_unrealized_pl: Decimal | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
+    asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
 
 
 class MixSetLeverage(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    long_leverage: Decimal = msgspec.field(name='longLeverage')
-    short_leverage: Decimal = msgspec.field(name='shortLeverage')
-    cross_margin_leverage: Decimal = msgspec.field(name='crossMarginLeverage')  # named crossMarginLeverage here but crossedMarginLeverage in account/account
-    margin_mode: str = msgspec.field(name='marginMode')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    cross_margin_leverage: Decimal | None = msgspec.field(default=None, name='crossMarginLeverage')  # named crossMarginLeverage here but crossedMarginLeverage in account/account
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
 class MixSetMarginMode(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    long_leverage: Decimal = msgspec.field(name='longLeverage')
-    short_leverage: Decimal = msgspec.field(name='shortLeverage')
-    margin_mode: str = msgspec.field(name='marginMode')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
 class MixSetPositionMode(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    pos_mode: str = msgspec.field(name='posMode')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
 
 
 class MixBillBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    bill_id: str = msgspec.field(name='billId')
-    symbol: str
-    amount: Decimal  # signed
-    fee: Decimal  # signed, negative = paid
-    raw_fee_by_coupon: str | None = msgspec.field(default=None, name="feeByCoupon")
-    business_type: str = msgspec.field(name='businessType')  # see businessType param enum; treat unknown values as open-ended
-    coin: str
-    balance: Decimal
-    c_time: int = msgspec.field(name='cTime')
-
-    @property
-    def fee_by_coupon(self) -> Decimal | None:
-        """``feeByCoupon``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fee_by_coupon)
+    bill_id: Text | None = msgspec.field(default=None, name='billId')
+    symbol: Text | None = None
+    amount: Decimal | None = None  # signed
+    fee: Decimal | None = None  # signed, negative = paid
+    fee_by_coupon: Decimal | None = msgspec.field(default=None, name='feeByCoupon')
+    business_type: Text | None = msgspec.field(default=None, name='businessType')  # see businessType param enum; treat unknown values as open-ended
+    coin: Text | None = None
+    balance: Decimal | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class MixBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    bills: list[MixBillBill] | None = None
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    bills: list[MixBillBill] = msgspec.field(default_factory=list)
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixBillBill]:
         """This page's rows (``bills``): what ``client.paginate`` yields."""
-        return self.bills or []
+        return self.bills
 
 
 class MixAllPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    symbol: str
-    hold_side: str = msgspec.field(name='holdSide')
-    open_delegate_size: Decimal = msgspec.field(name='openDelegateSize')  # unfilled size of open orders, base coin
-    margin_size: Decimal = msgspec.field(name='marginSize')  # margin coin
-    available: Decimal  # base coin
-    locked: Decimal  # base coin
-    total: Decimal  # available + locked
-    leverage: Decimal
-    achieved_profits: Decimal = msgspec.field(name='achievedProfits')  # realized PnL excluding funding and fees
-    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
-    margin_mode: str = msgspec.field(name='marginMode')
-    pos_mode: str = msgspec.field(name='posMode')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    liquidation_price: Decimal = msgspec.field(name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
-    keep_margin_rate: Decimal = msgspec.field(name='keepMarginRate')
-    mark_price: Decimal = msgspec.field(name='markPrice')
-    break_even_price: Decimal = msgspec.field(name='breakEvenPrice')
-    raw_total_fee: str | None = msgspec.field(default=None, name="totalFee")  # accumulated funding fee; empty until the first funding charge
-    deducted_fee: Decimal = msgspec.field(name='deductedFee')  # trading fees charged during the position
-    raw_take_profit: str | None = msgspec.field(default=None, name="takeProfit")  # empty when no TP is set (unverified)
-    raw_stop_loss: str | None = msgspec.field(default=None, name="stopLoss")  # empty when no SL is set (unverified)
-    take_profit_id: str = msgspec.field(default="", name='takeProfitId')
-    stop_loss_id: str = msgspec.field(default="", name='stopLossId')
-    margin_ratio: Decimal = msgspec.field(name='marginRatio')  # maintenance margin ratio, fraction
-    asset_mode: str = msgspec.field(name='assetMode')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-
-    @property
-    def total_fee(self) -> Decimal | None:
-        """``totalFee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_fee)
-
-    @property
-    def take_profit(self) -> Decimal | None:
-        """``takeProfit``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_take_profit)
-
-    @property
-    def stop_loss(self) -> Decimal | None:
-        """``stopLoss``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss)
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    symbol: Text | None = None
+    hold_side: Text | None = msgspec.field(default=None, name='holdSide')
+    open_delegate_size: Decimal | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
+    margin_size: Decimal | None = msgspec.field(default=None, name='marginSize')  # margin coin
+    available: Decimal | None = None  # base coin
+    locked: Decimal | None = None  # base coin
+    total: Decimal | None = None  # available + locked
+    leverage: Decimal | None = None
+    achieved_profits: Decimal | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
+    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    liquidation_price: Decimal | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
+    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')
+    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    break_even_price: Decimal | None = msgspec.field(default=None, name='breakEvenPrice')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
+    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
+    take_profit: Decimal | None = msgspec.field(default=None, name='takeProfit')  # empty when no TP is set (unverified)
+    stop_loss: Decimal | None = msgspec.field(default=None, name='stopLoss')  # empty when no SL is set (unverified)
+    take_profit_id: Text | None = msgspec.field(default=None, name='takeProfitId')
+    stop_loss_id: Text | None = msgspec.field(default=None, name='stopLossId')
+    margin_ratio: Decimal | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
+    asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class MixSinglePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    symbol: str
-    hold_side: str = msgspec.field(name='holdSide')
-    open_delegate_size: Decimal = msgspec.field(name='openDelegateSize')  # unfilled size of open orders, base coin
-    margin_size: Decimal = msgspec.field(name='marginSize')  # margin coin
-    available: Decimal  # base coin
-    locked: Decimal  # base coin
-    total: Decimal  # available + locked
-    leverage: Decimal
-    achieved_profits: Decimal = msgspec.field(name='achievedProfits')  # realized PnL excluding funding and fees
-    open_price_avg: Decimal = msgspec.field(name='openPriceAvg')
-    margin_mode: str = msgspec.field(name='marginMode')
-    pos_mode: str = msgspec.field(name='posMode')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    liquidation_price: Decimal = msgspec.field(name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
-    keep_margin_rate: Decimal = msgspec.field(name='keepMarginRate')
-    mark_price: Decimal = msgspec.field(name='markPrice')
-    break_even_price: Decimal = msgspec.field(name='breakEvenPrice')
-    raw_total_fee: str | None = msgspec.field(default=None, name="totalFee")  # accumulated funding fee; empty until the first funding charge
-    deducted_fee: Decimal = msgspec.field(name='deductedFee')  # trading fees charged during the position
-    margin_ratio: Decimal = msgspec.field(name='marginRatio')  # maintenance margin ratio, fraction
-    asset_mode: str = msgspec.field(name='assetMode')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    auto_margin: str = msgspec.field(name='autoMargin')
-
-    @property
-    def total_fee(self) -> Decimal | None:
-        """``totalFee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_fee)
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    symbol: Text | None = None
+    hold_side: Text | None = msgspec.field(default=None, name='holdSide')
+    open_delegate_size: Decimal | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
+    margin_size: Decimal | None = msgspec.field(default=None, name='marginSize')  # margin coin
+    available: Decimal | None = None  # base coin
+    locked: Decimal | None = None  # base coin
+    total: Decimal | None = None  # available + locked
+    leverage: Decimal | None = None
+    achieved_profits: Decimal | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
+    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    liquidation_price: Decimal | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
+    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')
+    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    break_even_price: Decimal | None = msgspec.field(default=None, name='breakEvenPrice')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
+    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
+    margin_ratio: Decimal | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
+    asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    auto_margin: Text | None = msgspec.field(default=None, name='autoMargin')
 
 
 class MixHistoryPositionList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    position_id: str = msgspec.field(name='positionId')
-    margin_coin: str = msgspec.field(name='marginCoin')
-    symbol: str
-    hold_side: str = msgspec.field(name='holdSide')
-    open_avg_price: Decimal = msgspec.field(name='openAvgPrice')
-    close_avg_price: Decimal = msgspec.field(name='closeAvgPrice')
-    margin_mode: str = msgspec.field(name='marginMode')
-    open_total_pos: Decimal = msgspec.field(name='openTotalPos')  # total opened size (doc wording says long)
-    close_total_pos: Decimal = msgspec.field(name='closeTotalPos')  # total closed size (doc wording says short)
-    pnl: Decimal  # realized PnL
-    net_profit: Decimal = msgspec.field(name='netProfit')
-    total_funding: Decimal = msgspec.field(name='totalFunding')
-    open_fee: Decimal = msgspec.field(name='openFee')
-    close_fee: Decimal = msgspec.field(name='closeFee')
-    pos_mode: str = msgspec.field(name='posMode')
-    ctime: int  # lower-case t on the wire per example; table says cTime
-    utime: int  # lower-case t on the wire per example; table says uTime
-    c_time: int | None = msgspec.field(default=None, name='cTime')  # table spelling; tiagosiebler types use it
-    u_time: int | None = msgspec.field(default=None, name='uTime')  # table spelling; tiagosiebler types use it
+    position_id: Text | None = msgspec.field(default=None, name='positionId')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    symbol: Text | None = None
+    hold_side: Text | None = msgspec.field(default=None, name='holdSide')
+    open_avg_price: Decimal | None = msgspec.field(default=None, name='openAvgPrice')
+    close_avg_price: Decimal | None = msgspec.field(default=None, name='closeAvgPrice')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    open_total_pos: Decimal | None = msgspec.field(default=None, name='openTotalPos')  # total opened size (doc wording says long)
+    close_total_pos: Decimal | None = msgspec.field(default=None, name='closeTotalPos')  # total closed size (doc wording says short)
+    pnl: Decimal | None = None  # realized PnL
+    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
+    total_funding: Decimal | None = msgspec.field(default=None, name='totalFunding')
+    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
+    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # table spelling; the doc example (and live data read by peers) spell it ctime
+    _c_time_alias: int | None = msgspec.field(default=None, name='ctime')  # cTime spelled ctime
+    u_time: int | None = msgspec.field(default=None, name='uTime')  # table spelling; the doc example (and live data read by peers) spell it utime
+    _u_time_alias: int | None = msgspec.field(default=None, name='utime')  # uTime spelled utime
+
+    def __post_init__(self) -> None:
+        """Bitget sends some keys under more than one spelling: keep whichever arrived."""
+        if self.c_time is None and self._c_time_alias is not None:
+            msgspec.structs.force_setattr(self, 'c_time', self._c_time_alias)
+        if self.u_time is None and self._u_time_alias is not None:
+            msgspec.structs.force_setattr(self, 'u_time', self._u_time_alias)
 
 
 class MixHistoryPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    list_: list[MixHistoryPositionList] | None = msgspec.field(default=None, name='list')
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    list_: list[MixHistoryPositionList] = msgspec.field(default_factory=list, name='list')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixHistoryPositionList]:
         """This page's rows (``list``): what ``client.paginate`` yields."""
-        return self.list_ or []
+        return self.list_
 
 
 class MixAdlRank(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    adl_rank: Decimal = msgspec.field(name='adlRank')  # deprecated; use rank
-    rank: Decimal  # closer to 1 = more likely to be auto-deleveraged
-    hold_side: str = msgspec.field(name='holdSide')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    adl_rank: Decimal | None = msgspec.field(default=None, name='adlRank')  # deprecated; use rank
+    rank: Decimal | None = None  # closer to 1 = more likely to be auto-deleveraged
+    hold_side: Text | None = msgspec.field(default=None, name='holdSide')
 
 
 class MixPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixBatchPlaceOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixBatchPlaceOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(default="", name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class MixBatchPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MixBatchPlaceOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MixBatchPlaceOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MixBatchPlaceOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MixBatchPlaceOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MixCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixBatchCancelOrdersSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixBatchCancelOrdersFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(default="", name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class MixBatchCancelOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MixBatchCancelOrdersSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MixBatchCancelOrdersFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MixBatchCancelOrdersSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MixBatchCancelOrdersFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MixModifyOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str  # examples show lower-case (ethusdt)
-    size: Decimal
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    base_volume: Decimal = msgspec.field(name='baseVolume')  # filled base quantity
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # empty while nothing is filled
-    raw_fee: str | None = msgspec.field(default=None, name="fee")  # example shows "" for an order without fee; negative = paid
-    price: Decimal
-    state: str
-    status: str = ""  # name used by the doc table; see state
-    side: str
-    force: str  # detail table prints "post only"; wire value is post_only elsewhere
-    raw_total_profits: str | None = msgspec.field(default=None, name="totalProfits")  # empty while live
-    pos_side: str = msgspec.field(name='posSide')
-    margin_coin: str = msgspec.field(name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    leverage: Decimal  # a string here; parse with a decimal/int parser that also accepts a JSON number
-    margin_mode: str = msgspec.field(name='marginMode')
-    reduce_only: str = msgspec.field(name='reduceOnly')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(default="", name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    order_type: str = msgspec.field(name='orderType')
-    order_source: str = msgspec.field(name='orderSource')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    cancel_reason: str = msgspec.field(default="", name='cancelReason')
-    raw_preset_stop_surplus_price: str | None = msgspec.field(default=None, name="presetStopSurplusPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_surplus_type: str = msgspec.field(default="", name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_surplus_execute_price: str | None = msgspec.field(default=None, name="presetStopSurplusExecutePrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_loss_price: str | None = msgspec.field(default=None, name="presetStopLossPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_type: str = msgspec.field(default="", name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_loss_execute_price: str | None = msgspec.field(default=None, name="presetStopLossExecutePrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def fee(self) -> Decimal | None:
-        """``fee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fee)
-
-    @property
-    def total_profits(self) -> Decimal | None:
-        """``totalProfits``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_profits)
-
-    @property
-    def preset_stop_surplus_price(self) -> Decimal | None:
-        """``presetStopSurplusPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_surplus_price)
-
-    @property
-    def preset_stop_surplus_execute_price(self) -> Decimal | None:
-        """``presetStopSurplusExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_surplus_execute_price)
-
-    @property
-    def preset_stop_loss_price(self) -> Decimal | None:
-        """``presetStopLossPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_loss_price)
-
-    @property
-    def preset_stop_loss_execute_price(self) -> Decimal | None:
-        """``presetStopLossExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_loss_execute_price)
+    symbol: Text | None = None  # examples show lower-case (ethusdt)
+    size: Decimal | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
+    price: Decimal | None = None
+    state: Text | None = None
+    status: Text | None = None  # name used by the doc table; see state
+    side: Text | None = None
+    force: Text | None = None  # detail table prints "post only"; wire value is post_only elsewhere
+    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    cancel_reason: Text | None = msgspec.field(default=None, name='cancelReason')
+    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_type: Text | None = msgspec.field(default=None, name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_type: Text | None = msgspec.field(default=None, name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
 
 
 class MixOrdersPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str  # examples show lower-case (ethusdt)
-    size: Decimal
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    base_volume: Decimal = msgspec.field(name='baseVolume')  # filled base quantity
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # empty while nothing is filled
-    raw_fee: str | None = msgspec.field(default=None, name="fee")  # example shows "" for an order without fee; negative = paid
-    price: Decimal
-    status: str
-    side: str
-    force: str
-    raw_total_profits: str | None = msgspec.field(default=None, name="totalProfits")  # empty while live
-    pos_side: str = msgspec.field(name='posSide')
-    margin_coin: str = msgspec.field(name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    leverage: Decimal  # a string here; parse with a decimal/int parser that also accepts a JSON number
-    margin_mode: str = msgspec.field(name='marginMode')
-    reduce_only: str = msgspec.field(default="", name='reduceOnly')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(default="", name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    order_type: str = msgspec.field(name='orderType')
-    order_source: str = msgspec.field(name='orderSource')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    raw_preset_stop_surplus_price: str | None = msgspec.field(default=None, name="presetStopSurplusPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_surplus_type: str = msgspec.field(default="", name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_surplus_execute_price: str | None = msgspec.field(default=None, name="presetStopSurplusExecutePrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_loss_price: str | None = msgspec.field(default=None, name="presetStopLossPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_type: str = msgspec.field(default="", name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_loss_execute_price: str | None = msgspec.field(default=None, name="presetStopLossExecutePrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def fee(self) -> Decimal | None:
-        """``fee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fee)
-
-    @property
-    def total_profits(self) -> Decimal | None:
-        """``totalProfits``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_profits)
-
-    @property
-    def preset_stop_surplus_price(self) -> Decimal | None:
-        """``presetStopSurplusPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_surplus_price)
-
-    @property
-    def preset_stop_surplus_execute_price(self) -> Decimal | None:
-        """``presetStopSurplusExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_surplus_execute_price)
-
-    @property
-    def preset_stop_loss_price(self) -> Decimal | None:
-        """``presetStopLossPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_loss_price)
-
-    @property
-    def preset_stop_loss_execute_price(self) -> Decimal | None:
-        """``presetStopLossExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_loss_execute_price)
+    symbol: Text | None = None  # examples show lower-case (ethusdt)
+    size: Decimal | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
+    price: Decimal | None = None
+    status: Text | None = None
+    side: Text | None = None
+    force: Text | None = None
+    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_type: Text | None = msgspec.field(default=None, name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_type: Text | None = msgspec.field(default=None, name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
 
 
 class MixOrdersPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    entrusted_list: list[MixOrdersPendingEntrustedList] | None = msgspec.field(default=None, name='entrustedList')
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    entrusted_list: list[MixOrdersPendingEntrustedList] = msgspec.field(default_factory=list, name='entrustedList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixOrdersPendingEntrustedList]:
         """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
-        return self.entrusted_list or []
+        return self.entrusted_list
 
 
 class MixOrdersHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str  # examples show lower-case (ethusdt)
-    size: Decimal
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    base_volume: Decimal = msgspec.field(name='baseVolume')  # filled base quantity
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # empty while nothing is filled
-    raw_fee: str | None = msgspec.field(default=None, name="fee")  # example shows "" for an order without fee; negative = paid
-    price: Decimal
-    status: str  # spelled canceled in the table
-    side: str
-    force: str
-    raw_total_profits: str | None = msgspec.field(default=None, name="totalProfits")  # empty while live
-    pos_side: str = msgspec.field(name='posSide')
-    margin_coin: str = msgspec.field(name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    leverage: Decimal  # a string here; parse with a decimal/int parser that also accepts a JSON number
-    margin_mode: str = msgspec.field(name='marginMode')
-    reduce_only: str = msgspec.field(default="", name='reduceOnly')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(default="", name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    order_type: str = msgspec.field(name='orderType')
-    order_source: str = msgspec.field(name='orderSource')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    raw_preset_stop_surplus_price: str | None = msgspec.field(default=None, name="presetStopSurplusPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_preset_stop_loss_price: str | None = msgspec.field(default=None, name="presetStopLossPrice")  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    raw_pos_avg: str | None = msgspec.field(default=None, name="posAvg")  # average position price; "" in the example
-    raw_liq_price: str | None = msgspec.field(default=None, name="liqPrice")
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def fee(self) -> Decimal | None:
-        """``fee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_fee)
-
-    @property
-    def total_profits(self) -> Decimal | None:
-        """``totalProfits``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_profits)
-
-    @property
-    def preset_stop_surplus_price(self) -> Decimal | None:
-        """``presetStopSurplusPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_surplus_price)
-
-    @property
-    def preset_stop_loss_price(self) -> Decimal | None:
-        """``presetStopLossPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_preset_stop_loss_price)
-
-    @property
-    def pos_avg(self) -> Decimal | None:
-        """``posAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_pos_avg)
-
-    @property
-    def liq_price(self) -> Decimal | None:
-        """``liqPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_liq_price)
+    symbol: Text | None = None  # examples show lower-case (ethusdt)
+    size: Decimal | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
+    price: Decimal | None = None
+    status: Text | None = None  # spelled canceled in the table
+    side: Text | None = None
+    force: Text | None = None
+    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    pos_avg: Decimal | None = msgspec.field(default=None, name='posAvg')  # average position price; "" in the example
+    liq_price: Decimal | None = msgspec.field(default=None, name='liqPrice')
 
 
 class MixOrdersHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    entrusted_list: list[MixOrdersHistoryEntrustedList] | None = msgspec.field(default=None, name='entrustedList')
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    entrusted_list: list[MixOrdersHistoryEntrustedList] = msgspec.field(default_factory=list, name='entrustedList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixOrdersHistoryEntrustedList]:
         """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
-        return self.entrusted_list or []
+        return self.entrusted_list
 
 
 class MixFillsFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduction: str  # whether a fee voucher/deduction was used
-    fee_coin: str = msgspec.field(name='feeCoin')
-    total_deduction_fee: Decimal = msgspec.field(name='totalDeductionFee')
-    total_fee: Decimal = msgspec.field(name='totalFee')  # negative = paid
+    deduction: Text | None = None  # whether a fee voucher/deduction was used
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
+    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = paid
 
 
 class MixFillsFillList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    trade_id: str = msgspec.field(name='tradeId')
-    symbol: str
-    order_id: str = msgspec.field(name='orderId')
-    price: Decimal  # fill price
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    fee_detail: list[MixFillsFillListFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
-    side: str
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    profit: Decimal
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    trade_scope: str = msgspec.field(name='tradeScope')
-    c_time: int = msgspec.field(name='cTime')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    symbol: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    price: Decimal | None = None  # fill price
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    fee_detail: list[MixFillsFillListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
+    side: Text | None = None
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    profit: Decimal | None = None
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class MixFills(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fill_list: list[MixFillsFillList] | None = msgspec.field(default=None, name='fillList')
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    fill_list: list[MixFillsFillList] = msgspec.field(default_factory=list, name='fillList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixFillsFillList]:
         """This page's rows (``fillList``): what ``client.paginate`` yields."""
-        return self.fill_list or []
+        return self.fill_list
 
 
 class MixPlacePlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixModifyPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixCancelPlanOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixCancelPlanOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')  # not in this page's table; present on sibling batch endpoints
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')  # not in this page's table; present on sibling batch endpoints
 
 
 class MixCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MixCancelPlanOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MixCancelPlanOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MixCancelPlanOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MixCancelPlanOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MixOrdersPlanPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    plan_type: str = msgspec.field(name='planType')
-    symbol: str
-    size: Decimal
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    raw_price: str | None = msgspec.field(default=None, name="price")  # absent/empty for trailing orders
-    raw_execute_price: str | None = msgspec.field(default=None, name="executePrice")
-    raw_callback_ratio: str | None = msgspec.field(default=None, name="callbackRatio")  # trailing orders only; "" otherwise
-    trigger_price: Decimal = msgspec.field(name='triggerPrice')
-    trigger_type: str = msgspec.field(name='triggerType')
-    plan_status: str = msgspec.field(name='planStatus')  # DOC CONFLICT: table says live only; the example shows "not_trigger"
-    side: str
-    pos_side: str = msgspec.field(name='posSide')
-    margin_coin: str = msgspec.field(name='marginCoin')
-    margin_mode: str = msgspec.field(name='marginMode')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(default="", name='tradeSide')  # one-way orders may carry the buy_single/sell_single style values (unverified)
-    pos_mode: str = msgspec.field(name='posMode')
-    order_type: str = msgspec.field(name='orderType')
-    order_source: str = msgspec.field(name='orderSource')
-    c_time: int = msgspec.field(name='cTime')
-    raw_u_time: str | None = msgspec.field(default=None, name="uTime")  # "" in the example when never updated
-    raw_stop_surplus_execute_price: str | None = msgspec.field(default=None, name="stopSurplusExecutePrice")  # assumed "" when no TP is attached
-    raw_stop_surplus_trigger_price: str | None = msgspec.field(default=None, name="stopSurplusTriggerPrice")  # assumed "" when no TP is attached
-    stop_surplus_trigger_type: str = msgspec.field(default="", name='stopSurplusTriggerType')
-    raw_stop_loss_execute_price: str | None = msgspec.field(default=None, name="stopLossExecutePrice")  # assumed "" when no SL is attached
-    raw_stop_loss_trigger_price: str | None = msgspec.field(default=None, name="stopLossTriggerPrice")  # assumed "" when no SL is attached
-    stop_loss_trigger_type: str = msgspec.field(default="", name='stopLossTriggerType')
-
-    @property
-    def price(self) -> Decimal | None:
-        """``price``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price)
-
-    @property
-    def execute_price(self) -> Decimal | None:
-        """``executePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_execute_price)
-
-    @property
-    def callback_ratio(self) -> Decimal | None:
-        """``callbackRatio``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_callback_ratio)
-
-    @property
-    def u_time(self) -> int | None:
-        """``uTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_u_time)
-
-    @property
-    def stop_surplus_execute_price(self) -> Decimal | None:
-        """``stopSurplusExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_surplus_execute_price)
-
-    @property
-    def stop_surplus_trigger_price(self) -> Decimal | None:
-        """``stopSurplusTriggerPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_surplus_trigger_price)
-
-    @property
-    def stop_loss_execute_price(self) -> Decimal | None:
-        """``stopLossExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_execute_price)
-
-    @property
-    def stop_loss_trigger_price(self) -> Decimal | None:
-        """``stopLossTriggerPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_trigger_price)
+    plan_type: Text | None = msgspec.field(default=None, name='planType')
+    symbol: Text | None = None
+    size: Decimal | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    price: Decimal | None = None  # absent/empty for trailing orders
+    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
+    callback_ratio: Decimal | None = msgspec.field(default=None, name='callbackRatio')  # trailing orders only; "" otherwise
+    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
+    plan_status: Text | None = msgspec.field(default=None, name='planStatus')  # DOC CONFLICT: table says live only; the example shows "not_trigger"
+    side: Text | None = None
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')  # one-way orders may carry the buy_single/sell_single style values (unverified)
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')  # "" in the example when never updated
+    stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_price: Decimal | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_type: Text | None = msgspec.field(default=None, name='stopSurplusTriggerType')
+    stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_price: Decimal | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_type: Text | None = msgspec.field(default=None, name='stopLossTriggerType')
 
 
 class MixOrdersPlanPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    entrusted_list: list[MixOrdersPlanPendingEntrustedList] | None = msgspec.field(default=None, name='entrustedList')  # table types it List<String>; items are objects
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    entrusted_list: list[MixOrdersPlanPendingEntrustedList] = msgspec.field(default_factory=list, name='entrustedList')  # table types it List<String>; items are objects
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixOrdersPlanPendingEntrustedList]:
         """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
-        return self.entrusted_list or []
+        return self.entrusted_list
 
 
 class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    plan_type: str = msgspec.field(name='planType')
-    symbol: str
-    size: Decimal
-    order_id: str = msgspec.field(name='orderId')
-    execute_order_id: str = msgspec.field(default="", name='executeOrderId')  # id of the order created when the trigger fired
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    plan_status: str = msgspec.field(name='planStatus')
-    raw_price: str | None = msgspec.field(default=None, name="price")
-    raw_execute_price: str | None = msgspec.field(default=None, name="executePrice")
-    raw_price_avg: str | None = msgspec.field(default=None, name="priceAvg")  # in the example but not in the response table
-    raw_base_volume: str | None = msgspec.field(default=None, name="baseVolume")  # only meaningful once triggered
-    raw_callback_ratio: str | None = msgspec.field(default=None, name="callbackRatio")
-    trigger_price: Decimal = msgspec.field(name='triggerPrice')
-    trigger_type: str = msgspec.field(name='triggerType')
-    side: str
-    pos_side: str = msgspec.field(name='posSide')
-    margin_coin: str = msgspec.field(name='marginCoin')
-    margin_mode: str = msgspec.field(name='marginMode')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(default="", name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    order_type: str = msgspec.field(name='orderType')
-    c_time: int = msgspec.field(name='cTime')
-    raw_u_time: str | None = msgspec.field(default=None, name="uTime")  # "" in the example
-    raw_stop_surplus_execute_price: str | None = msgspec.field(default=None, name="stopSurplusExecutePrice")  # assumed "" when no TP is attached
-    raw_stop_surplus_trigger_price: str | None = msgspec.field(default=None, name="stopSurplusTriggerPrice")  # assumed "" when no TP is attached
-    stop_surplus_trigger_type: str = msgspec.field(default="", name='stopSurplusTriggerType')
-    raw_stop_loss_execute_price: str | None = msgspec.field(default=None, name="stopLossExecutePrice")  # assumed "" when no SL is attached
-    raw_stop_loss_trigger_price: str | None = msgspec.field(default=None, name="stopLossTriggerPrice")  # assumed "" when no SL is attached
-    stop_loss_trigger_type: str = msgspec.field(default="", name='stopLossTriggerType')
-
-    @property
-    def price(self) -> Decimal | None:
-        """``price``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price)
-
-    @property
-    def execute_price(self) -> Decimal | None:
-        """``executePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_execute_price)
-
-    @property
-    def price_avg(self) -> Decimal | None:
-        """``priceAvg``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_price_avg)
-
-    @property
-    def base_volume(self) -> Decimal | None:
-        """``baseVolume``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_base_volume)
-
-    @property
-    def callback_ratio(self) -> Decimal | None:
-        """``callbackRatio``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_callback_ratio)
-
-    @property
-    def u_time(self) -> int | None:
-        """``uTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_u_time)
-
-    @property
-    def stop_surplus_execute_price(self) -> Decimal | None:
-        """``stopSurplusExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_surplus_execute_price)
-
-    @property
-    def stop_surplus_trigger_price(self) -> Decimal | None:
-        """``stopSurplusTriggerPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_surplus_trigger_price)
-
-    @property
-    def stop_loss_execute_price(self) -> Decimal | None:
-        """``stopLossExecutePrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_execute_price)
-
-    @property
-    def stop_loss_trigger_price(self) -> Decimal | None:
-        """``stopLossTriggerPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_stop_loss_trigger_price)
+    plan_type: Text | None = msgspec.field(default=None, name='planType')
+    symbol: Text | None = None
+    size: Decimal | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    execute_order_id: Text | None = msgspec.field(default=None, name='executeOrderId')  # id of the order created when the trigger fired
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    plan_status: Text | None = msgspec.field(default=None, name='planStatus')
+    price: Decimal | None = None
+    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # in the example but not in the response table
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # only meaningful once triggered
+    callback_ratio: Decimal | None = msgspec.field(default=None, name='callbackRatio')
+    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
+    side: Text | None = None
+    pos_side: Text | None = msgspec.field(default=None, name='posSide')
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')  # "" in the example
+    stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_price: Decimal | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_type: Text | None = msgspec.field(default=None, name='stopSurplusTriggerType')
+    stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_price: Decimal | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_type: Text | None = msgspec.field(default=None, name='stopLossTriggerType')
 
 
 class MixOrdersPlanHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    entrusted_list: list[MixOrdersPlanHistoryEntrustedList] | None = msgspec.field(default=None, name='entrustedList')  # table types it List<String>; items are objects
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    entrusted_list: list[MixOrdersPlanHistoryEntrustedList] = msgspec.field(default_factory=list, name='entrustedList')  # table types it List<String>; items are objects
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixOrdersPlanHistoryEntrustedList]:
         """This page's rows (``entrustedList``): what ``client.paginate`` yields."""
-        return self.entrusted_list or []
+        return self.entrusted_list
 
 
 class MixHistoryCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal
-    quote_volume: Decimal
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None
+    quote_volume: Decimal | None = None
 
 
 class MixHistoryMarkCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal   # example shows "0" (no volume for mark/index price series)
-    quote_volume: Decimal   # example shows "0" (no volume for mark/index price series)
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
+    quote_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
 
 
 class MixHistoryIndexCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal   # example shows "0" (no volume for mark/index price series)
-    quote_volume: Decimal   # example shows "0" (no volume for mark/index price series)
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
+    quote_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
 
 
 class MixSymbolPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    price: Decimal  # last traded price
-    index_price: Decimal = msgspec.field(name='indexPrice')
-    mark_price: Decimal = msgspec.field(name='markPrice')
-    ts: int
+    symbol: Text | None = None
+    price: Decimal | None = None  # last traded price
+    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
+    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    ts: int | None = None
 
 
 class MixFillsHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    trade_id: str = msgspec.field(name='tradeId')  # descending order
-    price: Decimal
-    size: Decimal  # base coin
-    side: str
-    ts: int
-    symbol: str
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # descending order
+    price: Decimal | None = None
+    size: Decimal | None = None  # base coin
+    side: Text | None = None
+    ts: int | None = None
+    symbol: Text | None = None
 
 
 class MixQueryPositionLever(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    level: int  # tier number
-    start_unit: Decimal = msgspec.field(name='startUnit')  # tier lower bound
-    end_unit: Decimal = msgspec.field(name='endUnit')  # tier upper bound
-    leverage: Decimal  # max leverage for the tier
-    keep_margin_rate: Decimal = msgspec.field(name='keepMarginRate')  # maintenance margin rate
+    symbol: Text | None = None
+    level: int | None = None  # tier number
+    start_unit: Decimal | None = msgspec.field(default=None, name='startUnit')  # tier lower bound
+    end_unit: Decimal | None = msgspec.field(default=None, name='endUnit')  # tier upper bound
+    leverage: Decimal | None = None  # max leverage for the tier
+    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')  # maintenance margin rate
 
 
 class MixMaxOpen(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_open: Decimal = msgspec.field(name='maxOpen')  # estimate that accounts for current positions and open orders
+    max_open: Decimal | None = msgspec.field(default=None, name='maxOpen')  # estimate that accounts for current positions and open orders
 
 
 class MixLiqPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    liq_price: Decimal = msgspec.field(name='liqPrice')  # can be negative (example), meaning no realistic liquidation price
+    liq_price: Decimal | None = msgspec.field(default=None, name='liqPrice')  # can be negative (example), meaning no realistic liquidation price
 
 
 class MixClosePositionsSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    symbol: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    symbol: Text | None = None
 
 
 class MixClosePositionsFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(default="", name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    symbol: str
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    symbol: Text | None = None
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class MixClosePositions(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MixClosePositionsSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MixClosePositionsFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MixClosePositionsSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MixClosePositionsFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MixCancelAllOrdersSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixCancelAllOrdersFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(default="", name='orderId')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class MixCancelAllOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[MixCancelAllOrdersSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[MixCancelAllOrdersFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[MixCancelAllOrdersSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[MixCancelAllOrdersFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class MixClickBackhand(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixFillHistoryFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduction: str  # whether a fee voucher/deduction was used
-    fee_coin: str = msgspec.field(name='feeCoin')
-    total_deduction_fee: Decimal = msgspec.field(name='totalDeductionFee')
-    total_fee: Decimal = msgspec.field(name='totalFee')  # negative = paid
+    deduction: Text | None = None  # whether a fee voucher/deduction was used
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
+    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = paid
 
 
 class MixFillHistoryFillList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    trade_id: str = msgspec.field(name='tradeId')
-    symbol: str
-    margin_coin: str = msgspec.field(name='marginCoin')
-    order_id: str = msgspec.field(name='orderId')
-    price: Decimal  # fill price
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    fee_detail: list[MixFillHistoryFillListFeeDetail] | None = msgspec.field(default=None, name='feeDetail')
-    side: str
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    profit: Decimal
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    trade_side: str = msgspec.field(name='tradeSide')
-    pos_mode: str = msgspec.field(name='posMode')
-    trade_scope: str = msgspec.field(name='tradeScope')
-    c_time: int = msgspec.field(name='cTime')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    symbol: Text | None = None
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    price: Decimal | None = None  # fill price
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    fee_detail: list[MixFillHistoryFillListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
+    side: Text | None = None
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    profit: Decimal | None = None
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
+    pos_mode: Text | None = msgspec.field(default=None, name='posMode')
+    trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class MixFillHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fill_list: list[MixFillHistoryFillList] | None = msgspec.field(default=None, name='fillList')
-    end_id: str = msgspec.field(name='endId')  # cursor for the next (older) page
+    fill_list: list[MixFillHistoryFillList] = msgspec.field(default_factory=list, name='fillList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')  # cursor for the next (older) page
 
     @property
     def page_items(self) -> list[MixFillHistoryFillList]:
         """This page's rows (``fillList``): what ``client.paginate`` yields."""
-        return self.fill_list or []
+        return self.fill_list
 
 
 class MixPlaceTpslOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixPlacePosTpsl(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    stop_surplus_client_oid: str = msgspec.field(default="", name='stopSurplusClientOid')
-    stop_loss_client_oid: str = msgspec.field(default="", name='stopLossClientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    stop_surplus_client_oid: Text | None = msgspec.field(default=None, name='stopSurplusClientOid')
+    stop_loss_client_oid: Text | None = msgspec.field(default=None, name='stopLossClientOid')
 
 
 class MixModifyTpslOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class MixPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')  # futures order created by the trigger
-    price: Decimal
-    type_: str = msgspec.field(name='type')
-    status: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')  # futures order created by the trigger
+    price: Decimal | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    status: Text | None = None
 
 
 class MixIsolatedBorrowRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    borrow_rate: Decimal = msgspec.field(name='borrowRate')
-    ts: int
+    borrow_rate: Decimal | None = msgspec.field(default=None, name='borrowRate')
+    ts: int | None = None
 
 
 class MixPositionLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_position_ratio: Decimal = msgspec.field(name='longPositionRatio')
-    short_position_ratio: Decimal = msgspec.field(name='shortPositionRatio')
-    long_short_position_ratio: Decimal = msgspec.field(name='longShortPositionRatio')
-    ts: int
+    long_position_ratio: Decimal | None = msgspec.field(default=None, name='longPositionRatio')
+    short_position_ratio: Decimal | None = msgspec.field(default=None, name='shortPositionRatio')
+    long_short_position_ratio: Decimal | None = msgspec.field(default=None, name='longShortPositionRatio')
+    ts: int | None = None
 
 
 class MixTakerBuySell(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sell_volume: Decimal = msgspec.field(name='sellVolume')
-    buy_volume: Decimal = msgspec.field(name='buyVolume')
-    ts: int
+    sell_volume: Decimal | None = msgspec.field(default=None, name='sellVolume')
+    buy_volume: Decimal | None = msgspec.field(default=None, name='buyVolume')
+    ts: int | None = None
 
 
 class MixInterestHistoryInterestList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    liability: Decimal
-    interest_free_limit: Decimal = msgspec.field(name='interestFreeLimit')
-    interest_limit: Decimal = msgspec.field(name='interestLimit')
-    hour_interest_rate: Decimal = msgspec.field(name='hourInterestRate')
-    c_time: int = msgspec.field(name='cTime')
-    interest: Decimal
-    interset: str = ""
+    coin: Text | None = None
+    liability: Decimal | None = None
+    interest_free_limit: Decimal | None = msgspec.field(default=None, name='interestFreeLimit')
+    interest_limit: Decimal | None = msgspec.field(default=None, name='interestLimit')
+    hour_interest_rate: Decimal | None = msgspec.field(default=None, name='hourInterestRate')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    interest: Decimal | None = None
+    interset: Text | None = None
 
 
 class MixInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    next_settle_time: int = msgspec.field(name='nextSettleTime')
-    borrow_amount: Decimal = msgspec.field(name='borrowAmount')
-    borrow_limit: Decimal = msgspec.field(name='borrowLimit')
-    interest_list: list[MixInterestHistoryInterestList] | None = msgspec.field(default=None, name='interestList')
-    end_id: str = msgspec.field(name='endId')
+    next_settle_time: int | None = msgspec.field(default=None, name='nextSettleTime')
+    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_limit: Decimal | None = msgspec.field(default=None, name='borrowLimit')
+    interest_list: list[MixInterestHistoryInterestList] = msgspec.field(default_factory=list, name='interestList')
+    end_id: Text | None = msgspec.field(default=None, name='endId')
 
     @property
     def page_items(self) -> list[MixInterestHistoryInterestList]:
         """This page's rows (``interestList``): what ``client.paginate`` yields."""
-        return self.interest_list or []
+        return self.interest_list
 
 
 class MixIsolatedSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    margin_mode: str = msgspec.field(name='marginMode')
+    symbol: Text | None = None
+    margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
 class MixOpenCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    size: Decimal
+    size: Decimal | None = None
 
 
 class MixSubAccountAssetAssetList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    margin_coin: str = msgspec.field(name='marginCoin')
-    locked: Decimal
-    available: Decimal
-    crossed_max_available: Decimal = msgspec.field(name='crossedMaxAvailable')
-    isolated_max_available: Decimal = msgspec.field(name='isolatedMaxAvailable')
-    max_transfer_out: Decimal = msgspec.field(name='maxTransferOut')
-    usdt_equity: Decimal = msgspec.field(name='usdtEquity')
-    btc_equity: Decimal = msgspec.field(name='btcEquity')
-    unrealized_pl: Decimal = msgspec.field(name='unrealizedPL')
-    coupon: str
-    account_equity: Decimal = msgspec.field(name='accountEquity')
-    equity: str = ""
+    margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
+    locked: Decimal | None = None
+    available: Decimal | None = None
+    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
+    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
+    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    coupon: Text | None = None
+    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+    equity: Text | None = None
 
 
 class MixSubAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    raw_user_id: str | int = msgspec.field(name="userId")
-    asset_list: list[MixSubAccountAssetAssetList] | None = msgspec.field(default=None, name='assetList')
-
-    @property
-    def user_id(self) -> str:
-        """``userId`` as a string, whether it arrived as a string or a JSON integer."""
-        return str(self.raw_user_id)
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    asset_list: list[MixSubAccountAssetAssetList] = msgspec.field(default_factory=list, name='assetList')
 
 
 class MixSwitchUnionUsdt(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
+    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
 
 
 class MixTransferLimits(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    max_transfer_in: Decimal = msgspec.field(name='maxTransferIn')
+    coin: Text | None = None
+    max_transfer_in: Decimal | None = msgspec.field(default=None, name='maxTransferIn')
 
 
 class MixUnionConfig(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    imr: Decimal
-    mmr: Decimal
-    individual_limit: Decimal = msgspec.field(name='individualLimit')
-    individual_limit_ratio: Decimal = msgspec.field(name='individualLimitRatio')
+    imr: Decimal | None = None
+    mmr: Decimal | None = None
+    individual_limit: Decimal | None = msgspec.field(default=None, name='individualLimit')
+    individual_limit_ratio: Decimal | None = msgspec.field(default=None, name='individualLimitRatio')
 
 
 class MixUnionConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    usdt_amount: Decimal = msgspec.field(name='usdtAmount')
+    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
 
 
 class MixDiscountRateDiscountRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal
-    min_amount: Decimal = msgspec.field(name='minAmount')
-    max_amount: Decimal = msgspec.field(name='maxAmount')
-    discount_rate: Decimal = msgspec.field(name='discountRate')
+    tier: Decimal | None = None
+    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
+    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
+    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
 
 
 class MixDiscountRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    user_limit: Decimal = msgspec.field(name='userLimit')
-    total_limit: Decimal = msgspec.field(name='totalLimit')
-    discount_rate_list: list[MixDiscountRateDiscountRateList] | None = msgspec.field(default=None, name='discountRateList')
+    coin: Text | None = None
+    user_limit: Decimal | None = msgspec.field(default=None, name='userLimit')
+    total_limit: Decimal | None = msgspec.field(default=None, name='totalLimit')
+    discount_rate_list: list[MixDiscountRateDiscountRateList] = msgspec.field(default_factory=list, name='discountRateList')
 
 
 class MixExchangeRateExchangeRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal
-    min_amount: Decimal = msgspec.field(name='minAmount')
-    max_amount: Decimal = msgspec.field(name='maxAmount')
-    exchange_rate: Decimal = msgspec.field(name='exchangeRate')
+    tier: Decimal | None = None
+    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
+    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
+    exchange_rate: Decimal | None = msgspec.field(default=None, name='exchangeRate')
 
 
 class MixExchangeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    exchange_rate_list: list[MixExchangeRateExchangeRateList] | None = msgspec.field(default=None, name='exchangeRateList')
+    coin: Text | None = None
+    exchange_rate_list: list[MixExchangeRateExchangeRateList] = msgspec.field(default_factory=list, name='exchangeRateList')
 
 
 class MixUnionInterestRateHistoryHistoryInterestRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    annual_interest_rate: Decimal = msgspec.field(name='annualInterestRate')
-    daily_interest_rate: Decimal = msgspec.field(name='dailyInterestRate')
-    ts: int
+    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
+    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+    ts: int | None = None
 
 
 class MixUnionInterestRateHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    history_interest_rate_list: list[MixUnionInterestRateHistoryHistoryInterestRateList] | None = msgspec.field(default=None, name='historyInterestRateList')
+    coin: Text | None = None
+    history_interest_rate_list: list[MixUnionInterestRateHistoryHistoryInterestRateList] = msgspec.field(default_factory=list, name='historyInterestRateList')
 
 
 # Request items for batch bodies.
@@ -1413,5 +1156,5 @@ class MixOrderCancelPlanOrderItem(msgspec.Struct, kw_only=True, omit_defaults=Tr
     extra_params: dict[str, Any] | None = None
 
 
-# Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (Literal, _bool, _decimal, _int, _json_field, Decimal, Any)
+# Keep the shared imports referenced for linters in modules that do not use them all.
+_HELPERS = (Literal, Decimal, Any, JsonObject, Text)

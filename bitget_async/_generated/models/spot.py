@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import msgspec
+import msgspec.structs
 
-from ..._convert import _bool, _decimal, _int, _json_field
+from ..._lenient import JsonObject, Text
 
 __all__ = [
     "SpotAsset",
@@ -93,735 +94,690 @@ __all__ = [
 
 
 class SpotTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    high24h: Decimal
-    open: Decimal  # 24h open price
-    low24h: Decimal
-    last_pr: Decimal = msgspec.field(name='lastPr')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    usdt_volume: Decimal = msgspec.field(name='usdtVolume')
-    bid_pr: Decimal = msgspec.field(name='bidPr')
-    ask_pr: Decimal = msgspec.field(name='askPr')
-    bid_sz: Decimal = msgspec.field(name='bidSz')
-    ask_sz: Decimal = msgspec.field(name='askSz')
-    open_utc: Decimal = msgspec.field(name='openUtc')  # UTC+0 open price
-    ts: int
-    change_utc24h: Decimal = msgspec.field(name='changeUtc24h')  # fraction, 0.01 = 1%
-    change24h: Decimal  # fraction, 0.01 = 1%
+    symbol: Text | None = None
+    high24h: Decimal | None = None
+    open: Decimal | None = None  # 24h open price
+    low24h: Decimal | None = None
+    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
+    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
+    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
+    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
+    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # UTC+0 open price
+    ts: int | None = None
+    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # fraction, 0.01 = 1%
+    change24h: Decimal | None = None  # fraction, 0.01 = 1%
 
 
 class SpotCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal
-    quote_volume: Decimal
-    usdt_volume: Decimal   # see position 6
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None
+    quote_volume: Decimal | None = None
+    usdt_volume: Decimal | None = None  # see position 6
 
 
 class SpotMarketFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    trade_id: str = msgspec.field(name='tradeId')
-    side: str
-    price: Decimal
-    size: Decimal
-    ts: int
+    symbol: Text | None = None
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    side: Text | None = None
+    price: Decimal | None = None
+    size: Decimal | None = None
+    ts: int | None = None
 
 
 class SpotOrderbookAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class SpotOrderbookBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class SpotOrderbook(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    asks: list[SpotOrderbookAsk] | None = None
-    bids: list[SpotOrderbookBid] | None = None
-    ts: int
+    asks: list[SpotOrderbookAsk] = msgspec.field(default_factory=list)
+    bids: list[SpotOrderbookBid] = msgspec.field(default_factory=list)
+    ts: int | None = None
 
 
 class SpotMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class SpotMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal
-    size: Decimal   # base-coin quantity
+    price: Decimal | None = None
+    size: Decimal | None = None  # base-coin quantity
 
 
 class SpotMergeDepth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    asks: list[SpotMergeDepthAsk] | None = None
-    bids: list[SpotMergeDepthBid] | None = None
-    ts: int
-    scale: Decimal  # actual price step of the gear, e.g. 0.1
-    precision: str  # echo of gear used, e.g. scale0
-    is_max_precision: str = msgspec.field(name='isMaxPrecision')
+    asks: list[SpotMergeDepthAsk] = msgspec.field(default_factory=list)
+    bids: list[SpotMergeDepthBid] = msgspec.field(default_factory=list)
+    ts: int | None = None
+    scale: Decimal | None = None  # actual price step of the gear, e.g. 0.1
+    precision: Text | None = None  # echo of gear used, e.g. scale0
+    is_max_precision: Text | None = msgspec.field(default=None, name='isMaxPrecision')
 
 
 class SpotSupportSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    spot_list: list[str] | None = msgspec.field(default=None, name='spotList')
-    future_list: list[str] | None = msgspec.field(default=None, name='futureList')
+    spot_list: list[str] = msgspec.field(default_factory=list, name='spotList')
+    future_list: list[str] = msgspec.field(default_factory=list, name='futureList')
 
 
 class SpotFundNetFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    net_flow: Decimal = msgspec.field(name='netFlow')
-    ts: int
+    net_flow: Decimal | None = msgspec.field(default=None, name='netFlow')
+    ts: int | None = None
 
 
 class SpotInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    user_id: str = msgspec.field(name='userId')
-    inviter_id: str = msgspec.field(name='inviterId')
-    ips: str  # IP whitelist as one string
-    authorities: list[str] | None = None
-    raw_parent_id: str | int = msgspec.field(name="parentId")  # JSON integer (main-account UID), unlike the string userId
-    trader_type: str = msgspec.field(name='traderType')
-    channel_code: str = msgspec.field(name='channelCode')
-    channel: str
-    regis_time: int = msgspec.field(name='regisTime')
-
-    @property
-    def parent_id(self) -> str:
-        """``parentId`` as a string, whether it arrived as a string or a JSON integer."""
-        return str(self.raw_parent_id)
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    inviter_id: Text | None = msgspec.field(default=None, name='inviterId')
+    ips: Text | None = None  # IP whitelist as one string
+    authorities: list[str] = msgspec.field(default_factory=list)
+    parent_id: Text | None = msgspec.field(default=None, name='parentId')  # JSON integer (main-account UID), unlike the string userId
+    trader_type: Text | None = msgspec.field(default=None, name='traderType')
+    channel_code: Text | None = msgspec.field(default=None, name='channelCode')
+    channel: Text | None = None
+    regis_time: int | None = msgspec.field(default=None, name='regisTime')
 
 
 class SpotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    frozen: Decimal
-    locked: Decimal
-    limit_available: Decimal = msgspec.field(name='limitAvailable')
-    u_time: int = msgspec.field(name='uTime')  # doc says ms; example value has only 10 digits
+    coin: Text | None = None
+    available: Decimal | None = None
+    frozen: Decimal | None = None
+    locked: Decimal | None = None
+    limit_available: Decimal | None = msgspec.field(default=None, name='limitAvailable')
+    u_time: int | None = msgspec.field(default=None, name='uTime')  # doc says ms; example value has only 10 digits
 
 
 class SpotSubaccountAssetAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    available: Decimal
-    limit_available: Decimal = msgspec.field(name='limitAvailable')
-    frozen: Decimal
-    locked: Decimal
-    u_time: int = msgspec.field(name='uTime')
+    coin: Text | None = None
+    available: Decimal | None = None
+    limit_available: Decimal | None = msgspec.field(default=None, name='limitAvailable')
+    frozen: Decimal | None = None
+    locked: Decimal | None = None
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class SpotSubaccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    raw_id: str | int = msgspec.field(name="id")  # doc table says String, example sends a JSON integer; accept both
-    raw_user_id: str | int = msgspec.field(name="userId")
-    assets_list: list[SpotSubaccountAssetAssetsList] | None = msgspec.field(default=None, name='assetsList')
-
-    @property
-    def id_(self) -> str:
-        """``id`` as a string, whether it arrived as a string or a JSON integer."""
-        return str(self.raw_id)
-
-    @property
-    def user_id(self) -> str:
-        """``userId`` as a string, whether it arrived as a string or a JSON integer."""
-        return str(self.raw_user_id)
+    id_: Text | None = msgspec.field(default=None, name='id')  # doc table says String, example sends a JSON integer; accept both
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    assets_list: list[SpotSubaccountAssetAssetsList] = msgspec.field(default_factory=list, name='assetsList')
 
 
 class SpotUpgradeStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    status: str
-    reason: str = ""  # only present when status = fail
+    status: Text | None = None
+    reason: Text | None = None  # only present when status = fail
 
 
 class SpotBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    c_time: int = msgspec.field(name='cTime')  # doc example shows a 10-digit value; treat as ms per other endpoints
-    coin: str
-    group_type: str = msgspec.field(name='groupType')
-    business_type: str = msgspec.field(name='businessType')
-    size: Decimal  # signed change
-    balance: Decimal
-    fees: Decimal
-    bill_id: str = msgspec.field(name='billId')
-    biz_order_id: str = msgspec.field(default="", name='bizOrderId')
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # doc example shows a 10-digit value; treat as ms per other endpoints
+    coin: Text | None = None
+    group_type: Text | None = msgspec.field(default=None, name='groupType')
+    business_type: Text | None = msgspec.field(default=None, name='businessType')
+    size: Decimal | None = None  # signed change
+    balance: Decimal | None = None
+    fees: Decimal | None = None
+    bill_id: Text | None = msgspec.field(default=None, name='billId')
+    biz_order_id: Text | None = msgspec.field(default=None, name='bizOrderId')
 
 
 class SpotPlaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotBatchOrdersSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotBatchOrdersFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class SpotBatchOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[SpotBatchOrdersSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[SpotBatchOrdersFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[SpotBatchOrdersSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[SpotBatchOrdersFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class SpotCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotCancelSymbolOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
+    symbol: Text | None = None
 
 
 class SpotBatchCancelOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotBatchCancelOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
-    error_code: str = msgspec.field(default="", name='errorCode')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
+    error_code: Text | None = msgspec.field(default=None, name='errorCode')
 
 
 class SpotBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[SpotBatchCancelOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[SpotBatchCancelOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[SpotBatchCancelOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[SpotBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class SpotOrderInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    user_id: str = msgspec.field(name='userId')
-    symbol: str
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    price: Decimal  # "0" for market orders
-    size: Decimal  # limit: base coin; market-buy: quote coin; market-sell: base coin
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    status: str  # older doc/examples also show init/new/partially_fill/full_fill
-    price_avg: Decimal = msgspec.field(name='priceAvg')
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    raw_fee_detail: str | None = msgspec.field(default=None, name="feeDetail")
-    order_source: str = msgspec.field(name='orderSource')
-    cancel_reason: str = msgspec.field(default="", name='cancelReason')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-
-    @property
-    def fee_detail(self) -> dict[str, Any] | None:
-        """``feeDetail`` parsed from its JSON string (numbers exact)."""
-        return _json_field(self.raw_fee_detail)
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    symbol: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    price: Decimal | None = None  # "0" for market orders
+    size: Decimal | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    status: Text | None = None  # older doc/examples also show init/new/partially_fill/full_fill
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    fee_detail: JsonObject | None = msgspec.field(default=None, name='feeDetail')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    cancel_reason: Text | None = msgspec.field(default=None, name='cancelReason')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class SpotUnfilledOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    user_id: str = msgspec.field(name='userId')
-    symbol: str
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    price_avg: Decimal = msgspec.field(name='priceAvg')  # doc: order price
-    size: Decimal
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    status: str  # example shows "new" (older enum)
-    base_price: Decimal = msgspec.field(name='basePrice')  # doc: filled price
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    preset_take_profit_price: Decimal = msgspec.field(name='presetTakeProfitPrice')
-    raw_execute_take_profit_price: str | None = msgspec.field(default=None, name="executeTakeProfitPrice")  # empty string = market execution
-    preset_stop_loss_price: Decimal = msgspec.field(name='presetStopLossPrice')
-    raw_execute_stop_loss_price: str | None = msgspec.field(default=None, name="executeStopLossPrice")  # empty string = market execution
-    c_time: int = msgspec.field(name='cTime')  # doc says ms; example value has 10 digits
-    tpsl_type: str = msgspec.field(name='tpslType')
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    symbol: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # doc: order price
+    size: Decimal | None = None
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    status: Text | None = None  # example shows "new" (older enum)
+    base_price: Decimal | None = msgspec.field(default=None, name='basePrice')  # doc: filled price
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    preset_take_profit_price: Decimal | None = msgspec.field(default=None, name='presetTakeProfitPrice')
+    execute_take_profit_price: Decimal | None = msgspec.field(default=None, name='executeTakeProfitPrice')  # empty string = market execution
+    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')
+    execute_stop_loss_price: Decimal | None = msgspec.field(default=None, name='executeStopLossPrice')  # empty string = market execution
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # doc says ms; example value has 10 digits
+    tpsl_type: Text | None = msgspec.field(default=None, name='tpslType')
     trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')  # null unless tpslType = tpsl
-    order_source: str = msgspec.field(default="", name='orderSource')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-
-    @property
-    def execute_take_profit_price(self) -> Decimal | None:
-        """``executeTakeProfitPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_execute_take_profit_price)
-
-    @property
-    def execute_stop_loss_price(self) -> Decimal | None:
-        """``executeStopLossPrice``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_execute_stop_loss_price)
 
 
 class SpotHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    user_id: str = msgspec.field(name='userId')
-    symbol: str
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    price: Decimal  # "0" for market orders
-    size: Decimal  # limit: base coin; market-buy: quote coin; market-sell: base coin
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    status: str  # older doc/examples also show init/new/partially_fill/full_fill
-    price_avg: Decimal = msgspec.field(name='priceAvg')
-    base_volume: Decimal = msgspec.field(name='baseVolume')
-    quote_volume: Decimal = msgspec.field(name='quoteVolume')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    raw_fee_detail: str | None = msgspec.field(default=None, name="feeDetail")
-    order_source: str = msgspec.field(name='orderSource')
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    tpsl_type: str = msgspec.field(name='tpslType')
-    cancel_reason: str = msgspec.field(default="", name='cancelReason')
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    symbol: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    price: Decimal | None = None  # "0" for market orders
+    size: Decimal | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    status: Text | None = None  # older doc/examples also show init/new/partially_fill/full_fill
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
+    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    fee_detail: JsonObject | None = msgspec.field(default=None, name='feeDetail')
+    order_source: Text | None = msgspec.field(default=None, name='orderSource')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    tpsl_type: Text | None = msgspec.field(default=None, name='tpslType')
+    cancel_reason: Text | None = msgspec.field(default=None, name='cancelReason')
     trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
-
-    @property
-    def fee_detail(self) -> dict[str, Any] | None:
-        """``feeDetail`` parsed from its JSON string (numbers exact)."""
-        return _json_field(self.raw_fee_detail)
 
 
 class SpotTradeFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduction: str  # string yes/no, not a bool
-    fee_coin: str = msgspec.field(name='feeCoin')
-    raw_total_deduction_fee: str | None = msgspec.field(default=None, name="totalDeductionFee")  # empty string when no deduction
-    total_fee: Decimal = msgspec.field(name='totalFee')  # negative = fee paid
-
-    @property
-    def total_deduction_fee(self) -> Decimal | None:
-        """``totalDeductionFee``; None when the exchange sent "" or null."""
-        return _decimal(self.raw_total_deduction_fee)
+    deduction: Text | None = None  # string yes/no, not a bool
+    fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
+    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')  # empty string when no deduction
+    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
 class SpotTradeFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    user_id: str = msgspec.field(name='userId')
-    symbol: str
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    price_avg: Decimal = msgspec.field(name='priceAvg')
-    size: Decimal
-    amount: Decimal
+    user_id: Text | None = msgspec.field(default=None, name='userId')
+    symbol: Text | None = None
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
+    size: Decimal | None = None
+    amount: Decimal | None = None
     fee_detail: SpotTradeFillFeeDetail | None = msgspec.field(default=None, name='feeDetail')
-    trade_scope: str = msgspec.field(name='tradeScope')
-    c_time: int = msgspec.field(name='cTime')  # doc table says Unix seconds, example value is ms
-    u_time: int = msgspec.field(name='uTime')  # doc table says Unix seconds, example value is ms
+    trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
+    c_time: int | None = msgspec.field(default=None, name='cTime')  # doc table says Unix seconds, example value is ms
+    u_time: int | None = msgspec.field(default=None, name='uTime')  # doc table says Unix seconds, example value is ms
 
 
 class SpotPlacePlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotModifyPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    result: str
+    result: Text | None = None
 
 
 class SpotCurrentPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    symbol: str
-    size: Decimal
-    execute_price: Decimal = msgspec.field(name='executePrice')
-    trigger_price: Decimal = msgspec.field(name='triggerPrice')
-    status: str  # doc enum live/executing; example shows "not_trigger"
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    plan_type: str = msgspec.field(name='planType')
-    trigger_type: str = msgspec.field(name='triggerType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    u_time: int = msgspec.field(name='uTime')
-    c_time: int = msgspec.field(name='cTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    symbol: Text | None = None
+    size: Decimal | None = None
+    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
+    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    status: Text | None = None  # doc enum live/executing; example shows "not_trigger"
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    plan_type: Text | None = msgspec.field(default=None, name='planType')
+    trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class SpotCurrentPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    next_flag: bool = msgspec.field(name='nextFlag')  # true when more pages exist
-    id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
-    order_list: list[SpotCurrentPlanOrderOrderList] | None = msgspec.field(default=None, name='orderList')
+    next_flag: bool | None = msgspec.field(default=None, name='nextFlag')  # true when more pages exist
+    id_less_than: Text | None = msgspec.field(default=None, name='idLessThan')  # cursor for the next (older) page
+    order_list: list[SpotCurrentPlanOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
 
     @property
     def page_items(self) -> list[SpotCurrentPlanOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class SpotHistoryPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    symbol: str
-    size: Decimal
-    execute_price: Decimal = msgspec.field(name='executePrice')
-    trigger_price: Decimal = msgspec.field(name='triggerPrice')
-    status: str  # examples also show not_trigger / cancel
-    order_type: str = msgspec.field(name='orderType')
-    side: str
-    plan_type: str = msgspec.field(name='planType')
-    trigger_type: str = msgspec.field(name='triggerType')
-    enter_point_source: str = msgspec.field(name='enterPointSource')
-    u_time: int = msgspec.field(name='uTime')
-    c_time: int = msgspec.field(name='cTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    symbol: Text | None = None
+    size: Decimal | None = None
+    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
+    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    status: Text | None = None  # examples also show not_trigger / cancel
+    order_type: Text | None = msgspec.field(default=None, name='orderType')
+    side: Text | None = None
+    plan_type: Text | None = msgspec.field(default=None, name='planType')
+    trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
+    enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
 class SpotHistoryPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    next_flag: bool = msgspec.field(name='nextFlag')  # true when more pages exist
-    id_less_than: str = msgspec.field(name='idLessThan')  # cursor for the next (older) page
-    order_list: list[SpotHistoryPlanOrderOrderList] | None = msgspec.field(default=None, name='orderList')
+    next_flag: bool | None = msgspec.field(default=None, name='nextFlag')  # true when more pages exist
+    id_less_than: Text | None = msgspec.field(default=None, name='idLessThan')  # cursor for the next (older) page
+    order_list: list[SpotHistoryPlanOrderOrderList] = msgspec.field(default_factory=list, name='orderList')
 
     @property
     def page_items(self) -> list[SpotHistoryPlanOrderOrderList]:
         """This page's rows (``orderList``): what ``client.paginate`` yields."""
-        return self.order_list or []
+        return self.order_list
 
 
 class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    base_coin: str = msgspec.field(name='baseCoin')
-    quote_coin: str = msgspec.field(name='quoteCoin')
+    symbol: Text | None = None
+    base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
+    quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
     min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')  # obsolete per doc; use minTradeUSDT
     max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')  # obsolete per doc
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    price_precision: int = msgspec.field(name='pricePrecision')
-    quantity_precision: int = msgspec.field(name='quantityPrecision')
-    quote_precision: int = msgspec.field(name='quotePrecision')
-    status: str
-    min_trade_usdt: Decimal = msgspec.field(name='minTradeUSDT')
-    buy_limit_price_ratio: Decimal = msgspec.field(name='buyLimitPriceRatio')  # fraction, 0.05 = 5%
-    sell_limit_price_ratio: Decimal = msgspec.field(name='sellLimitPriceRatio')  # fraction, 0.05 = 5%
-    area_symbol: str = msgspec.field(name='areaSymbol')
-    order_quantity: int = msgspec.field(name='orderQuantity')  # max number of open orders allowed for the symbol
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    price_precision: int | None = msgspec.field(default=None, name='pricePrecision')
+    quantity_precision: int | None = msgspec.field(default=None, name='quantityPrecision')
+    quote_precision: int | None = msgspec.field(default=None, name='quotePrecision')
+    status: Text | None = None
+    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
+    buy_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='buyLimitPriceRatio')  # fraction, 0.05 = 5%
+    sell_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='sellLimitPriceRatio')  # fraction, 0.05 = 5%
+    area_symbol: Text | None = msgspec.field(default=None, name='areaSymbol')
+    order_quantity: int | None = msgspec.field(default=None, name='orderQuantity')  # max number of open orders allowed for the symbol
     open_time: int | None = msgspec.field(default=None, name='openTime')  # deprecated per doc
-    raw_off_time: str | None = msgspec.field(default=None, name="offTime")  # empty string when no delisting is scheduled
+    off_time: int | None = msgspec.field(default=None, name='offTime')  # empty string when no delisting is scheduled
     max_limit_order_value: Decimal | None = msgspec.field(default=None, name='maxLimitOrderValue')
     max_market_order_value: Decimal | None = msgspec.field(default=None, name='maxMarketOrderValue')
 
-    @property
-    def off_time(self) -> int | None:
-        """``offTime``; None when the exchange sent "" or null."""
-        return _int(self.raw_off_time)
-
 
 class SpotCoinChain(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    chain: str
-    need_tag: bool = msgspec.field(name='needTag')  # doc table type Boolean but value is the string "true"/"false"
-    withdrawable: bool  # doc table type Boolean but value is the string "true"/"false"
-    rechargeable: bool  # doc table type Boolean but value is the string "true"/"false"
-    withdraw_fee: Decimal = msgspec.field(name='withdrawFee')
-    extra_withdraw_fee: Decimal = msgspec.field(name='extraWithdrawFee')  # fraction burned on-chain, 0.1 = 10%
-    deposit_confirm: int = msgspec.field(name='depositConfirm')
-    withdraw_confirm: int = msgspec.field(name='withdrawConfirm')
-    min_deposit_amount: Decimal = msgspec.field(name='minDepositAmount')
-    min_withdraw_amount: Decimal = msgspec.field(name='minWithdrawAmount')
-    browser_url: str = msgspec.field(name='browserUrl')
-    contract_address: str = msgspec.field(name='contractAddress')
-    withdraw_step: Decimal = msgspec.field(name='withdrawStep')  # 0 = no step; otherwise withdrawal size must be a multiple of it
-    withdraw_min_scale: int = msgspec.field(name='withdrawMinScale')  # decimal places allowed in withdrawal amount
-    congestion: str
+    chain: Text | None = None
+    need_tag: bool | None = msgspec.field(default=None, name='needTag')  # doc table type Boolean but value is the string "true"/"false"
+    withdrawable: bool | None = None  # doc table type Boolean but value is the string "true"/"false"
+    rechargeable: bool | None = None  # doc table type Boolean but value is the string "true"/"false"
+    withdraw_fee: Decimal | None = msgspec.field(default=None, name='withdrawFee')
+    extra_withdraw_fee: Decimal | None = msgspec.field(default=None, name='extraWithdrawFee')  # fraction burned on-chain, 0.1 = 10%
+    deposit_confirm: int | None = msgspec.field(default=None, name='depositConfirm')
+    withdraw_confirm: int | None = msgspec.field(default=None, name='withdrawConfirm')
+    min_deposit_amount: Decimal | None = msgspec.field(default=None, name='minDepositAmount')
+    min_withdraw_amount: Decimal | None = msgspec.field(default=None, name='minWithdrawAmount')
+    browser_url: Text | None = msgspec.field(default=None, name='browserUrl')
+    contract_address: Text | None = msgspec.field(default=None, name='contractAddress')
+    withdraw_step: Decimal | None = msgspec.field(default=None, name='withdrawStep')  # 0 = no step; otherwise withdrawal size must be a multiple of it
+    withdraw_min_scale: int | None = msgspec.field(default=None, name='withdrawMinScale')  # decimal places allowed in withdrawal amount
+    congestion: Text | None = None
 
 
 class SpotCoin(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin_id: str = msgspec.field(name='coinId')
-    coin: str
-    transfer: bool  # doc table type Boolean but value is the string "true"/"false"
-    chains: list[SpotCoinChain] | None = None
-    area_coin: str = msgspec.field(default="", name='areaCoin')
+    coin_id: Text | None = msgspec.field(default=None, name='coinId')
+    coin: Text | None = None
+    transfer: bool | None = None  # doc table type Boolean but value is the string "true"/"false"
+    chains: list[SpotCoinChain] = msgspec.field(default_factory=list)
+    area_coin: Text | None = msgspec.field(default=None, name='areaCoin')
 
 
 class SpotHistoryCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ts: int
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    base_volume: Decimal
-    quote_volume: Decimal
-    usdt_volume: Decimal   # see position 6
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    close: Decimal | None = None
+    base_volume: Decimal | None = None
+    quote_volume: Decimal | None = None
+    usdt_volume: Decimal | None = None  # see position 6
 
 
 class SpotFillsHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    symbol: str
-    trade_id: str = msgspec.field(name='tradeId')  # descending order
-    side: str
-    price: Decimal
-    size: Decimal
-    ts: int  # ms epoch but with second resolution (ends in 000)
+    symbol: Text | None = None
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # descending order
+    side: Text | None = None
+    price: Decimal | None = None
+    size: Decimal | None = None
+    ts: int | None = None  # ms epoch but with second resolution (ends in 000)
 
 
 class SpotCancelReplaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str | None = msgspec.field(default=None, name='clientOid')  # null in the doc example when no client id was used
-    success: str  # outcome flag, a string despite the name
-    msg: str | None = None  # failure reason; null on success
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')  # null in the doc example when no client id was used
+    success: Text | None = None  # outcome flag, a string despite the name
+    msg: Text | None = None  # failure reason; null on success
 
 
 class SpotBatchCancelReplaceOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str | None = msgspec.field(default=None, name='clientOid')  # null in the doc example when no client id was used
-    success: str  # outcome flag, a string despite the name
-    msg: str | None = None  # failure reason; null on success
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')  # null in the doc example when no client id was used
+    success: Text | None = None  # outcome flag, a string despite the name
+    msg: Text | None = None  # failure reason; null on success
 
 
 class SpotBatchCancelPlanOrderSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotBatchCancelPlanOrderFailureList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
-    error_msg: str = msgspec.field(name='errorMsg')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    error_msg: Text | None = msgspec.field(default=None, name='errorMsg')
 
 
 class SpotBatchCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    success_list: list[SpotBatchCancelPlanOrderSuccessList] | None = msgspec.field(default=None, name='successList')
-    failure_list: list[SpotBatchCancelPlanOrderFailureList] | None = msgspec.field(default=None, name='failureList')
+    success_list: list[SpotBatchCancelPlanOrderSuccessList] = msgspec.field(default_factory=list, name='successList')
+    failure_list: list[SpotBatchCancelPlanOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
 class SpotPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')  # id of the spot order placed when the plan triggered
-    price: Decimal
-    type_: str = msgspec.field(name='type')
-    status: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')  # id of the spot order placed when the plan triggered
+    price: Decimal | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    status: Text | None = None
 
 
 class SpotTransfer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    transfer_id: str = msgspec.field(name='transferId')
-    client_oid: str = msgspec.field(name='clientOid')
+    transfer_id: Text = msgspec.field(name='transferId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotSubaccountTransfer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    transfer_id: str = msgspec.field(name='transferId')
-    client_oid: str = msgspec.field(name='clientOid')
+    transfer_id: Text = msgspec.field(name='transferId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotTransferRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str  # lower-case in the doc example
-    status: str
-    to_type: str = msgspec.field(name='toType')
-    to_symbol: str = msgspec.field(default="", name='toSymbol')  # only set when toType is isolated_margin; empty string otherwise
-    from_type: str = msgspec.field(name='fromType')
-    from_symbol: str = msgspec.field(default="", name='fromSymbol')  # only set when fromType is isolated_margin; example shows a slash form "BTC/USD"
-    size: Decimal
-    ts: int
-    client_oid: str = msgspec.field(name='clientOid')
-    transfer_id: str = msgspec.field(name='transferId')
+    coin: Text | None = None  # lower-case in the doc example
+    status: Text | None = None
+    to_type: Text | None = msgspec.field(default=None, name='toType')
+    to_symbol: Text | None = msgspec.field(default=None, name='toSymbol')  # only set when toType is isolated_margin; empty string otherwise
+    from_type: Text | None = msgspec.field(default=None, name='fromType')
+    from_symbol: Text | None = msgspec.field(default=None, name='fromSymbol')  # only set when fromType is isolated_margin; example shows a slash form "BTC/USD"
+    size: Decimal | None = None
+    ts: int | None = None
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    transfer_id: Text | None = msgspec.field(default=None, name='transferId')
 
 
 class SpotDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    address: str
-    chain: str
-    coin: str
-    tag: str = ""  # empty string when the chain has no memo/tag
-    url: str
+    address: Text | None = None
+    chain: Text | None = None
+    coin: Text | None = None
+    tag: Text | None = None  # empty string when the chain has no memo/tag
+    url: Text | None = None
 
 
 class SpotDepositRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
-    coin: str
-    type_: str = msgspec.field(name='type')
-    size: Decimal
-    status: str
-    to_address: str = msgspec.field(name='toAddress')  # chain address, or UID/email/mobile for internal transfers
-    dest: str
-    chain: str
-    from_address: str = msgspec.field(name='fromAddress')  # chain address, or UID/email/mobile for internal transfers
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
+    coin: Text | None = None
+    type_: Text | None = msgspec.field(default=None, name='type')
+    size: Decimal | None = None
+    status: Text | None = None
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')  # chain address, or UID/email/mobile for internal transfers
+    dest: Text | None = None
+    chain: Text | None = None
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # chain address, or UID/email/mobile for internal transfers
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class SpotWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    client_oid: str = msgspec.field(name='clientOid')
+    order_id: Text = msgspec.field(name='orderId')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
 class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
-    coin: str
-    dest: str  # example shows placeholder "dest"
-    client_oid: str = msgspec.field(name='clientOid')
-    type_: str = msgspec.field(name='type')
-    tag: str = ""
-    size: Decimal
-    fee: Decimal  # negative in example ("-1.00000000")
-    status: str
-    to_address: str = msgspec.field(name='toAddress')  # chain address, or UID/email/mobile for internal transfers
-    from_address: str = msgspec.field(name='fromAddress')  # chain address, or UID/email/mobile for internal transfers
-    confirm: int
-    chain: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
+    coin: Text | None = None
+    dest: Text | None = None  # example shows placeholder "dest"
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    type_: Text | None = msgspec.field(default=None, name='type')
+    tag: Text | None = None
+    size: Decimal | None = None
+    fee: Decimal | None = None  # negative in example ("-1.00000000")
+    status: Text | None = None
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')  # chain address, or UID/email/mobile for internal transfers
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # chain address, or UID/email/mobile for internal transfers
+    confirm: int | None = None
+    chain: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
 class SpotFundFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    whale_buy_volume: Decimal = msgspec.field(name='whaleBuyVolume')
-    dolphin_buy_volume: Decimal = msgspec.field(name='dolphinBuyVolume')
-    fish_buy_volume: Decimal = msgspec.field(name='fishBuyVolume')
-    whale_sell_volume: Decimal = msgspec.field(name='whaleSellVolume')
-    dolphin_sell_volume: Decimal = msgspec.field(name='dolphinSellVolume')
-    fish_sell_volume: Decimal = msgspec.field(name='fishSellVolume')
-    whale_buy_ratio: Decimal = msgspec.field(name='whaleBuyRatio')
-    dolphin_buy_ratio: Decimal = msgspec.field(name='dolphinBuyRatio')
-    fish_buy_ratio: Decimal = msgspec.field(name='fishBuyRatio')
-    whale_sell_ratio: Decimal = msgspec.field(name='whaleSellRatio')
-    dolphin_sell_ratio: Decimal = msgspec.field(name='dolphinSellRatio')
-    fish_sell_ratio: Decimal = msgspec.field(name='fishSellRatio')
+    whale_buy_volume: Decimal | None = msgspec.field(default=None, name='whaleBuyVolume')
+    dolphin_buy_volume: Decimal | None = msgspec.field(default=None, name='dolphinBuyVolume')
+    fish_buy_volume: Decimal | None = msgspec.field(default=None, name='fishBuyVolume')
+    whale_sell_volume: Decimal | None = msgspec.field(default=None, name='whaleSellVolume')
+    dolphin_sell_volume: Decimal | None = msgspec.field(default=None, name='dolphinSellVolume')
+    fish_sell_volume: Decimal | None = msgspec.field(default=None, name='fishSellVolume')
+    whale_buy_ratio: Decimal | None = msgspec.field(default=None, name='whaleBuyRatio')
+    dolphin_buy_ratio: Decimal | None = msgspec.field(default=None, name='dolphinBuyRatio')
+    fish_buy_ratio: Decimal | None = msgspec.field(default=None, name='fishBuyRatio')
+    whale_sell_ratio: Decimal | None = msgspec.field(default=None, name='whaleSellRatio')
+    dolphin_sell_ratio: Decimal | None = msgspec.field(default=None, name='dolphinSellRatio')
+    fish_sell_ratio: Decimal | None = msgspec.field(default=None, name='fishSellRatio')
 
 
 class SpotWhaleNetFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    volume: Decimal
-    date: int
+    volume: Decimal | None = None
+    date: int | None = None
 
 
 class SpotEnsureCoinsConvertCoinInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    convert_ratio: Decimal = msgspec.field(name='convertRatio')
-    max_convert_value: Decimal = msgspec.field(name='maxConvertValue')
+    coin: Text | None = None
+    convert_ratio: Decimal | None = msgspec.field(default=None, name='convertRatio')
+    max_convert_value: Decimal | None = msgspec.field(default=None, name='maxConvertValue')
 
 
 class SpotEnsureCoinsConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    coin_info: list[SpotEnsureCoinsConvertCoinInfo] | None = msgspec.field(default=None, name='coinInfo')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    coin_info: list[SpotEnsureCoinsConvertCoinInfo] = msgspec.field(default_factory=list, name='coinInfo')
 
 
 class SpotLoanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    order_product_id: str = msgspec.field(name='orderProductId')
-    uid: str
-    loan_time: int = msgspec.field(name='loanTime')
-    loan_coin: str = msgspec.field(name='loanCoin')
-    loan_amount: Decimal = msgspec.field(name='loanAmount')
-    unpaid_amount: Decimal = msgspec.field(name='unpaidAmount')
-    unpaid_interest: Decimal = msgspec.field(name='unpaidInterest')
-    repaid_amount: Decimal = msgspec.field(name='repaidAmount')
-    repaid_interest: Decimal = msgspec.field(name='repaidInterest')
-    status: str
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    order_product_id: Text | None = msgspec.field(default=None, name='orderProductId')
+    uid: Text | None = None
+    loan_time: int | None = msgspec.field(default=None, name='loanTime')
+    loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
+    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
+    unpaid_amount: Decimal | None = msgspec.field(default=None, name='unpaidAmount')
+    unpaid_interest: Decimal | None = msgspec.field(default=None, name='unpaidInterest')
+    repaid_amount: Decimal | None = msgspec.field(default=None, name='repaidAmount')
+    repaid_interest: Decimal | None = msgspec.field(default=None, name='repaidInterest')
+    status: Text | None = None
 
 
 class SpotLtvConvertUnpaidInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    unpaid_qty: Decimal = msgspec.field(name='unpaidQty')
-    unpaid_interest: Decimal = msgspec.field(name='unpaidInterest')
+    coin: Text | None = None
+    unpaid_qty: Decimal | None = msgspec.field(default=None, name='unpaidQty')
+    unpaid_interest: Decimal | None = msgspec.field(default=None, name='unpaidInterest')
 
 
 class SpotLtvConvertBalanceInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    price: Decimal
-    amount: Decimal
-    converted_usdt_amount: Decimal = msgspec.field(name='convertedUsdtAmount')
+    coin: Text | None = None
+    price: Decimal | None = None
+    amount: Decimal | None = None
+    converted_usdt_amount: Decimal | None = msgspec.field(default=None, name='convertedUsdtAmount')
 
 
 class SpotLtvConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    ltv: Decimal
-    sub_account_uids: list[str] | None = msgspec.field(default=None, name='subAccountUids')
-    usdt_balance: Decimal = msgspec.field(name='usdtBalance')
-    unpaid_usdt_amount: Decimal = msgspec.field(name='unpaidUsdtAmount')
-    unpaid_info: list[SpotLtvConvertUnpaidInfo] | None = msgspec.field(default=None, name='unpaidInfo')
-    balance_info: list[SpotLtvConvertBalanceInfo] | None = msgspec.field(default=None, name='balanceInfo')
+    ltv: Decimal | None = None
+    sub_account_uids: list[str] = msgspec.field(default_factory=list, name='subAccountUids')
+    usdt_balance: Decimal | None = msgspec.field(default=None, name='usdtBalance')
+    unpaid_usdt_amount: Decimal | None = msgspec.field(default=None, name='unpaidUsdtAmount')
+    unpaid_info: list[SpotLtvConvertUnpaidInfo] = msgspec.field(default_factory=list, name='unpaidInfo')
+    balance_info: list[SpotLtvConvertBalanceInfo] = msgspec.field(default_factory=list, name='balanceInfo')
 
 
 class SpotProductInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    leverage: Decimal
-    transfer_line: Decimal = msgspec.field(name='transferLine')
-    spot_buy_line: Decimal = msgspec.field(name='spotBuyLine')
-    liquidation_line: Decimal = msgspec.field(name='liquidationLine')
-    stop_liquidation_line: Decimal = msgspec.field(name='stopLiquidationLine')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    leverage: Decimal | None = None
+    transfer_line: Decimal | None = msgspec.field(default=None, name='transferLine')
+    spot_buy_line: Decimal | None = msgspec.field(default=None, name='spotBuyLine')
+    liquidation_line: Decimal | None = msgspec.field(default=None, name='liquidationLine')
+    stop_liquidation_line: Decimal | None = msgspec.field(default=None, name='stopLiquidationLine')
 
 
 class SpotRepaidHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    repay_order_id: str = msgspec.field(name='repayOrderId')
-    repaid_time: int = msgspec.field(name='repaidTime')
-    coin: str
-    repay_type: str = msgspec.field(name='repayType')
-    business_type: str = msgspec.field(name='businessType')
-    repaid_amount: Decimal = msgspec.field(name='repaidAmount')
-    repaid_interest: Decimal = msgspec.field(name='repaidInterest')
-    repay_amount: str = msgspec.field(default="", name='repayAmount')
-    repay_interest: str = msgspec.field(default="", name='repayInterest')
+    repay_order_id: Text | None = msgspec.field(default=None, name='repayOrderId')
+    repaid_time: int | None = msgspec.field(default=None, name='repaidTime')
+    coin: Text | None = None
+    repay_type: Text | None = msgspec.field(default=None, name='repayType')
+    business_type: Text | None = msgspec.field(default=None, name='businessType')
+    repaid_amount: Decimal | None = msgspec.field(default=None, name='repaidAmount')
+    repaid_interest: Decimal | None = msgspec.field(default=None, name='repaidInterest')
+    repay_amount: Text | None = msgspec.field(default=None, name='repayAmount')
+    repay_interest: Text | None = msgspec.field(default=None, name='repayInterest')
 
 
 class SpotRiskUnit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    risk_unit_id: list[str] | None = msgspec.field(default=None, name='riskUnitId')
+    risk_unit_id: list[str] = msgspec.field(default_factory=list, name='riskUnitId')
 
 
 class SpotSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    product_id: str = msgspec.field(name='productId')
-    spot_symbols: list[str] | None = msgspec.field(default=None, name='spotSymbols')
+    product_id: Text | None = msgspec.field(default=None, name='productId')
+    spot_symbols: list[str] = msgspec.field(default_factory=list, name='spotSymbols')
 
 
 class SpotTransfered(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    transfered: Decimal
-    user_id: str = msgspec.field(name='userId')
+    coin: Text | None = None
+    transfered: Decimal | None = None
+    user_id: Text | None = msgspec.field(default=None, name='userId')
 
 
 class SpotDeductInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    deduct: str
+    deduct: Text | None = None
 
 
 class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    coin: str
-    status: str
-    to_type: str = msgspec.field(name='toType')
-    from_type: str = msgspec.field(name='fromType')
-    size: Decimal
-    ts: int
-    client_oid: str = msgspec.field(name='clientOid')
-    transfer_id: str = msgspec.field(name='transferId')
-    from_user_id: str = msgspec.field(name='fromUserId')
-    to_user_id: str = msgspec.field(name='toUserId')
-    new_transfer_id: str = msgspec.field(default="", name='newTransferId')
+    coin: Text | None = None
+    status: Text | None = None
+    to_type: Text | None = msgspec.field(default=None, name='toType')
+    from_type: Text | None = msgspec.field(default=None, name='fromType')
+    size: Decimal | None = None
+    ts: int | None = None
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    transfer_id: Text | None = msgspec.field(default=None, name='transferId')
+    from_user_id: Text | None = msgspec.field(default=None, name='fromUserId')
+    to_user_id: Text | None = msgspec.field(default=None, name='toUserId')
+    new_transfer_id: Text | None = msgspec.field(default=None, name='newTransferId')
 
 
 class SpotAuction(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    stage: str
-    stage_end_time: int = msgspec.field(name='stageEndTime')
+    stage: Text | None = None
+    stage_end_time: int | None = msgspec.field(default=None, name='stageEndTime')
     est_opening_price: Decimal | None = msgspec.field(default=None, name='estOpeningPrice')
     matched_volume: Decimal | None = msgspec.field(default=None, name='matchedVolume')
-    auction_end_time: int = msgspec.field(name='auctionEndTime')
+    auction_end_time: int | None = msgspec.field(default=None, name='auctionEndTime')
 
 
 class SpotVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: Decimal
-    deal_amount: Decimal = msgspec.field(name='dealAmount')
-    asset_amount: Decimal = msgspec.field(name='assetAmount')
-    taker_fee_rate: Decimal = msgspec.field(name='takerFeeRate')
-    maker_fee_rate: Decimal = msgspec.field(name='makerFeeRate')
-    btc_withdraw_amount: Decimal = msgspec.field(name='btcWithdrawAmount')
-    usdt_withdraw_amount: Decimal = msgspec.field(name='usdtWithdrawAmount')
+    level: Decimal | None = None
+    deal_amount: Decimal | None = msgspec.field(default=None, name='dealAmount')
+    asset_amount: Decimal | None = msgspec.field(default=None, name='assetAmount')
+    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    btc_withdraw_amount: Decimal | None = msgspec.field(default=None, name='btcWithdrawAmount')
+    usdt_withdraw_amount: Decimal | None = msgspec.field(default=None, name='usdtWithdrawAmount')
 
 
 class SpotSubaccountDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    address: str
-    chain: str
-    coin: str
-    tag: str
-    url: str
+    address: Text | None = None
+    chain: Text | None = None
+    coin: Text | None = None
+    tag: Text | None = None
+    url: Text | None = None
 
 
 class SpotSubaccountDepositRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    order_id: str = msgspec.field(name='orderId')
-    trade_id: str = msgspec.field(name='tradeId')
-    coin: str
-    size: Decimal
-    status: str
-    from_address: str = msgspec.field(name='fromAddress')
-    to_address: str = msgspec.field(name='toAddress')
-    chain: str
-    dest: str
-    c_time: int = msgspec.field(name='cTime')
-    u_time: int = msgspec.field(name='uTime')
-    client_oid: str = msgspec.field(default="", name='clientOid')
-    confirm: str = ""
-    tag: str = ""
+    order_id: Text | None = msgspec.field(default=None, name='orderId')
+    trade_id: Text | None = msgspec.field(default=None, name='tradeId')
+    coin: Text | None = None
+    size: Decimal | None = None
+    status: Text | None = None
+    from_address: Text | None = msgspec.field(default=None, name='fromAddress')
+    to_address: Text | None = msgspec.field(default=None, name='toAddress')
+    chain: Text | None = None
+    dest: Text | None = None
+    c_time: int | None = msgspec.field(default=None, name='cTime')
+    u_time: int | None = msgspec.field(default=None, name='uTime')
+    client_oid: Text | None = msgspec.field(default=None, name='clientOid')
+    confirm: Text | None = None
+    tag: Text | None = None
 
 
 # Request items for batch bodies.
@@ -866,5 +822,5 @@ class SpotTradeBatchCancelReplaceOrderItem(msgspec.Struct, kw_only=True, omit_de
     extra_params: dict[str, Any] | None = None
 
 
-# Keep the helper imports referenced for linters in modules without lazy fields.
-_HELPERS = (Literal, _bool, _decimal, _int, _json_field, Decimal, Any)
+# Keep the shared imports referenced for linters in modules that do not use them all.
+_HELPERS = (Literal, Decimal, Any, JsonObject, Text)
