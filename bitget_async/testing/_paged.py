@@ -2,7 +2,7 @@
 
 A paginated route the simulator keeps no state for (copy-trading histories, broker commissions,
 p2p orders ...) still pages like Bitget does: the documented example's first row becomes
-``ROWS`` rows, newest first, each with its own id (descending) and time (one minute apart), and
+``ROWS`` rows, newest first, each with its own id (descending) and time (``row_step_ms`` apart), and
 the request's cursor, reverse bound, page number, time range and page size select from them by
 the route's cursor rule, the same data the client's paginator reads.  So every cursor kind can
 be walked over many pages against the simulator.
@@ -15,7 +15,7 @@ from typing import Any
 
 from .._pagination import CursorRule
 
-__all__ = ["ROWS", "paged_example"]
+__all__ = ["ROWS", "paged_example", "row_step_ms"]
 
 ROWS = 30
 _ID_KEYS = ("orderId", "trackingNo", "id", "billId", "tradeId", "annId", "loanId", "uid")
@@ -33,10 +33,14 @@ def _id_key(rule: CursorRule, row: Mapping[str, Any]) -> str | None:
 
 
 def _time_key(row: Mapping[str, Any]) -> str | None:
-    return next((k for k in _TIME_KEYS if k in row), None)
+    return next((k for k in _TIME_KEYS if k in row), None) or next(
+        (k for k in row if k.endswith(("Time", "time"))), None
+    )
 
 
-def _rows(template: Mapping[str, Any], id_key: str | None, time_key: str | None, now: int) -> list[dict[str, Any]]:
+def _rows(
+    template: Mapping[str, Any], id_key: str | None, time_key: str | None, now: int, step: int
+) -> list[dict[str, Any]]:
     rows = []
     for i in range(ROWS):
         row = dict(template)
@@ -44,9 +48,15 @@ def _rows(template: Mapping[str, Any], id_key: str | None, time_key: str | None,
             value = _BASE_ID + (ROWS - i)
             row[id_key] = value if isinstance(template.get(id_key), int) else str(value)
         if time_key is not None:
-            row[time_key] = str(now - i * 60_000)
+            row[time_key] = str(now - i * step)
         rows.append(row)
     return rows
+
+
+def row_step_ms(rule: CursorRule) -> int:
+    """Time between two made-up rows: a minute, or a quarter window where requests are cut into
+    windows, so a long range finds rows in every window."""
+    return rule.window_days * 86_400_000 // 4 if rule.window_days else 60_000
 
 
 def _number(values: Mapping[str, Any], name: str | None) -> int | None:
@@ -82,7 +92,8 @@ def paged_example(rule: CursorRule, example: Any, values: Mapping[str, Any], now
         return example  # nothing row-like to page through: the example as documented
     template = listed[0]
     id_key, time_key = _id_key(rule, template), _time_key(template)
-    page, more = _select(rule, _rows(template, id_key, time_key, now), id_key, time_key, values)
+    rows = _rows(template, id_key, time_key, now, row_step_ms(rule))
+    page, more = _select(rule, rows, id_key, time_key, values)
     if isinstance(example, list):
         return page
     answer = dict(example)
