@@ -513,8 +513,12 @@ async def test_every_route_answers_with_its_model(route: Route) -> None:
     # row but for its id (descending) and its time (a minute apart).
     rows = data if isinstance(data, list) else getattr(data, "page_items", None)
     template_rows = expected if isinstance(expected, list) else getattr(expected, "page_items", None)
-    if not rows or not template_rows:
+    if not template_rows:
         assert data == expected
+        return
+    if not rows:
+        # The sample call's time range (startTime "1"...) holds none of the made-up rows.
+        assert rule.start is not None, route.python_name
         return
     keep = [
         f for f in type(rows[0]).__struct_fields__
