@@ -18,6 +18,7 @@ from ._faults import ConnectionDropped, Faults
 from ._feed import KNOT_MS
 from ._lending import accrue_interest
 from ._state import Account, Exchange
+from ._ws import StreamSimulator
 
 if TYPE_CHECKING:
     from .._client import BitgetClient
@@ -99,6 +100,8 @@ class Simulator:
         self.faults = Faults()
         self._exchange = Exchange(seed, clock or _wall_clock_ms)
         self.app = SimulatorApp(self._exchange, self.faults, seed=seed, enforce_rate_limits=enforce_rate_limits)
+        self.stream = StreamSimulator(self._exchange, seed=seed)  # WebSocket v2: sim.stream.faults ...
+        self.app.websocket = self.stream
         self.api_key, self.api_secret, self.passphrase = api_key, api_secret, passphrase
         self.demo_api_key, self.demo_api_secret, self.demo_passphrase = demo_api_key, demo_api_secret, demo_passphrase
         self.add_account(api_key=api_key, api_secret=api_secret, passphrase=passphrase)
@@ -197,6 +200,15 @@ class Simulator:
         finally:
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(server.stop)
+
+    @contextlib.asynccontextmanager
+    async def serve_stream(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+        """Serve only the WebSocket endpoint on loopback, in the caller's event loop (asyncio or
+        trio, no thread, no uvicorn); yields ``ws://host:port`` for ``StreamConfig(url=...)``."""
+        from ._ws_server import serve_websocket
+
+        async with serve_websocket(self.stream, host, port) as url:
+            yield url
 
     @property
     def requests(self) -> list[RequestRecord]:
