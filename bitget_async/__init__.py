@@ -31,6 +31,11 @@ from ._errors import (
     RateLimitError,
     ResponseDecodeError,
     ServerError,
+    StreamAuthError,
+    StreamConnectionError,
+    StreamError,
+    StreamRateLimitError,
+    StreamSubscribeError,
     TimeoutError,
     TimestampError,
     TransportError,
@@ -39,6 +44,7 @@ from ._errors import (
 from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
+from .stream import StreamConfig
 
 __version__ = "0.1.0"
 
@@ -74,6 +80,12 @@ __all__ = [
     "RetryPolicy",
     "Route",
     "ServerError",
+    "StreamAuthError",
+    "StreamConfig",
+    "StreamConnectionError",
+    "StreamError",
+    "StreamRateLimitError",
+    "StreamSubscribeError",
     "TimeoutError",
     "TimestampError",
     "TransportError",

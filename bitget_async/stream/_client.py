@@ -127,6 +127,10 @@ class StreamClient:
         await anyio.lowlevel.checkpoint()
 
     # -- internals used by subscriptions ---------------------------------------------------
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError("the client is closed")
+
     def _register(self, sub: _Stream[Any]) -> None:
         if self._closed:
             raise ClientClosedError("the client is closed")

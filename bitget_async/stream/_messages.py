@@ -106,7 +106,7 @@ class FuturesTicker(msgspec.Struct, rename="camel", gc=False):
     base_volume: D = None
     quote_volume: D = None
     open_utc: D = None
-    symbol_type: int | str | None = None  # "1" live, 1 in the doc
+    symbol_type: I = None  # "1" live, 1 in the doc: both decode to 1
     delivery_price: D = None
     ts: I = None
 

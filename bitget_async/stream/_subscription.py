@@ -56,6 +56,7 @@ class _Stream(Generic[Item]):
         self.args: tuple[Arg, ...] = tuple(dict.fromkeys(args))
         self.private = private
         self.decoder = decoder
+        owner._check_open()
         self._owner = owner
         self._tg: anyio.abc.TaskGroup | None = None
         self._connections: list[Connection] = []

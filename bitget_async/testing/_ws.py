@@ -104,6 +104,9 @@ class _Session:
         self.stall_epoch = sim.faults._stall
         self.lock = anyio.Lock()
         self.dropped = False
+        self.scope = anyio.CancelScope()
+        sim.stats["sessions"] += 1
+        self.number = sim.stats["sessions"]
 
     @property
     def stalled(self) -> bool:
@@ -113,8 +116,14 @@ class _Session:
         if self.stalled:
             return
         text = obj if isinstance(obj, str) else _ENCODER.encode(obj).decode()
-        async with self.lock:
-            await self._send({"type": "websocket.send", "text": text})
+        try:
+            async with self.lock:
+                await self._send({"type": "websocket.send", "text": text})
+        except (OSError, anyio.BrokenResourceError, RuntimeError):
+            # The client is gone (uvicorn raises OSError/RuntimeError, our loopback server
+            # BrokenResourceError): end the session as a server would.
+            self.scope.cancel()
+            return
         self.sim.stats["frames_pushed"] += 1
 
 
@@ -138,6 +147,8 @@ class StreamSimulator:
         self._connects: dict[str, collections.deque[float]] = {}
         self.monotonic: Callable[[], float] = time.monotonic
         self._injected: dict[int, list[tuple[dict[str, str], list[dict[str, Any]]]]] = {}
+        # (connection number, what the client sent: "ping", "login", "subscribe SPOT/ticker/BTCUSDT" ...)
+        self.log: collections.deque[tuple[int, str]] = collections.deque(maxlen=100_000)
 
     @property
     def open_connections(self) -> int:
@@ -183,19 +194,20 @@ class StreamSimulator:
         session = _Session(self, ip, path.endswith("private"), send)
         self._sessions.add(session)
         try:
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(self._pusher, session, tg.cancel_scope)
-                while True:
-                    message = await receive()
-                    if message["type"] == "websocket.disconnect":
-                        break
-                    text = message.get("text")
-                    if text is None:
-                        text = bytes(message.get("bytes") or b"").decode("utf-8", "replace")
-                    if not await self._on_frame(session, text):
-                        await send({"type": "websocket.close", "code": 1000})
-                        break
-                tg.cancel_scope.cancel()
+            with session.scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self._pusher, session, tg.cancel_scope)
+                    while True:
+                        message = await receive()
+                        if message["type"] == "websocket.disconnect":
+                            break
+                        text = message.get("text")
+                        if text is None:
+                            text = bytes(message.get("bytes") or b"").decode("utf-8", "replace")
+                        if not await self._on_frame(session, text):
+                            await send({"type": "websocket.close", "code": 1000})
+                            break
+                    tg.cancel_scope.cancel()
             if session.dropped:
                 # End without a close frame: servers abort the socket on an exception.
                 raise ConnectionDropped("WebSocket dropped (fault knob)")
@@ -220,6 +232,7 @@ class StreamSimulator:
         if session.stalled:
             return True
         if text == "ping":
+            self.log.append((session.number, "ping"))
             self.stats["pings"] += 1
             await session.send("pong")
             return True
@@ -232,6 +245,7 @@ class StreamSimulator:
             await session.send({"event": "error", "code": 30002, "msg": "illegal request"})
             return True
         if op == "login":
+            self.log.append((session.number, "login"))
             return await self._login(session, args)
         if op in ("subscribe", "unsubscribe"):
             args_bytes = len(_ENCODER.encode(args))
@@ -248,6 +262,8 @@ class StreamSimulator:
                     await session.send({"event": "error", "code": 30006, "msg": "request too many"})
                     return True
             for arg in args:
+                if isinstance(arg, dict):
+                    self.log.append((session.number, f"{op} {'/'.join(str(v) for v in _key(arg))}"))
                 await (self._subscribe(session, arg) if op == "subscribe" else self._unsubscribe(session, arg))
             return True
         await session.send({"event": "error", "code": 30003, "msg": f"invalid op {op}"})

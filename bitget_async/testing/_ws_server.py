@@ -56,10 +56,13 @@ async def _serve_one(app: Any, stream: anyio.abc.SocketStream) -> None:
     connected = False
     accepted = False
 
+    write_lock = anyio.Lock()
+
     async def flush() -> None:
-        for data in proto.data_to_send():
-            if data:
-                await stream.send(data)
+        async with write_lock:  # the reader (close replies) and the app both write
+            for data in proto.data_to_send():
+                if data:
+                    await stream.send(data)
 
     async def reader() -> None:
         try:
@@ -102,6 +105,8 @@ async def _serve_one(app: Any, stream: anyio.abc.SocketStream) -> None:
                     proto.send_response(proto.reject(403, "connection refused\n"))
                     await flush()
                 elif kind == "websocket.send":
+                    if proto.state is not State.OPEN:
+                        return  # closing: what a real server writes now is lost too
                     text = message.get("text")
                     if text is not None:
                         proto.send_text(text.encode())
