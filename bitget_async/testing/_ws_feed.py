@@ -144,6 +144,7 @@ def public_data(ex: Exchange, inst_type: str, channel: str, inst_id: str, now: i
             row["symbolType"] = "1"  # a string live, a number in the doc
             row["nextFundingTime"] = str(now - now % 28_800_000 + 28_800_000)
         row["instId"] = row.pop("symbol") if inst_type == "SPOT" else row["symbol"]
+        row.setdefault("open24h", row.pop("open", None))  # the WS page's name for it
         return [row]
     if channel.startswith("candle"):
         rows = _market._candles(ex, inst, CANDLE_MS[channel[6:]], start=0, end=0, limit=1, now=now, mix=False)
