@@ -30,5 +30,6 @@ def test_stream_futures_books_and_candles(capsys: pytest.CaptureFixture[str]) ->
 def test_stream_refusals_exit_nonzero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stream", "ticker", "NOPEUSDT", "--sim", "--count", "1"]) == 1
     assert "StreamSubscribeError" in capsys.readouterr().err
-    with pytest.raises(SystemExit, match="INST_ID"):
-        main(["stream", "ticker", "--sim"])
+    assert main(["stream", "ticker", "--sim"]) == 2
+    assert "needs an INST_ID" in capsys.readouterr().err
+    assert main(["stream", "nope", "--sim"]) == 2

@@ -20,6 +20,8 @@ from ._messages import Push
 
 __all__ = ["add_command"]
 
+_PUBLIC = ("ticker", "trade", "auction")
+
 _PRIVATE = ("account", "orders", "fill", "orders-algo", "positions", "positions-history", "equity", "adl-noti",
             "account-crossed", "orders-crossed", "account-isolated", "orders-isolated")
 
@@ -46,9 +48,7 @@ def _subscription(client: Any, channel: str, inst_id: str | None, inst_type: str
     kind = (inst_type or ("MARGIN" if channel.endswith(("crossed", "isolated")) or channel == "index-price"
                           else "SPOT")).upper()
     private_id = inst_id or "default"
-    if channel in ("ticker", "trade", "auction") or channel.startswith(("candle", "books")):
-        if not inst_id:
-            raise SystemExit(f"the {channel} channel needs an INST_ID, e.g. BTCUSDT")
+    if inst_id and (channel in _PUBLIC or channel.startswith(("candle", "books"))):
         if channel == "ticker":
             return s.ticker(kind, inst_id)
         if channel == "trade":
@@ -73,17 +73,14 @@ def _subscription(client: Any, channel: str, inst_id: str | None, inst_type: str
         "account-isolated": lambda: s.account_isolated(),
         "orders-isolated": lambda: s.orders_isolated(private_id),
     }
-    make = makers.get(channel)
-    if make is None:
-        raise SystemExit(f"unknown channel {channel!r}")
-    return make()
+    return makers[channel]()
 
 
 def push_json(push: Push[Any]) -> str:
     """One push as a JSON line: decimals as exact strings, absent fields left out."""
     body = {"arg": push.arg.wire(), "action": push.action, "ts": push.ts, "gap": push.gap,
             "data": [{k: v for k, v in msgspec.to_builtins(item, builtin_types=(Decimal,)).items() if v is not None}
-                     if isinstance(item, msgspec.Struct) and not getattr(item, "__struct_config__").array_like
+                     if isinstance(item, msgspec.Struct) and not item.__struct_config__.array_like
                      else msgspec.to_builtins(item, builtin_types=(Decimal,)) for item in push.data]}
     return json.dumps(body, default=lambda d: format(d, "f") if isinstance(d, Decimal) else str(d))
 
@@ -95,6 +92,13 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
     if args.count < 0:
         print("--count must be >= 0", file=sys.stderr)
+        return 2
+    public = args.channel in _PUBLIC or args.channel.startswith(("candle", "books"))
+    if not public and args.channel not in (*_PRIVATE, "index-price"):
+        print(f"unknown channel {args.channel!r}", file=sys.stderr)
+        return 2
+    if public and not args.inst_id:
+        print(f"the {args.channel} channel needs an INST_ID, e.g. BTCUSDT", file=sys.stderr)
         return 2
 
     failures: list[BitgetError] = []
@@ -113,7 +117,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         if not args.sim:
-            async with BitgetClient.from_env(**({"demo": True} if args.demo else {})) as client:
+            async with (BitgetClient.from_env(demo=True) if args.demo else BitgetClient.from_env()) as client:
                 await watch(client)
             return
         from ..testing import Simulator
@@ -138,6 +142,6 @@ def cmd_stream(args: argparse.Namespace) -> int:
         return 130
     except BitgetError as exc:
         failures.append(exc)
-    for exc in failures:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    for failure in failures:
+        print(f"{type(failure).__name__}: {failure}", file=sys.stderr)
     return 1 if failures else 0
