@@ -59,7 +59,8 @@ def _book() -> OrderBook:
 
 def test_snapshot_then_updates_are_applied_exactly_with_original_strings() -> None:
     book = _book()
-    assert book.best_bid == BookLevel(Decimal("100.10"), Decimal("1.5000"))
+    assert book.best_bid == BookLevel("100.10", "1.5000")
+    assert book.best_bid.price == Decimal("100.10") and book.best_bid.size == Decimal("1.5000")
     assert book.raw_top(1) == ([("100.10", "1.5000")], [("100.20", "0.00000005")])
     # Remove the best ask, change a bid, add a new best bid.
     expected_bids = [("100.15", "4"), ("100.10", "1.5000"), ("100.00", "7.10")]
@@ -68,7 +69,7 @@ def test_snapshot_then_updates_are_applied_exactly_with_original_strings() -> No
                checksum_value=checksum(expected_bids, expected_asks), seq=11, pseq=None, ts=2)
     assert book.raw_top(5) == (expected_bids, expected_asks)
     assert [lvl.price for lvl in book.bids] == [Decimal("100.15"), Decimal("100.10"), Decimal("100.00")]
-    assert book.top(1) == ([BookLevel(Decimal("100.15"), Decimal("4"))], [BookLevel(Decimal("100.30"), Decimal("3"))])
+    assert book.top(1) == ([BookLevel("100.15", "4")], [BookLevel("100.30", "3")])
     assert (book.seq, book.ts, book.checksums_verified, book.synced) == (11, 2, 2, True)
 
 
@@ -93,6 +94,7 @@ def test_pseq_continuity_without_checksum() -> None:
     book = _book()
     book.apply("update", [("100.00", "3")], [], checksum_value=0, seq=20, pseq=10, ts=2)
     book.apply("update", [("100.00", "4")], [], checksum_value=None, seq=21, pseq=20, ts=3)
-    assert book.best_bid == BookLevel(Decimal("100.10"), Decimal("1.5000"))
+    assert book.best_bid == BookLevel("100.10", "1.5000")
+    assert book.best_bid.price == Decimal("100.10") and book.best_bid.size == Decimal("1.5000")
     assert book.raw_top(2)[0][1] == ("100.00", "4")
     assert book.checksums_verified == 1

@@ -78,7 +78,7 @@ class _Side:
 class OrderBook:
     """The local copy of one ``books`` subscription.  Read it; the subscription writes it.
 
-    ``bids``/``asks``/``top(n)`` give typed ``BookLevel``s best first; ``best_bid``/``best_ask``
+    ``bids``/``asks``/``top(n)`` give ``BookLevel``s best first (``.price``/``.size`` Decimals); ``best_bid``/``best_ask``
     the first of each (``None`` on an empty side); ``synced`` is False between a detected
     problem and the next snapshot; ``resyncs`` counts resubscribes; ``seq`` and ``ts`` are the
     last applied push's.  ``gap`` is True when this book was rebuilt from a fresh snapshot since
@@ -185,4 +185,4 @@ class OrderBook:
 
 
 def _typed(levels: list[tuple[str, str]]) -> list[BookLevel]:
-    return [BookLevel(Decimal(p), Decimal(s)) for p, s in levels]
+    return [BookLevel(p, s) for p, s in levels]
