@@ -11,9 +11,15 @@ client side is measured with ``time.process_time()`` from the first push to the 
 
     python benchmarks/ws_bench.py [--n 20000]
 
-ccxt pro and pybotters are not in this run: both hard-code Bitget's hosts per exchange class, and
-pointing them at a loopback server needs patching their URL tables and answering their own
-subscribe/ping dialects; that harness is not written yet.
+* ``pybotters``: ``Client.ws_connect`` to the loopback URL with ``BitgetV2DataStore.onmessage`` as
+  the handler (its own JSON decode, aiohttp's WebSocket, the data store's book/ticker update);
+* ``ccxt pro``: ``ccxt.pro.bitget`` with its ``urls['api']['ws']['public']`` pointed at the loopback
+  server and one market set by hand (``set_markets``: its ``load_markets`` would call Bitget's REST
+  API), ``watch_order_book(limit=15)`` / ``watch_ticker`` in a loop; pushes are counted where ccxt
+  handles them (``handle_message``), since its ``watch_*`` calls return the latest state only.
+
+The peers run on asyncio (pybotters and ccxt are asyncio-only); numbers are pushes per CPU second
+of the client process, the ratios in the same run are what to compare.
 """
 
 from __future__ import annotations
@@ -94,14 +100,94 @@ async def library_loop(url: str, channel: str, n: int) -> float:
             return n / (time.process_time() - start)
 
 
+async def pybotters_loop(url: str, channel: str, n: int) -> float:
+    import pybotters
+
+    store = pybotters.BitgetV2DataStore()
+    done = asyncio.Event()
+    seen = 0
+    start = 0.0
+
+    def handler(msg: Any, ws: Any) -> None:
+        nonlocal seen, start
+        store.onmessage(msg, ws)
+        if "data" in msg:
+            if seen == 0:
+                start = time.process_time()
+            seen += 1
+            if seen == n:
+                done.set()
+
+    arg = {"instType": "SPOT", "channel": channel, "instId": "BTCUSDT"}
+    async with pybotters.Client() as client:
+        app = await client.ws_connect(url + "/v2/ws/public", send_json={"op": "subscribe", "args": [arg]},
+                                      hdlr_json=handler)
+        await done.wait()
+        elapsed = time.process_time() - start
+        await app.current_ws.close() if app.current_ws is not None else None
+    return (n - 1) / elapsed
+
+
+_CCXT_MARKET = {
+    "id": "BTCUSDT", "symbol": "BTC/USDT", "base": "BTC", "quote": "USDT", "baseId": "BTC", "quoteId": "USDT",
+    "type": "spot", "spot": True, "margin": False, "swap": False, "future": False, "option": False, "active": True,
+    "contract": False, "linear": None, "inverse": None, "settle": None, "settleId": None, "contractSize": None,
+    "precision": {"amount": 0.0001, "price": 0.01}, "limits": {"amount": {"min": None, "max": None},
+                                                            "price": {"min": None, "max": None},
+                                                            "cost": {"min": None, "max": None}},
+    "info": {},
+}
+
+
+async def ccxt_loop(url: str, channel: str, n: int) -> float:
+    import ccxt.pro
+
+    exchange = ccxt.pro.bitget({"newUpdates": False})
+    exchange.urls["api"]["ws"]["public"] = url + "/v2/ws/public"
+    exchange.set_markets([_CCXT_MARKET])
+    seen = 0
+    start = 0.0
+    done = asyncio.Event()
+    handle = exchange.handle_message
+
+    def counting(client: Any, message: Any) -> Any:
+        nonlocal seen, start
+        result = handle(client, message)
+        if isinstance(message, dict) and "data" in message:
+            if seen == 0:
+                start = time.process_time()
+            seen += 1
+            if seen == n:
+                done.set()
+        return result
+
+    exchange.handle_message = counting
+
+    async def consume() -> None:
+        while not done.is_set():
+            if channel == "books15":
+                await exchange.watch_order_book("BTC/USDT", 15)
+            else:
+                await exchange.watch_ticker("BTC/USDT")
+
+    task = asyncio.ensure_future(consume())
+    await done.wait()
+    elapsed = time.process_time() - start
+    task.cancel()
+    await exchange.close()
+    return (n - 1) / elapsed
+
+
+LOOPS = {"raw": raw_loop, "bitget_async": library_loop, "pybotters": pybotters_loop, "ccxt.pro": ccxt_loop}
+
+
 def measure(kind: str, channel: str, n: int) -> float:
     q: Any = multiprocessing.Queue()
     proc = multiprocessing.Process(target=_serve, args=(q, n + 1000), daemon=True)
     proc.start()
     try:
         url = f"ws://127.0.0.1:{q.get(timeout=10)}"
-        loop = raw_loop if kind == "raw" else library_loop
-        return anyio.run(loop, url, channel, n)
+        return anyio.run(LOOPS[kind], url, channel, n)
     finally:
         proc.terminate()
         proc.join(5)
@@ -114,12 +200,16 @@ def main() -> None:
     a = p.parse_args()
     results: dict[str, dict[str, float]] = {}
     for channel in ("books15", "ticker"):
-        for kind in ("raw", "bitget_async"):
-            best = max(measure(kind, channel, a.n) for _ in range(a.rounds))
+        for kind in LOOPS:
+            try:
+                best = max(measure(kind, channel, a.n) for _ in range(a.rounds))
+            except Exception as exc:  # a peer that cannot run here is reported, not fatal
+                print(f"{channel} {kind}: failed: {exc!r}", flush=True)
+                continue
             results.setdefault(channel, {})[kind] = best
         r = results[channel]
-        print(f"{channel:8} raw websockets+json.loads {r['raw']:>9,.0f}/CPU s   bitget_async typed "
-              f"{r['bitget_async']:>9,.0f}/CPU s   ratio raw/lib {r['raw'] / r['bitget_async']:.2f}x", flush=True)
+        print(f"{channel:8} " + "  ".join(f"{k} {v:,.0f}/CPU s" for k, v in r.items())
+              + f"   raw/bitget_async {r['raw'] / r['bitget_async']:.2f}x", flush=True)
     print(json.dumps(results))
 
 
