@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import anyio
 import pytest
-from stream_helpers import eventually, streaming
+from stream_helpers import FAST, eventually, streaming
 
 from bitget_async import ClientClosedError, StreamConfig, StreamConnectionError
 from bitget_async.stream import Arg
@@ -177,8 +177,14 @@ async def test_uvicorn_served_simulator_streams_too(anyio_backend: str) -> None:
     sim.stream.push_interval = 0.02
     async with sim.serve() as http_url:
         ws_url = http_url.replace("http://", "ws://")
-        client = sim.client(stream_config=StreamConfig(url=ws_url))
+        client = sim.client(stream_config=StreamConfig(url=ws_url, **FAST))  # type: ignore[arg-type]
         async with client, client.stream.ticker("SPOT", "BTCUSDT") as sub:
             async for push in sub:
                 assert push.data[0].last_pr == sim.price("BTCUSDT") == Decimal("65000.00")
                 break
+            sim.stream.faults.drop_connections()  # uvicorn aborts the socket too
+            with anyio.fail_after(10):
+                async for push in sub:
+                    if push.gap:
+                        break
+            assert sub.gaps == 1
