@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from bitget_async import BitgetClient
 from bitget_async.stream import (
-    Books,
     BookLevel,
+    Books,
     Candle,
     FuturesOrder,
     FuturesTicker,
