@@ -8,14 +8,13 @@ import hmac
 import json
 
 import pytest
+from stream_helpers import FAST
 
 from bitget_async import BitgetClient, StreamAuthError, StreamConfig
+from bitget_async._config import Credentials
 from bitget_async.stream import StreamClient
 from bitget_async.stream._limits import SlidingWindow
-from bitget_async._config import Credentials
 from bitget_async.testing import Simulator
-
-from stream_helpers import FAST
 
 SECRET, PASSPHRASE = "s3cr3t-value-xyz", "pass-phrase-123"
 

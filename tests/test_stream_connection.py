@@ -3,6 +3,7 @@ login ordering, limits counted at the server, sharding, cancellation and backpre
 
 from __future__ import annotations
 
+import ssl
 from decimal import Decimal
 
 import anyio
@@ -188,3 +189,58 @@ async def test_uvicorn_served_simulator_streams_too(anyio_backend: str) -> None:
                     if push.gap:
                         break
             assert sub.gaps == 1
+
+
+def _tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A throwaway CA-signed certificate for 127.0.0.1: (server context, client context)."""
+    import datetime
+    import ipaddress
+    import tempfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bitget-async test")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with tempfile.NamedTemporaryFile() as cf, tempfile.NamedTemporaryFile() as kf:
+        cf.write(cert_pem)
+        kf.write(key_pem)
+        cf.flush()
+        kf.flush()
+        server.load_cert_chain(cf.name, kf.name)
+    client = ssl.create_default_context(cadata=cert_pem.decode())
+    return server, client
+
+
+async def test_wss_with_certificate_verification(anyio_backend: str) -> None:
+    from bitget_async.testing import Simulator
+
+    server_ctx, client_ctx = _tls_contexts()
+    sim = Simulator()
+    sim.stream.push_interval = 0.02
+    async with sim.serve_stream(ssl_context=server_ctx) as url:
+        assert url.startswith("wss://127.0.0.1:")
+        good = sim.client(stream_config=StreamConfig(url=url, ssl_context=client_ctx, connect_timeout=5))
+        async with good, good.stream.orders("SPOT") as sub, good.stream.ticker("SPOT", "BTCUSDT") as ticker:
+            async for push in ticker:
+                assert push.data[0].last_pr == Decimal("65000.00")
+                break
+            assert sub.private
+        untrusted = sim.client(stream_config=StreamConfig(url=url, connect_timeout=5))  # system CAs only
+        async with untrusted:
+            with pytest.raises(StreamConnectionError, match="failed"):
+                async with untrusted.stream.ticker("SPOT", "BTCUSDT"):
+                    raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ squeeze two frames sent a window apart into one window on the other side.
 from __future__ import annotations
 
 import dataclasses
+import ssl
 
 __all__ = ["DEFAULT_STREAM_CONFIG", "LIVE_WS_URL", "DEMO_WS_URL", "StreamConfig"]
 
@@ -38,6 +39,9 @@ class StreamConfig:
     attempts per ``connect_window`` per client (Bitget: 300 per 5 minutes per IP: clients sharing
     an IP should split it).
 
+    ``ssl_context`` verifies ``wss://`` servers (default: the system's CA store); pass one for a
+    private CA or a TLS-intercepting proxy.
+
     Backpressure: each subscription buffers at most ``queue_size`` pushes; when a consumer falls
     behind, the oldest push is dropped, counted in ``Subscription.dropped``, and the next push of
     that channel is flagged ``gap=True``.  Order books are conflated instead (see ``OrderBooks``).
@@ -59,6 +63,7 @@ class StreamConfig:
     max_connects: int = 300
     connect_window: float = 300.0
     queue_size: int = 1024
+    ssl_context: ssl.SSLContext | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.url is not None and not self.url.startswith(("ws://", "wss://")):

@@ -189,7 +189,8 @@ class Connection:
     # -- setup -----------------------------------------------------------------------------
     async def _setup(self) -> None:
         await self._connects.acquire()
-        self._ws = await WebSocket.connect(self.url, connect_timeout=self.config.connect_timeout)
+        self._ws = await WebSocket.connect(self.url, connect_timeout=self.config.connect_timeout,
+                                           ssl_context=self.config.ssl_context)
         self.connected += 1
         self.frames.reset()
         self.subscribes.reset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from decimal import Decimal
@@ -202,12 +203,15 @@ class Simulator:
                 await anyio.to_thread.run_sync(server.stop)
 
     @contextlib.asynccontextmanager
-    async def serve_stream(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+    async def serve_stream(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> AsyncIterator[str]:
         """Serve only the WebSocket endpoint on loopback, in the caller's event loop (asyncio or
-        trio, no thread, no uvicorn); yields ``ws://host:port`` for ``StreamConfig(url=...)``."""
+        trio, no thread, no uvicorn); yields ``ws://host:port`` for ``StreamConfig(url=...)``
+        (``wss://`` when given a server ``ssl_context``)."""
         from ._ws_server import serve_websocket
 
-        async with serve_websocket(self.stream, host, port) as url:
+        async with serve_websocket(self.stream, host, port, ssl_context) as url:
             yield url
 
     @property

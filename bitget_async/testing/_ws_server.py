@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import ssl
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,19 +31,27 @@ _ERRORS = (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceErr
 
 
 @contextlib.asynccontextmanager
-async def serve_websocket(app: Any, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-    """Serve ``app`` (ASGI, ``websocket`` scopes only) until the block ends; yields ``ws://host:port``."""
-    listener = await anyio.create_tcp_listener(local_host=host, local_port=port)
-    bound_port = listener.extra(SocketAttribute.local_port)
+async def serve_websocket(
+    app: Any, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+) -> AsyncIterator[str]:
+    """Serve ``app`` (ASGI, ``websocket`` scopes only) until the block ends; yields ``ws://host:port``
+    (``wss://`` with a server ``ssl_context``)."""
+    tcp = await anyio.create_tcp_listener(local_host=host, local_port=port)
+    bound_port = tcp.extra(SocketAttribute.local_port)
+    listener: anyio.abc.Listener[Any] = tcp
+    if ssl_context is not None:
+        from anyio.streams.tls import TLSListener
+
+        listener = TLSListener(tcp, ssl_context, standard_compatible=False)
     async with listener, anyio.create_task_group() as tg:
         tg.start_soon(listener.serve, lambda stream: _serve_one(app, stream))
         try:
-            yield f"ws://{host}:{bound_port}"
+            yield f"{'wss' if ssl_context is not None else 'ws'}://{host}:{bound_port}"
         finally:
             tg.cancel_scope.cancel()
 
 
-async def _serve_one(app: Any, stream: anyio.abc.SocketStream) -> None:
+async def _serve_one(app: Any, stream: anyio.abc.ByteStream) -> None:
     proto = ServerProtocol(max_size=1 << 20)
     try:
         request = await _read_request(proto, stream)
@@ -124,7 +133,7 @@ async def _serve_one(app: Any, stream: anyio.abc.SocketStream) -> None:
             "path": request.path.split("?", 1)[0],
             "raw_path": request.path.encode(),
             "headers": [(k.lower().encode(), v.encode()) for k, v in request.headers.raw_items()],
-            "client": stream.extra(SocketAttribute.remote_address),
+            "client": stream.extra(SocketAttribute.remote_address, ("127.0.0.1", 0)),
             "subprotocols": [],
         }
         try:
@@ -143,7 +152,7 @@ async def _serve_one(app: Any, stream: anyio.abc.SocketStream) -> None:
     await anyio.aclose_forcefully(stream)
 
 
-async def _read_request(proto: ServerProtocol, stream: anyio.abc.SocketStream) -> Request | None:
+async def _read_request(proto: ServerProtocol, stream: anyio.abc.ByteStream) -> Request | None:
     with anyio.move_on_after(10):
         while True:
             proto.receive_data(await stream.receive(1 << 16))
