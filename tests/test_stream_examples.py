@@ -22,7 +22,7 @@ async def test_collector_keeps_every_book_verified_across_shards(anyio_backend: 
     symbols = sorted(SPOT)
     async with streaming(push_interval=0.02, max_channels=20) as (sim, client):
         out = io.StringIO()
-        summary = await collector.collect(client, symbols, seconds=1.5, every=0.5, out=out)
+        summary = await collector.collect(client, symbols, seconds=1.0, every=0.4, out=out)
     assert summary["symbols"] == len(symbols) == 61 and summary["connections"] == 4
     assert summary["synced"] == 61 and summary["resyncs"] == 0 and summary["reconnect_gaps"] == 0
     assert summary["checksums_verified"] > 61
