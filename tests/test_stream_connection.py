@@ -244,3 +244,19 @@ async def test_wss_with_certificate_verification(anyio_backend: str) -> None:
             with pytest.raises(StreamConnectionError, match="failed"):
                 async with untrusted.stream.ticker("SPOT", "BTCUSDT"):
                     raise AssertionError("unreachable")
+
+
+async def test_open_connections_are_capped_before_connecting(anyio_backend: str) -> None:
+    from bitget_async import StreamRateLimitError
+
+    async with streaming(max_channels=10, max_connections=3) as (sim, client):
+        async with client.stream.ticker("SPOT", SYMBOLS[:20]) as sub:  # 2 connections
+            assert len(sub.connections) == 2
+            with pytest.raises(StreamRateLimitError, match="max_connections"):
+                async with client.stream.trade("SPOT", SYMBOLS[:11]):  # 2 more would make 4
+                    raise AssertionError("unreachable")
+            connects = sim.stream.stats["connects"]
+            async with client.stream.trade("SPOT", SYMBOLS[:10]) as one:  # 1 more fits
+                assert len(one.connections) == 1
+            assert len(client.stream._open) == 1  # the refused one holds nothing
+        assert connects == 2

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import anyio
 
 from .._config import Credentials
-from .._errors import ClientClosedError, MissingCredentialsError, ValidationError
+from .._errors import ClientClosedError, MissingCredentialsError, StreamRateLimitError, ValidationError
 from ..signing import HmacSigner, RsaSigner, Signer
 from ._codec import encode
 from ._config import DEFAULT_STREAM_CONFIG, StreamConfig
@@ -141,6 +141,13 @@ class StreamClient:
 
     def _connections_for(self, sub: Subscription[Any] | OrderBooks) -> list[Connection]:
         per = self.config.max_channels
+        needed = -(-len(sub.args) // per)
+        in_use = sum(len(other.connections) for other in self._open if other is not sub)
+        if in_use + needed > self.config.max_connections:
+            raise StreamRateLimitError(
+                f"{sub!r} needs {needed} connections; {in_use} are open and Bitget allows "
+                f"{self.config.max_connections} per IP (StreamConfig.max_connections): pass several "
+                "instruments to one subscription to share connections")
         url = self.config.endpoint(sub.private, self.demo)
         login = self._login_frame if sub.private else None
         return [

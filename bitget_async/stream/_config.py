@@ -37,7 +37,8 @@ class StreamConfig:
     (un)subscribes included (Bitget: 10 per second); ``max_subscribes`` subscribe messages per
     ``subscribe_window`` per connection (Bitget: 240 per hour); ``max_connects`` connection
     attempts per ``connect_window`` per client (Bitget: 300 per 5 minutes per IP: clients sharing
-    an IP should split it).
+    an IP should split it); at most ``max_connections`` open at once per client (Bitget: 100 per
+IP), so a subscription that would need more is refused before connecting.
 
     ``ssl_context`` verifies ``wss://`` servers (default: the system's CA store); pass one for a
     private CA or a TLS-intercepting proxy.
@@ -62,6 +63,7 @@ class StreamConfig:
     subscribe_window: float = 3600.0
     max_connects: int = 300
     connect_window: float = 300.0
+    max_connections: int = 100
     queue_size: int = 1024
     ssl_context: ssl.SSLContext | None = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -78,7 +80,7 @@ class StreamConfig:
             raise ValueError("StreamConfig.max_channels must be between 1 and 1000 (Bitget's limit)")
         if not 64 <= self.max_args_bytes <= 4096:
             raise ValueError("StreamConfig.max_args_bytes must be between 64 and 4096 (Bitget's limit)")
-        for name in ("max_frames", "max_subscribes", "max_connects", "queue_size"):
+        for name in ("max_frames", "max_subscribes", "max_connects", "max_connections", "queue_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"StreamConfig.{name} must be >= 1")
         if self.max_frames < 3:

@@ -78,9 +78,9 @@ class _Stream(Generic[Item]):
     async def __aenter__(self) -> Self:
         if self._state != "new":
             raise StreamError("a subscription can be entered once; make a new one")
+        self._connections = self._owner._connections_for(self)  # type: ignore[arg-type]  # both subclasses
         self._owner._register(self)
         self._state = "starting"
-        self._connections = self._owner._connections_for(self)  # type: ignore[arg-type]  # both subclasses
         tg = anyio.create_task_group()
         await tg.__aenter__()
         self._tg = tg
