@@ -260,3 +260,32 @@ async def test_open_connections_are_capped_before_connecting(anyio_backend: str)
                 assert len(one.connections) == 1
             assert len(client.stream._open) == 1  # the refused one holds nothing
         assert connects == 2
+
+
+async def test_gives_up_after_the_configured_outage(anyio_backend: str) -> None:
+    from bitget_async.testing import Simulator
+
+    sim = Simulator()
+    sim.stream.push_interval = 0.02
+    stop = anyio.Event()
+    url_box: list[str] = []
+    ready = anyio.Event()
+
+    async def server() -> None:
+        async with sim.serve_stream() as url:
+            url_box.append(url)
+            ready.set()
+            await stop.wait()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(server)
+        await ready.wait()
+        cfg = StreamConfig(url=url_box[0], reconnect_base=0.02, reconnect_max=0.05, give_up_after=0.5, connect_timeout=2)
+        async with sim.client(stream_config=cfg) as client, client.stream.ticker("SPOT", "BTCUSDT") as sub:
+            async for _ in sub:
+                break
+            stop.set()  # the exchange goes away for good
+            with anyio.fail_after(10), pytest.raises(StreamConnectionError):
+                async for _ in sub:
+                    pass
+            assert sub.gaps == 1 and sub.connections[0].connected == 1

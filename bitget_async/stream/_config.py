@@ -31,6 +31,10 @@ class StreamConfig:
     Reconnect: attempt ``n`` waits ``min(reconnect_max, reconnect_base * 2**n)`` scaled by a
     random factor in ``[0.5, 1.0]`` (jitter, so a fleet of clients does not reconnect in lockstep).
 
+    ``give_up_after``: seconds of failed reconnecting after which the subscription fails with
+    ``StreamConnectionError`` (default ``None``: keep trying, a stream outlives an exchange outage,
+    flagging the gap when it returns).
+
     Limits: ``max_channels`` subscriptions per connection (Bitget allows 1,000 and recommends
     under 50); ``max_args_bytes`` of JSON ``args`` per subscribe message (Bitget: 4,096);
     ``max_frames`` outgoing frames per ``frame_window`` seconds per connection, pings and
@@ -55,6 +59,7 @@ IP), so a subscription that would need more is refused before connecting.
     reply_timeout: float = 10.0
     reconnect_base: float = 1.0
     reconnect_max: float = 60.0
+    give_up_after: float | None = None
     max_channels: int = 50
     max_args_bytes: int = 4096
     max_frames: int = 10
@@ -74,6 +79,8 @@ IP), so a subscription that would need more is refused before connecting.
                      "subscribe_window", "connect_window"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"StreamConfig.{name} must be > 0")
+        if self.give_up_after is not None and self.give_up_after <= 0:
+            raise ValueError("StreamConfig.give_up_after must be > 0 or None")
         if self.reconnect_base < 0 or self.reconnect_max < 0:
             raise ValueError("StreamConfig.reconnect_base and reconnect_max must be >= 0")
         if not 1 <= self.max_channels <= 1000:

@@ -140,6 +140,7 @@ class Connection:
     async def run(self) -> None:
         """Serve the args until cancelled; final errors go to the handler, never out of here."""
         attempt = 0
+        lost_at = anyio.current_time()
         with self.cancel_scope:
             try:
                 while True:
@@ -150,9 +151,11 @@ class Connection:
                         return
                     except (StreamConnectionError, SocketClosed) as exc:
                         await self._drop()
-                        if not self.ready:
-                            self._finish(exc if isinstance(exc, StreamError) else
-                                         StreamConnectionError(f"connection to {self.url} lost during setup: {exc}"))
+                        error = exc if isinstance(exc, StreamError) else StreamConnectionError(
+                            f"connection to {self.url} lost during setup: {exc}")
+                        limit = self.config.give_up_after
+                        if not self.ready or (limit is not None and anyio.current_time() - lost_at > limit):
+                            self._finish(error)
                             return
                         await anyio.sleep(self.config.backoff(attempt, self._rand()))
                         attempt += 1
@@ -171,6 +174,7 @@ class Connection:
                     except SocketClosed:
                         pass  # lost: reconnect below
                     await self._drop()
+                    lost_at = anyio.current_time()
                     self.handler.on_gap(self.args)
                     await anyio.sleep(self.config.backoff(attempt, self._rand()))
                     attempt += 1

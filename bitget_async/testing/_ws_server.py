@@ -52,6 +52,13 @@ async def serve_websocket(
 
 
 async def _serve_one(app: Any, stream: anyio.abc.ByteStream) -> None:
+    try:
+        await _session(app, stream)
+    finally:  # also when the server shuts down: clients see the connection end
+        await anyio.aclose_forcefully(stream)
+
+
+async def _session(app: Any, stream: anyio.abc.ByteStream) -> None:
     proto = ServerProtocol(max_size=1 << 20)
     try:
         request = await _read_request(proto, stream)
