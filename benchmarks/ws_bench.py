@@ -9,7 +9,8 @@ client side is measured with ``time.process_time()`` from the first push to the 
 * ``bitget_async``: ``client.stream.books(..., "books15")`` / ``client.stream.ticker(...)``, i.e.
   frame parsing, typed msgspec decode with exact Decimals, routing, queueing, iteration.
 
-    python benchmarks/ws_bench.py [--n 20000]
+    python benchmarks/ws_bench.py [--n 20000]     # the table in ws_results.md
+    python benchmarks/ws_bench.py --parsers       # websockets vs wsproto frame parsing alone
 
 * ``pybotters``: ``Client.ws_connect`` to the loopback URL with ``BitgetV2DataStore.onmessage`` as
   the handler (its own JSON decode, aiohttp's WebSocket, the data store's book/ticker update);
@@ -193,11 +194,46 @@ def measure(kind: str, channel: str, n: int) -> float:
         proc.join(5)
 
 
+def parsers(n: int = 20_000) -> dict[str, float]:
+    """Frames parsed per CPU second by the sans-I/O parsers alone (how the library was picked):
+    ``n`` unmasked server text frames of a books15 push, fed in 64 KiB chunks."""
+    from websockets.protocol import CLIENT, Protocol, State
+    from wsproto import ConnectionType
+    from wsproto.connection import Connection
+
+    payload = json.dumps({"action": "snapshot", "arg": {"instType": "SPOT", "channel": "books15",
+                                                        "instId": "BTCUSDT"}, "data": [BOOK], "ts": 1}).encode()
+    header = bytes([0x81, 126]) + len(payload).to_bytes(2, "big") if len(payload) >= 126 else bytes([0x81, len(payload)])
+    blob = (header + payload) * n
+    out: dict[str, float] = {}
+    ws = Protocol(CLIENT, state=State.OPEN, max_size=None)
+    start = time.process_time()
+    for i in range(0, len(blob), 65536):
+        ws.receive_data(blob[i:i + 65536])
+        ws.events_received()
+    out["websockets"] = n / (time.process_time() - start)
+    wp = Connection(ConnectionType.CLIENT)
+    start = time.process_time()
+    for i in range(0, len(blob), 65536):
+        wp.receive_data(blob[i:i + 65536])
+        list(wp.events())
+    out["wsproto"] = n / (time.process_time() - start)
+    start = time.process_time()
+    for _ in range(n):
+        json.loads(payload)
+    out["json.loads"] = n / (time.process_time() - start)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=20_000)
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--parsers", action="store_true", help="only compare the sans-I/O frame parsers")
     a = p.parse_args()
+    if a.parsers:
+        print(json.dumps({k: round(v) for k, v in parsers(a.n).items()}))
+        return
     results: dict[str, dict[str, float]] = {}
     for channel in ("books15", "ticker"):
         for kind in LOOPS:

@@ -2,8 +2,9 @@
 
 Why this pairing: anyio gives sockets and TLS on asyncio *and* trio, and ``websockets``' protocol
 objects do the framing without owning an event loop.  Measured on this project's 2-core box
-(857-byte text frames, see ``benchmarks/ws_bench.py``): ``websockets`` parses ~236k frames per CPU
-second against ~100k for ``wsproto``, so its parser costs well under the JSON decode that follows.
+(books15-sized text frames, ``python benchmarks/ws_bench.py --parsers``): ``websockets`` parses
+~236k frames per CPU second against ~100k for ``wsproto``, so its parser costs well under the JSON
+decode that follows (``benchmarks/ws_results.md``).
 
 ``WebSocket`` is the only place where the library's and the socket's errors are seen; everything
 below the connection layer raises ``SocketClosed`` (a plain internal signal to reconnect) or
