@@ -222,3 +222,38 @@ def test_lenient_decoding_blank_null_numbers_codes() -> None:
         b'{"action":"snapshot","arg":{"instType":"SPOT","channel":"orders","instId":"default"},'
         b'"data":[{"orderId":"1","status":"cancelled","side":"sell","price":"","size":"0.5000","newStatus":"x"}]}')
     assert order.data[0].status == "cancelled" and order.data[0].price is None and str(order.data[0].size) == "0.5000"
+
+
+async def test_merged_private_channels_share_one_login_and_connection(anyio_backend: str) -> None:
+    async with streaming() as (sim, client):
+        s = client.stream
+        merged = s.merge(s.orders("SPOT"), s.fill("SPOT"), s.account("SPOT"), s.positions("USDT-FUTURES"))
+        async with merged:
+            assert len(merged.connections) == 1 and sim.stream.open_connections == 1
+            assert sim.stream.stats["logins"] == 1 and sim.stream.stats["subscribed"] == 4
+            await client.spot.trade.place_order(symbol="BTCUSDT", side="buy", order_type="market", force="gtc",
+                                                size=Decimal("100"))
+            await client.mix.order.place_order(symbol="ETHUSDT", product_type="USDT-FUTURES", margin_mode="crossed",
+                                               margin_coin="USDT", size=Decimal("0.1"), side="sell",
+                                               order_type="market")
+            kinds: dict[str, type] = {}
+            with anyio.fail_after(10):
+                async for push in merged:
+                    for item in push.data:
+                        kinds[push.arg.channel] = type(item)
+                    if len(kinds) == 4:
+                        break
+        assert kinds == {"orders": SpotOrder, "fill": SpotFill, "account": SpotAccount, "positions": Position}
+
+
+def test_merge_refuses_what_cannot_share_a_connection() -> None:
+    from bitget_async.testing import Simulator
+
+    client = Simulator().client()
+    s = client.stream
+    with pytest.raises(ValidationError, match="mix public and private"):
+        s.merge(s.ticker("SPOT", "BTCUSDT"), s.orders("SPOT"))
+    with pytest.raises(ValidationError, match="order_book"):
+        s.merge(s.order_book("SPOT", "BTCUSDT"))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at least one"):
+        s.merge()

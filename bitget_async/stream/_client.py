@@ -17,7 +17,7 @@ import anyio
 from .._config import Credentials
 from .._errors import ClientClosedError, MissingCredentialsError, StreamRateLimitError, ValidationError
 from ..signing import HmacSigner, RsaSigner, Signer
-from ._codec import encode
+from ._codec import PushDecoder, RoutingDecoder, encode
 from ._config import DEFAULT_STREAM_CONFIG, StreamConfig
 from ._connection import Connection
 from ._limits import SlidingWindow
@@ -180,6 +180,30 @@ class StreamClient:
         else:
             args = [Arg(inst_type, channel, i) for i in _inst_ids(inst_id)]
         return Subscription(self, args, True, item)
+
+    def merge(self, *subscriptions: Subscription[Any]) -> Subscription[Any]:
+        """One subscription over the channels of several not-yet-entered ones, sharing connections
+        (and, for private channels, one login per connection): ``merge(s.orders("SPOT"),
+        s.fill("SPOT"), s.account("SPOT"))``.  Each push keeps its channel's type; tell them apart
+        by ``push.arg.channel``.  All must be public, or all private."""
+        if not subscriptions:
+            raise ValidationError("merge() needs at least one subscription", param="subscriptions")
+        routes: dict[tuple[str, str], PushDecoder[Any]] = {}
+        args: list[Arg] = []
+        for sub in subscriptions:
+            if not isinstance(sub, Subscription) or not isinstance(sub.decoder, PushDecoder):
+                raise ValidationError("merge() takes subscriptions made by this client's channel methods "
+                                      "(order_book() keeps its own books and cannot be merged)", param="subscriptions")
+            if sub._owner is not self or sub._state != "new":
+                raise ValidationError("merge() takes new subscriptions of this client", param="subscriptions")
+            if sub.private != subscriptions[0].private:
+                raise ValidationError("merge() cannot mix public and private channels (they use different "
+                                      "hosts)", param="subscriptions")
+            for arg in sub.args:
+                routes[(arg.inst_type, arg.channel)] = sub.decoder
+            args.extend(sub.args)
+        decoder = RoutingDecoder(routes, PushDecoder(dict))
+        return Subscription(self, args, subscriptions[0].private, object, decoder=decoder)
 
     # -- public channels -------------------------------------------------------------------
     @overload

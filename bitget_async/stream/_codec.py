@@ -10,14 +10,15 @@ second time untyped (numbers kept exact), ``""`` replaced by ``None`` and conver
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from .._errors import StreamError
-from ._messages import Push
+from ._messages import Arg, Push
 
-__all__ = ["PushDecoder", "blank_to_none", "encode"]
+__all__ = ["PushDecoder", "RoutingDecoder", "blank_to_none", "encode"]
 
 T = TypeVar("T")
 _UNTYPED = msgspec.json.Decoder(float_hook=Decimal)
@@ -54,3 +55,32 @@ class PushDecoder(Generic[T]):
         except msgspec.ValidationError as exc:
             raise StreamError(f"push does not fit {self._type}: {exc}; frame {raw[:300]!r}") from None
         return result
+
+
+class _Head(msgspec.Struct, gc=False):
+    arg: Arg = Arg()
+    event: str | None = None
+
+
+_HEAD = msgspec.json.Decoder(_Head)
+
+
+class RoutingDecoder:
+    """Decodes frames of several channel kinds (``StreamClient.merge``): a cheap first look at
+    ``arg`` picks the channel's typed decoder; event frames and unknown channels go to ``fallback``."""
+
+    __slots__ = ("_fallback", "_routes")
+
+    def __init__(self, routes: Mapping[tuple[str, str], PushDecoder[Any]], fallback: PushDecoder[Any]) -> None:
+        self._routes = dict(routes)
+        self._fallback = fallback
+
+    def decode(self, raw: bytes) -> Push[Any]:
+        try:
+            head = _HEAD.decode(raw)
+        except msgspec.ValidationError:
+            return self._fallback.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise StreamError(f"not a JSON frame: {raw[:200]!r}") from exc
+        decoder = self._routes.get((head.arg.inst_type, head.arg.channel)) if head.event is None else None
+        return (decoder or self._fallback).decode(raw)

@@ -34,7 +34,7 @@ from .._errors import (
     StreamError,
     StreamSubscribeError,
 )
-from ._codec import PushDecoder, encode
+from ._codec import PushDecoder, RoutingDecoder, encode
 from ._config import StreamConfig
 from ._limits import SlidingWindow
 from ._messages import Arg, Push
@@ -46,7 +46,7 @@ __all__ = ["Connection", "Handler", "chunk_args"]
 class Handler(Protocol):
     """What a connection reports to (the subscription that owns it)."""
 
-    decoder: PushDecoder[Any]
+    decoder: PushDecoder[Any] | RoutingDecoder
 
     def on_push(self, push: Push[Any], conn: Connection) -> None: ...
 

@@ -29,7 +29,7 @@ import msgspec
 
 from .._errors import ClientClosedError, StreamConnectionError, StreamError
 from ._book import BookOutOfSync, OrderBook
-from ._codec import PushDecoder
+from ._codec import PushDecoder, RoutingDecoder
 from ._connection import Connection
 from ._messages import Arg, Push
 
@@ -45,12 +45,13 @@ __all__ = ["OrderBooks", "Subscription"]
 
 T = TypeVar("T")
 Item = TypeVar("Item")
+Decoder = PushDecoder[Any] | RoutingDecoder
 
 
 class _Stream(Generic[Item]):
     """Lifecycle shared by both kinds: connections, task group, errors, wakeups."""
 
-    def __init__(self, owner: StreamClient, args: Sequence[Arg], private: bool, decoder: PushDecoder[Any]) -> None:
+    def __init__(self, owner: StreamClient, args: Sequence[Arg], private: bool, decoder: Decoder) -> None:
         if not args:
             raise ValueError("a subscription needs at least one channel")
         self.args: tuple[Arg, ...] = tuple(dict.fromkeys(args))
@@ -165,8 +166,9 @@ class Subscription(_Stream[Push[T]]):
     ``push.action``, ``push.ts``, ``push.gap``.  ``dropped`` counts pushes lost to a slow consumer.
     """
 
-    def __init__(self, owner: StreamClient, args: Sequence[Arg], private: bool, item_type: type[T]) -> None:
-        super().__init__(owner, args, private, PushDecoder(item_type))
+    def __init__(self, owner: StreamClient, args: Sequence[Arg], private: bool, item_type: type[T],
+                 decoder: RoutingDecoder | None = None) -> None:
+        super().__init__(owner, args, private, decoder or PushDecoder(item_type))
         self._queue: collections.deque[Push[T]] = collections.deque(maxlen=owner.config.queue_size)
         self._lost: set[Arg] = set()  # reconnected: flag the next push that arrives
         self._dropped_from: set[Arg] = set()  # dropped oldest: flag the next push handed out

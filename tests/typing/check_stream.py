@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
+from typing import Any
 
 from bitget_async import BitgetClient
 from bitget_async.stream import (
@@ -43,6 +44,7 @@ async def stream_types(client: BitgetClient) -> None:
     assert_type(s.candle("SPOT", "BTCUSDT", "1H"), Subscription[Candle])
     assert_type(s.books("SPOT", "BTCUSDT", "books5"), Subscription[Books])
     assert_type(s.order_book("SPOT", "BTCUSDT"), OrderBooks)
+    assert_type(s.merge(s.orders("SPOT"), s.fill("SPOT")), Subscription[Any])
     s.positions("SPOT")  # type: ignore[arg-type]
     s.ticker("MARGIN", "BTCUSDT")  # type: ignore[call-overload]
     async with s.ticker("SPOT", "BTCUSDT") as sub:
