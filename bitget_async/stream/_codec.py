@@ -9,8 +9,8 @@ second time untyped (numbers kept exact), ``""`` replaced by ``None`` and conver
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import msgspec
