@@ -289,3 +289,14 @@ async def test_gives_up_after_the_configured_outage(anyio_backend: str) -> None:
                 async for _ in sub:
                     pass
             assert sub.gaps == 1 and sub.connections[0].connected == 1
+
+
+async def test_connection_attempts_are_paced_per_client(anyio_backend: str) -> None:
+    async with streaming(max_channels=1, max_connects=2, connect_window=0.5) as (sim, client):
+        started = anyio.current_time()
+        async with client.stream.ticker("SPOT", SYMBOLS[:3]) as sub:
+            # The third connection had to wait for the first attempt to leave the window
+            # (a lower bound only: a slow machine makes it longer, never shorter).
+            assert anyio.current_time() - started >= 0.5
+            assert len(sub.connections) == 3
+        assert len(sim.stream._connects["127.0.0.1"]) == 3 and client.stream.connect_attempts == 3
