@@ -45,7 +45,7 @@ async def test_dropped_connection_reconnects_resubscribes_and_flags_the_gap(anyi
 
 
 async def test_stalled_connection_is_detected_by_the_dead_timeout(anyio_backend: str) -> None:
-    async with streaming(ping_interval=0.1, dead_after=0.4) as (sim, client), client.stream.ticker("SPOT", "BTCUSDT") as sub:
+    async with streaming(ping_interval=0.1, dead_after=1.0) as (sim, client), client.stream.ticker("SPOT", "BTCUSDT") as sub:
         async for _ in sub:
             break
         pings = sim.stream.stats["pings"]
