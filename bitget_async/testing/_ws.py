@@ -15,7 +15,9 @@ refused).  ``StreamSimulator.violations`` lists every breach; ``stats`` has the 
 
 Fault knobs (``sim.stream.faults``): ``drop_connections()``, ``stall_connections()``,
 ``corrupt_checksum`` (the next N ``books`` updates carry a wrong checksum), ``skip_seq`` (the next
-N updates are applied but never sent: a sequence gap), ``refuse_login`` (logins fail with 30005).
+N updates are applied but never sent: a sequence gap, which futures books show by ``pseq`` and
+spot books only through the checksum, when the lost change touched the top 25 levels),
+``refuse_login`` (logins fail with 30005).  ``paused`` stops market pushes, connections staying up.
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ class StreamSimulator:
         self.exchange = exchange
         self.faults = StreamFaults()
         self.push_interval = 0.05
+        self.paused = False  # True: the market stops pushing (connections stay up and answer)
         self.violations: list[str] = []
         self.stats: collections.Counter[str] = collections.Counter()
         self.max_frames_per_second = 0
@@ -352,7 +355,7 @@ class StreamSimulator:
                 session.dropped = True
                 scope.cancel()
                 return
-            if session.stalled:
+            if session.stalled or self.paused:
                 continue
             for sub in list(session.subs.values()):
                 await self._push_one(session, sub)
