@@ -300,3 +300,25 @@ async def test_connection_attempts_are_paced_per_client(anyio_backend: str) -> N
             assert anyio.current_time() - started >= 0.5
             assert len(sub.connections) == 3
         assert len(sim.stream._connects["127.0.0.1"]) == 3 and client.stream.connect_attempts == 3
+
+
+async def test_server_errors_mid_stream(anyio_backend: str) -> None:
+    from bitget_async import StreamError
+
+    async with streaming() as (sim, client), client.stream.ticker("SPOT", "BTCUSDT") as sub:
+        async for _ in sub:
+            break
+        # "request too many": Bitget drops the connection; the client reconnects and flags it.
+        assert sim.stream.send_event({"event": "error", "code": 30006, "msg": "request too many"}) == 1
+        with anyio.fail_after(10):
+            async for push in sub:
+                if push.gap:
+                    break
+        assert sub.connections[0].server_rate_limited == 1 and sub.gaps == 1
+        # Anything else is final and reaches the consumer with its code.
+        await eventually(lambda: sim.stream.open_connections == 1)
+        sim.stream.send_event({"event": "error", "code": 30016, "msg": "Param error"})
+        with anyio.fail_after(10), pytest.raises(StreamError) as info:
+            async for _ in sub:
+                pass
+        assert info.value.code == "30016" and "Param error" in str(info.value)

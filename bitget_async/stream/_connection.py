@@ -32,6 +32,7 @@ from .._errors import (
     StreamAuthError,
     StreamConnectionError,
     StreamError,
+    StreamRateLimitError,
     StreamSubscribeError,
 )
 from ._codec import PushDecoder, RoutingDecoder, encode
@@ -118,6 +119,7 @@ class Connection:
         self.connected = 0
         self.reconnects = 0
         self.pings = 0
+        self.server_rate_limited = 0
         self._ws: WebSocket | None = None
         self._logged_in = False
         self._unacked: set[Arg] = set()
@@ -285,4 +287,9 @@ class Connection:
             return
         if event == "error":
             error = _event_error(push, StreamSubscribeError if push.arg.channel else StreamError)
+            if isinstance(error, StreamRateLimitError) and not self._in_setup:
+                # "request too many": Bitget drops such connections; a fresh one after the
+                # backoff (with the gap flagged) is what keeps the stream alive.
+                self.server_rate_limited += 1
+                raise SocketClosed(f"server refused a request: {error}")
             raise _Fatal(error)

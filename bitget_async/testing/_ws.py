@@ -173,6 +173,13 @@ class StreamSimulator:
                     count += 1
         return count
 
+    def send_event(self, event: dict[str, Any]) -> int:
+        """Queue an event frame (e.g. ``{"event": "error", "code": 30006, "msg": "request too
+        many"}``) to every open connection; returns how many will get it."""
+        for session in list(self._sessions):
+            self._injected.setdefault(id(session), []).append(({}, [event]))
+        return len(self._sessions)
+
     # -- ASGI ------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -360,6 +367,9 @@ class StreamSimulator:
             for sub in list(session.subs.values()):
                 await self._push_one(session, sub)
             for arg, data in self._injected.pop(id(session), []):
+                if not arg:  # an event frame from send_event()
+                    await session.send(data[0])
+                    continue
                 await session.send({"action": "snapshot", "arg": arg, "data": data, "ts": self.exchange.now()})
 
     async def _push_one(self, session: _Session, sub: _Sub) -> None:
