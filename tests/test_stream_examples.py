@@ -52,3 +52,17 @@ async def test_bot_reacts_to_a_fill_from_the_stream(anyio_backend: str) -> None:
         await mm.step()  # the next pass quotes the bid again
         assert mm.quotes["buy"].client_oid != buy.client_oid
         await mm.shutdown()
+
+
+async def test_the_pytest_fixture_streams(anyio_backend: str, bitget_stream: object, bitget_simulator: object) -> None:
+    from bitget_async import BitgetClient
+    from bitget_async.testing import Simulator
+
+    assert isinstance(bitget_stream, BitgetClient) and isinstance(bitget_simulator, Simulator)
+    async with bitget_stream.stream.orders("SPOT") as orders:
+        placed = await bitget_stream.spot.trade.place_order(symbol="BTCUSDT", side="sell", order_type="market",
+                                                            force="gtc", size=Decimal("0.01"))
+        async for push in orders:
+            assert push.data[0].order_id == placed.order_id
+            break
+    assert bitget_simulator.stream.stats["logins"] == 1
