@@ -33,6 +33,11 @@ from ._errors import (
     RateLimitError,
     ResponseDecodeError,
     ServerError,
+    StreamAuthError,
+    StreamConnectionError,
+    StreamError,
+    StreamRateLimitError,
+    StreamSubscribeError,
     TimeoutError,
     TimestampError,
     TransportError,
@@ -43,6 +48,7 @@ from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, 
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
 from ._version import __version__
+from .stream import StreamConfig
 
 __all__ = [
     "ROUTES",
@@ -79,6 +85,12 @@ __all__ = [
     "RetryPolicy",
     "Route",
     "ServerError",
+    "StreamAuthError",
+    "StreamConfig",
+    "StreamConnectionError",
+    "StreamError",
+    "StreamRateLimitError",
+    "StreamSubscribeError",
     "TimeoutError",
     "TimestampError",
     "TransportError",

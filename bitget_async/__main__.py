@@ -4,6 +4,7 @@
     call METHOD PATH [key=value ...]     one request (keys from BITGET_* environment variables)
     sim [--host H] [--port P]            serve the simulator on loopback (needs the sim extra)
     demo                                 a scripted session against the in-process simulator
+    stream CHANNEL [INST_ID] [--sim]     watch a WebSocket channel, one JSON line per push
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", default=None, help="override the API host (e.g. a simulator URL)")
     p.set_defaults(func=cmd_call)
     _add_simulator_commands(sub)
+    from .stream._cli import add_command as add_stream_command
+
+    add_stream_command(sub)
     return parser
 
 

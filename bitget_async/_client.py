@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         TaxAPI,
         UserAPI,
     )
+    from .stream import StreamClient, StreamConfig
 
 __all__ = ["BitgetClient"]
 
@@ -122,6 +123,7 @@ class BitgetClient:
         clock: Callable[[], int] | None = None,
         retry: RetryPolicy = DEFAULT_RETRY_POLICY,
         rate_limits: RateLimits | RateLimiter | None = None,
+        stream_config: StreamConfig | None = None,
     ) -> None:
         credentials: Credentials | None = None
         if api_key or api_secret or passphrase or private_key:
@@ -179,6 +181,22 @@ class BitgetClient:
         )
         for name, group in build_groups(self._transport).items():
             setattr(self, name, group)
+        self._stream_config = stream_config
+        self._stream: StreamClient | None = None
+
+    @property
+    def stream(self) -> StreamClient:
+        """WebSocket v2 channels (``async with client.stream.ticker("SPOT", "BTCUSDT") as sub``),
+        made on first use; ``aclose()`` stops its subscriptions."""
+        if self._stream is None:
+            self._transport.check_open()
+            from .stream import DEFAULT_STREAM_CONFIG, StreamClient
+
+            self._stream = StreamClient(
+                config=self._stream_config or DEFAULT_STREAM_CONFIG, credentials=self._transport.credentials,
+                demo=self.demo, timestamp_ms=self._transport.timestamp,
+            )
+        return self._stream
 
     @staticmethod
     def _make_backend(
@@ -242,7 +260,9 @@ class BitgetClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (not a caller-supplied ``httpx_client``).  Idempotent."""
+        """Close the connection pool (not a caller-supplied ``httpx_client``) and the streams.  Idempotent."""
+        if self._stream is not None:
+            await self._stream.aclose()
         await self._transport.aclose()
 
     @property

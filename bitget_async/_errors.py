@@ -13,6 +13,11 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
     │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
     ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
     ├── PaginationError               a page's cursor did not move (the next page would repeat this one)
+    ├── StreamError                   WebSocket: carries ``code`` (300xx as a string) and ``arg``
+    │   ├── StreamAuthError           login refused (30005, 30011-30015) or private data without login (30004)
+    │   ├── StreamSubscribeError      a subscribe refused (30001 unknown channel ...)
+    │   ├── StreamRateLimitError      30006/30007, or a local limit that cannot be met in time
+    │   └── StreamConnectionError     no connection within the timeout, or the handshake failed
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
         ├── AuthenticationError       40001-40003, 40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
         ├── TimestampError            40005, 40008
@@ -61,6 +66,11 @@ __all__ = [
     "RateLimitError",
     "ResponseDecodeError",
     "ServerError",
+    "StreamAuthError",
+    "StreamConnectionError",
+    "StreamError",
+    "StreamRateLimitError",
+    "StreamSubscribeError",
     "TimeoutError",
     "TimestampError",
     "TransportError",
@@ -162,6 +172,52 @@ class PaginationError(BitgetError):
         super().__init__(message)
         self.route = route
         self.cursor = cursor
+
+
+class StreamError(BitgetError):
+    """A WebSocket failure.  ``code`` is Bitget's event code as a string (live frames send numbers,
+    the doc examples strings); ``arg`` the subscription it concerns, if any."""
+
+    def __init__(self, message: str, *, code: str | None = None, arg: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.arg = dict(arg) if arg is not None else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r}, arg={self.arg!r})"
+
+
+class StreamAuthError(StreamError):
+    """Login refused, or a private channel used without a login."""
+
+
+class StreamSubscribeError(StreamError):
+    """Bitget refused a subscribe (unknown channel, bad instId ...)."""
+
+
+class StreamRateLimitError(StreamError):
+    """Too many WebSocket requests (Bitget 30006/30007) or a local limit that cannot be met."""
+
+
+class StreamConnectionError(StreamError):
+    """No WebSocket connection: connect timeout, refused handshake, or connection lost during setup."""
+
+
+# WebSocket event codes (no v2 error-code page lists them; known from live frames and the v1 pages).
+STREAM_CODE_TABLE: Final[Mapping[str, type[StreamError]]] = {
+    "30001": StreamSubscribeError,  # channel does not exist
+    "30002": StreamSubscribeError,  # illegal request
+    "30003": StreamSubscribeError,  # invalid op
+    "30004": StreamAuthError,  # user not logged in
+    "30005": StreamAuthError,  # login failed
+    "30006": StreamRateLimitError,  # request too many
+    "30007": StreamRateLimitError,  # request over limit, connection close
+    "30011": StreamAuthError,  # invalid ACCESS_KEY
+    "30012": StreamAuthError,  # invalid ACCESS_PASSPHRASE
+    "30013": StreamAuthError,  # invalid ACCESS_TIMESTAMP
+    "30014": StreamAuthError,  # request timestamp expired
+    "30015": StreamAuthError,  # invalid signature
+}
 
 
 class APIError(BitgetError):

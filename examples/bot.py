@@ -24,11 +24,12 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import secrets
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Literal
 
@@ -45,6 +46,7 @@ from bitget_async import (
     OrderStateUnknownError,
     RateLimitError,
     ServerError,
+    StreamConfig,
     TransportError,
 )
 
@@ -72,6 +74,7 @@ class BotConfig:
     interval: float = 2.0
     iterations: int = 0  # 0 = until a signal arrives
     oid_prefix: str = "bot"
+    fills_stream: bool = False  # react to fills pushed on the WebSocket (the command line turns it on)
 
 
 @dataclasses.dataclass
@@ -80,6 +83,7 @@ class Quote:
 
     client_oid: str
     price: Decimal
+    order_id: str = ""
 
 
 class MarketMaker:
@@ -104,6 +108,8 @@ class MarketMaker:
         self._seq = 0
         self._tick = Decimal("0.01")
         self._lot = Decimal("0.0001")
+        self.filled = asyncio.Event()  # set by the fill stream: quote again now, not after the interval
+        self.fills_seen = 0
 
     def next_oid(self, side: Side) -> str:
         self._seq += 1
@@ -163,11 +169,11 @@ class MarketMaker:
         current = self.quotes.get(side)
         if current is None:
             oid = self.next_oid(side)
-            await self.client.spot.trade.place_order(
+            placed = await self.client.spot.trade.place_order(
                 symbol=self.config.symbol, side=side, order_type="limit", force="gtc",
                 price=price, size=size, client_oid=oid,
             )
-            self.quotes[side] = Quote(oid, price)
+            self.quotes[side] = Quote(oid, price, placed.order_id or "")
             self.placed += 1
             log.info("placed %s %s %s @ %s clientOid=%s", side, size, self.config.symbol, price, oid)
             return
@@ -191,9 +197,34 @@ class MarketMaker:
             log.info("amend of %s refused (%s); re-quoting next pass", current.client_oid, result.msg)
             self.quotes.pop(side, None)
             return
-        self.quotes[side] = Quote(new_oid, price)
+        self.quotes[side] = Quote(new_oid, price, result.order_id or "")
         self.amended += 1
         log.info("amended %s %s -> %s clientOid=%s", side, current.price, price, new_oid)
+
+    def on_fill(self, order_id: str | None, size: Decimal | None, price: Decimal | None) -> None:
+        """A fill pushed by the stream: forget that quote at once (no polling needed to notice);
+        a partially filled order may still rest, so reconcile() cancels it if it is still open."""
+        for side, q in list(self.quotes.items()):
+            if q.order_id and q.order_id == order_id:
+                self.fills_seen += 1
+                log.info("filled %s %s @ %s clientOid=%s (stream)", side, size, price, q.client_oid)
+                del self.quotes[side]
+                self.unknown.add(q.client_oid)
+                self.filled.set()
+
+    async def watch_fills(self) -> None:
+        """Follow our fills on the ``fill`` channel until cancelled; without a stream, polling
+        (reconcile) still notices fills, one pass later."""
+        try:
+            async with self.client.stream.fill("SPOT", self.config.symbol) as fills:
+                log.info("listening for fills on the stream")
+                async for push in fills:
+                    if push.gap:
+                        log.info("fill stream reconnected; the next pass reconciles by polling")
+                    for fill in push.data:
+                        self.on_fill(fill.order_id, fill.size, fill.price_avg)
+        except BitgetError as exc:
+            log.warning("fill stream unavailable (%s: %s); relying on polling", type(exc).__name__, exc)
 
     async def reconcile(self) -> None:
         """Match our bookkeeping to the exchange's open orders (one request per pass)."""
@@ -235,9 +266,16 @@ class MarketMaker:
         return cancelled
 
 
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
+    events = [stop] if wake is None else [stop, wake]
+    waiters = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
+    if wake is not None:
+        wake.clear()
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:
@@ -257,6 +295,17 @@ async def run(client: BitgetClient, config: BotConfig, stop: asyncio.Event | Non
         stop = asyncio.Event()
         _install_signal_handlers(stop)
     bot = MarketMaker(client, config)
+    watcher = asyncio.ensure_future(bot.watch_fills()) if config.fills_stream else None
+    try:
+        return await _run(client, config, stop, bot)
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+
+async def _run(client: BitgetClient, config: BotConfig, stop: asyncio.Event, bot: MarketMaker) -> int:
     code = 0
     try:
         await client.sync_time()
@@ -276,7 +325,7 @@ async def run(client: BitgetClient, config: BotConfig, stop: asyncio.Event | Non
                 log.warning("transient failure %s: %s; next pass in %.1fs", type(exc).__name__, exc, config.interval)
             if config.iterations and iteration >= config.iterations:
                 break
-            await _sleep_or_stop(stop, config.interval)
+            await _sleep_or_stop(stop, config.interval, bot.filled)
     except FATAL_ERRORS as exc:
         log.error("stopping: %s", exc)
         code = 2
@@ -309,8 +358,20 @@ def parse_args(argv: Sequence[str] | None = None) -> BotConfig:
     p.add_argument("--interval", type=float, default=BotConfig.interval, help="seconds between passes")
     p.add_argument("--iterations", type=int, default=0, help="stop after N passes (0: run until Ctrl-C)")
     p.add_argument("--oid-prefix", default=BotConfig.oid_prefix, help="start of every clientOid")
+    p.add_argument("--no-stream", action="store_true", help="notice fills by polling only (no WebSocket)")
     a = p.parse_args(argv)
-    return BotConfig(a.symbol, a.size, a.offset_bps, a.interval, a.iterations, a.oid_prefix)
+    return BotConfig(a.symbol, a.size, a.offset_bps, a.interval, a.iterations, a.oid_prefix,
+                     fills_stream=not a.no_stream)
+
+
+def stream_config(env: Mapping[str, str]) -> StreamConfig | None:
+    """``BITGET_WS_URL``, else the WebSocket beside a custom ``BITGET_BASE_URL`` (the served
+    simulator answers both on one port), else Bitget's own hosts."""
+    url = env.get("BITGET_WS_URL") or ""
+    base = env.get("BITGET_BASE_URL") or ""
+    if not url and base.startswith("http") and "bitget.com" not in base:
+        url = "ws" + base[4:]
+    return StreamConfig(url=url) if url else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -319,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise here
 
     async def go() -> int:
-        async with BitgetClient.from_env() as client:
+        async with BitgetClient.from_env(stream_config=stream_config(os.environ)) as client:
             return await run(client, config)
 
     return asyncio.run(go())

@@ -104,6 +104,7 @@ class SimulatorApp:
         }
         self._windows: dict[str, collections.deque[float]] = {}
         self.monotonic: Callable[[], float] = time.monotonic
+        self.websocket: Callable[[Scope, Receive, Send], Awaitable[None]] | None = None  # the stream endpoint
 
     def has_state(self, route: Route) -> bool:
         """Does this route answer from exchange state (rather than the documented example)?"""
@@ -113,6 +114,9 @@ class SimulatorApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
+            return
+        if scope["type"] == "websocket" and self.websocket is not None:
+            await self.websocket(scope, receive, send)
             return
         if scope["type"] != "http":
             return

@@ -16,8 +16,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser(
         "sim",
         help="serve the simulator over HTTP on loopback (needs the sim extra: uvicorn)",
-        description="Serve a fresh simulator and print BITGET_BASE_URL and the keys of its funded "
-        "live account, one per line, then serve until SIGINT or SIGTERM.",
+        description="Serve a fresh simulator (REST and the /v2/ws/public and /v2/ws/private "
+        "WebSocket endpoints) and print BITGET_BASE_URL, the keys of its funded live account and "
+        "BITGET_WS_URL, one per line, then serve until SIGINT or SIGTERM.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
@@ -59,7 +60,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
     print(f"BITGET_BASE_URL={url_for(sock)}")
     print(f"BITGET_API_KEY={sim.api_key}")
     print(f"BITGET_API_SECRET={sim.api_secret}")
-    print(f"BITGET_PASSPHRASE={sim.passphrase}", flush=True)
+    print(f"BITGET_PASSPHRASE={sim.passphrase}")
+    print(f"BITGET_WS_URL={url_for(sock).replace('http', 'ws', 1)}", flush=True)  # /v2/ws/... on the same port
     try:
         asyncio.run(server.serve(sockets=[sock]))
     finally:

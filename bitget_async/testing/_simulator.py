@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from decimal import Decimal
@@ -18,6 +19,7 @@ from ._faults import ConnectionDropped, Faults
 from ._feed import KNOT_MS
 from ._lending import accrue_interest
 from ._state import Account, Exchange
+from ._ws import StreamSimulator
 
 if TYPE_CHECKING:
     from .._client import BitgetClient
@@ -106,6 +108,8 @@ class Simulator:
         self.faults = Faults()
         self._exchange = Exchange(seed, clock or _wall_clock_ms)
         self.app = SimulatorApp(self._exchange, self.faults, seed=seed, enforce_rate_limits=enforce_rate_limits)
+        self.stream = StreamSimulator(self._exchange, seed=seed)  # WebSocket v2: sim.stream.faults ...
+        self.app.websocket = self.stream
         self.api_key, self.api_secret, self.passphrase = api_key, api_secret, passphrase
         self.demo_api_key, self.demo_api_secret, self.demo_passphrase = demo_api_key, demo_api_secret, demo_passphrase
         self.add_account(api_key=api_key, api_secret=api_secret, passphrase=passphrase)
@@ -204,6 +208,18 @@ class Simulator:
         finally:
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(server.stop)
+
+    @contextlib.asynccontextmanager
+    async def serve_stream(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> AsyncIterator[str]:
+        """Serve only the WebSocket endpoint on loopback, in the caller's event loop (asyncio or
+        trio, no thread, no uvicorn); yields ``ws://host:port`` for ``StreamConfig(url=...)``
+        (``wss://`` when given a server ``ssl_context``)."""
+        from ._ws_server import serve_websocket
+
+        async with serve_websocket(self.stream, host, port, ssl_context) as url:
+            yield url
 
     @property
     def requests(self) -> list[RequestRecord]:

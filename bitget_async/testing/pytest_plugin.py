@@ -12,7 +12,9 @@ import nothing until a test asks for one, and a test suite that never does is un
         assert bitget_simulator.balance("BTC") > 1
 
 ``bitget_simulator`` is a ``Simulator(seed=0)``; ``bitget_sim`` is an open ``BitgetClient``
-wired to it in-process (live keys), closed after the test.  ``bitget_sim`` is an async
+wired to it in-process (live keys), closed after the test.  ``bitget_stream`` is the same with
+``client.stream`` connected to the simulator's WebSocket endpoint, served on loopback in the
+test's own event loop (``bitget_simulator.stream`` has the fault knobs and counters).  ``bitget_sim`` is an async
 fixture: use it from ``@pytest.mark.anyio`` tests (asyncio or trio), or with pytest-asyncio in
 auto mode.
 """
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from .._client import BitgetClient
     from ._simulator import Simulator
 
-__all__ = ["bitget_sim", "bitget_simulator"]
+__all__ = ["bitget_sim", "bitget_simulator", "bitget_stream"]
 
 
 @pytest.fixture
@@ -44,3 +46,14 @@ async def bitget_sim(bitget_simulator: Simulator) -> AsyncIterator[BitgetClient]
     """An open ``BitgetClient`` on ``bitget_simulator``'s in-process transport."""
     async with bitget_simulator.client() as client:
         yield client
+
+
+@pytest.fixture
+async def bitget_stream(bitget_simulator: Simulator) -> AsyncIterator[BitgetClient]:
+    """An open ``BitgetClient`` on ``bitget_simulator``: REST in-process, streams over loopback."""
+    from ..stream import StreamConfig
+
+    async with bitget_simulator.serve_stream() as url:
+        config = StreamConfig(url=url, reconnect_base=0.05, reconnect_max=0.5)
+        async with bitget_simulator.client(stream_config=config) as client:
+            yield client
