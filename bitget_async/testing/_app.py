@@ -33,7 +33,7 @@ import anyio
 import msgspec
 
 from .._routes import ROUTES, Param, Route
-from . import _futures_routes, _margin, _market, _spot_routes
+from . import _convert, _copy, _earn, _futures_routes, _margin, _market, _sharkfin, _spot_routes
 from ._faults import ConnectionDropped, Faults
 from ._state import Account, Ctx, Exchange, Handler
 from ._wire import Params, SimError, example_bytes
@@ -98,6 +98,10 @@ class SimulatorApp:
             **_spot_routes.HANDLERS,
             **_futures_routes.HANDLERS,
             **_margin.HANDLERS,
+            **_convert.HANDLERS,
+            **_earn.HANDLERS,
+            **_sharkfin.HANDLERS,
+            **_copy.HANDLERS,
         }
         self._windows: dict[str, collections.deque[float]] = {}
         self.monotonic: Callable[[], float] = time.monotonic
