@@ -4,6 +4,7 @@ history, and small balances to BGB; exact balances and Bitget's error codes."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ async def test_a_quote_serves_one_trade_for_8_seconds() -> None:
     async with sim.client() as client:
 
         async def trade(trace_id: str, **changes: str) -> None:
-            kwargs = {
+            kwargs: dict[str, Any] = {
                 "from_coin": "BTC", "from_coin_size": "0.01", "cnvt_price": "65000", "to_coin": "USDT",
                 "to_coin_size": "650", "trace_id": trace_id, **changes,
             }
@@ -84,12 +85,13 @@ async def test_a_quote_serves_one_trade_for_8_seconds() -> None:
 async def test_convert_refusals() -> None:
     sim = Simulator()
     async with sim.client() as client:
-        for kwargs, code in (
+        cases: tuple[tuple[dict[str, Any], str], ...] = (
             ({"from_coin": "USDT", "to_coin": "BTC", "from_coin_size": "0.5"}, "12006"),  # under 1 USDT worth
             ({"from_coin": "USDT", "to_coin": "BTC", "from_coin_size": "200001"}, "12007"),  # over 200,000 USDT worth
             ({"from_coin": "FOO", "to_coin": "BTC", "from_coin_size": "1"}, "43131"),
             ({"from_coin": "BTC", "to_coin": "BTC", "from_coin_size": "1"}, "43131"),
-        ):
+        )
+        for kwargs, code in cases:
             with pytest.raises(APIError) as refused:
                 await client.convert.quoted_price(**kwargs)
             assert refused.value.code == code, kwargs
