@@ -93,9 +93,9 @@ async def test_fixed_term_is_one_holding_per_order_redeemed_whole() -> None:
         assert [(h.hold_amount, h.period) for h in rows] == [(D(250), "7"), (D(100), "7")]
         assert (await client.earn.savings.assets(period_type="flexible")).result_list == []
         await refused("59025", client.earn.savings.redeem, product_id=FIXED_7D, period_type="fixed", amount="100")
-        await refused("59022", client.earn.savings.redeem, product_id=FIXED_7D, period_type="fixed", amount="1", order_id=a.order_id)
-        oldest = rows[1].order_id
-        await client.earn.savings.redeem(product_id=FIXED_7D, period_type="fixed", amount="1", order_id=oldest)
+        await refused("59022", client.earn.savings.redeem, product_id=FIXED_7D, period_type="fixed", amount="1", order_id="1")
+        assert rows[1].order_id == a.order_id  # the subscription's id names the holding
+        await client.earn.savings.redeem(product_id=FIXED_7D, period_type="fixed", amount="1", order_id=a.order_id)
         assert sim.balance("USDT") == D(100_000 - 250)  # the whole 100 came back
         assert await earn_assets(client) == {"USDT": D(250)}
         info = await client.earn.savings.subscribe_info(product_id=FIXED_7D, period_type="fixed")

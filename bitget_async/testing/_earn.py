@@ -58,23 +58,30 @@ def holdings(acct: Account, family: str) -> list[EarnHolding]:
     return [h for h in acct.earn_holdings.values() if h.family == family and h.amount > 0]
 
 
-def _record(ex: Exchange, acct: Account, family: str, product_id: str, coin: str, kind: str, amount: Decimal, now: int) -> EarnRecord:
-    record = EarnRecord(ex.ids.next(), family, product_id, coin, kind, amount, now)
+def _record(
+    ex: Exchange, acct: Account, family: str, product_id: str, coin: str, kind: str, amount: Decimal, now: int, record_id: str = ""
+) -> EarnRecord:
+    record = EarnRecord(record_id or ex.ids.next(), family, product_id, coin, kind, amount, now)
     acct.earn_records.append(record)
     return record
 
 
 def subscribe(ctx: Ctx, family: str, product_id: str, coin: str, amount: Decimal, holding_id: str | None) -> EarnRecord:
-    """Move ``amount`` from spot into a holding (``holding_id``: add to it; None: a new one)."""
+    """Move ``amount`` from spot into a holding (``holding_id``: add to it; None: a new one).
+
+    A new holding takes the subscription's id, so the ``orderId`` that subscribe answers also
+    names the holding (``assets`` lists it, a fixed-term redemption takes it)."""
     acct, ex = ctx.acct, ctx.ex
     acct.wallet("spot").debit(coin, amount, ("59011", "Insufficient balance"))
+    record_id = ex.ids.next()
     holding = acct.earn_holdings.get(holding_id or "")
     if holding is None:
-        holding = EarnHolding(holding_id or ex.ids.next(), family, product_id, coin, D0, ctx.now)
+        holding = EarnHolding(record_id, family, product_id, coin, D0, ctx.now)
         acct.earn_holdings[holding.order_id] = holding
     holding.amount += amount
     bill(ex, acct, coin, "financial", "subscribe", -amount, D0, ctx.now)
-    return _record(ex, acct, family, product_id, coin, "subscribe" if family == "savings" else "subscription", amount, ctx.now)
+    kind = "subscribe" if family == "savings" else "subscription"
+    return _record(ex, acct, family, product_id, coin, kind, amount, ctx.now, record_id)
 
 
 def check_amount(amount: Decimal, low: Decimal, high: Decimal, precision: int) -> None:
