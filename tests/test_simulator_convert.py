@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bitget_async import APIError, InvalidParameterError
+from bitget_async import APIError, InvalidParameterError, RateLimits
 from bitget_async.testing import Simulator
 
 pytestmark = pytest.mark.anyio
@@ -148,3 +150,34 @@ async def test_small_balances_convert_to_bgb_less_2_percent() -> None:
         only = await client.convert.bgb_convert_records(order_id=by_coin["DOGE"].order_id)
         assert [r.from_coin for r in only] == ["DOGE"]
         assert (await client.convert.bgb_convert_coin_list()).coin_list == []
+
+
+_COINS = ("USDT", "BTC", "ETH", "DOGE", "SHIB", "BGB")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pair=st.sampled_from([(a, b) for a in _COINS for b in _COINS if a != b]),
+    share=st.decimals(min_value=D("0.001"), max_value=D("0.9"), places=3),
+)
+async def test_any_trade_moves_exactly_the_quote_and_never_creates_value(pair: tuple[str, str], share: Decimal) -> None:
+    from_coin, to_coin = pair
+    sim = Simulator(enforce_rate_limits=False)
+    start = {"USDT": "100000", "BTC": "1", "ETH": "10", "DOGE": "500000", "SHIB": "1000000000", "BGB": "50000"}
+    sim.add_account(api_key="k", api_secret="s", passphrase="p", balances=start)
+    unit = {c: D(1) if c == "USDT" else sim.price(f"{c}USDT") for c in _COINS}
+    # a share of the holding, kept inside the 1 .. 200,000 USDT convert limits
+    value = min(D(start[from_coin]) * unit[from_coin] * share, D(150_000))
+    size = max(value, D(2)) / unit[from_coin]
+    size = size.quantize(D("1e-8"))
+    async with sim.client(api_key="k", api_secret="s", passphrase="p", rate_limits=RateLimits(enabled=False)) as client:
+        quote = await client.convert.quoted_price(from_coin=from_coin, to_coin=to_coin, from_coin_size=size)
+        await client.convert.trade(
+            from_coin=from_coin, from_coin_size=quote.from_coin_size, cnvt_price=quote.cnvt_price, to_coin=to_coin,
+            to_coin_size=quote.to_coin_size, trace_id=quote.trace_id,
+        )
+    assert quote.from_coin_size == size
+    assert quote.to_coin_size == (size * quote.cnvt_price).quantize(D("1e-8"), rounding="ROUND_DOWN")
+    assert quote.to_coin_size * unit[to_coin] <= size * unit[from_coin]  # rounding never credits value
+    assert sim.balance(from_coin, api_key="k") == D(start[from_coin]) - size
+    assert sim.balance(to_coin, api_key="k") == D(start[to_coin]) + quote.to_coin_size
