@@ -145,3 +145,6 @@ async def test_query_traders_pages() -> None:
         second = await follower.query_traders(page_no=2, page_size=1)
         assert [t.trader_id for t in first + second] == [MIX_ALPHA, MIX_BETA]  # oldest follow first
         assert await follower.query_traders(page_no=3, page_size=1) == []
+        since = first[0].follower_time + 1
+        assert [t.trader_id for t in await follower.query_traders(start_time=since)] == [MIX_BETA]
+        assert [t.trader_id for t in await follower.query_traders(end_time=since)] == [MIX_ALPHA]

@@ -98,7 +98,12 @@ def _unfollow(ctx: Ctx, family: str) -> None:
 
 
 def _followed(ctx: Ctx, family: str) -> list[tuple[Follow, Trader]]:
-    mine = sorted((f for f in ctx.acct.follows.values() if f.family == family), key=lambda f: (f.since, f.trader_id))
+    """The traders followed, oldest follow first, filtered by following date and paged."""
+    start, end = ctx.p.whole("startTime", 0), ctx.p.whole("endTime", 0)
+    mine = sorted(
+        (f for f in ctx.acct.follows.values() if f.family == family and start <= f.since and (not end or f.since <= end)),
+        key=lambda f: (f.since, f.trader_id),
+    )
     page_no, size = max(1, ctx.p.whole("pageNo", 1)), max(1, min(ctx.p.whole("pageSize", 20), 50))
     chosen = mine[(page_no - 1) * size : page_no * size]
     return [(f, TRADERS[(family, f.trader_id)]) for f in chosen]
