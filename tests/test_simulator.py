@@ -356,7 +356,9 @@ _WIRE_VALUES: dict[str, Any] = {
     "pledgeCoin": "BTC", "startTime": _NOW - 3_600_000, "endTime": _NOW, "limit": 10, "size": "0.001",
     "price": "60000", "triggerPrice": "70000", "executePrice": "70000", "amount": "1", "borrowAmount": "1",
     "repayAmount": "1", "leverage": "10", "newClientOid": "new-oid", "passphrase": "abcdefgh1", "language": "en_US",
+    "fromCoin": "USDT", "toCoin": "BTC", "copyAmount": "100",
 }
+_MIX_TRADER, _SPOT_TRADER = "b0b54e7d8bb33d55a191", "c2a66e0cf8f73c51a294"  # simulated elite traders
 
 # Routes whose generic arguments need exchange state first; the values name the setup.
 _NEEDS = {
@@ -372,6 +374,8 @@ _NEEDS = {
     "margin.isolated.cancel_order": "margin_order", "margin.crossed.account.borrow": "margin",
     "margin.isolated.account.borrow": "margin", "margin.crossed.account.repay": "loan",
     "margin.isolated.account.repay": "loan",
+    "convert.trade": "quote", "convert.bgb_convert": "small_balance", "earn.savings.redeem": "savings",
+    "copy.mix_follower.cancel_trader": "follow_mix", "copy.spot_follower.cancel_trader": "follow_spot",
 }
 _OVERRIDES: dict[str, dict[str, Any]] = {
     "spot.trade.batch_orders": {"symbol": "BTCUSDT"},
@@ -383,6 +387,18 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "mix.order.modify_order": {"new_size": "0.02"},
     "margin.crossed.place_order": {"base_size": "0.001"},
     "margin.isolated.place_order": {"base_size": "0.001"},
+    "convert.quoted_price": {"from_coin_size": "100"},
+    "earn.savings.subscribe": {"product_id": "4101", "amount": "10"},
+    "earn.savings.subscribe_info": {"product_id": "4101"},
+    "earn.savings.subscribe_result": {"product_id": "4101"},
+    "earn.savings.redeem": {"product_id": "4101", "amount": "1"},
+    "earn.sharkfin.subscribe": {"product_id": "5201", "amount": "100"},
+    "earn.sharkfin.subscribe_info": {"product_id": "5201"},
+    **{f"copy.mix_follower.{n}": {"trader_id": _MIX_TRADER} for n in ("settings", "copy_settings", "query_settings", "cancel_trader")},
+    **{
+        f"copy.spot_follower.{n}": {"trader_id": _SPOT_TRADER}
+        for n in ("settings", "query_settings", "cancel_trader", "query_trader_symbols")
+    },
 }
 
 
@@ -454,6 +470,28 @@ async def _prepare(need: str, target: str, client: BitgetClient) -> dict[str, An
             size="0.01", trigger_price="70000", trigger_type="mark_price", side="buy", order_type="market",
         )
         return {"order_id": trigger.order_id, "plan_order_id": trigger.order_id}
+    if need in ("quote", "small_balance"):  # a small balance: 5 USDT worth of DOGE, bought by convert
+        quote = await client.convert.quoted_price(from_coin="USDT", to_coin="DOGE" if need == "small_balance" else "BTC", from_coin_size="5")
+        if need == "small_balance":
+            await client.convert.trade(
+                from_coin="USDT", from_coin_size=quote.from_coin_size, cnvt_price=quote.cnvt_price, to_coin="DOGE",
+                to_coin_size=quote.to_coin_size, trace_id=quote.trace_id,
+            )
+            return {"coin_list": ["DOGE"]}
+        return {
+            "from_coin": "USDT", "from_coin_size": quote.from_coin_size, "cnvt_price": quote.cnvt_price, "to_coin": "BTC",
+            "to_coin_size": quote.to_coin_size, "trace_id": quote.trace_id,
+        }
+    if need == "savings":
+        await client.earn.savings.subscribe(product_id="4101", period_type="flexible", amount="100")
+        return {}
+    if need == "follow_mix":
+        await client.copy.mix_follower.copy_settings(trader_id=_MIX_TRADER, copy_amount="100")
+        return {}
+    if need == "follow_spot":
+        setting = {"symbol": "BTCUSDT", "trace_type": "amount", "max_hold_size": "1", "trace_value": "10"}
+        await client.copy.spot_follower.settings(trader_id=_SPOT_TRADER, settings=[setting])
+        return {}
     await spot.wallet.transfer(from_type="spot", to_type="crossed_margin", amount="1000", coin="USDT")
     await spot.wallet.transfer(from_type="spot", to_type="isolated_margin", amount="1000", coin="USDT", symbol="BTCUSDT")
     if need == "loan":
@@ -536,6 +574,8 @@ def test_stateful_routes_cover_the_trading_surface() -> None:
         "mix.order.place_order", "mix.position.all_position", "mix.order.place_tpsl_order",
         "margin.crossed.account.borrow", "margin.isolated.account.repay", "spot.wallet.transfer",
         "spot.market.candles", "mix.market.contracts", "public.time",
+        "convert.quoted_price", "convert.trade", "convert.bgb_convert", "earn.savings.subscribe", "earn.savings.redeem",
+        "earn.sharkfin.subscribe", "earn.account.assets", "copy.mix_follower.settings", "copy.spot_follower.query_settings",
     ):
         assert name in stateful
 

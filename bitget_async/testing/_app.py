@@ -34,7 +34,7 @@ import msgspec
 
 from .._pagination import cursor_rule
 from .._routes import ROUTES, Param, Route
-from . import _futures_routes, _margin, _market, _spot_routes
+from . import _convert, _copy, _earn, _futures_routes, _margin, _market, _sharkfin, _spot_routes
 from ._faults import ConnectionDropped, Faults
 from ._paged import paged_example
 from ._state import Account, Ctx, Exchange, Handler
@@ -101,6 +101,10 @@ class SimulatorApp:
             **_spot_routes.HANDLERS,
             **_futures_routes.HANDLERS,
             **_margin.HANDLERS,
+            **_convert.HANDLERS,
+            **_earn.HANDLERS,
+            **_sharkfin.HANDLERS,
+            **_copy.HANDLERS,
         }
         self._windows: dict[str, collections.deque[float]] = {}
         self.monotonic: Callable[[], float] = time.monotonic

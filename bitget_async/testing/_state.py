@@ -24,7 +24,10 @@ from ._wire import D0, IdGen, Params, SimError
 __all__ = [
     "Account",
     "Bill",
+    "Conversion",
     "Ctx",
+    "EarnHolding",
+    "EarnRecord",
     "Exchange",
     "Handler",
     "Fill",
@@ -32,9 +35,11 @@ __all__ = [
     "FuturesFill",
     "FuturesOrder",
     "FuturesPlan",
+    "Follow",
     "InterestRecord",
     "Loan",
     "Position",
+    "Quote",
     "Repayment",
     "SpotOrder",
     "SpotPlan",
@@ -383,6 +388,71 @@ class InterestRecord:
     c_time: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Quote:
+    """A convert quote (``traceId``): good for one trade within its validity."""
+
+    trace_id: str
+    from_coin: str
+    from_size: Decimal
+    to_coin: str
+    to_size: Decimal
+    price: Decimal  # toCoin per fromCoin
+    fee: Decimal
+    c_time: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Conversion:
+    """A finished convert trade (kind "convert") or small-balance conversion to BGB ("bgb")."""
+
+    record_id: str
+    kind: str
+    from_coin: str
+    from_size: Decimal
+    to_coin: str
+    to_size: Decimal  # bgb: before the fee, as Bitget's records show it
+    price: Decimal  # convert: toCoin per fromCoin
+    fee: Decimal
+    c_time: int
+    from_price: Decimal = D0  # bgb: USDT prices of both coins
+    to_price: Decimal = D0
+
+
+@dataclasses.dataclass(eq=False)
+class EarnHolding:
+    """Coins held in an Earn product: one per flexible product, one per fixed or sharkfin order."""
+
+    order_id: str
+    family: str  # savings / sharkfin
+    product_id: str
+    coin: str
+    amount: Decimal
+    c_time: int
+
+
+@dataclasses.dataclass(frozen=True)
+class EarnRecord:
+    record_id: str
+    family: str
+    product_id: str
+    coin: str
+    kind: str  # savings: subscribe / redeem; sharkfin: subscription
+    amount: Decimal
+    c_time: int
+
+
+@dataclasses.dataclass(eq=False)
+class Follow:
+    """A copy-trading follow relationship and the follower's settings, as last written."""
+
+    family: str  # mix / spot
+    trader_id: str
+    since: int
+    options: dict[str, str] = dataclasses.field(default_factory=dict)  # autoCopy, mode, copy-settings fields
+    symbols: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # symbol -> wire settings
+
+
 class Account:
     """One API key's user.  ``repr`` shows the uid and key tail only, never secrets."""
 
@@ -419,6 +489,12 @@ class Account:
         self.loans: list[Loan] = []
         self.repayments: list[Repayment] = []
         self.interest_records: list[InterestRecord] = []
+        self.quotes: dict[str, Quote] = {}  # traceId -> unused convert quote
+        self.conversions: list[Conversion] = []
+        self.earn_holdings: dict[str, EarnHolding] = {}
+        self.earn_records: list[EarnRecord] = []
+        self.earn_redeemed: dict[str, int] = {}  # productId -> time of the last savings redemption
+        self.follows: dict[tuple[str, str], Follow] = {}  # (family, traderId)
         # clientOid -> id, per namespace ("spot", "margin:crossed", "plan", "futures", "transfer", ...)
         self.client_oids: dict[tuple[str, str], str] = {}
         # What a price move can still trigger, by id; entries that stopped being live are
