@@ -354,6 +354,9 @@ CODE_TABLE: Final[Mapping[str, type[APIError]]] = {
     "43012": InsufficientBalanceError,
     "40754": InsufficientBalanceError,  # balance not enough (futures)
     "43004": InsufficientBalanceError,  # insufficient balance (spot)
+    "43132": InsufficientBalanceError,  # insufficient balance (convert)
+    "59011": InsufficientBalanceError,  # insufficient balance (earn subscribe)
+    "59022": InsufficientBalanceError,  # redeeming more than is held (earn)
     # positions
     "40764": PositionNotFoundError,  # closing a position that is not there (see README note)
     "22002": PositionNotFoundError,  # no position to close
@@ -363,6 +366,8 @@ CODE_TABLE: Final[Mapping[str, type[APIError]]] = {
     "45111": MinimumAmountError,  # less than the minimum order quantity
     "13007": MinimumAmountError,
     "43027": MinimumAmountError,
+    "12006": MinimumAmountError,  # convert size below the coin's minimum
+    "59020": MinimumAmountError,  # earn subscription below the minimum
     # duplicates
     "43118": DuplicateClientOidError,  # clientOrderId duplicate (spot)
     "40786": DuplicateClientOidError,  # duplicate clientOid (futures)

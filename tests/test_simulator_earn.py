@@ -32,7 +32,7 @@ async def test_products_list_and_filters() -> None:
     async with sim.client() as client:
         products = await client.earn.savings.product()
         assert [(p.product_id, p.coin, p.period_type, p.period) for p in products] == [
-            (FLEX_USDT, "USDT", "flexible", ""), (FLEX_BTC, "BTC", "flexible", ""), ("4103", "ETH", "flexible", ""),
+            (FLEX_USDT, "USDT", "flexible", None), (FLEX_BTC, "BTC", "flexible", None), ("4103", "ETH", "flexible", None),
             (FIXED_7D, "USDT", "fixed", "7"), ("4130", "USDT", "fixed", "30"),
         ]
         assert [(t.min_step_val, t.max_step_val, t.current_apy) for t in products[0].apy_list or []] == [
@@ -71,7 +71,7 @@ async def test_flexible_subscribe_and_redeem_move_spot_and_earn_balances() -> No
         assert (await client.earn.savings.assets(period_type="flexible")).result_list == []
 
         result = await client.earn.savings.redeem_result(order_id=redeemed.order_id, period_type="flexible")
-        assert (result.result, result.msg) == ("success", "")
+        assert (result.result, result.msg) == ("success", None)  # "" is unset: None
         assert (await client.earn.savings.redeem_result(order_id=first.order_id, period_type="flexible")).result == "fail"
         records = await client.earn.savings.records(period_type="flexible")
         assert [(r.order_type, r.amount) for r in records.result_list or []] == [
