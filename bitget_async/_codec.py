@@ -16,7 +16,8 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from ._errors import APIError, ResponseDecodeError, ServerError, error_class_for
+from ._error_codes import error_class_for
+from ._errors import APIError, ResponseDecodeError, ServerError
 from ._lenient import Relaxed, blanks_to_null, dec_hook
 
 __all__ = ["ResponseCodec", "codec_for", "encode_body", "to_wire", "wire_value"]

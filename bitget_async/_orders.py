@@ -34,6 +34,7 @@ import msgspec
 
 from ._build import route_request
 from ._config import RetryPolicy
+from ._error_codes import error_class_for
 from ._errors import (
     APIError,
     BitgetError,
@@ -45,7 +46,6 @@ from ._errors import (
     ServerError,
     TransportError,
     ValidationError,
-    error_class_for,
 )
 from ._lenient import convert as lenient_convert
 from ._request import Request, Sender

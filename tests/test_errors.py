@@ -33,7 +33,7 @@ from bitget_async import (
     TransportError,
 )
 from bitget_async._codec import ResponseCodec
-from bitget_async._errors import CODE_TABLE, error_class_for
+from bitget_async._error_codes import CODE_TABLE, error_class_for
 
 NOW = 1_700_000_000_000
 PATH = "/api/v2/test/thing"

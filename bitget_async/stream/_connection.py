@@ -27,8 +27,8 @@ from typing import Any, Protocol
 
 import anyio
 
+from .._error_codes import STREAM_CODE_TABLE
 from .._errors import (
-    STREAM_CODE_TABLE,
     StreamAuthError,
     StreamConnectionError,
     StreamError,
