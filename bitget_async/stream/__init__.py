@@ -11,32 +11,34 @@ from ._client import CANDLE_INTERVALS, INST_TYPES, StreamClient
 from ._config import DEFAULT_STREAM_CONFIG, StreamConfig
 from ._connection import Connection
 from ._messages import (
-    AccountCrossed,
-    AccountIsolated,
-    AdlNotice,
     Arg,
     Auction,
     BookLevel,
     Books,
     Candle,
+    FuturesTicker,
+    IndexPrice,
+    Push,
+    SpotTicker,
+    Trade,
+)
+from ._private_messages import (
+    AccountCrossed,
+    AccountIsolated,
+    AdlNotice,
     Equity,
     FeeDetail,
     FuturesAccount,
     FuturesFill,
     FuturesOrder,
     FuturesPlanOrder,
-    FuturesTicker,
-    IndexPrice,
     MarginOrder,
     Position,
     PositionHistory,
-    Push,
     SpotAccount,
     SpotFill,
     SpotOrder,
     SpotPlanOrder,
-    SpotTicker,
-    Trade,
 )
 from ._subscription import OrderBooks, Subscription
 

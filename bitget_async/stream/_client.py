@@ -22,20 +22,24 @@ from ._config import DEFAULT_STREAM_CONFIG, StreamConfig
 from ._connection import Connection
 from ._limits import SlidingWindow
 from ._messages import (
-    AccountCrossed,
-    AccountIsolated,
-    AdlNotice,
     Arg,
     Auction,
     Books,
     Candle,
+    FuturesTicker,
+    IndexPrice,
+    SpotTicker,
+    Trade,
+)
+from ._private_messages import (
+    AccountCrossed,
+    AccountIsolated,
+    AdlNotice,
     Equity,
     FuturesAccount,
     FuturesFill,
     FuturesOrder,
     FuturesPlanOrder,
-    FuturesTicker,
-    IndexPrice,
     MarginOrder,
     Position,
     PositionHistory,
@@ -43,8 +47,6 @@ from ._messages import (
     SpotFill,
     SpotOrder,
     SpotPlanOrder,
-    SpotTicker,
-    Trade,
 )
 from ._subscription import OrderBooks, Subscription
 

@@ -1,0 +1,312 @@
+"""Typed pushes of the private Bitget v2 WebSocket channels (account, orders, fills, positions).
+
+Same rules as the public ones (``_messages.py``): exact ``Decimal`` amounts, ``int`` epoch ms,
+every field optional, enum-like values as the plain strings Bitget sends.  Field lists are from
+the private channel pages under ``spot|contract|margin/*/websocket``.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from ._messages import D, I, S
+
+__all__ = ["AccountCrossed", "AccountIsolated", "AdlNotice", "Equity", "FeeDetail", "FuturesAccount", "FuturesFill", "FuturesOrder", "FuturesPlanOrder", "MarginOrder", "Position", "PositionHistory", "SpotAccount", "SpotFill", "SpotOrder", "SpotPlanOrder"]
+
+
+class FeeDetail(msgspec.Struct, rename="camel", gc=False):
+    fee_coin: S = None
+    fee: D = None
+    deduction: S = None
+    total_deduction_fee: D = None
+    total_fee: D = None
+
+
+class SpotAccount(msgspec.Struct, rename="camel", gc=False):
+    coin: S = None
+    available: D = None
+    frozen: D = None
+    locked: D = None
+    limit_available: D = None
+    u_time: I = None
+
+
+class SpotOrder(msgspec.Struct, rename="camel", gc=False):
+    inst_id: S = None
+    order_id: S = None
+    client_oid: S = None
+    price: D = None
+    size: D = None
+    new_size: D = None
+    notional: D = None
+    ord_type: S = None
+    force: S = None
+    side: S = None
+    fill_price: D = None
+    trade_id: S = None
+    base_volume: D = None
+    fill_time: I = None
+    fill_fee: D = None
+    fill_fee_coin: S = None
+    trade_scope: S = None
+    acc_base_volume: D = None
+    price_avg: D = None
+    status: S = None
+    enter_point_source: S = None
+    fee_detail: list[FeeDetail] | None = None
+    stp_mode: S = None
+    c_time: I = None
+    u_time: I = None
+
+
+class SpotFill(msgspec.Struct, rename="camel", gc=False):
+    order_id: S = None
+    trade_id: S = None
+    symbol: S = None
+    order_type: S = None
+    side: S = None
+    price_avg: D = None
+    size: D = None
+    amount: D = None
+    trade_scope: S = None
+    fee_detail: list[FeeDetail] | None = None
+    c_time: I = None
+    u_time: I = None
+
+
+class SpotPlanOrder(msgspec.Struct, rename="camel", gc=False):
+    inst_id: S = None
+    order_id: S = None
+    client_oid: S = None
+    trigger_price: D = None
+    trigger_type: S = None
+    plan_type: S = None
+    price: D = None
+    size: D = None
+    actual_size: D = None
+    order_type: S = None
+    side: S = None
+    status: S = None
+    execute_price: D = None
+    enter_point_source: S = None
+    stp_mode: S = None
+    c_time: I = None
+    u_time: I = None
+
+
+class FuturesAccount(msgspec.Struct, rename="camel", gc=False):
+    margin_coin: S = None
+    frozen: D = None
+    available: D = None
+    max_open_pos_available: D = None
+    max_transfer_out: D = None
+    equity: D = None
+    usdt_equity: D = None
+    crossed_risk_rate: D = None
+    unrealized_pl: D = msgspec.field(default=None, name="unrealizedPL")
+    union_total_margin: D = None
+    union_available: D = None
+    union_mm: D = None
+    assets_mode: S = None
+
+
+class FuturesOrder(msgspec.Struct, rename="camel", gc=False):
+    inst_id: S = None
+    order_id: S = None
+    client_oid: S = None
+    price: D = None
+    size: D = None
+    pos_mode: S = None
+    enter_point_source: S = None
+    trade_side: S = None
+    notional_usd: D = None
+    order_type: S = None
+    force: S = None
+    side: S = None
+    pos_side: S = None
+    margin_mode: S = None
+    margin_coin: S = None
+    fill_price: D = None
+    trade_id: S = None
+    base_volume: D = None
+    fill_time: I = None
+    fill_fee: D = None
+    fill_fee_coin: S = None
+    trade_scope: S = None
+    acc_base_volume: D = None
+    fill_notional_usd: D = None
+    price_avg: D = None
+    status: S = None
+    cancel_reason: S = None
+    leverage: D = None
+    fee_detail: list[FeeDetail] | None = None
+    pnl: D = None
+    reduce_only: S = None
+    preset_stop_surplus_price: D = None
+    preset_stop_loss_price: D = None
+    stp_mode: S = None
+    total_profits: D = None
+    c_time: I = None
+    u_time: I = None
+
+
+class FuturesFill(msgspec.Struct, rename="camel", gc=False):
+    order_id: S = None
+    client_oid: S = None
+    trade_id: S = None
+    symbol: S = None
+    side: S = None
+    order_type: S = None
+    pos_mode: S = None
+    price: D = None
+    base_volume: D = None
+    quote_volume: D = None
+    profit: D = None
+    trade_side: S = None
+    trade_scope: S = None
+    fee_detail: list[FeeDetail] | None = None
+    c_time: I = None
+    u_time: I = None
+
+
+class FuturesPlanOrder(msgspec.Struct, rename="camel", gc=False):
+    inst_id: S = None
+    order_id: S = None
+    client_oid: S = None
+    trigger_price: D = None
+    trigger_type: S = None
+    trigger_time: I = None
+    plan_type: S = None
+    price: D = None
+    execute_price: D = None
+    size: D = None
+    actual_size: D = None
+    order_type: S = None
+    side: S = None
+    trade_side: S = None
+    pos_side: S = None
+    margin_coin: S = None
+    status: S = None
+    pos_mode: S = None
+    enter_point_source: S = None
+    stop_surplus_price: D = None
+    stop_surplus_trigger_price: D = None
+    stop_surplus_trigger_type: S = None
+    stop_loss_price: D = None
+    stop_loss_trigger_price: D = None
+    stop_loss_trigger_type: S = None
+    stp_mode: S = None
+    u_time: I = None
+
+
+class Position(msgspec.Struct, rename="camel", gc=False):
+    pos_id: S = None
+    inst_id: S = None
+    margin_coin: S = None
+    margin_size: D = None
+    margin_mode: S = None
+    hold_side: S = None
+    pos_mode: S = None
+    total: D = None
+    available: D = None
+    frozen: D = None
+    open_price_avg: D = None
+    leverage: D = None
+    achieved_profits: D = None
+    unrealized_pl: D = msgspec.field(default=None, name="unrealizedPL")
+    unrealized_plr: D = msgspec.field(default=None, name="unrealizedPLR")
+    liquidation_price: D = None
+    keep_margin_rate: D = None
+    isolated_margin_rate: D = None
+    margin_rate: D = None
+    break_even_price: D = None
+    total_fee: D = None
+    deducted_fee: D = None
+    mark_price: D = None
+    asset_mode: S = None
+    c_time: I = None
+    u_time: I = None
+
+
+class PositionHistory(msgspec.Struct, rename="camel", gc=False):
+    pos_id: S = None
+    inst_id: S = None
+    margin_coin: S = None
+    margin_mode: S = None
+    hold_side: S = None
+    pos_mode: S = None
+    open_price_avg: D = None
+    close_price_avg: D = None
+    open_size: D = None
+    close_size: D = None
+    achieved_profits: D = None
+    settle_fee: D = None
+    open_fee: D = None
+    close_fee: D = None
+    c_time: I = None
+    u_time: I = None
+
+
+class Equity(msgspec.Struct, rename="camel", gc=False):
+    usdt_equity: D = None
+    btc_equity: D = None
+    unrealized_pl: D = msgspec.field(default=None, name="unrealizedPL")
+    union_total_margin: D = None
+    union_available: D = None
+    union_mm: D = None
+
+
+class AdlNotice(msgspec.Struct, rename="camel", gc=False):
+    symbol: S = None
+    side: S = None
+    status: S = None
+    price: D = None
+    amount: D = None
+    ts: I = None
+
+
+class AccountCrossed(msgspec.Struct, rename="camel", gc=False):
+    id: S = None
+    coin: S = None
+    available: D = None
+    frozen: D = None
+    borrow: D = None
+    interest: D = None
+    coupon: D = None
+    u_time: I = None
+
+
+class AccountIsolated(msgspec.Struct, rename="camel", gc=False):
+    id: S = None
+    symbol: S = None
+    coin: S = None
+    available: D = None
+    frozen: D = None
+    borrow: D = None
+    interest: D = None
+    coupon: D = None
+    u_time: I = None
+
+
+class MarginOrder(msgspec.Struct, rename="camel", gc=False):
+    """``orders-crossed`` and ``orders-isolated`` (the same fields)."""
+
+    symbol: S = None
+    order_id: S = None
+    client_oid: S = None
+    price: D = None
+    base_size: D = None
+    quote_size: D = None
+    fill_price: D = None
+    base_volume: D = None
+    fill_total_amount: D = None
+    loan_type: S = None
+    order_type: S = None
+    side: S = None
+    force: S = None
+    status: S = None
+    enter_point_source: S = None
+    fee_detail: list[FeeDetail] | None = None
+    stp_mode: S = None
+    c_time: I = None
+    u_time: I = None
