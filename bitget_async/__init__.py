@@ -29,14 +29,26 @@ from ._errors import (
     OrderStateUnknownError,
     PositionNotFoundError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ResponseDecodeError,
     ServerError,
     TimeoutError,
     TimestampError,
     TransportError,
+    UnsupportedAsyncLibraryError,
     ValidationError,
 )
-from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
+from ._ratelimit import (
+    BatchRateLimiter,
+    LocalRateLimiter,
+    RateLimiter,
+    RateLimiterUnavailable,
+    RateLimitExceeded,
+    RateLimits,
+    RedisRateLimiter,
+    Reservation,
+    WindowLimit,
+)
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
 
@@ -47,6 +59,7 @@ __all__ = [
     "UNSET",
     "APIError",
     "AuthenticationError",
+    "BatchRateLimiter",
     "BitgetClient",
     "BitgetError",
     "ClientClosedError",
@@ -67,8 +80,12 @@ __all__ = [
     "Param",
     "PositionNotFoundError",
     "RateLimitError",
+    "RateLimitExceeded",
     "RateLimiter",
+    "RateLimiterUnavailable",
+    "RateLimiterUnavailableError",
     "RateLimits",
+    "RedisRateLimiter",
     "Reservation",
     "ResponseDecodeError",
     "RetryPolicy",
@@ -78,6 +95,7 @@ __all__ = [
     "TimestampError",
     "TransportError",
     "Unset",
+    "UnsupportedAsyncLibraryError",
     "ValidationError",
     "WindowLimit",
     "__version__",

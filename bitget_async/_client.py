@@ -29,7 +29,7 @@ from ._errors import ValidationError
 from ._groups import build_groups, encode_query_params
 from ._orders import fill_client_oids, send_order
 from ._ratelimit import RateLimiter, RateLimits
-from ._routes import find_route_or_none
+from ._routes import BY_NAME, find_route_or_none
 from ._transport import Call, HTTPBackend, HttpxBackend, Transport
 
 if sys.version_info >= (3, 11):
@@ -118,6 +118,7 @@ class BitgetClient:
             rate_limits = RateLimits()
         elif not isinstance(rate_limits, RateLimits):
             rate_limits = RateLimits(limiter=rate_limits)
+        rate_limits.check_routes(BY_NAME)
         self.demo = demo
         self.base_url = base_url.rstrip("/")
         backend = self._make_backend(httpx_client, transport, timeout, limits)

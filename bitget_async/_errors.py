@@ -11,12 +11,14 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
     │   ├── TimeoutError              ``request_sent`` says whether a write may have happened
     │   └── NetworkError              connection dropped mid-flight (``request_sent`` True)
     ├── OrderStateUnknownError        an order's fate could not be established; carries ``client_oid``
+    ├── UnsupportedAsyncLibraryError  a component that cannot run on this event loop (Redis on trio)
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
         ├── AuthenticationError       40001-40003, 40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
         ├── TimestampError            40005, 40008
         ├── DemoEnvironmentError      40099 (demo key without ``paptrading`` or the reverse)
         ├── NotFoundError             40404 and HTTP 404
         ├── RateLimitError            HTTP 429, 429 codes; also raised locally before sending
+        │   └── RateLimiterUnavailableError  a shared limiter (Redis) unreachable, failing closed
         ├── InsufficientBalanceError  40762, 43012 ...
         ├── PositionNotFoundError     40764, 22002, 40757
         ├── MinimumAmountError        45110 ...
@@ -54,11 +56,13 @@ __all__ = [
     "OrderStateUnknownError",
     "PositionNotFoundError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ResponseDecodeError",
     "ServerError",
     "TimeoutError",
     "TimestampError",
     "TransportError",
+    "UnsupportedAsyncLibraryError",
     "ValidationError",
     "error_class_for",
 ]
@@ -70,6 +74,11 @@ class BitgetError(Exception):
 
 class ClientClosedError(BitgetError, RuntimeError):
     """The client was used after ``aclose()`` (or outside its ``async with`` block)."""
+
+
+class UnsupportedAsyncLibraryError(BitgetError, RuntimeError):
+    """A component was used on an event loop it cannot run on (redis-py's client is asyncio-only,
+    so ``RedisRateLimiter`` refuses trio instead of failing somewhere inside redis-py)."""
 
 
 class ValidationError(BitgetError, ValueError):
@@ -205,6 +214,11 @@ class RateLimitError(APIError):
 
     A locally refused call has ``http_status == 0`` and ``code == "LOCAL_RATE_LIMIT"``.
     """
+
+
+class RateLimiterUnavailableError(RateLimitError):
+    """The shared rate limiter (Redis) could not be reached and is set to fail closed: the
+    request was not sent (``http_status == 0``, ``code == "LOCAL_RATE_LIMIT"``)."""
 
 
 class InsufficientBalanceError(APIError):

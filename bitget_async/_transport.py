@@ -52,6 +52,7 @@ from ._ratelimit import (
     RateLimits,
     Reservation,
     WindowLimit,
+    acquire_all,
     local_error,
 )
 from .signing import HmacSigner, RsaSigner, Signer, prehash
@@ -321,31 +322,20 @@ class Transport:
             keys.append(self._route_limit(call))
         if rl.global_limit is not None:
             keys.append((self._global_key, rl.global_limit))
-        taken: list[Reservation] = []
-        waited = 0.0
         try:
-            for key, limit in keys:
-                budget = None if max_wait is None else max(0.0, max_wait - waited)
-                try:
-                    reservation = await rl.limiter.acquire(key, limit, max_wait=budget)
-                except RateLimitExceeded:
-                    self._bucket(key).refused += 1
-                    raise
-                taken.append(reservation)
-                waited += reservation.wait
-                bucket = self._bucket(key)
-                bucket.acquired += 1
-                if reservation.wait > 0:
-                    bucket.rate_waits += 1
-                    bucket.rate_wait_seconds += reservation.wait
+            # One step for all keys: a shared limiter reserves them in one round trip.
+            taken = await acquire_all(rl.limiter, keys, max_wait)
         except RateLimitExceeded as exc:
-            for r in taken:
-                rl.limiter.release(r)
+            self._bucket(exc.key).refused += 1
             raise local_error(call.name, call.method, call.path, exc) from None
-        except BaseException:
-            for r in taken:
-                rl.limiter.release(r)
-            raise
+        waited = 0.0
+        for (key, _limit), reservation in zip(keys, taken, strict=True):
+            waited += reservation.wait
+            bucket = self._bucket(key)
+            bucket.acquired += 1
+            if reservation.wait > 0:
+                bucket.rate_waits += 1
+                bucket.rate_wait_seconds += reservation.wait
         if waited > 0:
             st.rate_waits += 1
             st.rate_wait_seconds += waited

@@ -363,8 +363,12 @@ def test_overrides_by_python_name() -> None:
 
 
 def test_overrides_refuse_unknown_names_and_bad_values() -> None:
+    # The route table is known to the client, not to RateLimits (which sits below it).
+    typo = RateLimits(overrides={"mix.order.placeorder": 1})
     with pytest.raises(ValueError, match=r"unknown route 'mix\.order\.placeorder'; did you mean 'mix\.order\.place_order'"):
-        RateLimits(overrides={"mix.order.placeorder": 1})
+        BitgetClient(rate_limits=typo)
+    with pytest.raises(ValueError, match=r"unknown route 'nothing\.like\.it'$"):
+        RateLimits(overrides={"nothing.like.it": 1}).check_routes({"spot.market.tickers"})
     with pytest.raises(ValueError, match="must be > 0"):
         RateLimits(overrides={"mix.order.place_order": 0})
     with pytest.raises(ValueError, match="scale"):
