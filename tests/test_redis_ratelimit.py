@@ -88,7 +88,7 @@ def zscores(server: RedisServer, name: str) -> list[int]:
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_redis_schedule_is_a_sliding_window_in_server_time(redis_server: RedisServer, prefix: str) -> None:
     limit = WindowLimit(2, 0.2)
-    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1") as limiter:
+    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0) as limiter:
         held = []
         async with anyio.create_task_group() as tg:
             for _ in range(5):
@@ -101,6 +101,35 @@ async def test_redis_schedule_is_a_sliding_window_in_server_time(redis_server: R
     assert all(isinstance(r, RedisReservation) for r in held)
     # Concurrent callers were combined: far fewer round trips than acquires.
     assert limiter.round_trips <= 3
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_redis_spacing_spreads_a_burst_inside_the_window(redis_server: RedisServer, prefix: str) -> None:
+    limit = WindowLimit(4, 0.4)  # average interval 100 ms; spacing 0.5 keeps instants 50 ms apart
+    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0.5) as limiter:
+        async with anyio.create_task_group() as tg:
+            for _ in range(8):
+                tg.start_soon(limiter.acquire, "k", limit)
+        scores = zscores(redis_server, f"{prefix}:w:k@e1")
+    gaps = [b - a for a, b in zip(scores, scores[1:], strict=False)]
+    assert gaps[:3] == [50_000] * 3  # the first window's 4 spread over 150 ms ...
+    assert [scores[i + 4] - scores[i] for i in range(4)] == [400_000] * 4  # ... the window bound unchanged
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_redis_global_gate_does_not_queue_other_routes_behind_a_busy_one(
+    redis_server: RedisServer, prefix: str
+) -> None:
+    busy, quiet, glob = WindowLimit(1, 1.0), WindowLimit(5, 1.0), WindowLimit(100, 60.0)
+    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0) as limiter:
+        with anyio.move_on_after(0.3):
+            async with anyio.create_task_group() as tg:
+                for _ in range(5):  # the busy route's queue reaches 4 s ahead on the global gate too
+                    tg.start_soon(limiter.acquire_many, [("busy", busy), ("global", glob)])
+        got = await limiter.acquire_many([("quiet", quiet), ("global", glob)], max_wait=0.1)
+        assert got[0].wait < 0.1
 
 
 async def _append(out: list[object], coro: object) -> None:
@@ -126,7 +155,7 @@ async def test_redis_max_wait_refuses_without_reserving(redis_server: RedisServe
 async def test_redis_route_and_global_windows_share_one_instant_and_one_round_trip(
     redis_server: RedisServer, prefix: str
 ) -> None:
-    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1") as limiter:
+    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0) as limiter:
         route, glob = WindowLimit(1, 0.3), WindowLimit(100, 60.0)
         first = await limiter.acquire_many([("r|ip:h", route), ("global|ip:h", glob)])
         trips = limiter.round_trips
@@ -161,8 +190,8 @@ async def test_redis_release_and_cancel_give_slots_back(redis_server: RedisServe
 async def test_redis_penalty_reaches_every_sharer(redis_server: RedisServer, prefix: str) -> None:
     limit = WindowLimit(10, 1.0)
     async with (
-        RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", slowdown_seconds=30) as a,
-        RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1") as b,
+        RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", slowdown_seconds=30, spacing=0) as a,
+        RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0) as b,
     ):
         await a.acquire("k", limit)
         a.penalize("k", 0.5)
@@ -174,7 +203,7 @@ async def test_redis_penalty_reaches_every_sharer(redis_server: RedisServer, pre
         # ... and then runs at half rate: while slowed the window is 2 s, so the 11th slot is
         # 2 s after a's first one (1.5 s after the pause ended).
         waits = [(await b.acquire("k", limit)).wait for _ in range(9)]
-        assert waits[:8] == [0.0] * 8 and 1.4 < waits[8] <= 1.5
+        assert max(waits[:8]) < 0.05 and 1.4 < waits[8] <= 1.5
 
 
 @pytest.mark.anyio
@@ -408,7 +437,7 @@ def check_shared_ip_route(redis_url: str, arrivals: ArrivalServer, prefix: str, 
     cfg = {"redis_url": redis_url, "base_url": arrivals.url, "calls": calls, "route": "tickers",
            "prefix": prefix, "egress": "office-nat"}
     results = run_workers([cfg] * procs)
-    times = arrivals.times()
+    times = arrivals.times(path=TICKERS)
     assert [r["ok"] for r in results] == [calls] * procs and all(r["errors"] == [] for r in results)
     assert len(times) == procs * calls  # nothing lost, nothing doubled
     assert max_in_window(times) <= 20, [round(t - times[0], 3) for t in times[:60]]
@@ -432,11 +461,11 @@ def test_redis_uid_route_shared_by_key_not_by_process(redis_server: RedisServer,
     key_a, key_b = "bg_key_a_11112222", "bg_key_b_33334444"
     results = run_workers([{**base, "api_key": key_a}, {**base, "api_key": key_a}, {**base, "api_key": key_b}])
     assert [r["ok"] for r in results] == [30, 30, 30]
-    a, b = arrivals.times(key=key_a), arrivals.times(key=key_b)
+    a, b = arrivals.times(key=key_a, path=ASSETS), arrivals.times(key=key_b, path=ASSETS)
     assert (len(a), len(b)) == (60, 30)
     # spot.account.assets is 10/s per account: the two processes with key A share 10/s ...
     assert max_in_window(a) <= 10 and max_in_window(b) <= 10
-    assert 9.0 <= steady_rate(a, 10)
+    assert 9.0 <= steady_rate(a, 10), (results, [round(t - a[0], 3) for t in a])
     # ... while key B runs its own 10/s alongside (not squeezed into A's budget).
     assert 9.0 <= steady_rate(b, 10)
     assert max_in_window(a + b) > 10

@@ -65,10 +65,11 @@ logger = logging.getLogger("bitget_async")
 FailurePolicy = Literal["local", "fail_closed"]
 
 _SENT = "|sent"
+_STALE = 5.0  # seconds after which an unpaced instant is dropped from the guard's bookkeeping
 _US = 1_000_000
 
 # ARGV: n_ops, then ops.  R kidx n m1..mn | P kidx block_us slow_us | I kidx period_us n rel1..reln m1..mn
-# | A nkeys (kidx count period_us)*nkeys cost max_wait_us token.  KEYS: (window, meta) pairs; kidx
+# | A nkeys (kidx count period_us gap_us)*nkeys cost max_wait_us token.  KEYS: (window, meta) pairs; kidx
 # points at the window, kidx+1 at its meta hash.  Reply: now_us, then per A op the reserved
 # instant (µs) or minus the wait when it exceeds max_wait.
 _SCRIPT = """
@@ -78,6 +79,22 @@ local out = {now}
 local i = 2
 local function keep(key, ms)
   if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end
+-- The earliest instant >= at where cost more fit when placed after every instant already held.
+local function fifo(z, count, period, gap, cost, at)
+  local n = redis.call('ZCARD', z)
+  if n > 0 then
+    local newest = tonumber(redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')[2]) + gap
+    if newest > at then at = newest end
+  end
+  for c = 0, cost - 1 do
+    local idx = n + c
+    if idx >= count then
+      local e = tonumber(redis.call('ZRANGE', z, idx - count, idx - count, 'WITHSCORES')[2]) + period
+      if e > at then at = e end
+    end
+  end
+  return at
 end
 for _ = 1, tonumber(ARGV[1]) do
   local kind = ARGV[i]
@@ -112,46 +129,55 @@ for _ = 1, tonumber(ARGV[1]) do
   else
     local nk = tonumber(ARGV[i + 1])
     local base = i + 2
-    local cost = tonumber(ARGV[base + 3 * nk])
-    local max_wait = tonumber(ARGV[base + 3 * nk + 1])
-    local token = ARGV[base + 3 * nk + 2]
+    local cost = tonumber(ARGV[base + 4 * nk])
+    local max_wait = tonumber(ARGV[base + 4 * nk + 1])
+    local token = ARGV[base + 4 * nk + 2]
     local at = now
-    local periods = {}
+    local zs, counts, periods, gaps = {}, {}, {}, {}
     for k = 0, nk - 1 do
-      local kk = tonumber(ARGV[base + 3 * k])
-      local count = tonumber(ARGV[base + 3 * k + 1])
-      local period = tonumber(ARGV[base + 3 * k + 2])
-      local z = KEYS[kk]
+      local kk = tonumber(ARGV[base + 4 * k])
+      zs[k] = KEYS[kk]
+      counts[k] = tonumber(ARGV[base + 4 * k + 1])
+      local period = tonumber(ARGV[base + 4 * k + 2])
+      gaps[k] = tonumber(ARGV[base + 4 * k + 3])
       local st = redis.call('HMGET', KEYS[kk + 1], 'b', 's')
       if now < (tonumber(st[2]) or 0) then period = period * 2 end
       periods[k] = period
       local blocked = tonumber(st[1]) or 0
       if blocked > at then at = blocked end
-      redis.call('ZREMRANGEBYSCORE', z, '-inf', now - period)
-      local n = redis.call('ZCARD', z)
-      if n > 0 then
-        local newest = tonumber(redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')[2])
-        if newest > at then at = newest end
-      end
-      for c = 0, cost - 1 do
-        local idx = n + c
-        if idx >= count then
-          local e = tonumber(redis.call('ZRANGE', z, idx - count, idx - count, 'WITHSCORES')[2]) + period
-          if e > at then at = e end
+      redis.call('ZREMRANGEBYSCORE', zs[k], '-inf', now - period)
+    end
+    -- The first key is served in order: never before its newest instant.
+    at = fifo(zs[0], counts[0], periods[0], gaps[0], cost, at)
+    -- The others (the global gate) take the same instant when it fits: no window containing it
+    -- can be full if fewer than count instants lie within one period either side.  Otherwise
+    -- they too queue in order, which moves the instant later (still valid for the keys before).
+    local queued = {}
+    for _ = 1, nk do
+      local moved = false
+      for k = 1, nk - 1 do
+        if not queued[k] then
+          local p = periods[k]
+          local near = redis.call('ZCOUNT', zs[k], '(' .. (at - p), '(' .. (at + p))
+          if near + cost > counts[k] then
+            queued[k] = true
+            local later = fifo(zs[k], counts[k], p, gaps[k], cost, at)
+            if later > at then at = later; moved = true end
+          end
         end
       end
+      if not moved then break end
     end
     if max_wait >= 0 and at - now > max_wait then
       out[#out + 1] = now - at
     else
       for k = 0, nk - 1 do
-        local z = KEYS[tonumber(ARGV[base + 3 * k])]
-        for c = 1, cost do redis.call('ZADD', z, at, token .. ':' .. c) end
-        keep(z, math.ceil((at - now + periods[k]) / 1000) + 1000)
+        for c = 1, cost do redis.call('ZADD', zs[k], at, token .. ':' .. c) end
+        keep(zs[k], math.ceil((at - now + periods[k]) / 1000) + 1000)
       end
       out[#out + 1] = at
     end
-    i = base + 3 * nk + 3
+    i = base + 4 * nk + 3
   end
 end
 return out
@@ -191,6 +217,31 @@ class _Acquire:
         return tuple(f"{self.token}:{c}" for c in range(1, self.cost + 1))
 
 
+class _ServerClock:
+    """Maps Redis ``TIME`` onto this process's monotonic clock.
+
+    Each round trip brackets the server's instant between send and reply, so the offset is known
+    to within half the round trip; the tightest recent one wins.  An old estimate's error grows
+    with the drift between the two clocks (assumed at most 100 ppm), so a looser but fresher
+    round trip replaces it once that is the better bound.  One slow reply (a busy loop, a
+    reconnect) therefore cannot shift this process's send instants against everyone else's.
+    """
+
+    __slots__ = ("at", "error", "offset")
+    DRIFT = 1e-4
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.error = math.inf
+        self.at = 0.0
+
+    def sample(self, server: float, started: float, ended: float) -> float:
+        error = (ended - started) / 2
+        if error <= self.error + (ended - self.at) * self.DRIFT:
+            self.offset, self.error, self.at = server - (started + ended) / 2, error, ended
+        return self.offset
+
+
 @dataclasses.dataclass
 class _LoopState:
     """What is bound to one event loop: redis-py's connections and the batch lock."""
@@ -217,7 +268,10 @@ class RedisRateLimiter:
     ``on_redis_error`` applies (``"local"``: per-process windows at ``fallback_share`` of each
     limit, with a warning; ``"fail_closed"``: ``RateLimiterUnavailableError``, nothing sent).
     ``late_tolerance`` is how late after its slot a request may leave before it takes a fresh
-    one (keep it below ``RateLimits.margin``).  After a 429 a key is paused for the server's hint
+    one (keep it below ``RateLimits.margin``).  ``spacing`` keeps consecutive instants on a window
+    at least that fraction of its average interval apart (0.25: a burst of 20 on a 20/s route
+    spreads over a quarter second), so a process emitting a burst does not fall behind its own
+    schedule; the window bound and the throughput are the same as without it.  After a 429 a key is paused for the server's hint
     and runs at half rate for ``slowdown_seconds``, for every process.
 
     Use ``async with RedisRateLimiter(...)`` or ``await limiter.aclose()`` to hand back releases
@@ -234,7 +288,8 @@ class RedisRateLimiter:
         on_redis_error: FailurePolicy = "local",
         timeout: float = 0.5,
         retry_interval: float = 1.0,
-        late_tolerance: float = 0.02,
+        late_tolerance: float = 0.025,
+        spacing: float = 0.25,
         slowdown_seconds: float = 60.0,
         fallback_share: float = 1.0,
     ) -> None:
@@ -251,6 +306,8 @@ class RedisRateLimiter:
                 raise ValueError(f"RedisRateLimiter {name} must be > 0")
         if late_tolerance < 0 or slowdown_seconds < 0:
             raise ValueError("RedisRateLimiter late_tolerance and slowdown_seconds must be >= 0")
+        if not 0 <= spacing <= 1:
+            raise ValueError("RedisRateLimiter spacing must be in [0, 1]")
         if not 0 < fallback_share <= 1:
             raise ValueError("RedisRateLimiter fallback_share must be in (0, 1]")
         egress = _default_egress() if egress is None else egress
@@ -269,15 +326,16 @@ class RedisRateLimiter:
         self._late = late_tolerance
         self._slowdown_us = int(slowdown_seconds * _US)
         self._share = fallback_share
+        self._spacing = spacing
         self._local = LocalRateLimiter(slowdown_seconds=slowdown_seconds)
         self._state: _LoopState | None = None
+        self._server_clock = _ServerClock()
         self._token = secrets.token_hex(4)
         self._seq = 0
         self._names: dict[str, tuple[str, str]] = {}
         self._releases: list[tuple[str, tuple[str, ...]]] = []
         self._penalties: dict[str, tuple[float, float]] = {}  # key -> (local deadline, seconds)
         self._unsent: dict[str, deque[RedisReservation]] = {}
-        self._paced: set[str] = set()
         self._down_until = 0.0
         self._down_reason = ""
         self._outage = False
@@ -344,11 +402,22 @@ class RedisRateLimiter:
         state = self._loop_state()
         if time.monotonic() < self._down_until:
             return await self._fallback(keys, cost, max_wait, self._down_reason)
+        return await self._reserve(state, keys, cost, max_wait, track=True)
+
+    async def _reserve(
+        self,
+        state: _LoopState,
+        keys: Sequence[tuple[str, WindowLimit]],
+        cost: int,
+        max_wait: float | None,
+        *,
+        track: bool,
+    ) -> list[Reservation]:
         op = self._new_op(keys, cost, max_wait)
         await self._submit(state, op)
         if op.error is not None:
             return await self._fallback(keys, cost, max_wait, op.error)
-        return await self._granted(op, keys[0][0])
+        return await self._granted(op, keys[0][0], track=track)
 
     def release(self, reservation: Reservation) -> None:
         if not isinstance(reservation, RedisReservation):
@@ -491,13 +560,18 @@ class RedisRateLimiter:
         for op in batch:
             args += ["A", len(op.keys)]
             for _key, window, limit in op.keys:
-                args += [kidx(window), limit.count, math.ceil(limit.period * _US)]
+                period_us = math.ceil(limit.period * _US)
+                args += [kidx(window), limit.count, period_us, int(period_us * self._spacing / limit.count)]
             args += [op.cost, op.max_wait_us, op.token]
             n_ops += 1
         if n_ops == 0:
             return
-        started = time.monotonic()
         try:
+            if self._server_clock.error == math.inf:
+                # The first command also opens the connection: sample the clock on a cheap TIME
+                # once it is open, so the offset is not skewed by the handshake.
+                await self._time(state.client)
+            started = time.monotonic()
             reply = await self._eval(state.client, keys, [n_ops, *args])
         except BaseException as exc:
             # Nothing known about what ran: hand back whatever it may have reserved, keep the
@@ -527,12 +601,20 @@ class RedisRateLimiter:
             self._needs_import = False
             self._local = LocalRateLimiter(slowdown_seconds=self._slowdown_us / _US)
         now_us = int(reply[0])
-        mid = (started + ended) / 2
+        # The local instant the script ran at, by the best estimate of the server clock.
+        mid = now_us / _US - self._server_clock.sample(now_us / _US, started, ended)
         for op, value in zip(batch, reply[1:], strict=True):
             op.now_us, op.at_us, op.mid = now_us, int(value), mid
             op.done = True
             if op.abandoned and op.at_us >= 0:
                 self._release_op(op)
+
+    async def _time(self, client: Redis) -> None:
+        with anyio.fail_after(self._timeout):
+            await client.time()
+            started = time.monotonic()
+            seconds, micros = await client.time()
+        self._server_clock.sample(seconds + micros / _US, started, time.monotonic())
 
     async def _eval(self, client: Redis, keys: list[str], args: list[Any]) -> list[Any]:
         from redis.exceptions import NoScriptError
@@ -549,6 +631,7 @@ class RedisRateLimiter:
         self.failures += 1
         self._down_until = time.monotonic() + self._retry_interval
         self._down_reason = reason
+        self._server_clock = _ServerClock()  # the server may come back as another host: re-sample
         if not self._outage:
             self._outage = True
             action = (
@@ -559,18 +642,24 @@ class RedisRateLimiter:
             self._needs_import = True
         return reason
 
-    async def _granted(self, op: _Acquire, first_key: str) -> list[Reservation]:
+    async def _granted(self, op: _Acquire, first_key: str, *, track: bool) -> list[Reservation]:
         if op.at_us < 0:
             raise RateLimitExceeded(first_key, -op.at_us / _US)
         wait = (op.at_us - op.now_us) / _US
         due = op.mid + wait
         members = op.members()
         out: list[Reservation] = []
+        now = time.monotonic()
         for key, window, _limit in op.keys:
             r = RedisReservation(key, due, op.cost, wait, members, window)
             out.append(r)
-            if key in self._paced:
-                self._unsent.setdefault(key, deque()).append(r)
+            if not track:
+                continue  # a slot taken by the send guard itself: used by its caller only
+            pending = self._unsent.setdefault(key, deque())
+            # Keys nobody paces (the global gate) keep only recent entries: bookkeeping only.
+            while pending and now - pending[0].at > _STALE:
+                pending.popleft()
+            pending.append(r)
         delay = due - time.monotonic()
         if wait > 0:
             self.waits += 1
@@ -607,37 +696,46 @@ class RedisRateLimiter:
         return taken
 
     async def _pace(self, key: str, limit: WindowLimit, cost: int, max_wait: float | None) -> Reservation:
-        """The send guard for ``<route key>|sent``: free when the request leaves on time."""
+        """The send guard for ``<route key>|sent``: free when requests leave on time.
+
+        This process's reserved instants on the route are used in order by whichever request is
+        about to leave (which one does not matter, only that every send stands on an instant the
+        shared schedule granted).  An instant more than ``late_tolerance`` in the past can no
+        longer be used safely: it is given back, and the request takes the next one, waiting for
+        it if it lies ahead; only when none is left does it reserve a fresh one (a round trip).
+        """
         base = key[: -len(_SENT)]
-        self._paced.add(base)
-        pending = self._unsent.get(base)
-        slot = pending.popleft() if pending else None
-        if slot is None:
-            # A slot from the fallback windows: pace on them exactly as the local limiter does.
-            if self._outage and self.on_redis_error == "local":
-                return await self._local.acquire(key, limit, cost=cost, max_wait=max_wait)
-            return Reservation(key, time.monotonic(), cost, 0.0)
-        waited = 0.0
-        resent = False
-        for _ in range(3):
-            if time.monotonic() - slot.at <= self._late:
-                break
-            resent = True
-            # Leaving late could put one more into a server window than the schedule allowed:
-            # give the stale slot back and queue for a fresh one.
-            self.release(slot)
+        if self._outage and self.on_redis_error == "local":
+            return await self._local.acquire(key, limit, cost=cost, max_wait=max_wait)
+        pending = self._unsent.setdefault(base, deque())
+        now = time.monotonic()
+        while pending and now - pending[0].at > self._late:
+            self.release(pending[0])  # removes it from ``pending`` and hands the instant back
             self.late_resends += 1
-            budget = None if max_wait is None else max(0.0, max_wait - waited)
-            fresh = (await self.acquire_many([(base, limit)], cost=cost, max_wait=budget))[0]
-            waited += fresh.wait
+        if pending:
+            slot = pending.popleft()
+        else:
+            # Every instant this process held was used or had gone stale: queue for a fresh one.
+            state = self._loop_state()
+            if time.monotonic() < self._down_until:
+                return (await self._fallback([(base, limit)], cost, max_wait, self._down_reason))[0]
+            fresh = (await self._reserve(state, [(base, limit)], cost, max_wait, track=False))[0]
             if not isinstance(fresh, RedisReservation):
-                fresh.wait = waited
                 return fresh  # Redis went away meanwhile: a fallback slot on the route window
-            pending = self._unsent.get(base)
-            if pending is not None and fresh in pending:
-                pending.remove(fresh)
-            slot = fresh
-        if not resent:
-            return Reservation(key, time.monotonic(), cost, 0.0)
-        slot.wait = waited
-        return slot  # the fresh slot: given back with the others if the request is not sent
+            fresh.key = key
+            return fresh  # already waited for in _granted
+        # The instant now belongs to this send: if it does not go out, it is given back from here.
+        used = RedisReservation(key, slot.at, slot.cost, 0.0, slot.members, slot.window)
+        slot.members = ()
+        delay = used.at - time.monotonic()
+        if delay > 0:
+            if max_wait is not None and delay > max_wait + 1e-9:
+                self.release(used)
+                raise RateLimitExceeded(key, delay)
+            try:
+                await anyio.sleep(delay)
+            except BaseException:
+                self.release(used)
+                raise
+        used.wait = max(0.0, delay)
+        return used
