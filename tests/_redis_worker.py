@@ -15,7 +15,6 @@ import time
 from typing import Any
 
 import anyio
-
 import httpx
 
 from bitget_async import BitgetClient, BitgetError, Limits, RateLimits, RedisRateLimiter

@@ -9,6 +9,7 @@ server, never as wall-clock time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -21,16 +22,15 @@ from pathlib import Path
 
 import anyio
 import pytest
-import redis
 from _redis_server import ArrivalServer, RedisServer, max_in_window, shared_redis_url, steady_rate
 
 from bitget_async import (
     BitgetClient,
     BitgetError,
     LocalRateLimiter,
+    RateLimitError,
     RateLimiterUnavailable,
     RateLimiterUnavailableError,
-    RateLimitError,
     RateLimitExceeded,
     RateLimits,
     RedisRateLimiter,
@@ -112,7 +112,7 @@ async def test_redis_spacing_spreads_a_burst_inside_the_window(redis_server: Red
             for _ in range(8):
                 tg.start_soon(limiter.acquire, "k", limit)
         scores = zscores(redis_server, f"{prefix}:w:k@e1")
-    gaps = [b - a for a, b in zip(scores, scores[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(scores)]
     assert gaps[:3] == [50_000] * 3  # the first window's 4 spread over 150 ms ...
     assert [scores[i + 4] - scores[i] for i in range(4)] == [400_000] * 4  # ... the window bound unchanged
 
