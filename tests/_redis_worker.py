@@ -23,7 +23,7 @@ POOL = 8  # connections per process (the default pool size), opened before the m
 
 
 async def main(cfg: dict[str, Any]) -> dict[str, Any]:
-    limiter = RedisRateLimiter(cfg["redis_url"], egress=cfg["egress"], prefix=cfg["prefix"])
+    limiter = RedisRateLimiter(cfg["redis_url"], egress=cfg["egress"], prefix=cfg["prefix"], **cfg.get("limiter", {}))
     creds = {}
     if cfg.get("api_key"):
         creds = {"api_key": cfg["api_key"], "api_secret": "worker-secret-0000", "passphrase": "worker-pass-0000"}

@@ -269,9 +269,10 @@ class RedisRateLimiter:
     limit, with a warning; ``"fail_closed"``: ``RateLimiterUnavailableError``, nothing sent).
     ``late_tolerance`` is how late after its slot a request may leave before it takes a fresh
     one (keep it below ``RateLimits.margin``).  ``spacing`` keeps consecutive instants on a window
-    at least that fraction of its average interval apart (0.25: a burst of 20 on a 20/s route
-    spreads over a quarter second), so a process emitting a burst does not fall behind its own
-    schedule; the window bound and the throughput are the same as without it.  After a 429 a key is paused for the server's hint
+    at least that fraction of its average interval apart: 1.0 (default) spreads a window's N
+    evenly, so a stalled process has at most one or two sends due at once instead of a burst;
+    0 allows bursts of N as the in-memory limiter does.  The window bound and the throughput are
+    the same either way; what changes is how much of the 50 ms margin a stall may eat.  After a 429 a key is paused for the server's hint
     and runs at half rate for ``slowdown_seconds``, for every process.
 
     Use ``async with RedisRateLimiter(...)`` or ``await limiter.aclose()`` to hand back releases
@@ -289,7 +290,7 @@ class RedisRateLimiter:
         timeout: float = 0.5,
         retry_interval: float = 1.0,
         late_tolerance: float = 0.025,
-        spacing: float = 0.25,
+        spacing: float = 1.0,
         slowdown_seconds: float = 60.0,
         fallback_share: float = 1.0,
     ) -> None:
