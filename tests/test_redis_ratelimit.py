@@ -27,6 +27,7 @@ from _redis_server import ArrivalServer, RedisServer, max_in_window, shared_redi
 from bitget_async import (
     BitgetClient,
     BitgetError,
+    ClientClosedError,
     LocalRateLimiter,
     RateLimitError,
     RateLimiterUnavailable,
@@ -412,7 +413,13 @@ async def test_redis_fail_closed_direct_use_raises_the_plug_in_error(prefix: str
     assert not isinstance(got, RedisReservation) and fallback.fallbacks == 1
     local: LocalRateLimiter = fallback._local
     assert local.reserved("k") == 1
+    # Half of 4 per second while on its own: the third slot in a second waits.
+    await fallback.acquire("k", WindowLimit(4, 1.0))
+    with pytest.raises(RateLimitExceeded):
+        await fallback.acquire("k", WindowLimit(4, 1.0), max_wait=0)
     await fallback.aclose()
+    with pytest.raises(ClientClosedError):
+        await fallback.acquire("k", WindowLimit(4, 1.0))
 
 
 # -- several OS processes, one budget --------------------------------------------------------------

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio
 import sniffio
 
-from .._errors import UnsupportedAsyncLibraryError
+from .._errors import ClientClosedError, UnsupportedAsyncLibraryError
 from .base import RateLimiterUnavailable, RateLimitExceeded, Reservation, WindowLimit
 from .local import LocalRateLimiter
 
@@ -372,7 +372,11 @@ class RedisRateLimiter:
         self._closed = True
         state = self._state
         self._state = None
-        if state is None or state.loop is not asyncio.get_running_loop():
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on asyncio (the limiter was never usable here)
+            return
+        if state is None or state.loop is not loop:
             return
         if self._releases or self._penalties:
             try:
@@ -447,7 +451,7 @@ class RedisRateLimiter:
     # -- internals --------------------------------------------------------------------------
     def _loop_state(self) -> _LoopState:
         if self._closed:
-            raise RuntimeError("RedisRateLimiter is closed")
+            raise ClientClosedError("this RedisRateLimiter is closed; create a new one")
         try:
             library = sniffio.current_async_library()
         except sniffio.AsyncLibraryNotFoundError:
