@@ -643,3 +643,20 @@ async def test_late_sends_do_not_crowd_the_next_window_at_the_server() -> None:
     assert max_in_window(arrivals) == 20
     assert sorted(arrivals)[:28] == [0.0] * 8 + [0.5] * 8 + [0.5625] * 4 + [1.0] * 8
     assert stats["routes"]["spot.market.tickers"]["in_flight"] == 0
+
+
+def test_ratelimit_package_imports_nothing_above_it() -> None:
+    """The limiter sits below the transport: it may use the errors, never routes/transport/client."""
+    import ast
+    from pathlib import Path
+
+    allowed = {"base", "local", "settings", "redis", "_errors"}
+    package = Path(bitget_async.__file__).parent / "_ratelimit"
+    seen: set[str] = set()
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                seen.add(node.module or "")
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("bitget_async") for a in node.names), path
+    assert seen and seen <= allowed, seen - allowed

@@ -139,6 +139,26 @@ async def _append(out: list[object], coro: object) -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_redis_waiting_callers_are_served_in_call_order(redis_server: RedisServer, prefix: str) -> None:
+    limit = WindowLimit(2, 0.1)
+    order: list[tuple[int, float]] = []
+
+    async def caller(i: int) -> None:
+        r = await limiter.acquire("k", limit)
+        order.append((i, r.at))
+
+    async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1", spacing=0) as limiter:
+        async with anyio.create_task_group() as tg:
+            for i in range(12):
+                tg.start_soon(caller, i)
+                await anyio.sleep(0)  # each caller is queued before the next one starts
+    ats = [at for _i, at in sorted(order)]
+    assert len(ats) == 12 and ats == sorted(ats)  # the i-th caller holds the i-th instant
+    assert ats[2] > ats[1] and ats[4] > ats[3]  # two per window: a later caller never jumps ahead
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_redis_max_wait_refuses_without_reserving(redis_server: RedisServer, prefix: str) -> None:
     limit = WindowLimit(1, 5.0)
     async with RedisRateLimiter(redis_server.url, prefix=prefix, egress="e1") as limiter:
