@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
+import anyio.lowlevel
 import pytest
 from _redis_server import ArrivalServer, RedisServer, max_in_window, shared_redis_url, steady_rate
 
@@ -151,7 +152,7 @@ async def test_redis_waiting_callers_are_served_in_call_order(redis_server: Redi
         async with anyio.create_task_group() as tg:
             for i in range(12):
                 tg.start_soon(caller, i)
-                await anyio.sleep(0)  # each caller is queued before the next one starts
+                await anyio.lowlevel.checkpoint()  # each caller is queued before the next one starts
     ats = [at for _i, at in sorted(order)]
     assert len(ats) == 12 and ats == sorted(ats)  # the i-th caller holds the i-th instant
     assert ats[2] > ats[1] and ats[4] > ats[3]  # two per window: a later caller never jumps ahead
