@@ -411,6 +411,30 @@ async def test_redis_partitioned_or_slow_times_out_never_hangs(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_redis_restarted_empty_gets_back_the_instants_still_held(own_redis: RedisServer, prefix: str) -> None:
+    limit = WindowLimit(1, 2.0)
+    async with RedisRateLimiter(
+        own_redis.url, prefix=prefix, egress="e1", on_redis_error="fail_closed", timeout=0.3, retry_interval=0.2, spacing=0
+    ) as limiter:
+        await limiter.acquire("k", limit)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(limiter.acquire, "k", limit)  # holds the instant 2 s ahead, sleeping
+            await anyio.sleep(0.2)
+            own_redis.kill()
+            own_redis.start()  # same port, no data
+            with pytest.raises(RateLimiterUnavailable):
+                await limiter.acquire("other", limit)  # the old connection is gone: an outage
+            await anyio.sleep(0.25)
+            await limiter.acquire("other", limit)  # back: the held instant is written first
+            scores = zscores(own_redis, f"{prefix}:w:k@e1")
+            assert len(scores) == 1
+            seconds, micros = own_redis.sync().time()
+            assert 1.0e6 < scores[0] - (seconds * 1_000_000 + micros) < 2.0e6
+            tg.cancel_scope.cancel()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_redis_restart_reloads_the_script(own_redis: RedisServer, prefix: str) -> None:
     async with RedisRateLimiter(own_redis.url, prefix=prefix, on_redis_error="fail_closed") as limiter:
         await limiter.acquire("k", WindowLimit(5, 1.0))

@@ -553,14 +553,26 @@ class RedisRateLimiter:
                 n_ops += 1
         imported = self._needs_import
         if imported:
+            # Back after an outage (Redis may have restarted empty): first write what this
+            # process sent on its own meanwhile, and the instants it still holds from before.
+            held: dict[str, tuple[list[float], list[str]]] = {}
             for key, rel in self._local.recent().items():
-                if key.endswith(_SENT):
-                    continue
-                self._seq += 1
-                period = 1.0 - min(0.0, *rel)  # reach back to the oldest instant still constraining
-                args += ["I", kidx(self._window(key)[0]), int(period * _US), len(rel)]
-                args += [int(r * _US) for r in rel]
-                args += [f"{self._token}.{self._seq:x}:{j}" for j in range(len(rel))]
+                if not key.endswith(_SENT):
+                    self._seq += 1
+                    names = [f"{self._token}.{self._seq:x}:{j}" for j in range(len(rel))]
+                    held[key] = (list(rel), names)
+            for key, pending in self._unsent.items():
+                for r in pending:
+                    if r.members and r.at > now:
+                        rels, names = held.setdefault(key, ([], []))
+                        rels += [r.at - now] * len(r.members)
+                        names += r.members
+            for key, (rels, names) in held.items():
+                # Kept at least a minute: long enough for the global gate's window.
+                period = max(60.0, 1.0 - min(0.0, *rels))
+                args += ["I", kidx(self._window(key)[0]), int(period * _US), len(rels)]
+                args += [int(r * _US) for r in rels]
+                args += names
                 n_ops += 1
         for op in batch:
             args += ["A", len(op.keys)]
@@ -643,8 +655,7 @@ class RedisRateLimiter:
                 "falling back to per-process windows" if self.on_redis_error == "local" else "failing closed"
             )
             logger.warning("Redis rate limiter unreachable (%s): %s for %.1fs", reason, action, self._retry_interval)
-        if self.on_redis_error == "local":
-            self._needs_import = True
+        self._needs_import = True
         return reason
 
     async def _granted(self, op: _Acquire, first_key: str, *, track: bool) -> list[Reservation]:
