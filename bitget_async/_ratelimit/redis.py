@@ -18,15 +18,17 @@ ever sent to Redis; every key expires once its window is idle.
 
 The send guard: the transport takes a ``<route key>|sent`` slot right before sending, so a
 request that left later than reserved cannot crowd the next window.  Here that check is local
-and free: a request leaving more than ``late_tolerance`` after its reserved instant gives the
-stale slot back and takes a fresh one (a second round trip, only when late).
+and free: the process's reserved instants are used in order by whichever request is leaving; one
+more than ``late_tolerance`` old is handed back and the request takes the next one (a second
+round trip only when the process holds none).  Instants are spread evenly over a window by
+default (``spacing``), so a stalled process never has a whole burst due at once.
 
 Faults: every Redis operation has a deadline (``timeout``).  A failure opens a circuit for
 ``retry_interval`` seconds, during which ``on_redis_error`` decides: ``"local"`` runs this
 process's own windows (``fallback_share`` of each limit) with a warning, ``"fail_closed"``
 raises ``RateLimiterUnavailable`` (the caller sees ``RateLimiterUnavailableError``, nothing is
-sent).  When Redis answers again, what this process sent meanwhile is written into the shared
-windows before it takes new slots.  A restarted Redis reloads the script on the first
+sent).  When Redis answers again (perhaps restarted empty), the instants this process still holds
+and what it sent on its own meanwhile are written into the shared windows before new slots.  A restarted Redis reloads the script on the first
 ``NOSCRIPT``.
 
 redis-py's asyncio client runs on asyncio only: on trio the first acquire raises
