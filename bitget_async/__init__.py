@@ -31,6 +31,7 @@ from ._errors import (
     PaginationError,
     PositionNotFoundError,
     RateLimitError,
+    RateLimiterUnavailableError,
     ResponseDecodeError,
     ServerError,
     StreamAuthError,
@@ -41,10 +42,21 @@ from ._errors import (
     TimeoutError,
     TimestampError,
     TransportError,
+    UnsupportedAsyncLibraryError,
     ValidationError,
 )
 from ._pagination import Paginator
-from ._ratelimit import LocalRateLimiter, RateLimiter, RateLimits, Reservation, WindowLimit
+from ._ratelimit import (
+    BatchRateLimiter,
+    LocalRateLimiter,
+    RateLimiter,
+    RateLimiterUnavailable,
+    RateLimitExceeded,
+    RateLimits,
+    RedisRateLimiter,
+    Reservation,
+    WindowLimit,
+)
 from ._routes import ROUTES, Param, Route, find_route
 from ._types import UNSET, Unset
 from ._version import __version__
@@ -55,6 +67,7 @@ __all__ = [
     "UNSET",
     "APIError",
     "AuthenticationError",
+    "BatchRateLimiter",
     "BitgetClient",
     "BitgetError",
     "ClientClosedError",
@@ -78,8 +91,12 @@ __all__ = [
     "Param",
     "PositionNotFoundError",
     "RateLimitError",
+    "RateLimitExceeded",
     "RateLimiter",
+    "RateLimiterUnavailable",
+    "RateLimiterUnavailableError",
     "RateLimits",
+    "RedisRateLimiter",
     "Reservation",
     "ResponseDecodeError",
     "RetryPolicy",
@@ -95,6 +112,7 @@ __all__ = [
     "TimestampError",
     "TransportError",
     "Unset",
+    "UnsupportedAsyncLibraryError",
     "ValidationError",
     "WindowLimit",
     "__version__",

@@ -30,6 +30,7 @@ from ._errors import ConfigurationError, ValidationError
 from ._pagination import HasPageItems, Paginator, TimeArg, make_paginator
 from ._ratelimit import RateLimiter, RateLimits
 from ._request import check_header, parse_options
+from ._routes import BY_NAME
 from ._transport import Transport, merge_headers
 from ._version import __version__
 
@@ -166,6 +167,7 @@ class BitgetClient:
             rate_limits = RateLimits()
         elif not isinstance(rate_limits, RateLimits):
             rate_limits = RateLimits(limiter=rate_limits)
+        rate_limits.check_routes(BY_NAME)
         self.demo = demo
         self.base_url = base_url.rstrip("/")
         backend = self._make_backend(httpx_client, transport, timeout, limits, proxy, trust_env)

@@ -18,12 +18,14 @@ Every failure a caller can see is a ``BitgetError``.  The tree::
     │   ├── StreamSubscribeError      a subscribe refused (30001 unknown channel ...)
     │   ├── StreamRateLimitError      30006/30007, or a local limit that cannot be met in time
     │   └── StreamConnectionError     no connection within the timeout, or the handshake failed
+    ├── UnsupportedAsyncLibraryError  a component that cannot run on this event loop (Redis on trio)
     └── APIError                      Bitget answered with a non-success envelope or HTTP status
         ├── AuthenticationError       40001-40003, 40006, 40009, 40011, 40012, 40037 ... and HTTP 401/403
         ├── TimestampError            40005, 40008
         ├── DemoEnvironmentError      40099 (demo key without ``paptrading`` or the reverse)
         ├── NotFoundError             40404 and HTTP 404
         ├── RateLimitError            HTTP 429, 429 codes; also raised locally before sending
+        │   └── RateLimiterUnavailableError  a shared limiter (Redis) unreachable, failing closed
         ├── InsufficientBalanceError  40762, 43012 ...
         ├── PositionNotFoundError     40764, 22002, 40757
         ├── MinimumAmountError        45110 ...
@@ -63,6 +65,7 @@ __all__ = [
     "PaginationError",
     "PositionNotFoundError",
     "RateLimitError",
+    "RateLimiterUnavailableError",
     "ResponseDecodeError",
     "ServerError",
     "StreamAuthError",
@@ -73,6 +76,7 @@ __all__ = [
     "TimeoutError",
     "TimestampError",
     "TransportError",
+    "UnsupportedAsyncLibraryError",
     "ValidationError",
 ]
 
@@ -88,6 +92,11 @@ class ClientClosedError(BitgetError, RuntimeError):
 class ConfigurationError(BitgetError, ValueError):
     """A client, policy or limit constructed with a setting that cannot work (raised at
     construction, before anything is sent)."""
+
+
+class UnsupportedAsyncLibraryError(BitgetError, RuntimeError):
+    """A component was used on an event loop it cannot run on (redis-py's client is asyncio-only,
+    so ``RedisRateLimiter`` refuses trio instead of failing somewhere inside redis-py)."""
 
 
 class ValidationError(BitgetError, ValueError):
@@ -267,6 +276,11 @@ class RateLimitError(APIError):
 
     A locally refused call has ``http_status == 0`` and ``code == "LOCAL_RATE_LIMIT"``.
     """
+
+
+class RateLimiterUnavailableError(RateLimitError):
+    """The shared rate limiter (Redis) could not be reached and is set to fail closed: the
+    request was not sent (``http_status == 0``, ``code == "LOCAL_RATE_LIMIT"``)."""
 
 
 class InsufficientBalanceError(APIError):

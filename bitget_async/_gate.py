@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, local_error
+from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, acquire_all, local_error
 from ._request import Request
 from ._stats import RouteStats, Stats
 
@@ -141,14 +141,14 @@ class Gate:
             keys.append(self.route_limit(request))
         if rl.global_limit is not None:
             keys.append((self._global_key, rl.global_limit))
-        for key, limit in keys:
-            budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
-            try:
-                reservation = await rl.limiter.acquire(key, limit, max_wait=budget)
-            except RateLimitExceeded as exc:
-                self._stats.bucket(key).refused += 1
-                raise local_error(request.name, request.method, request.path, exc) from None
-            slots.reservations.append(reservation)
+        try:
+            # One step for all keys: a shared limiter (Redis) reserves them in one round trip.
+            taken = await acquire_all(rl.limiter, keys, max_wait)
+        except RateLimitExceeded as exc:
+            self._stats.bucket(exc.key).refused += 1
+            raise local_error(request.name, request.method, request.path, exc) from None
+        slots.reservations.extend(taken)
+        for (key, _limit), reservation in zip(keys, taken, strict=True):
             slots.waited += reservation.wait
             bucket = self._stats.bucket(key)
             bucket.acquired += 1

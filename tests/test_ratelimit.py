@@ -363,8 +363,12 @@ def test_overrides_by_python_name() -> None:
 
 
 def test_overrides_refuse_unknown_names_and_bad_values() -> None:
+    # The route table is known to the client, not to RateLimits (which sits below it).
+    typo = RateLimits(overrides={"mix.order.placeorder": 1})
     with pytest.raises(ValueError, match=r"unknown route 'mix\.order\.placeorder'; did you mean 'mix\.order\.place_order'"):
-        RateLimits(overrides={"mix.order.placeorder": 1})
+        BitgetClient(rate_limits=typo)
+    with pytest.raises(ValueError, match=r"unknown route 'nothing\.like\.it'$"):
+        RateLimits(overrides={"nothing.like.it": 1}).check_routes({"spot.market.tickers"})
     with pytest.raises(ValueError, match="must be > 0"):
         RateLimits(overrides={"mix.order.place_order": 0})
     with pytest.raises(ValueError, match="scale"):
@@ -640,3 +644,20 @@ async def test_late_sends_do_not_crowd_the_next_window_at_the_server() -> None:
     # answers of 1-8 (0.5) and leave at 1.5, 29-36 for those of 9-16 (0.5625), and so on.
     assert sorted(arrivals)[:36] == [0.0] * 8 + [0.5] * 8 + [0.5625] * 4 + [1.5] * 8 + [1.5625] * 8
     assert stats["routes"]["spot.market.tickers"]["in_flight"] == 0
+
+
+def test_ratelimit_package_imports_nothing_above_it() -> None:
+    """The limiter sits below the transport: it may use the errors, never routes/transport/client."""
+    import ast
+    from pathlib import Path
+
+    allowed = {"base", "local", "settings", "redis", "_errors"}
+    package = Path(bitget_async.__file__).parent / "_ratelimit"
+    seen: set[str] = set()
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                seen.add(node.module or "")
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("bitget_async") for a in node.names), path
+    assert seen and seen <= allowed, seen - allowed

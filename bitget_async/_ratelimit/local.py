@@ -1,0 +1,168 @@
+"""In-process rate control that keeps every 1-second window inside Bitget's published limits.
+
+Bitget counts "N requests per 1 s" per endpoint (per IP or per UID) plus 6,000 per IP per minute.
+A token bucket with burst N would let almost 2N through in the first second, so each key here is
+a *sliding-window schedule*: request k may go no earlier than one period after request k-N.
+Send times are reserved up front (``acquire`` returns once the reserved instant has come), so
+waiting callers queue fairly and no lock is needed.
+
+The server counts arrivals, not our send instants.  Two things keep them apart:
+
+* a request reserved for instant t may leave later (queued at the concurrency gate, a stall);
+  the transport therefore also takes a slot on the same limit at the moment of sending (key
+  ``<route key>|sent``), which waits only when earlier requests left late;
+* after that, opening a connection or network jitter still delays some requests more than
+  others.  On 127.0.0.1, 1,000 calls paced at exactly 20 per 1.00 s put 26 arrivals into one of
+  the server's 1-second windows (the first burst opens the connections).  Each route window is
+  therefore ``RateLimits.margin`` (50 ms) longer than a second; with it the run never exceeds 20.
+
+One limiter object may be passed to several ``BitgetClient``s to share a budget inside one
+process: several API keys behind one IP share the IP keys and keep separate UID keys.  Across
+processes, use ``RedisRateLimiter`` (``redis.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+from .base import RateLimitExceeded, Reservation, WindowLimit
+
+__all__ = ["LocalRateLimiter"]
+
+
+class _Window:
+    __slots__ = ("blocked_until", "period", "slow_until", "times")
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()  # reserved send instants, ascending
+        self.period = 0.0  # the period of the last acquire: how far back ``times`` matters
+        self.blocked_until = 0.0
+        self.slow_until = 0.0
+
+
+class LocalRateLimiter:
+    """In-process sliding-window limiter (anyio: works on asyncio and trio).
+
+    ``clock`` and ``sleep`` are injectable so tests can run it on a fake clock with exact
+    arithmetic.  After a 429 a key is blocked for the server's hint and then runs at half its
+    rate for ``slowdown_seconds``.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = anyio.sleep,
+        slowdown_seconds: float = 60.0,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._windows: dict[str, _Window] = {}
+        self._slowdown = slowdown_seconds
+        self.waits = 0
+        self.wait_seconds = 0.0
+
+    def __repr__(self) -> str:
+        return f"LocalRateLimiter(keys={len(self._windows)})"
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The limiter's time line; the transport's arrival guard runs on it too."""
+        return self._clock
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[object]]:
+        return self._sleep
+
+    def reserved(self, key: str) -> int:
+        """Send instants on ``key`` that still constrain the next request (recent or future).
+
+        Lets a test (or a dashboard) check that cancelled and unsent requests gave theirs back.
+        """
+        win = self._windows.get(key)
+        if win is None:
+            return 0
+        horizon = self._clock() - win.period
+        return sum(1 for t in win.times if t > horizon)
+
+    def recent(self) -> dict[str, list[float]]:
+        """Every key's instants that still constrain the next request, relative to now
+        (negative: already sent; positive: reserved ahead).
+
+        A shared limiter that fell back to this one hands these to the shared store when it is
+        back, so what was sent meanwhile still counts in the common windows.
+        """
+        now = self._clock()
+        out: dict[str, list[float]] = {}
+        for key, win in self._windows.items():
+            horizon = now - win.period
+            rel = [t - now for t in win.times if t > horizon]
+            if rel:
+                out[key] = rel
+        return out
+
+    def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
+        """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
+        if cost > limit.count:
+            raise ValueError(f"cost {cost} exceeds the window size {limit.count}")
+        count, period = limit.count, limit.period
+        if now < win.slow_until:
+            period *= 2
+        win.period = max(win.period, period)
+        times = win.times
+        while times and times[0] <= now - period:
+            times.popleft()  # entries older than a window no longer constrain anything
+        # Never before the newest reservation: callers queue in arrival order and ``times``
+        # stays sorted.
+        at = max(now, win.blocked_until, times[-1] if times else now)
+        for i in range(cost):
+            n = len(times) + i
+            if n >= count:
+                at = max(at, times[n - count] + period)
+        return at
+
+    async def acquire(
+        self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
+    ) -> Reservation:
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = _Window()
+        now = self._clock()
+        at = self._next_slot(win, limit, cost, now)
+        wait = at - now
+        if max_wait is not None and wait > max_wait + 1e-9:
+            raise RateLimitExceeded(key, wait)
+        win.times.extend([at] * cost)
+        reservation = Reservation(key, at, cost, wait)
+        if wait > 0:
+            self.waits += 1
+            self.wait_seconds += wait
+            try:
+                await self._sleep(wait)
+            except BaseException:
+                # Cancelled while queued: the slot was never used, hand it back.
+                self.release(reservation)
+                raise
+        return reservation
+
+    def release(self, reservation: Reservation) -> None:
+        win = self._windows.get(reservation.key)
+        if win is None:
+            return
+        for _ in range(reservation.cost):
+            try:
+                win.times.remove(reservation.at)
+            except ValueError:
+                return  # already aged out of the window: nothing left to give back
+
+    def penalize(self, key: str, seconds: float) -> None:
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = _Window()
+        now = self._clock()
+        win.blocked_until = max(win.blocked_until, now + seconds)
+        win.slow_until = max(win.slow_until, now + seconds + self._slowdown)
