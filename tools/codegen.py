@@ -13,6 +13,8 @@ Outputs (marked GENERATED, never edited by hand; tests/test_codegen.py regenerat
     bitget_async/_generated/sim_examples.json  the simulator's official example answers
     bitget_async/_generated/pagination_data.py the cursor rule of every paginated route, as data
     api.md                                     python name -> METHOD path -> return type, for every route
+    tests/data/wire_cases_routes.json          one minimal call per route and its exact request
+                                               (tools/gen_wire_cases.py, run from here after the rest)
 
 The parts live in tools/gen/ (one job each: facts, names, params, models, routes, surface, docs,
 examples); this file is the entry point and what tests import.
@@ -23,6 +25,7 @@ Run:  python tools/codegen.py          (writes the files)
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,7 +93,14 @@ def main(argv: list[str]) -> int:
     if stale:
         print("stale generated files (run python tools/codegen.py):", *stale, sep="\n  ")
         return 1
-    print(f"{'checked' if check else 'wrote'} {len(files)} files")
+    # The per-route wire cases are generated from the route table these files define, so they are
+    # made in a fresh interpreter that imports the package as just written.
+    wire = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "gen_wire_cases.py"), *(["--check"] if check else [])], check=False
+    )
+    if wire.returncode:
+        return wire.returncode
+    print(f"{'checked' if check else 'wrote'} {len(files) + 1} files")
     return 0
 
 
