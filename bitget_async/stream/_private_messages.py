@@ -21,6 +21,80 @@ class FeeDetail(msgspec.Struct, rename="camel", gc=False):
     total_deduction_fee: D = None
     total_fee: D = None
 
+class _Timed(msgspec.Struct, rename="camel", gc=False):
+    """When Bitget created and last updated the thing a push is about (epoch ms)."""
+
+    c_time: I = None
+    u_time: I = None
+
+
+class _OrderRef(_Timed):
+    """What every order push names: the order, its instrument, its side, size and state."""
+
+    inst_id: S = None
+    order_id: S = None
+    client_oid: S = None
+    price: D = None
+    size: D = None
+    side: S = None
+    order_type: S = None
+    status: S = None
+    stp_mode: S = None
+    enter_point_source: S = None
+
+
+class _OrderExecution(_OrderRef):
+    """An order push with its latest fill (spot and futures ``orders``)."""
+
+    force: S = None
+    fill_price: D = None
+    trade_id: S = None
+    base_volume: D = None
+    fill_time: I = None
+    fill_fee: D = None
+    fill_fee_coin: S = None
+    trade_scope: S = None
+    acc_base_volume: D = None
+    price_avg: D = None
+    fee_detail: list[FeeDetail] | None = None
+
+
+class _PlanOrder(_OrderRef):
+    """A trigger order push (spot and futures ``orders-algo``)."""
+
+    trigger_price: D = None
+    trigger_type: S = None
+    plan_type: S = None
+    actual_size: D = None
+    execute_price: D = None
+
+
+class _PositionRef(_Timed):
+    """What every position push names (``positions``, ``positions-history``)."""
+
+    pos_id: S = None
+    inst_id: S = None
+    margin_coin: S = None
+    margin_mode: S = None
+    hold_side: S = None
+    pos_mode: S = None
+    open_price_avg: D = None
+    achieved_profits: D = None
+
+
+class _MarginAsset(msgspec.Struct, rename="camel", gc=False):
+    """One coin of a margin account (``account-crossed``, ``account-isolated``)."""
+
+    id: S = None
+    coin: S = None
+    available: D = None
+    frozen: D = None
+    borrow: D = None
+    interest: D = None
+    coupon: D = None
+    u_time: I = None
+
+
 
 class SpotAccount(msgspec.Struct, rename="camel", gc=False):
     coin: S = None
@@ -31,32 +105,10 @@ class SpotAccount(msgspec.Struct, rename="camel", gc=False):
     u_time: I = None
 
 
-class SpotOrder(msgspec.Struct, rename="camel", gc=False):
-    inst_id: S = None
-    order_id: S = None
-    client_oid: S = None
-    price: D = None
-    size: D = None
+class SpotOrder(_OrderExecution):
     new_size: D = None
     notional: D = None
     ord_type: S = None
-    force: S = None
-    side: S = None
-    fill_price: D = None
-    trade_id: S = None
-    base_volume: D = None
-    fill_time: I = None
-    fill_fee: D = None
-    fill_fee_coin: S = None
-    trade_scope: S = None
-    acc_base_volume: D = None
-    price_avg: D = None
-    status: S = None
-    enter_point_source: S = None
-    fee_detail: list[FeeDetail] | None = None
-    stp_mode: S = None
-    c_time: I = None
-    u_time: I = None
 
 
 class SpotFill(msgspec.Struct, rename="camel", gc=False):
@@ -74,24 +126,8 @@ class SpotFill(msgspec.Struct, rename="camel", gc=False):
     u_time: I = None
 
 
-class SpotPlanOrder(msgspec.Struct, rename="camel", gc=False):
-    inst_id: S = None
-    order_id: S = None
-    client_oid: S = None
-    trigger_price: D = None
-    trigger_type: S = None
-    plan_type: S = None
-    price: D = None
-    size: D = None
-    actual_size: D = None
-    order_type: S = None
-    side: S = None
-    status: S = None
-    execute_price: D = None
-    enter_point_source: S = None
-    stp_mode: S = None
-    c_time: I = None
-    u_time: I = None
+class SpotPlanOrder(_PlanOrder):
+    pass
 
 
 class FuturesAccount(msgspec.Struct, rename="camel", gc=False):
@@ -110,44 +146,21 @@ class FuturesAccount(msgspec.Struct, rename="camel", gc=False):
     assets_mode: S = None
 
 
-class FuturesOrder(msgspec.Struct, rename="camel", gc=False):
-    inst_id: S = None
-    order_id: S = None
-    client_oid: S = None
-    price: D = None
-    size: D = None
+class FuturesOrder(_OrderExecution):
     pos_mode: S = None
-    enter_point_source: S = None
     trade_side: S = None
     notional_usd: D = None
-    order_type: S = None
-    force: S = None
-    side: S = None
     pos_side: S = None
     margin_mode: S = None
     margin_coin: S = None
-    fill_price: D = None
-    trade_id: S = None
-    base_volume: D = None
-    fill_time: I = None
-    fill_fee: D = None
-    fill_fee_coin: S = None
-    trade_scope: S = None
-    acc_base_volume: D = None
     fill_notional_usd: D = None
-    price_avg: D = None
-    status: S = None
     cancel_reason: S = None
     leverage: D = None
-    fee_detail: list[FeeDetail] | None = None
     pnl: D = None
     reduce_only: S = None
     preset_stop_surplus_price: D = None
     preset_stop_loss_price: D = None
-    stp_mode: S = None
     total_profits: D = None
-    c_time: I = None
-    u_time: I = None
 
 
 class FuturesFill(msgspec.Struct, rename="camel", gc=False):
@@ -169,50 +182,26 @@ class FuturesFill(msgspec.Struct, rename="camel", gc=False):
     u_time: I = None
 
 
-class FuturesPlanOrder(msgspec.Struct, rename="camel", gc=False):
-    inst_id: S = None
-    order_id: S = None
-    client_oid: S = None
-    trigger_price: D = None
-    trigger_type: S = None
+class FuturesPlanOrder(_PlanOrder):
     trigger_time: I = None
-    plan_type: S = None
-    price: D = None
-    execute_price: D = None
-    size: D = None
-    actual_size: D = None
-    order_type: S = None
-    side: S = None
     trade_side: S = None
     pos_side: S = None
     margin_coin: S = None
-    status: S = None
     pos_mode: S = None
-    enter_point_source: S = None
     stop_surplus_price: D = None
     stop_surplus_trigger_price: D = None
     stop_surplus_trigger_type: S = None
     stop_loss_price: D = None
     stop_loss_trigger_price: D = None
     stop_loss_trigger_type: S = None
-    stp_mode: S = None
-    u_time: I = None
 
 
-class Position(msgspec.Struct, rename="camel", gc=False):
-    pos_id: S = None
-    inst_id: S = None
-    margin_coin: S = None
+class Position(_PositionRef):
     margin_size: D = None
-    margin_mode: S = None
-    hold_side: S = None
-    pos_mode: S = None
     total: D = None
     available: D = None
     frozen: D = None
-    open_price_avg: D = None
     leverage: D = None
-    achieved_profits: D = None
     unrealized_pl: D = msgspec.field(default=None, name="unrealizedPL")
     unrealized_plr: D = msgspec.field(default=None, name="unrealizedPLR")
     liquidation_price: D = None
@@ -224,27 +213,15 @@ class Position(msgspec.Struct, rename="camel", gc=False):
     deducted_fee: D = None
     mark_price: D = None
     asset_mode: S = None
-    c_time: I = None
-    u_time: I = None
 
 
-class PositionHistory(msgspec.Struct, rename="camel", gc=False):
-    pos_id: S = None
-    inst_id: S = None
-    margin_coin: S = None
-    margin_mode: S = None
-    hold_side: S = None
-    pos_mode: S = None
-    open_price_avg: D = None
+class PositionHistory(_PositionRef):
     close_price_avg: D = None
     open_size: D = None
     close_size: D = None
-    achieved_profits: D = None
     settle_fee: D = None
     open_fee: D = None
     close_fee: D = None
-    c_time: I = None
-    u_time: I = None
 
 
 class Equity(msgspec.Struct, rename="camel", gc=False):
@@ -265,27 +242,12 @@ class AdlNotice(msgspec.Struct, rename="camel", gc=False):
     ts: I = None
 
 
-class AccountCrossed(msgspec.Struct, rename="camel", gc=False):
-    id: S = None
-    coin: S = None
-    available: D = None
-    frozen: D = None
-    borrow: D = None
-    interest: D = None
-    coupon: D = None
-    u_time: I = None
+class AccountCrossed(_MarginAsset):
+    pass
 
 
-class AccountIsolated(msgspec.Struct, rename="camel", gc=False):
-    id: S = None
+class AccountIsolated(_MarginAsset):
     symbol: S = None
-    coin: S = None
-    available: D = None
-    frozen: D = None
-    borrow: D = None
-    interest: D = None
-    coupon: D = None
-    u_time: I = None
 
 
 class MarginOrder(msgspec.Struct, rename="camel", gc=False):
