@@ -37,7 +37,9 @@ _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 def _annotation(p: Param) -> Any:
     if p.enum and p.kind in ("str", "list_str"):
-        literal: Any = Literal.__getitem__(p.enum)  # a Literal built at run time from the table
+        # The documented values for the reader, ``| str`` because Bitget takes any letter case
+        # (the generated Protocols say the same).
+        literal: Any = Literal.__getitem__(p.enum) | str
         return literal if p.kind == "str" else Sequence[literal]
     return {
         "str": str,
