@@ -13,16 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._catalog import PRODUCT_WALLET, Contract, contract
+from ._ledger import FuturesBill
 from ._spot import check_scale
-from ._state import (
-    Account,
-    Exchange,
-    FuturesBill,
-    FuturesFill,
-    FuturesOrder,
-    FuturesPlan,
-    Position,
-)
+from ._state import Account, Exchange
+from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
 from ._wire import D0, SimError, fmt, quant
 
 __all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "PLAN_NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "wallet_key"]

@@ -23,7 +23,8 @@ from ._futures import (
 )
 from ._lending import equity
 from ._spot import check_scale
-from ._state import Account, Ctx, Exchange, FuturesFill, FuturesOrder, FuturesPlan, Handler, Position
+from ._state import Account, Ctx, Exchange, Handler
+from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
 from ._wire import D0, Params, SimError, fmt, page, quant
 
 __all__ = ["HANDLERS", "futures_equity", "order_row", "position_row"]

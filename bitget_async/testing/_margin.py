@@ -14,7 +14,8 @@ from typing import Any
 from . import _spot, _spot_routes
 from ._catalog import spot_pair
 from ._lending import borrow, max_borrowable, repay, wallet_coins
-from ._state import Account, Ctx, Handler, SpotOrder
+from ._state import Account, Ctx, Handler
+from ._trading import SpotOrder
 from ._wire import D0, Params, SimError, fmt, page
 
 __all__ = ["HANDLERS"]

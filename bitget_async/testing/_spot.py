@@ -12,15 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._catalog import SPOT, SpotPair, spot_pair
+from ._ledger import Bill
 from ._lending import borrow, repay
-from ._state import (
-    Account,
-    Bill,
-    Exchange,
-    Fill,
-    SpotOrder,
-    SpotPlan,
-)
+from ._state import Account, Exchange
+from ._trading import Fill, SpotOrder, SpotPlan
 from ._wire import D0, SimError, fmt, quant, scale_of
 
 __all__ = ["DUPLICATE", "INSUFFICIENT", "NOT_FOUND", "PLAN_NOT_FOUND", "bill", "cancel_order", "check_scale", "match", "oid_namespace", "place_order"]

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._catalog import COINS, SPOT, spot_pair
+from ._ledger import FuturesBill, Transfer
 from ._spot import (
     DUPLICATE,
     INSUFFICIENT,
@@ -20,7 +21,8 @@ from ._spot import (
     oid_namespace,
     place_order,
 )
-from ._state import Account, Ctx, Fill, FuturesBill, Handler, SpotOrder, SpotPlan, Transfer
+from ._state import Account, Ctx, Handler
+from ._trading import Fill, SpotOrder, SpotPlan
 from ._wire import D0, Params, SimError, fmt, numbered, page, page_more
 
 __all__ = ["HANDLERS", "fill_row", "find_order", "order_row"]
