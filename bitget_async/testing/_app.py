@@ -33,7 +33,18 @@ import msgspec
 
 from .._pagination import cursor_rule
 from .._routes import ROUTES, Route
-from . import _convert, _copy, _earn, _futures_routes, _margin, _market, _sharkfin, _spot_routes
+from . import (
+    _convert,
+    _copy,
+    _earn,
+    _futures_account,
+    _futures_orders,
+    _futures_plans,
+    _margin,
+    _market,
+    _sharkfin,
+    _spot_routes,
+)
 from ._faults import ConnectionDropped, Faults
 from ._paged import paged_example
 from ._state import Account, Ctx, Exchange, Handler
@@ -99,7 +110,9 @@ class SimulatorApp:
         self._handlers: dict[str, Handler] = {
             **_market.HANDLERS,
             **_spot_routes.HANDLERS,
-            **_futures_routes.HANDLERS,
+            **_futures_account.HANDLERS,
+            **_futures_orders.HANDLERS,
+            **_futures_plans.HANDLERS,
             **_margin.HANDLERS,
             **_convert.HANDLERS,
             **_earn.HANDLERS,

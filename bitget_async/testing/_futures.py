@@ -1,5 +1,5 @@
 """USDT-M and USDC-M perpetual futures engine: orders, positions, trigger orders and TP/SL.
-The routes are in ``_futures_routes.py``.
+The routes are in ``_futures_account.py``, ``_futures_orders.py`` and ``_futures_plans.py``.
 
 Linear contracts only: PnL = (exit - entry) x size for longs (reversed for shorts), margin =
 notional / leverage, fees on notional (maker 0.02 %, taker 0.06 %).  The mark price is the
@@ -17,9 +17,9 @@ from ._ledger import FuturesBill
 from ._spot import check_scale
 from ._state import Account, Exchange
 from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
-from ._wire import D0, SimError, fmt, quant
+from ._wire import D0, Params, SimError, fmt, quant
 
-__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "PLAN_NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "wallet_key"]
+__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "PLAN_NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
 
 INSUFFICIENT = ("40762", "The order size is greater than the max open size")
 NO_POSITION = ("22002", "No position to close")
@@ -357,3 +357,13 @@ def new_tpsl(
         acct.claim_client_oid("futures_plan", client_oid, plan.order_id, DUPLICATE)
     acct.add_futures_plan(plan)
     return plan
+
+
+def product_of(p: Params) -> str:
+    """The request's ``productType`` as the catalog spells it (Bitget accepts any case)."""
+    return p.text("productType").upper()
+
+
+def symbol_of(p: Params, product: str) -> str:
+    """The request's ``symbol`` checked against the product's contracts ("" when not given)."""
+    return contract(product, p.text("symbol")).symbol if p.text("symbol") else ""
