@@ -43,7 +43,9 @@ from . import (
     _margin,
     _market,
     _sharkfin,
-    _spot_routes,
+    _spot_account,
+    _spot_orders,
+    _spot_plans,
 )
 from ._faults import ConnectionDropped, Faults
 from ._paged import paged_example
@@ -109,7 +111,9 @@ class SimulatorApp:
         self._routes: dict[tuple[str, str], Route] = {(r.method, r.path): r for r in ROUTES}
         self._handlers: dict[str, Handler] = {
             **_market.HANDLERS,
-            **_spot_routes.HANDLERS,
+            **_spot_orders.HANDLERS,
+            **_spot_plans.HANDLERS,
+            **_spot_account.HANDLERS,
             **_futures_account.HANDLERS,
             **_futures_orders.HANDLERS,
             **_futures_plans.HANDLERS,

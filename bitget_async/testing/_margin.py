@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from . import _spot, _spot_routes
+from . import _spot, _spot_orders
 from ._catalog import spot_pair
 from ._lending import borrow, max_borrowable, repay, wallet_coins
 from ._state import Account, Ctx, Handler
@@ -208,7 +208,7 @@ def _batch_place(mode: str) -> Handler:
 
 def _cancel_one(ctx: Ctx, mode: str, item: Params) -> SpotOrder:
     key = _wallet_key(mode, ctx.p)
-    order = _spot_routes.find_order(ctx.acct, item, key, symbol=ctx.p.text("symbol"))
+    order = _spot_orders.find_order(ctx.acct, item, key, symbol=ctx.p.text("symbol"))
     if not order.is_open:
         raise SimError(*_spot.NOT_FOUND)
     _spot.cancel_order(ctx.acct, order, ctx.now)

@@ -1,5 +1,5 @@
 """Spot matching engine (also used by margin orders): placing, filling and cancelling orders
-and firing plan orders as the price path moves.  The routes are in ``_spot_routes.py``.
+and firing plan orders as the price path moves.  The routes are in ``_spot_orders.py``, ``_spot_plans.py`` and ``_spot_account.py``.
 
 Matching is deliberately simple and exact: a market order fills at once at the current price;
 a limit order that crosses the current price fills at once at that price (taker), otherwise it
