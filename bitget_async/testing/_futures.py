@@ -19,13 +19,12 @@ from ._state import Account, Exchange
 from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
 from ._wire import D0, Params, SimError, fmt, quant
 
-__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "PLAN_NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
+__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
 
 INSUFFICIENT = ("40762", "The order size is greater than the max open size")
 NO_POSITION = ("22002", "No position to close")
 NOT_ENOUGH_POSITION = ("40757", "Not enough position is available.")
 NOT_FOUND = ("40768", "Order does not exist")
-PLAN_NOT_FOUND = ("43025", "Plan order does not exist")
 DUPLICATE = ("40786", "Duplicate clientOid")
 Leg = tuple[str, str, Decimal]
 

@@ -19,7 +19,7 @@ from ._futures import (
 from ._futures_views import fill_row, order_row
 from ._state import Ctx, Handler
 from ._trading import FuturesOrder
-from ._wire import Params, SimError, page
+from ._wire import Params, SimError, batch, id_pair, page
 
 __all__ = ["HANDLERS"]
 
@@ -41,16 +41,7 @@ def _place(ctx: Ctx) -> Any:
 
 
 def _batch_place(ctx: Ctx) -> Any:
-    success, failure = [], []
-    for raw in ctx.p.seq("orderList"):
-        item = Params(raw)
-        try:
-            order = _place_from(ctx, item, ctx.p)
-        except SimError as exc:
-            failure.append({"orderId": "", "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code})
-        else:
-            success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-    return {"successList": success, "failureList": failure}
+    return batch(ctx.p.seq("orderList"), lambda item: _place_from(ctx, item, ctx.p))
 
 
 def _find(ctx: Ctx, p: Params, product: str, symbol: str) -> FuturesOrder:
@@ -61,53 +52,34 @@ def _find(ctx: Ctx, p: Params, product: str, symbol: str) -> FuturesOrder:
     return order
 
 
-def _cancel(ctx: Ctx) -> Any:
-    product = product_of(ctx.p)
-    order = _find(ctx, ctx.p, product, symbol_of(ctx.p, product))
+def _cancel_open(ctx: Ctx, order: FuturesOrder) -> FuturesOrder:
     if not order.is_open:
         raise SimError(*NOT_FOUND)
     cancel_order(ctx.acct, order, ctx.now)
-    return {"orderId": order.order_id, "clientOid": order.client_oid}
+    return order
+
+
+def _cancel(ctx: Ctx) -> Any:
+    product = product_of(ctx.p)
+    return id_pair(_cancel_open(ctx, _find(ctx, ctx.p, product, symbol_of(ctx.p, product))))
 
 
 def _batch_cancel(ctx: Ctx) -> Any:
     p = ctx.p
     product = product_of(p)
     symbol = symbol_of(p, product)
-    success, failure = [], []
     items = p.seq("orderIdList")
-    targets: list[tuple[Params, FuturesOrder | None]] = []
     if items:
-        for raw in items:
-            item = Params(raw)
-            try:
-                targets.append((item, _find(ctx, item, product, symbol)))
-            except SimError as exc:
-                failure.append({"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code})
-    else:
-        targets = [
-            (Params({}), o)
-            for o in ctx.acct.f_orders.values()
-            if o.is_open and o.product == product and (not symbol or o.symbol == symbol)
-        ]
-    for item, order in targets:
-        if order is None or not order.is_open:
-            failure.append({"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": NOT_FOUND[1], "errorCode": NOT_FOUND[0]})
-            continue
-        cancel_order(ctx.acct, order, ctx.now)
-        success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-    return {"successList": success, "failureList": failure}
+        return batch(items, lambda item: _cancel_open(ctx, _find(ctx, item, product, symbol)))
+    chosen = [o for o in ctx.acct.f_orders.values() if o.is_open and o.product == product and (not symbol or o.symbol == symbol)]
+    return {"successList": [id_pair(_cancel_open(ctx, o)) for o in chosen], "failureList": []}
 
 
 def _cancel_all(ctx: Ctx) -> Any:
     product = product_of(ctx.p)
     coin = ctx.p.text("marginCoin").upper()
-    success = []
-    for order in ctx.acct.open_futures_orders():
-        if order.product == product and (not coin or order.margin_coin == coin):
-            cancel_order(ctx.acct, order, ctx.now)
-            success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-    return {"successList": success, "failureList": []}
+    chosen = [o for o in ctx.acct.open_futures_orders() if o.product == product and (not coin or o.margin_coin == coin)]
+    return {"successList": [id_pair(_cancel_open(ctx, o)) for o in chosen], "failureList": []}
 
 
 def _modify(ctx: Ctx) -> Any:
@@ -126,7 +98,7 @@ def _modify(ctx: Ctx) -> Any:
         force=old.force, price=new_price, size=new_size, client_oid=p.text("newClientOid"),
         reduce_only=old.reduce_only, now=ctx.now,
     )
-    return {"orderId": order.order_id, "clientOid": order.client_oid}
+    return id_pair(order)
 
 
 def _detail(ctx: Ctx) -> Any:

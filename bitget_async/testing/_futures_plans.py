@@ -11,17 +11,17 @@ from typing import Any
 from ._catalog import contract
 from ._futures import (
     DUPLICATE,
-    PLAN_NOT_FOUND,
     hold_of,
     new_tpsl,
     product_of,
     symbol_of,
 )
 from ._futures_views import plan_row
+from ._plans import PLAN_NOT_FOUND, cancel_plan, direction, live_plan
 from ._spot import check_scale
 from ._state import Ctx, Handler
 from ._trading import FuturesPlan
-from ._wire import D0, Params, SimError, fmt, page
+from ._wire import D0, Params, SimError, batch, fmt, id_pair, page
 
 __all__ = ["HANDLERS"]
 
@@ -50,13 +50,13 @@ def _place_plan(ctx: Ctx) -> Any:
         side=p.text("side"), trade_side=p.text("tradeSide") if pos_mode == "hedge_mode" else "",
         pos_side=hold_of(p.text("side")) if pos_mode == "hedge_mode" else "net", order_type=order_type, size=size,
         price=(p.opt_dec("price") or D0) if order_type == "limit" else D0, trigger_price=trigger,
-        trigger_type=p.text("triggerType"), direction="up" if trigger >= ctx.ex.price(c) else "down",
+        trigger_type=p.text("triggerType"), direction=direction(trigger, ctx.ex.price(c)),
         c_time=ctx.now, u_time=ctx.now, callback_ratio=p.opt_dec("callbackRatio") or D0,
     )
     if client_oid:
         acct.claim_client_oid("futures_plan", client_oid, plan.order_id, DUPLICATE)
     acct.add_futures_plan(plan)
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return id_pair(plan)
 
 
 def _plan_matches(plan: FuturesPlan, plan_type: str) -> bool:
@@ -65,58 +65,39 @@ def _plan_matches(plan: FuturesPlan, plan_type: str) -> bool:
     return not plan_type or plan.plan_type == plan_type
 
 
-def _find_plan(ctx: Ctx, p: Params) -> FuturesPlan:
-    order_id = p.text("orderId") or ctx.acct.find_client_oid("futures_plan", p.text("clientOid")) or ""
-    plan = ctx.acct.f_plans.get(order_id)
-    if plan is None:
-        raise SimError(*PLAN_NOT_FOUND)
-    return plan
+def _live_plan(ctx: Ctx, p: Params) -> FuturesPlan:
+    return live_plan(ctx.acct, p, "futures_plan", ctx.acct.f_plans)
 
 
 def _modify_plan(ctx: Ctx) -> Any:
     p = ctx.p
-    plan = _find_plan(ctx, p)
-    if plan.status != "live":
-        raise SimError("43026", "The planned order has been closed")
+    plan = _live_plan(ctx, p)
     plan.size = p.opt_dec("newSize") or plan.size
     plan.price = p.opt_dec("newPrice") or plan.price
     new_trigger = p.opt_dec("newTriggerPrice")
     if new_trigger is not None:
         plan.trigger_price = new_trigger
-        plan.direction = "up" if new_trigger >= ctx.ex.price(contract(plan.product, plan.symbol)) else "down"
+        plan.direction = direction(new_trigger, ctx.ex.price(contract(plan.product, plan.symbol)))
     plan.u_time = ctx.now
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return id_pair(plan)
 
 
 def _cancel_plans(ctx: Ctx) -> Any:
     p = ctx.p
     product = product_of(p)
     symbol = symbol_of(p, product)
-    success, failure = [], []
     items = p.seq("orderIdList")
     if items:
-        for raw in items:
-            item = Params(raw)
-            try:
-                plan = _find_plan(ctx, item)
-                if plan.status != "live":
-                    raise SimError("43026", "The planned order has been closed")
-            except SimError as exc:
-                failure.append({"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code})
-                continue
-            plan.status, plan.u_time = "cancelled", ctx.now
-            success.append({"orderId": plan.order_id, "clientOid": plan.client_oid})
-    else:
-        for plan in ctx.acct.f_plans.values():
-            if (
-                plan.status == "live"
-                and plan.product == product
-                and (not symbol or plan.symbol == symbol)
-                and _plan_matches(plan, p.text("planType"))
-            ):
-                plan.status, plan.u_time = "cancelled", ctx.now
-                success.append({"orderId": plan.order_id, "clientOid": plan.client_oid})
-    return {"successList": success, "failureList": failure}
+        return batch(items, lambda item: cancel_plan(_live_plan(ctx, item), ctx.now))
+    success = [
+        id_pair(cancel_plan(plan, ctx.now))
+        for plan in ctx.acct.f_plans.values()
+        if plan.status == "live"
+        and plan.product == product
+        and (not symbol or plan.symbol == symbol)
+        and _plan_matches(plan, p.text("planType"))
+    ]
+    return {"successList": success, "failureList": []}
 
 
 def _plan_page(ctx: Ctx, *, live: bool) -> Any:
@@ -166,7 +147,7 @@ def _place_tpsl(ctx: Ctx) -> Any:
     )
     plan.trigger_type = p.text("triggerType", "mark_price")
     plan.callback_ratio = p.opt_dec("rangeRate") or D0
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return id_pair(plan)
 
 
 def _place_pos_tpsl(ctx: Ctx) -> Any:

@@ -16,7 +16,7 @@ from ._catalog import spot_pair
 from ._lending import borrow, max_borrowable, repay, wallet_coins
 from ._state import Account, Ctx, Handler
 from ._trading import SpotOrder
-from ._wire import D0, Params, SimError, fmt, page
+from ._wire import D0, Params, SimError, batch, fmt, id_pair, page
 
 __all__ = ["HANDLERS"]
 
@@ -185,23 +185,17 @@ def _place_one(ctx: Ctx, mode: str, item: Params, symbol: str) -> SpotOrder:
 def _place(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
         order = _place_one(ctx, mode, ctx.p, ctx.p.text("symbol"))
-        return {"orderId": order.order_id, "clientOid": order.client_oid}
+        return id_pair(order)
 
     return handler
 
 
 def _batch_place(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
-        success, failure = [], []
-        for raw in ctx.p.seq("orderList"):
-            item = Params(raw)
-            try:
-                order = _place_one(ctx, mode, item, ctx.p.text("symbol"))
-            except SimError as exc:
-                failure.append({"clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code})
-            else:
-                success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-        return {"successList": success, "failureList": failure}
+        def place(item: Params) -> SpotOrder:
+            return _place_one(ctx, mode, item, ctx.p.text("symbol"))
+
+        return batch(ctx.p.seq("orderList"), place, fields=("clientOid", "errorMsg", "errorCode"))
 
     return handler
 
@@ -218,23 +212,14 @@ def _cancel_one(ctx: Ctx, mode: str, item: Params) -> SpotOrder:
 def _cancel(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
         order = _cancel_one(ctx, mode, ctx.p)
-        return {"orderId": order.order_id, "clientOid": order.client_oid}
+        return id_pair(order)
 
     return handler
 
 
 def _batch_cancel(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
-        success, failure = [], []
-        for raw in ctx.p.seq("orderIdList"):
-            item = Params(raw)
-            try:
-                order = _cancel_one(ctx, mode, item)
-            except SimError as exc:
-                failure.append({"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg})
-            else:
-                success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-        return {"successList": success, "failureList": failure}
+        return batch(ctx.p.seq("orderIdList"), lambda item: _cancel_one(ctx, mode, item), fields=("orderId", "clientOid", "errorMsg"))
 
     return handler
 

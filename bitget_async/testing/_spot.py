@@ -18,11 +18,10 @@ from ._state import Account, Exchange
 from ._trading import Fill, SpotOrder, SpotPlan
 from ._wire import D0, SimError, fmt, quant, scale_of
 
-__all__ = ["DUPLICATE", "INSUFFICIENT", "NOT_FOUND", "PLAN_NOT_FOUND", "bill", "cancel_order", "check_scale", "match", "oid_namespace", "place_order"]
+__all__ = ["DUPLICATE", "INSUFFICIENT", "NOT_FOUND", "bill", "cancel_order", "check_scale", "match", "oid_namespace", "place_order"]
 
 INSUFFICIENT = ("43012", "Insufficient balance")
 NOT_FOUND = ("43001", "The order does not exist")
-PLAN_NOT_FOUND = ("43025", "Plan order does not exist")
 DUPLICATE = {"spot": ("43118", "clientOrderId duplicate"), "margin": ("50060", "Duplicated clientOid")}
 
 

@@ -19,7 +19,7 @@ from ._spot_plans import new_plan
 from ._spot_views import fill_row, order_row
 from ._state import Account, Ctx, Handler
 from ._trading import SpotOrder
-from ._wire import D0, Params, SimError, fmt, page
+from ._wire import D0, Params, SimError, batch, fmt, id_pair, page
 
 __all__ = ["HANDLERS", "find_order"]
 
@@ -45,26 +45,18 @@ def _cancel_open(acct: Account, p: Params, wallet_key: str, symbol: str | None, 
     return order
 
 
-def _item_result(order: SpotOrder) -> dict[str, str]:
-    return {"orderId": order.order_id, "clientOid": order.client_oid}
-
-
-def _failure(item: Params, exc: SimError) -> dict[str, str]:
-    return {"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code}
-
-
 # -- spot trade handlers ------------------------------------------------------------------
 def _place(ctx: Ctx) -> Any:
     p = ctx.p
     if p.text("tpslType") == "tpsl":
         plan = new_plan(ctx, p, trigger=p.dec("triggerPrice"), execute=p.opt_dec("price") or D0, plan_type="amount")
-        return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+        return id_pair(plan)
     order = place_order(
         ctx.ex, ctx.acct, wallet_key="spot", symbol=p.text("symbol"), side=p.text("side"),
         order_type=p.text("orderType"), force=p.text("force", "gtc"), price=p.opt_dec("price"),
         size=p.dec("size"), client_oid=p.text("clientOid"), now=ctx.now,
     )
-    return _item_result(order)
+    return id_pair(order)
 
 
 def _batch_place(ctx: Ctx) -> Any:
@@ -72,39 +64,28 @@ def _batch_place(ctx: Ctx) -> Any:
     multiple = p.text("batchMode", "single") == "multiple"
     if not multiple and not p.text("symbol"):
         raise SimError("40019", "Parameter symbol cannot be empty")
-    success, failure = [], []
-    for raw in p.seq("orderList"):
-        item = Params(raw)
-        try:
-            order = place_order(
-                ctx.ex, ctx.acct, wallet_key="spot",
-                symbol=item.text("symbol") if multiple else p.text("symbol"),
-                side=item.text("side"), order_type=item.text("orderType"), force=item.text("force", "gtc"),
-                price=item.opt_dec("price"), size=item.dec("size"), client_oid=item.text("clientOid"), now=ctx.now,
-            )
-        except SimError as exc:
-            failure.append(_failure(item, exc))
-        else:
-            success.append(_item_result(order))
-    return {"successList": success, "failureList": failure}
+
+    def place(item: Params) -> SpotOrder:
+        return place_order(
+            ctx.ex, ctx.acct, wallet_key="spot",
+            symbol=item.text("symbol") if multiple else p.text("symbol"),
+            side=item.text("side"), order_type=item.text("orderType"), force=item.text("force", "gtc"),
+            price=item.opt_dec("price"), size=item.dec("size"), client_oid=item.text("clientOid"), now=ctx.now,
+        )
+
+    return batch(p.seq("orderList"), place)
 
 
 def _cancel(ctx: Ctx) -> Any:
-    return _item_result(_cancel_open(ctx.acct, ctx.p, "spot", ctx.p.text("symbol"), ctx.now))
+    return id_pair(_cancel_open(ctx.acct, ctx.p, "spot", ctx.p.text("symbol"), ctx.now))
 
 
 def _batch_cancel(ctx: Ctx) -> Any:
     p = ctx.p
-    success, failure = [], []
-    for raw in p.seq("orderList"):
-        item = Params(raw)
-        try:
-            order = _cancel_open(ctx.acct, item, "spot", item.text("symbol") or p.text("symbol") or None, ctx.now)
-        except SimError as exc:
-            failure.append(_failure(item, exc))
-        else:
-            success.append(_item_result(order))
-    return {"successList": success, "failureList": failure}
+    def cancel(item: Params) -> SpotOrder:
+        return _cancel_open(ctx.acct, item, "spot", item.text("symbol") or p.text("symbol") or None, ctx.now)
+
+    return batch(p.seq("orderList"), cancel)
 
 
 def _cancel_symbol(ctx: Ctx) -> Any:

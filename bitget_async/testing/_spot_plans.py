@@ -10,15 +10,15 @@ from types import MappingProxyType
 from typing import Any
 
 from ._catalog import SPOT, spot_pair
+from ._plans import PLAN_NOT_FOUND, cancel_plan, direction, live_plan
 from ._spot import (
     DUPLICATE,
-    PLAN_NOT_FOUND,
     check_scale,
 )
 from ._spot_views import plan_row
 from ._state import Ctx, Handler
 from ._trading import SpotPlan
-from ._wire import D0, Params, SimError, fmt, page_more
+from ._wire import D0, Params, SimError, fmt, id_pair, page_more
 
 __all__ = ["HANDLERS", "new_plan"]
 
@@ -48,7 +48,7 @@ def new_plan(ctx: Ctx, p: Params, *, trigger: Decimal, execute: Decimal, plan_ty
         plan_type=plan_type,
         trigger_type=p.text("triggerType", "fill_price"),
         force=p.text("force", "gtc"),
-        direction="up" if trigger >= ctx.ex.price(pair) else "down",
+        direction=direction(trigger, ctx.ex.price(pair)),
         c_time=ctx.now,
         u_time=ctx.now,
     )
@@ -63,46 +63,37 @@ def _place_plan(ctx: Ctx) -> Any:
     plan = new_plan(
         ctx, p, trigger=p.dec("triggerPrice"), execute=p.opt_dec("executePrice") or D0, plan_type=p.text("planType", "amount")
     )
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return id_pair(plan)
 
 
-def _find_plan(ctx: Ctx, p: Params) -> SpotPlan:
-    order_id = p.text("orderId") or ctx.acct.find_client_oid("plan", p.text("clientOid")) or ""
-    plan = ctx.acct.plans.get(order_id)
-    if plan is None:
-        raise SimError(*PLAN_NOT_FOUND)
-    return plan
+def _live_plan(ctx: Ctx, p: Params) -> SpotPlan:
+    return live_plan(ctx.acct, p, "plan", ctx.acct.plans)
 
 
 def _modify_plan(ctx: Ctx) -> Any:
     p = ctx.p
-    plan = _find_plan(ctx, p)
-    if plan.status != "live":
-        raise SimError("43026", "The planned order has been closed")
+    plan = _live_plan(ctx, p)
     plan.trigger_price = p.dec("triggerPrice")
     plan.order_type = p.text("orderType")
     plan.execute_price = (p.opt_dec("executePrice") or D0) if plan.order_type == "limit" else D0
     plan.size = p.dec("size")
-    plan.direction = "up" if plan.trigger_price >= ctx.ex.price(SPOT[plan.symbol]) else "down"
+    plan.direction = direction(plan.trigger_price, ctx.ex.price(SPOT[plan.symbol]))
     plan.u_time = ctx.now
-    return {"orderId": plan.order_id, "clientOid": plan.client_oid}
+    return id_pair(plan)
 
 
 def _cancel_plan(ctx: Ctx) -> Any:
-    plan = _find_plan(ctx, ctx.p)
-    if plan.status != "live":
-        raise SimError("43026", "The planned order has been closed")
-    plan.status, plan.u_time = "cancelled", ctx.now
+    cancel_plan(_live_plan(ctx, ctx.p), ctx.now)
     return {"result": "success"}
 
 
 def _batch_cancel_plans(ctx: Ctx) -> Any:
     symbols = {spot_pair(s).symbol for s in ctx.p.seq("symbolList")}
-    success = []
-    for plan in ctx.acct.plans.values():
-        if plan.status == "live" and (not symbols or plan.symbol in symbols):
-            plan.status, plan.u_time = "cancelled", ctx.now
-            success.append({"orderId": plan.order_id, "clientOid": plan.client_oid})
+    success = [
+        id_pair(cancel_plan(plan, ctx.now))
+        for plan in ctx.acct.plans.values()
+        if plan.status == "live" and (not symbols or plan.symbol in symbols)
+    ]
     return {"successList": success, "failureList": []}
 
 

@@ -7,7 +7,7 @@ import functools
 import importlib.resources
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -16,8 +16,10 @@ __all__ = [
     "IdGen",
     "Params",
     "SimError",
+    "batch",
     "example",
     "fmt",
+    "id_pair",
     "numbered",
     "page",
     "page_more",
@@ -120,6 +122,42 @@ class Params:
     def seq(self, name: str) -> list[Any]:
         value = self.get(name)
         return list(value) if isinstance(value, (list, tuple)) else []
+
+
+class Identified(Protocol):
+    """Anything Bitget answers for by its id pair: an order, a plan order."""
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def client_oid(self) -> str: ...
+
+
+def id_pair(obj: Identified) -> dict[str, str]:
+    """``{"orderId", "clientOid"}``: how Bitget answers a place, cancel or modify."""
+    return {"orderId": obj.order_id, "clientOid": obj.client_oid}
+
+
+_FAILURE_FIELDS = ("orderId", "clientOid", "errorMsg", "errorCode")
+
+
+def batch(
+    items: Iterable[Any], act: Callable[[Params], Identified], *, fields: Sequence[str] = _FAILURE_FIELDS
+) -> dict[str, list[dict[str, str]]]:
+    """Bitget's batch answer: each item acted on alone, in order; a refused item lands in
+    ``failureList`` (with the ``fields`` its route's doc lists) and never stops the others."""
+    success, failure = [], []
+    for raw in items:
+        item = Params(raw)
+        try:
+            done = act(item)
+        except SimError as exc:
+            row = {"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code}
+            failure.append({k: row[k] for k in fields})
+        else:
+            success.append(id_pair(done))
+    return {"successList": success, "failureList": failure}
 
 
 def page(
