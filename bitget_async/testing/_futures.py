@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ._arrival import arrival
 from ._catalog import PRODUCT_WALLET, Contract, contract
 from ._ledger import FuturesBill
 from ._spot import check_scale
@@ -155,14 +156,10 @@ def place_order(
     if client_oid:
         acct.claim_client_oid("futures", client_oid, order.order_id, DUPLICATE)
     acct.add_futures_order(order)
-    if order_type == "market":
+    action = arrival(order_type, order.force, _crosses(order, current))
+    if action == "fill":
         _fill(ex, acct, order, current, "taker", now)
-    elif _crosses(order, current):
-        if order.force == "post_only":
-            cancel_order(acct, order, now)
-        else:
-            _fill(ex, acct, order, current, "taker", now)
-    elif order.force in ("ioc", "fok"):
+    elif action == "cancel":
         cancel_order(acct, order, now)
     return order
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ._arrival import arrival
 from ._catalog import SPOT, SpotPair, spot_pair
 from ._ledger import Bill
 from ._lending import borrow, repay
@@ -102,14 +103,10 @@ def place_order(
     if client_oid:
         acct.claim_client_oid(namespace, client_oid, order.order_id, DUPLICATE[family])
     acct.add_order(order)
-    if order_type == "market":
+    action = arrival(order_type, order.force, (side == "buy" and price >= current) or (side == "sell" and price <= current))
+    if action == "fill":
         _fill(ex, acct, order, current, "taker", now)
-    elif (side == "buy" and price >= current) or (side == "sell" and price <= current):
-        if order.force == "post_only":  # it would take liquidity: Bitget cancels it instead
-            cancel_order(acct, order, now)
-        else:
-            _fill(ex, acct, order, current, "taker", now)
-    elif order.force in ("ioc", "fok"):
+    elif action == "cancel":
         cancel_order(acct, order, now)
     return order
 

@@ -18,7 +18,7 @@ from ._spot import (
 from ._spot_views import plan_row
 from ._state import Ctx, Handler
 from ._trading import SpotPlan
-from ._wire import D0, Params, SimError, fmt, id_pair, page_more
+from ._wire import D0, Params, SimError, fmt, id_pair, page
 
 __all__ = ["HANDLERS", "new_plan"]
 
@@ -105,9 +105,9 @@ def _plan_page(ctx: Ctx, *, live: bool) -> Any:
         for plan in ctx.acct.plans.values()
         if (plan.status == "live") == live and (not symbol or plan.symbol == symbol)
     ]
-    rows, more = page_more(plans, p, key=lambda x: x.order_id, time=lambda x: x.c_time, default_limit=20, max_limit=100)
+    rows = page(plans, p, key=lambda x: x.order_id, time=lambda x: x.c_time, default_limit=20, max_limit=100)
     return {
-        "nextFlag": more,  # older plans remain past this page (not: fewer rows than plans exist)
+        "nextFlag": rows.more,  # older plans remain past this page (not: fewer rows than plans exist)
         "idLessThan": rows[-1].order_id if rows else "",
         "orderList": [plan_row(x) for x in rows],
     }

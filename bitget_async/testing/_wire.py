@@ -21,8 +21,8 @@ __all__ = [
     "fmt",
     "id_pair",
     "numbered",
+    "Page",
     "page",
-    "page_more",
     "quant",
 ]
 
@@ -160,6 +160,13 @@ def batch(
     return {"successList": success, "failureList": failure}
 
 
+class Page(list[T]):
+    """One page of rows, newest first; ``more``: older rows matching the same filters remain
+    (Bitget's ``nextFlag``, which is not "fewer rows than exist")."""
+
+    more: bool = False
+
+
 def page(
     rows: Iterable[T],
     params: Params,
@@ -169,30 +176,16 @@ def page(
     default_limit: int = 100,
     max_limit: int = 100,
     cursor: str = "idLessThan",
-) -> list[T]:
+) -> Page[T]:
     """Newest first, filtered by the usual ``startTime``/``endTime``/``idLessThan``/``limit``.
 
     Ids are increasing numeric strings, so "older" means a smaller id (compared as integers).
     """
-    return page_more(
-        rows, params, key=key, time=time, default_limit=default_limit, max_limit=max_limit, cursor=cursor
-    )[0]
-
-
-def page_more(
-    rows: Iterable[T],
-    params: Params,
-    *,
-    key: Callable[[T], str],
-    time: Callable[[T], int] | None = None,
-    default_limit: int = 100,
-    max_limit: int = 100,
-    cursor: str = "idLessThan",
-) -> tuple[list[T], bool]:
-    """``page`` plus whether older rows matching the same filters remain (``nextFlag``)."""
     limit = max(1, min(params.whole("limit", default_limit), max_limit))
     matching = _matching(rows, params, key=key, time=time, cursor=cursor)
-    return matching[:limit], len(matching) > limit
+    chosen = Page(matching[:limit])
+    chosen.more = len(matching) > limit
+    return chosen
 
 
 def numbered(
