@@ -180,26 +180,19 @@ def _announcements(ctx: Ctx) -> Any:
 
 
 def _symbol_row(pair: SpotPair) -> dict[str, Any]:
-    return {
-        "symbol": pair.symbol,
-        "baseCoin": pair.base,
-        "quoteCoin": pair.quote,
-        "minTradeAmount": "0",
-        "maxTradeAmount": "900000000000000000000",
-        "takerFeeRate": fmt(pair.taker_fee),
-        "makerFeeRate": fmt(pair.maker_fee),
-        "pricePrecision": str(pair.inst.price_scale),
-        "quantityPrecision": str(pair.inst.qty_scale),
-        "quotePrecision": "8",
-        "status": "online",
-        "minTradeUSDT": fmt(pair.min_notional),
-        "buyLimitPriceRatio": "0.05",
-        "sellLimitPriceRatio": "0.05",
-        "areaSymbol": "no",
-        "orderQuantity": "200",
-        "openTime": "1532454360000",
-        "offTime": "",
-    }
+    """The doc's example row with what the catalog knows about this pair put in."""
+    row = first_item("GET", "/api/v2/spot/public/symbols")
+    row.update(
+        symbol=pair.symbol,
+        baseCoin=pair.base,
+        quoteCoin=pair.quote,
+        takerFeeRate=fmt(pair.taker_fee),
+        makerFeeRate=fmt(pair.maker_fee),
+        pricePrecision=str(pair.inst.price_scale),
+        quantityPrecision=str(pair.inst.qty_scale),
+        minTradeUSDT=fmt(pair.min_notional),
+    )
+    return row
 
 
 def _contract_row(c: Contract) -> dict[str, Any]:
