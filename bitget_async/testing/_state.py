@@ -17,7 +17,7 @@ import hmac
 import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._catalog import SPOT, Contract, Instrument, SpotPair
 from ._feed import PriceFeed
@@ -52,6 +52,14 @@ __all__ = ["Account", "Ctx", "Exchange", "Handler"]
 
 
 T = TypeVar("T")
+
+
+class _Keyed(Protocol):
+    @property
+    def order_id(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Keyed)
 
 
 class Account:
@@ -123,21 +131,18 @@ class Account:
         return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
 
     # -- orders ----------------------------------------------------------------------------
+    # Each kind is indexed twice: all of them by id, and the live ones (pruned as they close).
     def add_order(self, order: SpotOrder) -> None:
-        self.orders[order.order_id] = order
-        self._live_orders[order.order_id] = order
+        _index(order, self.orders, self._live_orders)
 
     def add_plan(self, plan: SpotPlan) -> None:
-        self.plans[plan.order_id] = plan
-        self._live_plans[plan.order_id] = plan
+        _index(plan, self.plans, self._live_plans)
 
     def add_futures_order(self, order: FuturesOrder) -> None:
-        self.f_orders[order.order_id] = order
-        self._live_f_orders[order.order_id] = order
+        _index(order, self.f_orders, self._live_f_orders)
 
     def add_futures_plan(self, plan: FuturesPlan) -> None:
-        self.f_plans[plan.order_id] = plan
-        self._live_f_plans[plan.order_id] = plan
+        _index(plan, self.f_plans, self._live_f_plans)
 
     def open_orders(self) -> list[SpotOrder]:
         """Live spot and margin orders, oldest first."""
@@ -178,6 +183,10 @@ class Account:
 
     def position_mode(self, product: str) -> str:
         return self.pos_mode.get(product, "one_way_mode")
+
+
+def _index(obj: K, every: dict[str, K], live: dict[str, K]) -> None:
+    every[obj.order_id] = live[obj.order_id] = obj
 
 
 def _prune(index: dict[str, T], live: Callable[[T], bool]) -> list[T]:
