@@ -111,13 +111,14 @@ class Params:
         return number
 
     def whole(self, name: str, default: int) -> int:
-        value = self.get(name)
-        if value is None:
+        """An integer parameter; ``"10.0"`` and ``"0."`` read as integers, as the route table's
+        integer format (``Param.encode``) lets them through."""
+        number = self.opt_dec(name)
+        if number is None:
             return default
-        try:
-            return int(str(value))
-        except ValueError:
-            raise SimError("40020", f"Parameter {name} error") from None
+        if number != number.to_integral_value():
+            raise SimError("40020", f"Parameter {name} error")
+        return int(number)
 
     def seq(self, name: str) -> list[Any]:
         value = self.get(name)
