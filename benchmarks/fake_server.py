@@ -13,6 +13,21 @@ Failures answer Bitget's ``40009`` and are counted; ``GET /__stats`` reports the
 process's CPU time so the harness can show the server was not the bottleneck.
 
 Standard library only (uvloop optional): the test suite imports this module.
+
+Why this is not the package's simulator (``bitget_async.testing``), on purpose:
+
+- *Cost.*  The simulator answers from exchange state: per request it routes, rate-limits,
+  validates every parameter, matches orders under a lock and encodes fresh JSON, tens of
+  microseconds of Python before the answer.  Here every answer is pre-built bytes, so the server
+  stays a small fraction of the run's CPU (``/__stats`` shows it) and the ratios measure clients.
+- *Independence.*  The HMAC check below is its own few lines, not ``bitget_async.signing``: a
+  signing bug in the package must fail here, not be reproduced by the server checking it.
+  Importing nothing from the package also lets peers (ccxt, pybotters ...) be measured against
+  the same server without our client's code on the server side.
+- *Payloads.*  The market data is random but fixed at start-up (``tickers_body``, ``candles_body``
+  ...), not the simulator's deterministic price paths: only its size and shape matter here.
+  The simulator's own spot symbol row is the doc's example row with the catalog's facts put in,
+  so the constant fields below are not kept twice in the package.
 """
 
 from __future__ import annotations

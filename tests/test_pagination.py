@@ -35,8 +35,9 @@ from bitget_async import (
 from bitget_async._pagination import CURSOR_RULES, CursorRule, cursor_rule, windows
 from bitget_async._routes import BY_NAME, ROUTES
 from bitget_async.testing import Simulator
+from bitget_async.testing._ledger import Transfer
 from bitget_async.testing._market import ANNOUNCEMENTS, FUNDING_HISTORY_DAYS
-from bitget_async.testing._state import Fill, FuturesOrder, SpotOrder, SpotPlan, Transfer
+from bitget_async.testing._trading import Fill, FuturesOrder, SpotOrder, SpotPlan
 
 T0 = 1_700_000_000_000  # the simulator's fixed clock (2023-11-14T22:13:20Z)
 DAY = 86_400_000

@@ -10,7 +10,8 @@ Each request goes through what the real exchange checks, in this order:
    HMAC or RSA signature over the exact bytes received (40009), demo key vs ``paptrading``
    header (40099);
 4. parameters: JSON body (400172, Content-Type 40007), required and conditionally required
-   parameters (40019), enum values and number formats (40020), from the route's ``Param``s;
+   parameters (40019), then each value through the client's own ``Param.encode`` (40020):
+   ``_validate.py``, one validation for both sides;
 5. the route's handler, or Bitget's documented example answer for routes without state;
 6. a pending dropped connection (fault knob) loses the answer of a request that executed.
 
@@ -24,20 +25,32 @@ import collections
 import dataclasses
 import random
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import anyio
 import msgspec
 
 from .._pagination import cursor_rule
-from .._routes import ROUTES, Param, Route
-from . import _convert, _copy, _earn, _futures_routes, _margin, _market, _sharkfin, _spot_routes
+from .._routes import ROUTES, Route
+from . import (
+    _convert,
+    _copy,
+    _earn,
+    _futures_account,
+    _futures_orders,
+    _futures_plans,
+    _margin,
+    _market,
+    _sharkfin,
+    _spot_account,
+    _spot_orders,
+    _spot_plans,
+)
 from ._faults import ConnectionDropped, Faults
 from ._paged import paged_example
 from ._state import Account, Ctx, Exchange, Handler
+from ._validate import parse, validate
 from ._wire import Params, SimError, example_bytes
 
 __all__ = ["RequestRecord", "SimulatorApp"]
@@ -98,8 +111,12 @@ class SimulatorApp:
         self._routes: dict[tuple[str, str], Route] = {(r.method, r.path): r for r in ROUTES}
         self._handlers: dict[str, Handler] = {
             **_market.HANDLERS,
-            **_spot_routes.HANDLERS,
-            **_futures_routes.HANDLERS,
+            **_spot_orders.HANDLERS,
+            **_spot_plans.HANDLERS,
+            **_spot_account.HANDLERS,
+            **_futures_account.HANDLERS,
+            **_futures_orders.HANDLERS,
+            **_futures_plans.HANDLERS,
             **_margin.HANDLERS,
             **_convert.HANDLERS,
             **_earn.HANDLERS,
@@ -189,8 +206,8 @@ class SimulatorApp:
             return _Response(503, _UNAVAILABLE, "HTTP503")
         try:
             account = self._authenticate(request, now) if route.auth else None
-            values = _parse(request, route)
-            _validate(route, values)
+            values = parse(request.method, request.query, request.headers.get("content-type", ""), request.body, route)
+            validate(route, values)
         except SimError as exc:
             return _error(exc, now)
         handler = self._handlers.get(route.python_name)
@@ -298,101 +315,3 @@ def _success(now: int, data: bytes) -> bytes:
 def _error(exc: SimError, now: int) -> _Response:
     body = _ENCODER.encode({"code": exc.code, "msg": exc.msg, "requestTime": now, "data": None})
     return _Response(exc.http_status, body, exc.code)
-
-
-# -- parameters ---------------------------------------------------------------------------
-def _parse(request: _Request, route: Route) -> dict[str, Any]:
-    if request.method == "GET":
-        return dict(urllib.parse.parse_qsl(request.query, keep_blank_values=True))
-    if not request.headers.get("content-type", "").lower().startswith("application/json"):
-        raise SimError("40007", "Invalid Content_Type")
-    if not request.body.strip():
-        return {}
-    try:
-        values = msgspec.json.decode(request.body)
-    except msgspec.DecodeError:
-        raise SimError("400172", "Parameter verification failed") from None
-    if isinstance(values, list) and any(p.wire == "$body" for p in route.params):
-        return {"$body": values}  # the route's body is one JSON array ("$body" in the route table)
-    if not isinstance(values, dict):
-        raise SimError("400172", "Parameter verification failed")
-    return values
-
-
-def _present(value: Any) -> bool:
-    return value is not None and value != "" and value != []
-
-
-def _holds(when: Any, values: Mapping[str, Any]) -> bool:
-    """The route table's "required when" conditions: alternatives of (name, op, values)."""
-    for alternative in when:
-        if all(
-            (_present(values.get(name)) if op == "set" else not _present(values.get(name)) if op == "unset" else str(values.get(name)) in options)
-            for name, op, options in alternative
-        ):
-            return True
-    return False
-
-
-def _validate(route: Route, values: dict[str, Any]) -> None:
-    _check_params(route.params, values, values)
-
-
-def _check_params(params: tuple[Param, ...], values: dict[str, Any], context: Mapping[str, Any]) -> None:
-    for p in params:
-        value = values.get(p.wire)
-        if not _present(value):
-            when = getattr(p, "when", None)
-            if p.required or (when and _holds(when, {**context, **values})):
-                raise SimError("40019", f"Parameter {p.wire} cannot be empty")
-            continue
-        values[p.wire] = _check_value(p, value, context)
-
-
-def _check_value(p: Param, value: Any, context: Mapping[str, Any]) -> Any:
-    bad = SimError("40020", f"Parameter {p.wire} error")
-    kind = p.kind
-    if kind == "str":
-        if isinstance(value, (dict, list, bool)):
-            raise bad
-        text = str(value)
-        if p.enum:
-            for option in p.enum:  # Bitget accepts enum values in any letter case
-                if option.lower() == text.lower():
-                    return option
-            raise bad
-        return text
-    if kind in ("money", "int"):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise bad
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise bad from None
-        if not number.is_finite() or (kind == "int" and number != number.to_integral_value()):
-            raise bad
-        return value if isinstance(value, str) else str(value)
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if str(value).lower() not in ("true", "false"):
-            raise bad
-        return str(value).lower() == "true"
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list):
-        raise bad
-    max_items = getattr(p, "max_items", None)
-    if max_items is not None and len(items) > max_items:
-        raise SimError("40020", f"Parameter {p.wire} error: at most {max_items} items")
-    if kind == "list_str":
-        if not all(isinstance(v, str) for v in items):
-            raise bad
-        return items
-    checked = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise bad
-        item = dict(item)
-        _check_params(getattr(p, "children", ()), item, context)
-        checked.append(item)
-    return checked

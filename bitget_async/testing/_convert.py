@@ -22,8 +22,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ._catalog import COINS
+from ._ledger import Conversion, Quote
 from ._spot import bill
-from ._state import Account, Conversion, Ctx, Exchange, Handler, Quote
+from ._state import Account, Ctx, Exchange, Handler
 from ._wire import D0, SimError, fmt, page, quant
 
 __all__ = ["HANDLERS", "QUOTE_TTL_MS"]

@@ -20,7 +20,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from ._state import Ctx, Follow, Handler
+from ._ledger import Follow
+from ._state import Ctx, Handler
 from ._wire import SimError
 
 __all__ = ["HANDLERS", "TRADERS"]

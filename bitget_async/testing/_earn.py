@@ -20,8 +20,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from ._ledger import EarnHolding, EarnRecord
 from ._spot import bill
-from ._state import Account, Ctx, EarnHolding, EarnRecord, Exchange, Handler
+from ._state import Account, Ctx, Exchange, Handler
 from ._wire import D0, SimError, fmt, page, scale_of
 
 __all__ = ["HANDLERS", "SAVINGS", "check_amount", "holdings", "outcome", "subscribe", "worth"]

@@ -1,5 +1,5 @@
 """USDT-M and USDC-M perpetual futures engine: orders, positions, trigger orders and TP/SL.
-The routes are in ``_futures_routes.py``.
+The routes are in ``_futures_account.py``, ``_futures_orders.py`` and ``_futures_plans.py``.
 
 Linear contracts only: PnL = (exit - entry) x size for longs (reversed for shorts), margin =
 notional / leverage, fees on notional (maker 0.02 %, taker 0.06 %).  The mark price is the
@@ -12,26 +12,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ._arrival import arrival
 from ._catalog import PRODUCT_WALLET, Contract, contract
+from ._ledger import FuturesBill
 from ._spot import check_scale
-from ._state import (
-    Account,
-    Exchange,
-    FuturesBill,
-    FuturesFill,
-    FuturesOrder,
-    FuturesPlan,
-    Position,
-)
-from ._wire import D0, SimError, fmt, quant
+from ._state import Account, Exchange
+from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
+from ._wire import D0, Params, SimError, fmt, quant
 
-__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "PLAN_NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "wallet_key"]
+__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
 
 INSUFFICIENT = ("40762", "The order size is greater than the max open size")
 NO_POSITION = ("22002", "No position to close")
 NOT_ENOUGH_POSITION = ("40757", "Not enough position is available.")
 NOT_FOUND = ("40768", "Order does not exist")
-PLAN_NOT_FOUND = ("43025", "Plan order does not exist")
 DUPLICATE = ("40786", "Duplicate clientOid")
 Leg = tuple[str, str, Decimal]
 
@@ -162,14 +156,10 @@ def place_order(
     if client_oid:
         acct.claim_client_oid("futures", client_oid, order.order_id, DUPLICATE)
     acct.add_futures_order(order)
-    if order_type == "market":
+    action = arrival(order_type, order.force, _crosses(order, current))
+    if action == "fill":
         _fill(ex, acct, order, current, "taker", now)
-    elif _crosses(order, current):
-        if order.force == "post_only":
-            cancel_order(acct, order, now)
-        else:
-            _fill(ex, acct, order, current, "taker", now)
-    elif order.force in ("ioc", "fok"):
+    elif action == "cancel":
         cancel_order(acct, order, now)
     return order
 
@@ -363,3 +353,13 @@ def new_tpsl(
         acct.claim_client_oid("futures_plan", client_oid, plan.order_id, DUPLICATE)
     acct.add_futures_plan(plan)
     return plan
+
+
+def product_of(p: Params) -> str:
+    """The request's ``productType`` as the catalog spells it (Bitget accepts any case)."""
+    return p.text("productType").upper()
+
+
+def symbol_of(p: Params, product: str) -> str:
+    """The request's ``symbol`` checked against the product's contracts ("" when not given)."""
+    return contract(product, p.text("symbol")).symbol if p.text("symbol") else ""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._catalog import COINS, SPOT
-from ._state import Account, Exchange, InterestRecord, Loan, Repayment, Wallet
+from ._ledger import InterestRecord, Loan, Repayment, Wallet
+from ._state import Account, Exchange
 from ._wire import D0, SimError, quant
 
 __all__ = ["accrue_interest", "borrow", "daily_rate", "max_borrowable", "repay", "wallet_coins"]

@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from . import _spot, _spot_routes
+from . import _spot, _spot_orders
 from ._catalog import spot_pair
 from ._lending import borrow, max_borrowable, repay, wallet_coins
-from ._state import Account, Ctx, Handler, SpotOrder
-from ._wire import D0, Params, SimError, fmt, page
+from ._state import Account, Ctx, Handler
+from ._trading import SpotOrder
+from ._wire import D0, Params, SimError, batch, fmt, id_pair, page
 
 __all__ = ["HANDLERS"]
 
@@ -184,30 +185,24 @@ def _place_one(ctx: Ctx, mode: str, item: Params, symbol: str) -> SpotOrder:
 def _place(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
         order = _place_one(ctx, mode, ctx.p, ctx.p.text("symbol"))
-        return {"orderId": order.order_id, "clientOid": order.client_oid}
+        return id_pair(order)
 
     return handler
 
 
 def _batch_place(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
-        success, failure = [], []
-        for raw in ctx.p.seq("orderList"):
-            item = Params(raw)
-            try:
-                order = _place_one(ctx, mode, item, ctx.p.text("symbol"))
-            except SimError as exc:
-                failure.append({"clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code})
-            else:
-                success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-        return {"successList": success, "failureList": failure}
+        def place(item: Params) -> SpotOrder:
+            return _place_one(ctx, mode, item, ctx.p.text("symbol"))
+
+        return batch(ctx.p.seq("orderList"), place, fields=("clientOid", "errorMsg", "errorCode"))
 
     return handler
 
 
 def _cancel_one(ctx: Ctx, mode: str, item: Params) -> SpotOrder:
     key = _wallet_key(mode, ctx.p)
-    order = _spot_routes.find_order(ctx.acct, item, key, symbol=ctx.p.text("symbol"))
+    order = _spot_orders.find_order(ctx.acct, item, key, symbol=ctx.p.text("symbol"))
     if not order.is_open:
         raise SimError(*_spot.NOT_FOUND)
     _spot.cancel_order(ctx.acct, order, ctx.now)
@@ -217,23 +212,14 @@ def _cancel_one(ctx: Ctx, mode: str, item: Params) -> SpotOrder:
 def _cancel(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
         order = _cancel_one(ctx, mode, ctx.p)
-        return {"orderId": order.order_id, "clientOid": order.client_oid}
+        return id_pair(order)
 
     return handler
 
 
 def _batch_cancel(mode: str) -> Handler:
     def handler(ctx: Ctx) -> Any:
-        success, failure = [], []
-        for raw in ctx.p.seq("orderIdList"):
-            item = Params(raw)
-            try:
-                order = _cancel_one(ctx, mode, item)
-            except SimError as exc:
-                failure.append({"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg})
-            else:
-                success.append({"orderId": order.order_id, "clientOid": order.client_oid})
-        return {"successList": success, "failureList": failure}
+        return batch(ctx.p.seq("orderIdList"), lambda item: _cancel_one(ctx, mode, item), fields=("orderId", "clientOid", "errorMsg"))
 
     return handler
 

@@ -9,112 +9,43 @@ from types import MappingProxyType
 from typing import Any
 
 from ._catalog import CONTRACTS, SPOT, Contract, Instrument, SpotPair, contract, spot_pair
-from ._state import Ctx, Exchange, Handler
+from ._market_data import (
+    DAY_MS,
+    HOUR_MS,
+    MINUTE_MS,
+    TRADE_ID_BASE,
+    candles,
+    day_stats,
+    mix_ticker,
+    order_book,
+    recent_trades,
+    spot_ticker,
+    trade_row,
+)
+from ._state import Ctx, Handler
 from ._wire import SimError, example, first_item, fmt, quant
 
-__all__ = ["HANDLERS"]
+__all__ = ["ANNOUNCEMENTS", "FUNDING_HISTORY_DAYS", "HANDLERS", "MIX_GRANULARITY", "SPOT_GRANULARITY"]
 
-_MIN = 60_000
-_HOUR = 60 * _MIN
-_DAY = 24 * _HOUR
+
 SPOT_GRANULARITY: Mapping[str, int] = MappingProxyType(
     {
-        "1min": _MIN, "3min": 3 * _MIN, "5min": 5 * _MIN, "15min": 15 * _MIN, "30min": 30 * _MIN,
-        "1h": _HOUR, "4h": 4 * _HOUR, "6h": 6 * _HOUR, "12h": 12 * _HOUR, "1day": _DAY, "3day": 3 * _DAY,
-        "1week": 7 * _DAY, "1M": 30 * _DAY, "6Hutc": 6 * _HOUR, "12Hutc": 12 * _HOUR, "1Dutc": _DAY,
-        "3Dutc": 3 * _DAY, "1Wutc": 7 * _DAY, "1Mutc": 30 * _DAY,
+        "1min": MINUTE_MS, "3min": 3 * MINUTE_MS, "5min": 5 * MINUTE_MS, "15min": 15 * MINUTE_MS, "30min": 30 * MINUTE_MS,
+        "1h": HOUR_MS, "4h": 4 * HOUR_MS, "6h": 6 * HOUR_MS, "12h": 12 * HOUR_MS, "1day": DAY_MS, "3day": 3 * DAY_MS,
+        "1week": 7 * DAY_MS, "1M": 30 * DAY_MS, "6Hutc": 6 * HOUR_MS, "12Hutc": 12 * HOUR_MS, "1Dutc": DAY_MS,
+        "3Dutc": 3 * DAY_MS, "1Wutc": 7 * DAY_MS, "1Mutc": 30 * DAY_MS,
     }
 )
+
+
 MIX_GRANULARITY: Mapping[str, int] = MappingProxyType(
     {
-        "1m": _MIN, "3m": 3 * _MIN, "5m": 5 * _MIN, "15m": 15 * _MIN, "30m": 30 * _MIN, "1H": _HOUR,
-        "4H": 4 * _HOUR, "6H": 6 * _HOUR, "12H": 12 * _HOUR, "1D": _DAY, "3D": 3 * _DAY, "1W": 7 * _DAY,
-        "1M": 30 * _DAY, "6Hutc": 6 * _HOUR, "12Hutc": 12 * _HOUR, "1Dutc": _DAY, "3Dutc": 3 * _DAY,
-        "1Wutc": 7 * _DAY, "1Mutc": 30 * _DAY,
+        "1m": MINUTE_MS, "3m": 3 * MINUTE_MS, "5m": 5 * MINUTE_MS, "15m": 15 * MINUTE_MS, "30m": 30 * MINUTE_MS, "1H": HOUR_MS,
+        "4H": 4 * HOUR_MS, "6H": 6 * HOUR_MS, "12H": 12 * HOUR_MS, "1D": DAY_MS, "3D": 3 * DAY_MS, "1W": 7 * DAY_MS,
+        "1M": 30 * DAY_MS, "6Hutc": 6 * HOUR_MS, "12Hutc": 12 * HOUR_MS, "1Dutc": DAY_MS, "3Dutc": 3 * DAY_MS,
+        "1Wutc": 7 * DAY_MS, "1Mutc": 30 * DAY_MS,
     }
 )
-
-
-def _day_stats(ex: Exchange, inst: Instrument) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """(last, open 24 h ago, low, high, base volume) over the last day of market time."""
-    key = ("day", inst.base, ex.market_ms)
-    cached = ex.market_cache.get(key)
-    if cached is None:
-        t = ex.market_ms
-        last = ex.feed.price(inst, t)
-        low, high = ex.feed.extremes(inst, t - _DAY, t, max_points=96)
-        cached = ex.market_cache[key] = (last, ex.feed.price(inst, t - _DAY), low, high, ex.feed.volume(inst, t, _DAY, last))
-    return cached
-
-
-def _change(last: Decimal, opened: Decimal) -> str:
-    return fmt(quant((last - opened) / opened, 5)) if opened else "0"
-
-
-def _depth_size(ex: Exchange, inst: Instrument, side: str, level: int, price: Decimal) -> Decimal:
-    usdt = Decimal(50 + ex.feed.noise(inst.base, side, level, ex.market_ms) % 2_000)
-    return max(inst.lot, quant(usdt / price, inst.qty_scale))
-
-
-def _spot_ticker(ex: Exchange, pair: SpotPair, now: int) -> dict[str, Any]:
-    inst = pair.inst
-    last, opened, low, high, volume = _day_stats(ex, inst)
-    return {
-        "symbol": pair.symbol,
-        "high24h": fmt(high),
-        "open": fmt(opened),
-        "low24h": fmt(low),
-        "lastPr": fmt(last),
-        "quoteVolume": fmt(quant(volume * last, 4)),
-        "baseVolume": fmt(volume),
-        "usdtVolume": fmt(quant(volume * last, 4)),
-        "bidPr": fmt(last - inst.tick),
-        "askPr": fmt(last + inst.tick),
-        "bidSz": fmt(_depth_size(ex, inst, "bid", 1, last)),
-        "askSz": fmt(_depth_size(ex, inst, "ask", 1, last)),
-        "openUtc": fmt(opened),
-        "ts": str(now),
-        "changeUtc24h": _change(last, opened),
-        "change24h": _change(last, opened),
-    }
-
-
-def _mix_ticker(ex: Exchange, c: Contract, now: int) -> dict[str, Any]:
-    row = _spot_ticker(ex, SPOT[f"{c.base}USDT"], now)
-    row.update(
-        symbol=c.symbol,
-        indexPrice=row["lastPr"],
-        markPrice=row["lastPr"],
-        fundingRate="0.0001",
-        holdingAmount=fmt(quant(_day_stats(ex, c.inst)[4] * 3, c.inst.qty_scale)),
-        deliveryStartTime=None,
-        deliveryTime=None,
-        deliveryStatus="",
-        open24h=row["open"],
-    )
-    return row
-
-
-def _candles(
-    ex: Exchange, inst: Instrument, granularity_ms: int, *, start: int, end: int, limit: int, now: int, mix: bool
-) -> list[list[str]]:
-    """Candles oldest first; the last one is the candle in progress (as on Bitget)."""
-    end = min(end or now, now)
-    last_open = end - end % granularity_ms
-    first_open = last_open - (limit - 1) * granularity_ms
-    if start:
-        first_open = max(first_open, start + (-start % granularity_ms))
-    rows = []
-    for ts in range(first_open, last_open + 1, granularity_ms):
-        a = ex.market_time_of(ts)
-        b = ex.market_time_of(min(ts + granularity_ms, now))
-        opened, closed = ex.feed.price(inst, a), ex.feed.price(inst, b)
-        low, high = ex.feed.extremes(inst, a, b, max_points=12) if b > a else (opened, opened)
-        volume = ex.feed.volume(inst, ts, granularity_ms, closed)
-        quote = fmt(quant(volume * closed, 4))
-        row = [str(ts), fmt(opened), fmt(high), fmt(low), fmt(closed), fmt(volume), quote]
-        rows.append(row if mix else [*row, quote])
-    return rows
 
 
 def _granularity(table: Mapping[str, int], value: str) -> int:
@@ -128,7 +59,7 @@ def _spot_candles(ctx: Ctx, *, history: bool = False) -> Any:
     p = ctx.p
     pair = spot_pair(p.text("symbol"))
     limit = max(1, min(p.whole("limit", 100), 200 if history else 1000))
-    return _candles(
+    return candles(
         ctx.ex, pair.inst, _granularity(SPOT_GRANULARITY, p.text("granularity")),
         start=0 if history else p.whole("startTime", 0), end=p.whole("endTime", 0), limit=limit, now=ctx.now, mix=False,
     )
@@ -138,21 +69,10 @@ def _mix_candles(ctx: Ctx, *, history: bool = False) -> Any:
     p = ctx.p
     c = contract(p.text("productType"), p.text("symbol"))
     limit = max(1, min(p.whole("limit", 100), 200 if history else 1000))
-    return _candles(
+    return candles(
         ctx.ex, c.inst, _granularity(MIX_GRANULARITY, p.text("granularity")),
         start=p.whole("startTime", 0), end=p.whole("endTime", 0), limit=limit, now=ctx.now, mix=True,
     )
-
-
-def _book(ex: Exchange, inst: Instrument, levels: int, now: int) -> dict[str, Any]:
-    price = ex.feed.price(inst, ex.market_ms)
-    asks = [[fmt(price + inst.tick * k), fmt(_depth_size(ex, inst, "ask", k, price))] for k in range(1, levels + 1)]
-    bids = [
-        [fmt(price - inst.tick * k), fmt(_depth_size(ex, inst, "bid", k, price))]
-        for k in range(1, levels + 1)
-        if price - inst.tick * k > 0
-    ]
-    return {"asks": asks, "bids": bids, "ts": str(now)}
 
 
 def _merge_levels(value: str) -> int:
@@ -161,32 +81,13 @@ def _merge_levels(value: str) -> int:
 
 def _spot_orderbook(ctx: Ctx) -> Any:
     pair = spot_pair(ctx.p.text("symbol"))
-    return _book(ctx.ex, pair.inst, max(1, min(ctx.p.whole("limit", 100), 150)), ctx.now)
+    return order_book(ctx.ex, pair.inst, max(1, min(ctx.p.whole("limit", 100), 150)), ctx.now)
 
 
 def _merge_depth(ctx: Ctx, inst: Instrument) -> Any:
-    book = _book(ctx.ex, inst, _merge_levels(ctx.p.text("limit", "100")), ctx.now)
+    book = order_book(ctx.ex, inst, _merge_levels(ctx.p.text("limit", "100")), ctx.now)
     book.update(scale=fmt(inst.tick), precision=ctx.p.text("precision", "scale0"), isMaxPrecision="YES")
     return book
-
-
-def _trades(ex: Exchange, inst: Instrument, symbol: str, limit: int, now: int) -> list[dict[str, Any]]:
-    rows = []
-    for i in range(limit):
-        ts = now - i * 1_000 - ex.feed.noise(inst.base, "trade-ts", i, ex.market_ms) % 1_000
-        noise = ex.feed.noise(inst.base, "trade", i, ex.market_ms)
-        price = ex.feed.price(inst, ex.market_time_of(ts)) + inst.tick * (noise % 3 - 1)
-        rows.append(
-            {
-                "symbol": symbol,
-                "tradeId": str(10**15 + ts),
-                "side": "buy" if noise % 2 else "sell",
-                "price": fmt(max(price, inst.tick)),
-                "size": fmt(_depth_size(ex, inst, "trade", i, price)),
-                "ts": str(ts),
-            }
-        )
-    return rows
 
 
 def _trade_history(ctx: Ctx, inst: Instrument, symbol: str, max_limit: int) -> list[dict[str, Any]]:
@@ -199,35 +100,30 @@ def _trade_history(ctx: Ctx, inst: Instrument, symbol: str, max_limit: int) -> l
     p, ex = ctx.p, ctx.ex
     limit = max(1, min(p.whole("limit", 500), max_limit))
     end = min(p.whole("endTime", 0) or ctx.now, ctx.now)
-    start = p.whole("startTime", 0) or end - 7 * _DAY
+    start = p.whole("startTime", 0) or end - 7 * DAY_MS
     before = p.get("idLessThan")
-    top = end if before is None else min(end, int(str(before)) - _TRADE_ID_BASE - 1)
+    top = end if before is None else min(end, int(str(before)) - TRADE_ID_BASE - 1)
     rows: list[dict[str, Any]] = []
-    k = top // _MIN
-    while len(rows) < limit and k * _MIN + _MIN - 1 >= start:
-        ts = k * _MIN + ex.feed.noise(inst.base, "trade-ms", k) % _MIN
+    k = top // MINUTE_MS
+    while len(rows) < limit and k * MINUTE_MS + MINUTE_MS - 1 >= start:
+        ts = k * MINUTE_MS + ex.feed.noise(inst.base, "trade-ms", k) % MINUTE_MS
         noise = ex.feed.noise(inst.base, "trade-k", k)
         k -= 1
         if ts > top or ts < start:
             continue
-        price = ex.feed.price(inst, ex.market_time_of(ts)) + inst.tick * (noise % 3 - 1)
-        rows.append(
-            {
-                "symbol": symbol,
-                "tradeId": str(_TRADE_ID_BASE + ts),
-                "side": "buy" if noise % 2 else "sell",
-                "price": fmt(max(price, inst.tick)),
-                "size": fmt(_depth_size(ex, inst, "trade", noise % 7, price)),
-                "ts": str(ts),
-            }
-        )
+        rows.append(trade_row(ex, inst, symbol, ts, noise, noise % 7))
     return rows
 
 
-_TRADE_ID_BASE = 10**15
-_FUNDING_MS = 8 * _HOUR
+_FUNDING_MS = 8 * HOUR_MS
+
+
 FUNDING_HISTORY_DAYS = 60  # settlements the simulator remembers before its start
+
+
 ANNOUNCEMENTS = 37
+
+
 _ANN_TYPES = (
     "latest_news", "coin_listings", "product_updates", "security", "api_trading",
     "maintenance_system_updates", "symbol_delisting",
@@ -238,7 +134,7 @@ def _fund_rate_history(ctx: Ctx) -> Any:
     """Settlements every 8 hours (UTC) from 60 days before the simulator's start up to now,
     newest first, turned by ``pageNo``/``pageSize`` (default 20, max 100)."""
     c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
-    first = ctx.ex.start_ms - FUNDING_HISTORY_DAYS * _DAY
+    first = ctx.ex.start_ms - FUNDING_HISTORY_DAYS * DAY_MS
     first += -first % _FUNDING_MS
     last = ctx.now - ctx.now % _FUNDING_MS
     size = max(1, min(ctx.p.whole("pageSize", 20), 100))
@@ -263,7 +159,7 @@ def _announcements(ctx: Ctx) -> Any:
     start, end = p.whole("startTime", 0), p.whole("endTime", 0)
     rows = []
     for ann_id in range(min(cursor - 1, ANNOUNCEMENTS), 0, -1):
-        c_time = ctx.ex.start_ms - (ANNOUNCEMENTS - ann_id) * _DAY
+        c_time = ctx.ex.start_ms - (ANNOUNCEMENTS - ann_id) * DAY_MS
         ann_type = _ANN_TYPES[ann_id % len(_ANN_TYPES)]
         if (p.text("annType") and ann_type != p.text("annType")) or (start and c_time < start) or (end and c_time > end):
             continue
@@ -284,26 +180,19 @@ def _announcements(ctx: Ctx) -> Any:
 
 
 def _symbol_row(pair: SpotPair) -> dict[str, Any]:
-    return {
-        "symbol": pair.symbol,
-        "baseCoin": pair.base,
-        "quoteCoin": pair.quote,
-        "minTradeAmount": "0",
-        "maxTradeAmount": "900000000000000000000",
-        "takerFeeRate": fmt(pair.taker_fee),
-        "makerFeeRate": fmt(pair.maker_fee),
-        "pricePrecision": str(pair.inst.price_scale),
-        "quantityPrecision": str(pair.inst.qty_scale),
-        "quotePrecision": "8",
-        "status": "online",
-        "minTradeUSDT": fmt(pair.min_notional),
-        "buyLimitPriceRatio": "0.05",
-        "sellLimitPriceRatio": "0.05",
-        "areaSymbol": "no",
-        "orderQuantity": "200",
-        "openTime": "1532454360000",
-        "offTime": "",
-    }
+    """The doc's example row with what the catalog knows about this pair put in."""
+    row = first_item("GET", "/api/v2/spot/public/symbols")
+    row.update(
+        symbol=pair.symbol,
+        baseCoin=pair.base,
+        quoteCoin=pair.quote,
+        takerFeeRate=fmt(pair.taker_fee),
+        makerFeeRate=fmt(pair.maker_fee),
+        pricePrecision=str(pair.inst.price_scale),
+        quantityPrecision=str(pair.inst.qty_scale),
+        minTradeUSDT=fmt(pair.min_notional),
+    )
+    return row
 
 
 def _contract_row(c: Contract) -> dict[str, Any]:
@@ -338,15 +227,15 @@ def _products(ctx: Ctx) -> Mapping[str, Contract]:
 
 def _spot_tickers(ctx: Ctx) -> Any:
     pairs = [spot_pair(ctx.p.text("symbol"))] if ctx.p.text("symbol") else list(SPOT.values())
-    return [_spot_ticker(ctx.ex, pair, ctx.now) for pair in pairs]
+    return [spot_ticker(ctx.ex, pair, ctx.now) for pair in pairs]
 
 
 def _mix_tickers(ctx: Ctx) -> Any:
-    return [_mix_ticker(ctx.ex, c, ctx.now) for c in _products(ctx).values()]
+    return [mix_ticker(ctx.ex, c, ctx.now) for c in _products(ctx).values()]
 
 
 def _mix_one_ticker(ctx: Ctx) -> Any:
-    return [_mix_ticker(ctx.ex, contract(ctx.p.text("productType"), ctx.p.text("symbol")), ctx.now)]
+    return [mix_ticker(ctx.ex, contract(ctx.p.text("productType"), ctx.p.text("symbol")), ctx.now)]
 
 
 def _contracts(ctx: Ctx) -> Any:
@@ -376,12 +265,12 @@ def _spot_symbols(ctx: Ctx) -> Any:
 
 def _spot_trades(ctx: Ctx, max_limit: int) -> Any:
     pair = spot_pair(ctx.p.text("symbol"))
-    return _trades(ctx.ex, pair.inst, pair.symbol, max(1, min(ctx.p.whole("limit", 100), max_limit)), ctx.now)
+    return recent_trades(ctx.ex, pair.inst, pair.symbol, max(1, min(ctx.p.whole("limit", 100), max_limit)), ctx.now)
 
 
 def _mix_trades(ctx: Ctx, max_limit: int) -> Any:
     c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
-    return _trades(ctx.ex, c.inst, c.symbol, max(1, min(ctx.p.whole("limit", 100), max_limit)), ctx.now)
+    return recent_trades(ctx.ex, c.inst, c.symbol, max(1, min(ctx.p.whole("limit", 100), max_limit)), ctx.now)
 
 
 def _spot_trade_history(ctx: Ctx) -> Any:
@@ -397,7 +286,7 @@ def _mix_trade_history(ctx: Ctx) -> Any:
 def _open_interest(ctx: Ctx) -> Any:
     c = contract(ctx.p.text("productType"), ctx.p.text("symbol"))
     data = example("GET", "/api/v2/mix/market/open-interest")
-    volume = _day_stats(ctx.ex, c.inst)[4]
+    volume = day_stats(ctx.ex, c.inst)[4]
     data["openInterestList"] = [{"symbol": c.symbol, "size": fmt(quant(volume * 3, c.inst.qty_scale))}]
     data["ts"] = str(ctx.now)
     return data

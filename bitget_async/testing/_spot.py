@@ -1,5 +1,5 @@
 """Spot matching engine (also used by margin orders): placing, filling and cancelling orders
-and firing plan orders as the price path moves.  The routes are in ``_spot_routes.py``.
+and firing plan orders as the price path moves.  The routes are in ``_spot_orders.py``, ``_spot_plans.py`` and ``_spot_account.py``.
 
 Matching is deliberately simple and exact: a market order fills at once at the current price;
 a limit order that crosses the current price fills at once at that price (taker), otherwise it
@@ -11,23 +11,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ._arrival import arrival
 from ._catalog import SPOT, SpotPair, spot_pair
+from ._ledger import Bill
 from ._lending import borrow, repay
-from ._state import (
-    Account,
-    Bill,
-    Exchange,
-    Fill,
-    SpotOrder,
-    SpotPlan,
-)
+from ._state import Account, Exchange
+from ._trading import Fill, SpotOrder, SpotPlan
 from ._wire import D0, SimError, fmt, quant, scale_of
 
-__all__ = ["DUPLICATE", "INSUFFICIENT", "NOT_FOUND", "PLAN_NOT_FOUND", "bill", "cancel_order", "check_scale", "match", "oid_namespace", "place_order"]
+__all__ = ["DUPLICATE", "INSUFFICIENT", "NOT_FOUND", "bill", "cancel_order", "check_scale", "match", "oid_namespace", "place_order"]
 
 INSUFFICIENT = ("43012", "Insufficient balance")
 NOT_FOUND = ("43001", "The order does not exist")
-PLAN_NOT_FOUND = ("43025", "Plan order does not exist")
 DUPLICATE = {"spot": ("43118", "clientOrderId duplicate"), "margin": ("50060", "Duplicated clientOid")}
 
 
@@ -108,14 +103,10 @@ def place_order(
     if client_oid:
         acct.claim_client_oid(namespace, client_oid, order.order_id, DUPLICATE[family])
     acct.add_order(order)
-    if order_type == "market":
+    action = arrival(order_type, order.force, (side == "buy" and price >= current) or (side == "sell" and price <= current))
+    if action == "fill":
         _fill(ex, acct, order, current, "taker", now)
-    elif (side == "buy" and price >= current) or (side == "sell" and price <= current):
-        if order.force == "post_only":  # it would take liquidity: Bitget cancels it instead
-            cancel_order(acct, order, now)
-        else:
-            _fill(ex, acct, order, current, "taker", now)
-    elif order.force in ("ioc", "fok"):
+    elif action == "cancel":
         cancel_order(acct, order, now)
     return order
 

@@ -1,9 +1,11 @@
-"""The exchange's state: accounts, their balances, orders, positions, loans and history.
+"""The exchange's state: the accounts (their wallets, orders, positions and indexes), the
+``Exchange`` that owns them with its price feed, clock and lock, and the ``Ctx`` a handler gets.
 
-Plain data with a few invariant-keeping methods; the rules that move it (matching, margin,
-interest) live in ``_spot.py``, ``_futures.py`` and ``_margin.py``.  One ``Exchange`` per
-``Simulator``: nothing here is module-level.  Every mutation happens under ``Exchange.lock``
-(the served simulator runs its HTTP server on another thread).
+The records themselves are plain data in ``_ledger.py`` (money) and ``_trading.py`` (orders,
+positions); the rules that move them (matching, margin, interest) live in ``_spot.py``,
+``_futures.py`` and ``_margin.py``.  One ``Exchange`` per ``Simulator``: nothing here is
+module-level.  Every mutation happens under ``Exchange.lock`` (the served simulator runs its
+HTTP server on another thread).
 """
 
 from __future__ import annotations
@@ -15,442 +17,49 @@ import hmac
 import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._catalog import SPOT, Contract, Instrument, SpotPair
 from ._feed import PriceFeed
+from ._ledger import (
+    Bill,
+    Conversion,
+    EarnHolding,
+    EarnRecord,
+    Err,
+    Follow,
+    FuturesBill,
+    InterestRecord,
+    Loan,
+    Quote,
+    Repayment,
+    Transfer,
+    Wallet,
+)
+from ._trading import (
+    Fill,
+    FuturesFill,
+    FuturesOrder,
+    FuturesPlan,
+    Position,
+    SpotOrder,
+    SpotPlan,
+    SymbolSettings,
+)
 from ._wire import D0, IdGen, Params, SimError
 
-__all__ = [
-    "Account",
-    "Bill",
-    "Conversion",
-    "Ctx",
-    "EarnHolding",
-    "EarnRecord",
-    "Exchange",
-    "Handler",
-    "Fill",
-    "FuturesBill",
-    "FuturesFill",
-    "FuturesOrder",
-    "FuturesPlan",
-    "Follow",
-    "InterestRecord",
-    "Loan",
-    "Position",
-    "Quote",
-    "Repayment",
-    "SpotOrder",
-    "SpotPlan",
-    "SymbolSettings",
-    "Transfer",
-    "Wallet",
-]
+__all__ = ["Account", "Ctx", "Exchange", "Handler"]
+
 
 T = TypeVar("T")
-Err = tuple[str, str]
-SPOT_INSUFFICIENT: Err = ("43012", "Insufficient balance")
 
 
-class Wallet:
-    """Balances of one account type ("spot", "usdt_futures", "isolated_margin:BTCUSDT" ...)."""
-
-    __slots__ = ("available", "borrowed", "frozen", "interest")
-
-    def __init__(self) -> None:
-        self.available: dict[str, Decimal] = {}
-        self.frozen: dict[str, Decimal] = {}
-        self.borrowed: dict[str, Decimal] = {}
-        self.interest: dict[str, Decimal] = {}
-
-    def __repr__(self) -> str:
-        return f"Wallet(available={self.available!r}, frozen={self.frozen!r}, borrowed={self.borrowed!r})"
-
-    def free(self, coin: str) -> Decimal:
-        return self.available.get(coin, D0)
-
-    def locked(self, coin: str) -> Decimal:
-        return self.frozen.get(coin, D0)
-
-    def debt(self, coin: str) -> Decimal:
-        return self.borrowed.get(coin, D0) + self.interest.get(coin, D0)
-
-    def coins(self) -> list[str]:
-        return sorted(set(self.available) | set(self.frozen) | set(self.borrowed) | set(self.interest))
-
-    def credit(self, coin: str, amount: Decimal) -> None:
-        self.available[coin] = self.free(coin) + amount
-
-    def debit(self, coin: str, amount: Decimal, err: Err = SPOT_INSUFFICIENT) -> None:
-        if amount > self.free(coin):
-            raise SimError(*err)
-        self.available[coin] = self.free(coin) - amount
-
-    def freeze(self, coin: str, amount: Decimal, err: Err = SPOT_INSUFFICIENT) -> None:
-        self.debit(coin, amount, err)
-        self.frozen[coin] = self.locked(coin) + amount
-
-    def unfreeze(self, coin: str, amount: Decimal) -> None:
-        amount = min(amount, self.locked(coin))
-        self.frozen[coin] = self.locked(coin) - amount
-        self.credit(coin, amount)
-
-    def spend_frozen(self, coin: str, amount: Decimal) -> None:
-        self.frozen[coin] = self.locked(coin) - amount
-
-
-@dataclasses.dataclass(eq=False)
-class SpotOrder:
-    """A spot or margin order.  ``size`` is as placed: quote coin for a market buy."""
-
-    order_id: str
-    client_oid: str
-    symbol: str
-    side: str
-    order_type: str
-    force: str
-    price: Decimal  # limit price; 0 for market orders
-    size: Decimal
-    wallet: str  # "spot", "crossed_margin" or "isolated_margin:<symbol>"
-    c_time: int
-    u_time: int
-    status: str = "live"  # live -> filled | cancelled
-    frozen: Decimal = D0  # what placing it froze (quote for buys, base for sells)
-    base_volume: Decimal = D0
-    quote_volume: Decimal = D0
-    price_avg: Decimal = D0
-    fee: Decimal = D0  # positive amount paid
-    fee_coin: str = ""
-    cancel_reason: str = ""
-    source: str = "normal"  # orderSource: normal / market / plan
-    loan_type: str = "normal"
-    base_size: Decimal = D0  # margin: the base quantity asked for (baseSize)
-    quote_size: Decimal = D0  # margin: the quote amount asked for (quoteSize)
-
+class _Keyed(Protocol):
     @property
-    def is_open(self) -> bool:
-        return self.status == "live"
-
-    @property
-    def family(self) -> str:
-        return "spot" if self.wallet == "spot" else "margin"
+    def order_id(self) -> str: ...
 
 
-@dataclasses.dataclass(frozen=True)
-class Fill:
-    trade_id: str
-    order_id: str
-    symbol: str
-    side: str
-    order_type: str
-    price: Decimal
-    size: Decimal  # base quantity
-    amount: Decimal  # quote value
-    fee: Decimal
-    fee_coin: str
-    scope: str  # taker / maker
-    c_time: int
-    wallet: str
-
-
-@dataclasses.dataclass(eq=False)
-class SpotPlan:
-    """A spot trigger order: becomes a normal order when the price crosses ``trigger_price``."""
-
-    order_id: str
-    client_oid: str
-    symbol: str
-    side: str
-    trigger_price: Decimal
-    order_type: str
-    execute_price: Decimal  # 0 for market execution
-    size: Decimal
-    plan_type: str  # amount (base) / total (quote)
-    trigger_type: str
-    force: str
-    direction: str  # "up": fires when price >= trigger; "down": when price <= trigger
-    c_time: int
-    u_time: int
-    status: str = "live"  # live -> executed | fail_execute | cancelled
-    sub_order_id: str = ""
-    fail_reason: str = ""
-
-
-@dataclasses.dataclass(eq=False)
-class SymbolSettings:
-    """Per-contract account settings (leverage and margin mode)."""
-
-    margin_mode: str = "crossed"
-    long_leverage: Decimal = Decimal(20)
-    short_leverage: Decimal = Decimal(20)
-    cross_leverage: Decimal = Decimal(20)
-    auto_margin: str = "off"
-
-    def leverage(self, hold_side: str) -> Decimal:
-        if self.margin_mode == "crossed":
-            return self.cross_leverage
-        return self.long_leverage if hold_side == "long" else self.short_leverage
-
-
-@dataclasses.dataclass(eq=False)
-class Position:
-    position_id: str
-    product: str
-    symbol: str
-    margin_coin: str
-    hold_side: str  # long / short
-    margin_mode: str
-    pos_mode: str
-    leverage: Decimal
-    c_time: int
-    u_time: int
-    size: Decimal = D0
-    locked: Decimal = D0  # held by pending close orders
-    avg_price: Decimal = D0
-    margin: Decimal = D0
-    achieved: Decimal = D0  # realized PnL, fees excluded
-    open_total: Decimal = D0
-    close_total: Decimal = D0
-    close_value: Decimal = D0
-    open_fee: Decimal = D0
-    close_fee: Decimal = D0
-
-    @property
-    def available(self) -> Decimal:
-        return self.size - self.locked
-
-    def unrealized(self, mark: Decimal) -> Decimal:
-        diff = mark - self.avg_price if self.hold_side == "long" else self.avg_price - mark
-        return diff * self.size
-
-
-@dataclasses.dataclass(eq=False)
-class FuturesOrder:
-    order_id: str
-    client_oid: str
-    product: str
-    symbol: str
-    margin_coin: str
-    margin_mode: str
-    pos_mode: str
-    side: str  # buy / sell
-    trade_side: str  # open / close (hedge) or buy_single / sell_single ... (one-way)
-    pos_side: str  # long / short / net
-    order_type: str
-    force: str
-    price: Decimal
-    size: Decimal
-    reduce_only: bool
-    leverage: Decimal
-    c_time: int
-    u_time: int
-    status: str = "live"  # live -> filled | canceled
-    frozen_margin: Decimal = D0
-    locked_close: Decimal = D0  # position size this order holds (close orders)
-    base_volume: Decimal = D0
-    price_avg: Decimal = D0
-    fee: Decimal = D0  # positive amount paid
-    profit: Decimal = D0
-    source: str = "normal"
-    preset_tp: Decimal = D0
-    preset_sl: Decimal = D0
-    cancel_reason: str = ""
-    # What filling it does, decided when placed: (hold side, "open" | "close", quantity).
-    legs: tuple[tuple[str, str, Decimal], ...] = ()
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "live"
-
-
-@dataclasses.dataclass(frozen=True)
-class FuturesFill:
-    trade_id: str
-    order_id: str
-    product: str
-    symbol: str
-    margin_coin: str
-    side: str
-    trade_side: str
-    pos_mode: str
-    price: Decimal
-    size: Decimal
-    fee: Decimal
-    profit: Decimal
-    scope: str
-    c_time: int
-
-
-@dataclasses.dataclass(eq=False)
-class FuturesPlan:
-    """A futures trigger order or a TP/SL (plan types profit_plan, loss_plan, pos_profit ...)."""
-
-    order_id: str
-    client_oid: str
-    plan_type: str
-    product: str
-    symbol: str
-    margin_coin: str
-    margin_mode: str
-    pos_mode: str
-    side: str
-    trade_side: str
-    pos_side: str
-    order_type: str
-    size: Decimal  # 0 = the whole position (pos_profit / pos_loss)
-    price: Decimal  # execution price; 0 = market
-    trigger_price: Decimal
-    trigger_type: str
-    direction: str
-    c_time: int
-    u_time: int
-    hold_side: str = ""  # TP/SL: which position it closes
-    callback_ratio: Decimal = D0
-    status: str = "live"  # live -> executed | fail_execute | cancelled
-    executed_order_id: str = ""
-
-    @property
-    def is_tpsl(self) -> bool:
-        return self.plan_type in ("profit_plan", "loss_plan", "pos_profit", "pos_loss", "moving_plan")
-
-
-@dataclasses.dataclass(frozen=True)
-class Transfer:
-    transfer_id: str
-    client_oid: str
-    coin: str
-    amount: Decimal
-    from_type: str
-    to_type: str
-    from_symbol: str
-    to_symbol: str
-    ts: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Bill:
-    """A spot account ledger line."""
-
-    bill_id: str
-    coin: str
-    group_type: str
-    business_type: str
-    size: Decimal  # signed change
-    balance: Decimal
-    fees: Decimal
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class FuturesBill:
-    bill_id: str
-    product: str
-    symbol: str
-    coin: str
-    business_type: str
-    amount: Decimal
-    fee: Decimal
-    balance: Decimal
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Loan:
-    loan_id: str
-    wallet: str
-    coin: str
-    amount: Decimal
-    borrow_type: str
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Repayment:
-    repay_id: str
-    wallet: str
-    coin: str
-    amount: Decimal
-    interest: Decimal
-    principal: Decimal
-    repay_type: str
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class InterestRecord:
-    interest_id: str
-    wallet: str
-    coin: str
-    daily_rate: Decimal
-    amount: Decimal
-    kind: str  # first / scheduled
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Quote:
-    """A convert quote (``traceId``): good for one trade within its validity."""
-
-    trace_id: str
-    from_coin: str
-    from_size: Decimal
-    to_coin: str
-    to_size: Decimal
-    price: Decimal  # toCoin per fromCoin
-    fee: Decimal
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Conversion:
-    """A finished convert trade (kind "convert") or small-balance conversion to BGB ("bgb")."""
-
-    record_id: str
-    kind: str
-    from_coin: str
-    from_size: Decimal
-    to_coin: str
-    to_size: Decimal  # bgb: before the fee, as Bitget's records show it
-    price: Decimal  # convert: toCoin per fromCoin
-    fee: Decimal
-    c_time: int
-    from_price: Decimal = D0  # bgb: USDT prices of both coins
-    to_price: Decimal = D0
-
-
-@dataclasses.dataclass(eq=False)
-class EarnHolding:
-    """Coins held in an Earn product: one per flexible product, one per fixed or sharkfin order."""
-
-    order_id: str
-    family: str  # savings / sharkfin
-    product_id: str
-    coin: str
-    amount: Decimal
-    c_time: int
-
-
-@dataclasses.dataclass(frozen=True)
-class EarnRecord:
-    record_id: str
-    family: str
-    product_id: str
-    coin: str
-    kind: str  # savings: subscribe / redeem; sharkfin: subscription
-    amount: Decimal
-    c_time: int
-
-
-@dataclasses.dataclass(eq=False)
-class Follow:
-    """A copy-trading follow relationship and the follower's settings, as last written."""
-
-    family: str  # mix / spot
-    trader_id: str
-    since: int
-    options: dict[str, str] = dataclasses.field(default_factory=dict)  # autoCopy, mode, copy-settings fields
-    symbols: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # symbol -> wire settings
+K = TypeVar("K", bound=_Keyed)
 
 
 class Account:
@@ -522,21 +131,18 @@ class Account:
         return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
 
     # -- orders ----------------------------------------------------------------------------
+    # Each kind is indexed twice: all of them by id, and the live ones (pruned as they close).
     def add_order(self, order: SpotOrder) -> None:
-        self.orders[order.order_id] = order
-        self._live_orders[order.order_id] = order
+        _index(order, self.orders, self._live_orders)
 
     def add_plan(self, plan: SpotPlan) -> None:
-        self.plans[plan.order_id] = plan
-        self._live_plans[plan.order_id] = plan
+        _index(plan, self.plans, self._live_plans)
 
     def add_futures_order(self, order: FuturesOrder) -> None:
-        self.f_orders[order.order_id] = order
-        self._live_f_orders[order.order_id] = order
+        _index(order, self.f_orders, self._live_f_orders)
 
     def add_futures_plan(self, plan: FuturesPlan) -> None:
-        self.f_plans[plan.order_id] = plan
-        self._live_f_plans[plan.order_id] = plan
+        _index(plan, self.f_plans, self._live_f_plans)
 
     def open_orders(self) -> list[SpotOrder]:
         """Live spot and margin orders, oldest first."""
@@ -577,6 +183,10 @@ class Account:
 
     def position_mode(self, product: str) -> str:
         return self.pos_mode.get(product, "one_way_mode")
+
+
+def _index(obj: K, every: dict[str, K], live: dict[str, K]) -> None:
+    every[obj.order_id] = live[obj.order_id] = obj
 
 
 def _prune(index: dict[str, T], live: Callable[[T], bool]) -> list[T]:

@@ -7,7 +7,7 @@ import functools
 import importlib.resources
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -16,11 +16,13 @@ __all__ = [
     "IdGen",
     "Params",
     "SimError",
+    "batch",
     "example",
     "fmt",
+    "id_pair",
     "numbered",
+    "Page",
     "page",
-    "page_more",
     "quant",
 ]
 
@@ -109,17 +111,61 @@ class Params:
         return number
 
     def whole(self, name: str, default: int) -> int:
-        value = self.get(name)
-        if value is None:
+        """An integer parameter; ``"10.0"`` and ``"0."`` read as integers, as the route table's
+        integer format (``Param.encode``) lets them through."""
+        number = self.opt_dec(name)
+        if number is None:
             return default
-        try:
-            return int(str(value))
-        except ValueError:
-            raise SimError("40020", f"Parameter {name} error") from None
+        if number != number.to_integral_value():
+            raise SimError("40020", f"Parameter {name} error")
+        return int(number)
 
     def seq(self, name: str) -> list[Any]:
         value = self.get(name)
         return list(value) if isinstance(value, (list, tuple)) else []
+
+
+class Identified(Protocol):
+    """Anything Bitget answers for by its id pair: an order, a plan order."""
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def client_oid(self) -> str: ...
+
+
+def id_pair(obj: Identified) -> dict[str, str]:
+    """``{"orderId", "clientOid"}``: how Bitget answers a place, cancel or modify."""
+    return {"orderId": obj.order_id, "clientOid": obj.client_oid}
+
+
+_FAILURE_FIELDS = ("orderId", "clientOid", "errorMsg", "errorCode")
+
+
+def batch(
+    items: Iterable[Any], act: Callable[[Params], Identified], *, fields: Sequence[str] = _FAILURE_FIELDS
+) -> dict[str, list[dict[str, str]]]:
+    """Bitget's batch answer: each item acted on alone, in order; a refused item lands in
+    ``failureList`` (with the ``fields`` its route's doc lists) and never stops the others."""
+    success, failure = [], []
+    for raw in items:
+        item = Params(raw)
+        try:
+            done = act(item)
+        except SimError as exc:
+            row = {"orderId": item.text("orderId"), "clientOid": item.text("clientOid"), "errorMsg": exc.msg, "errorCode": exc.code}
+            failure.append({k: row[k] for k in fields})
+        else:
+            success.append(id_pair(done))
+    return {"successList": success, "failureList": failure}
+
+
+class Page(list[T]):
+    """One page of rows, newest first; ``more``: older rows matching the same filters remain
+    (Bitget's ``nextFlag``, which is not "fewer rows than exist")."""
+
+    more: bool = False
 
 
 def page(
@@ -131,30 +177,16 @@ def page(
     default_limit: int = 100,
     max_limit: int = 100,
     cursor: str = "idLessThan",
-) -> list[T]:
+) -> Page[T]:
     """Newest first, filtered by the usual ``startTime``/``endTime``/``idLessThan``/``limit``.
 
     Ids are increasing numeric strings, so "older" means a smaller id (compared as integers).
     """
-    return page_more(
-        rows, params, key=key, time=time, default_limit=default_limit, max_limit=max_limit, cursor=cursor
-    )[0]
-
-
-def page_more(
-    rows: Iterable[T],
-    params: Params,
-    *,
-    key: Callable[[T], str],
-    time: Callable[[T], int] | None = None,
-    default_limit: int = 100,
-    max_limit: int = 100,
-    cursor: str = "idLessThan",
-) -> tuple[list[T], bool]:
-    """``page`` plus whether older rows matching the same filters remain (``nextFlag``)."""
     limit = max(1, min(params.whole("limit", default_limit), max_limit))
     matching = _matching(rows, params, key=key, time=time, cursor=cursor)
-    return matching[:limit], len(matching) > limit
+    chosen = Page(matching[:limit])
+    chosen.more = len(matching) > limit
+    return chosen
 
 
 def numbered(

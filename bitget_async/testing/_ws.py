@@ -23,7 +23,6 @@ spot books only through the checksum, when the lost change touched the top 25 le
 from __future__ import annotations
 
 import collections
-import dataclasses
 import random
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -33,7 +32,7 @@ import anyio
 import msgspec
 
 from ._faults import ConnectionDropped
-from ._state import Account, Exchange
+from ._state import Exchange
 from ._ws_feed import (
     FUTURES,
     PRIVATE_CHANNELS,
@@ -43,8 +42,9 @@ from ._ws_feed import (
     instrument,
     public_data,
 )
+from ._ws_session import Session, StreamFaults, Sub, sub_key
 
-__all__ = ["StreamFaults", "StreamSimulator"]
+__all__ = ["StreamSimulator"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -60,79 +60,6 @@ ARGS_BYTES_LIMIT = 4096
 LOGIN_WINDOW_MS = 30_000
 
 
-@dataclasses.dataclass
-class StreamFaults:
-    """WebSocket fault knobs; change them at any time."""
-
-    corrupt_checksum: int = 0
-    skip_seq: int = 0
-    refuse_login: bool = False
-    _drop: int = 0
-    _stall: int = 0
-
-    def drop_connections(self) -> None:
-        """Every connection open now is cut at its next push tick (no close frame)."""
-        self._drop += 1
-
-    def stall_connections(self) -> None:
-        """Every connection open now goes silent (no pushes, no pongs, no answers) for good."""
-        self._stall += 1
-
-    def reset(self) -> None:
-        self.corrupt_checksum = 0
-        self.skip_seq = 0
-        self.refuse_login = False
-
-
-@dataclasses.dataclass
-class _Sub:
-    arg: dict[str, str]
-    book: SimBook | None = None
-    tracker: PrivateTracker | None = None
-    snapshot_sent: bool = False
-
-
-class _Session:
-    def __init__(self, sim: StreamSimulator, ip: str, private: bool, send: Send) -> None:
-        self.sim = sim
-        self.ip = ip
-        self.private = private
-        self._send = send
-        self.account: Account | None = None
-        self.subs: dict[tuple[str, str, str], _Sub] = {}
-        self.frames: collections.deque[float] = collections.deque()
-        self.subscribes: collections.deque[float] = collections.deque()
-        self.drop_epoch = sim.faults._drop
-        self.stall_epoch = sim.faults._stall
-        self.lock = anyio.Lock()
-        self.dropped = False
-        self.scope = anyio.CancelScope()
-        sim.stats["sessions"] += 1
-        self.number = sim.stats["sessions"]
-
-    @property
-    def stalled(self) -> bool:
-        return self.sim.faults._stall != self.stall_epoch
-
-    async def send(self, obj: Any) -> None:
-        if self.stalled:
-            return
-        text = obj if isinstance(obj, str) else _ENCODER.encode(obj).decode()
-        try:
-            async with self.lock:
-                await self._send({"type": "websocket.send", "text": text})
-        except (OSError, anyio.BrokenResourceError, RuntimeError):
-            # The client is gone (uvicorn raises OSError/RuntimeError, our loopback server
-            # BrokenResourceError): end the session as a server would.
-            self.scope.cancel()
-            return
-        self.sim.stats["frames_pushed"] += 1
-
-
-def _key(arg: dict[str, str]) -> tuple[str, str, str]:
-    return (arg.get("instType", ""), arg.get("channel", ""), arg.get("instId") or arg.get("coin") or "")
-
-
 class StreamSimulator:
     """The streaming side of one ``Simulator`` (``sim.stream``)."""
 
@@ -146,7 +73,7 @@ class StreamSimulator:
         self.max_frames_per_second = 0
         self.max_args_bytes = 0
         self._rng = random.Random(seed)
-        self._sessions: set[_Session] = set()
+        self._sessions: set[Session] = set()
         self._connects: dict[str, collections.deque[float]] = {}
         self.monotonic: Callable[[], float] = time.monotonic
         self._injected: dict[int, list[tuple[dict[str, str], list[dict[str, Any]]]]] = {}
@@ -201,7 +128,7 @@ class StreamSimulator:
             await send({"type": "websocket.close", "code": 1008})
             return
         await send({"type": "websocket.accept"})
-        session = _Session(self, ip, path.endswith("private"), send)
+        session = Session(self.faults, self.stats, ip, path.endswith("private"), send)
         self._sessions.add(session)
         try:
             with session.scope:
@@ -227,7 +154,7 @@ class StreamSimulator:
             self.stats["disconnects"] += 1
 
     # -- client frames ---------------------------------------------------------------------
-    async def _on_frame(self, session: _Session, text: str) -> bool:
+    async def _on_frame(self, session: Session, text: str) -> bool:
         """Handle one client frame; False closes the connection."""
         now = self.monotonic()
         frames = session.frames
@@ -273,13 +200,13 @@ class StreamSimulator:
                     return True
             for arg in args:
                 if isinstance(arg, dict):
-                    self.log.append((session.number, f"{op} {'/'.join(str(v) for v in _key(arg))}"))
+                    self.log.append((session.number, f"{op} {'/'.join(str(v) for v in sub_key(arg))}"))
                 await (self._subscribe(session, arg) if op == "subscribe" else self._unsubscribe(session, arg))
             return True
         await session.send({"event": "error", "code": 30003, "msg": f"invalid op {op}"})
         return True
 
-    async def _login(self, session: _Session, args: list[Any]) -> bool:
+    async def _login(self, session: Session, args: list[Any]) -> bool:
         self.stats["logins"] += 1
         arg = args[0] if args and isinstance(args[0], dict) else {}
         ex = self.exchange
@@ -309,7 +236,7 @@ class StreamSimulator:
         await session.send({"event": "login", "code": 0, "msg": ""})
         return True
 
-    async def _subscribe(self, session: _Session, raw: Any) -> None:
+    async def _subscribe(self, session: Session, raw: Any) -> None:
         if not isinstance(raw, dict):
             await session.send({"event": "error", "code": 30002, "msg": "illegal request"})
             return
@@ -333,7 +260,7 @@ class StreamSimulator:
             self.stats["subscribes_refused"] += 1
             await session.send({"event": "error", "arg": arg, "code": error[0], "msg": error[1]})
             return
-        sub = _Sub(arg)
+        sub = Sub(arg)
         ex = self.exchange
         with ex.lock:
             if channel in PRIVATE_CHANNELS:
@@ -343,18 +270,18 @@ class StreamSimulator:
                 inst = instrument(inst_type, inst_id)
                 assert inst is not None
                 sub.book = SimBook(ex, inst, random.Random(self._rng.random()), futures=inst_type in FUTURES)
-        session.subs[_key(arg)] = sub
+        session.subs[sub_key(arg)] = sub
         self.stats["subscribed"] += 1
         await session.send({"event": "subscribe", "arg": arg})
         await self._push_one(session, sub)
 
-    async def _unsubscribe(self, session: _Session, raw: Any) -> None:
+    async def _unsubscribe(self, session: Session, raw: Any) -> None:
         arg = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
-        session.subs.pop(_key(arg), None)
+        session.subs.pop(sub_key(arg), None)
         await session.send({"event": "unsubscribe", "arg": arg})
 
     # -- pushes ----------------------------------------------------------------------------
-    async def _pusher(self, session: _Session, scope: anyio.CancelScope) -> None:
+    async def _pusher(self, session: Session, scope: anyio.CancelScope) -> None:
         while True:
             await anyio.sleep(self.push_interval)
             if self.faults._drop != session.drop_epoch:
@@ -372,7 +299,7 @@ class StreamSimulator:
                     continue
                 await session.send({"action": "snapshot", "arg": arg, "data": data, "ts": self.exchange.now()})
 
-    async def _push_one(self, session: _Session, sub: _Sub) -> None:
+    async def _push_one(self, session: Session, sub: Sub) -> None:
         arg = sub.arg
         channel = arg["channel"]
         ex = self.exchange

@@ -17,19 +17,19 @@ from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
-from . import _market
 from ._catalog import CONTRACTS, PRODUCT_WALLET, SPOT, Instrument
+from ._market_data import candles, mix_ticker, recent_trades, spot_ticker
 from ._state import Account, Exchange
 from ._wire import fmt, quant
 
 __all__ = ["CANDLE_MS", "PRIVATE_CHANNELS", "PUBLIC_CHANNELS", "PrivateTracker", "SimBook", "public_data", "sim_checksum"]
 
-_MIN = 60_000
+MINUTE_MS = 60_000
 CANDLE_MS = {
-    "1m": _MIN, "5m": 5 * _MIN, "15m": 15 * _MIN, "30m": 30 * _MIN, "1H": 60 * _MIN, "4H": 240 * _MIN,
-    "6H": 360 * _MIN, "12H": 720 * _MIN, "1D": 1440 * _MIN, "3D": 3 * 1440 * _MIN, "1W": 7 * 1440 * _MIN,
-    "1M": 30 * 1440 * _MIN, "6Hutc": 360 * _MIN, "12Hutc": 720 * _MIN, "1Dutc": 1440 * _MIN,
-    "3Dutc": 3 * 1440 * _MIN, "1Wutc": 7 * 1440 * _MIN, "1Mutc": 30 * 1440 * _MIN,
+    "1m": MINUTE_MS, "5m": 5 * MINUTE_MS, "15m": 15 * MINUTE_MS, "30m": 30 * MINUTE_MS, "1H": 60 * MINUTE_MS, "4H": 240 * MINUTE_MS,
+    "6H": 360 * MINUTE_MS, "12H": 720 * MINUTE_MS, "1D": 1440 * MINUTE_MS, "3D": 3 * 1440 * MINUTE_MS, "1W": 7 * 1440 * MINUTE_MS,
+    "1M": 30 * 1440 * MINUTE_MS, "6Hutc": 360 * MINUTE_MS, "12Hutc": 720 * MINUTE_MS, "1Dutc": 1440 * MINUTE_MS,
+    "3Dutc": 3 * 1440 * MINUTE_MS, "1Wutc": 7 * 1440 * MINUTE_MS, "1Mutc": 30 * 1440 * MINUTE_MS,
 }
 PUBLIC_CHANNELS = frozenset({"ticker", "trade", "books", "books1", "books5", "books15", "auction", "index-price",
                              *(f"candle{k}" for k in CANDLE_MS)})
@@ -138,20 +138,20 @@ def public_data(ex: Exchange, inst_type: str, channel: str, inst_id: str, now: i
     assert inst is not None
     if channel == "ticker":
         if inst_type == "SPOT":
-            row = _market._spot_ticker(ex, SPOT[inst_id], now)
+            row = spot_ticker(ex, SPOT[inst_id], now)
         else:
-            row = _market._mix_ticker(ex, CONTRACTS[inst_type][inst_id], now)
+            row = mix_ticker(ex, CONTRACTS[inst_type][inst_id], now)
             row["symbolType"] = "1"  # a string live, a number in the doc
             row["nextFundingTime"] = str(now - now % 28_800_000 + 28_800_000)
         row["instId"] = row.pop("symbol") if inst_type == "SPOT" else row["symbol"]
         row.setdefault("open24h", row.pop("open", None))  # the WS page's name for it
         return [row]
     if channel.startswith("candle"):
-        rows = _market._candles(ex, inst, CANDLE_MS[channel[6:]], start=0, end=0, limit=1, now=now, mix=False)
+        rows = candles(ex, inst, CANDLE_MS[channel[6:]], start=0, end=0, limit=1, now=now, mix=False)
         return [rows[-1]]
     if channel == "trade":
         return [{k: t[k] for k in ("ts", "price", "size", "side", "tradeId")}
-                for t in _market._trades(ex, inst, inst_id, 2, now)]
+                for t in recent_trades(ex, inst, inst_id, 2, now)]
     if channel == "auction":
         price = ex.price(SPOT[inst_id])
         return [{"stage": "0", "stageEndTime": str(now + 60_000), "estOpeningPrice": fmt(price),
