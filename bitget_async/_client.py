@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from ._backends import HTTPBackend
+from ._backends._auto import AutoBackend
 from ._backends._httpx import HttpxBackend
 from ._config import (
     DEFAULT_BASE_URL,
@@ -59,6 +60,12 @@ __all__ = ["BitgetClient"]
 TransportName = Literal["httpx", "aiohttp"]
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 USER_AGENT = f"bitget-async/{__version__}"
+
+
+def aiohttp_can_carry(proxy: str | httpx.Proxy | None) -> bool:
+    """aiohttp speaks to plain HTTP(S) proxies given as a URL; proxy objects (auth, headers,
+    SSL context) and SOCKS stay with httpx, which understands them."""
+    return proxy is None or (isinstance(proxy, str) and proxy.startswith(("http://", "https://")))
 
 
 def attempt_cap(timeout: float | httpx.Timeout) -> float | None:
@@ -189,24 +196,31 @@ class BitgetClient:
         cap = attempt_cap(timeout)
         if httpx_client is not None:
             return HttpxBackend(httpx_client, owns_client=False, attempt_timeout=cap)
-        if transport == "aiohttp":
+
+        def aiohttp_backend() -> HTTPBackend:
             from ._backends._aiohttp import AiohttpBackend
 
-            if isinstance(proxy, httpx.Proxy):
-                proxy = str(proxy.url)
-            return AiohttpBackend(timeout=timeout, limits=limits, proxy=proxy, trust_env=trust_env, total=cap)
-        if transport == "httpx":
-            transport = None
-        client = httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits.to_httpx(),
-            http2=limits.http2,
-            transport=transport,
-            proxy=proxy,
-            follow_redirects=False,
-            trust_env=trust_env,
-        )
-        return HttpxBackend(client, owns_client=True, attempt_timeout=cap)
+            url = str(proxy.url) if isinstance(proxy, httpx.Proxy) else proxy
+            return AiohttpBackend(timeout=timeout, limits=limits, proxy=url, trust_env=trust_env, total=cap)
+
+        def httpx_backend() -> HTTPBackend:
+            client = httpx.AsyncClient(
+                timeout=timeout,
+                limits=limits.to_httpx(),
+                http2=limits.http2,
+                transport=None if isinstance(transport, str) else transport,
+                proxy=proxy,
+                follow_redirects=False,
+                trust_env=trust_env,
+            )
+            return HttpxBackend(client, owns_client=True, attempt_timeout=cap)
+
+        if transport == "aiohttp":
+            return aiohttp_backend()
+        if transport is not None or limits.http2 or not aiohttp_can_carry(proxy):
+            return httpx_backend()
+        # The default: aiohttp on asyncio, httpx on trio (and under respx), decided on first use.
+        return AutoBackend(aiohttp_backend, httpx_backend)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> BitgetClient:

@@ -90,6 +90,11 @@ class Gate:
         self._clock: Callable[[], float] = getattr(limiter, "clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = getattr(limiter, "sleep", anyio.sleep)
 
+    def cap_in_flight(self, cap: int | None) -> None:
+        """Lower the concurrency limit to ``cap`` (None: no cap); never raises it."""
+        if cap is not None and cap < self.capacity.total_tokens:
+            self.capacity.total_tokens = cap
+
     def route_limit(self, request: Request) -> tuple[str, WindowLimit]:
         """(bucket key, window) of the request's route, built once per route and client."""
         cached = self._route_limits.get(request.name)

@@ -33,6 +33,7 @@ import httpx
 import msgspec
 
 from ._backends import HTTPBackend
+from ._backends._auto import AutoBackend
 from ._codec import ResponseCodec
 from ._config import Credentials, Limits, RetryPolicy
 from ._errors import (
@@ -128,6 +129,12 @@ class Transport:
         uid = hashlib.sha256(credentials.api_key.encode()).hexdigest()[:12] if credentials else "anon"
         self.stats = Stats()
         self.gate = Gate(rate_limits, limits.in_flight, self.stats, ip_key=f"ip:{host}", uid_key=f"uid:{uid}")
+        # A backend may handle only so many requests in flight well (httpx: HTTPX_IN_FLIGHT);
+        # the gate never lets more through, whatever Limits says.  The default backend knows
+        # which library carries the bytes only on the first request, and says so then.
+        self.gate.cap_in_flight(getattr(backend, "in_flight_cap", None))
+        if isinstance(backend, AutoBackend):
+            backend.on_choose = lambda chosen: self.gate.cap_in_flight(getattr(chosen, "in_flight_cap", None))
         self._resync_lock = anyio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
