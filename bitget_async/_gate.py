@@ -5,8 +5,8 @@ Three things, in this order:
 1. **Rate slots** from the client's ``RateLimiter`` (in memory, or shared): the route's window
    for its (route, IP | UID) key, then the global per-IP window.  Reserved up front, so waiting
    callers queue fairly; given back when the request is never sent.
-2. **A concurrency slot** (``anyio.CapacityLimiter``): thousands of calls fired at once queue
-   here cheaply instead of crowding the connection pool.
+2. **A concurrency slot** (``InFlight``): thousands of calls fired at once queue here cheaply
+   instead of crowding the connection pool.  Capped at what the backend carries well.
 3. **The arrival guard**: Bitget counts *arrivals* in its 1-second windows, and stamps a request
    somewhere between our send and our receipt of its answer.  Send instants alone cannot bound
    that: a request queued at the gate leaves late, a stalled server stamps a backlog at once,
@@ -31,7 +31,45 @@ from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit,
 from ._request import Request
 from ._stats import RouteStats, Stats
 
-__all__ = ["Gate", "Slots"]
+__all__ = ["Gate", "InFlight", "Slots"]
+
+
+class InFlight:
+    """A FIFO counting gate for requests in flight, cheaper than ``anyio.CapacityLimiter``.
+
+    A free slot is taken and given back with plain arithmetic (the limiter looks up the current
+    task on both, several microseconds a request); only a full gate parks the caller on an
+    ``anyio.Event``.  A released slot passes straight to the oldest waiter.  A waiter cancelled
+    after its slot was handed over passes that slot on, so cancellation never leaks one.
+    """
+
+    __slots__ = ("borrowed", "total", "waiters")
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.borrowed = 0
+        self.waiters: deque[anyio.Event] = deque()
+
+    async def acquire(self) -> None:
+        if self.borrowed < self.total and not self.waiters:
+            self.borrowed += 1
+            return
+        event = anyio.Event()
+        self.waiters.append(event)
+        try:
+            await event.wait()
+        except BaseException:
+            try:
+                self.waiters.remove(event)  # still queued: nothing was handed over
+            except ValueError:
+                self.release()  # handed a slot while being cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        if self.waiters and self.borrowed <= self.total:
+            self.waiters.popleft().set()  # the slot changes hands; ``borrowed`` stays
+            return
+        self.borrowed -= 1
 
 
 class _Sent:
@@ -44,13 +82,14 @@ class _Sent:
 class _ArrivalWindow:
     """The answered-requests window of one route key (see the module docstring)."""
 
-    __slots__ = ("changed", "horizon", "lock", "recent")
+    __slots__ = ("changed", "horizon", "lock", "recent", "waiting")
 
     def __init__(self) -> None:
         self.recent: deque[_Sent] = deque()  # newest requests, in send order
         self.horizon = float("-inf")  # latest answer instant among the older ones
         self.lock = anyio.Lock()
         self.changed = anyio.Event()
+        self.waiting = 0  # callers parked on ``changed``: only then is an answer announced
 
 
 class Slots:
@@ -77,7 +116,7 @@ class Gate:
         uid_key: str,
     ) -> None:
         self.rate_limits = rate_limits
-        self.capacity = anyio.CapacityLimiter(in_flight)
+        self.capacity = InFlight(in_flight)
         self._stats = stats
         self._ip_key = ip_key
         self._uid_key = uid_key
@@ -92,8 +131,8 @@ class Gate:
 
     def cap_in_flight(self, cap: int | None) -> None:
         """Lower the concurrency limit to ``cap`` (None: no cap); never raises it."""
-        if cap is not None and cap < self.capacity.total_tokens:
-            self.capacity.total_tokens = cap
+        if cap is not None and cap < self.capacity.total:
+            self.capacity.total = cap
 
     def route_limit(self, request: Request) -> tuple[str, WindowLimit]:
         """(bucket key, window) of the request's route, built once per route and client."""
@@ -119,12 +158,8 @@ class Gate:
             if rl.enabled:
                 await self._acquire_rates(request, slots, max_wait)
             gate = self.capacity
-            # A free slot is taken without a trip through the event loop (CapacityLimiter.acquire
-            # always checkpoints); only a full gate waits.
-            try:
-                gate.acquire_nowait()
-            except anyio.WouldBlock:
-                await gate.acquire()
+            # A free slot is taken without a trip through the event loop; only a full gate waits.
+            await gate.acquire()
             try:
                 if self.limited(request):
                     await self._guard(request, slots, max_wait)
@@ -217,7 +252,11 @@ class Gate:
     async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit) -> None:
         while not self._room_now(window, limit):
             if len(window.recent) > limit.count - 1:
-                await window.changed.wait()  # ``leave`` sets it when any answer arrives
+                window.waiting += 1
+                try:
+                    await window.changed.wait()  # ``leave`` sets it when any answer arrives
+                finally:
+                    window.waiting -= 1
             else:
                 await self._sleep(window.horizon + self._period(limit) - self._clock())
 
@@ -233,8 +272,9 @@ class Gate:
             else:
                 entry.done_at = float("-inf")  # never arrived: constrains nobody
             window = self._windows[self.route_limit(request)[0]]
-            changed, window.changed = window.changed, anyio.Event()
-            changed.set()
+            if window.waiting:
+                changed, window.changed = window.changed, anyio.Event()
+                changed.set()
         if not sent:
             self.give_back(slots)
 

@@ -162,7 +162,7 @@ class Transport:
     # -- introspection ---------------------------------------------------------------------
     @property
     def in_flight(self) -> int:
-        return int(self.gate.capacity.borrowed_tokens)
+        return self.gate.capacity.borrowed
 
     def snapshot(self) -> dict[str, Any]:
         """Counters per route and per rate bucket, the attempts in flight now and the ones queued
@@ -170,8 +170,8 @@ class Transport:
         capacity = self.gate.capacity
         return {
             "in_flight": self.in_flight,
-            "max_in_flight": int(capacity.total_tokens),
-            "waiting": capacity.statistics().tasks_waiting,
+            "max_in_flight": capacity.total,
+            "waiting": len(capacity.waiters),
             "time_offset_ms": self.time_offset_ms,
             **self.stats.snapshot(),
         }
@@ -198,6 +198,8 @@ class Transport:
         self.check_open()
         if request.auth:
             self.require_credentials(request.name)
+        if options.timeout is None:  # the common case, one coroutine frame fewer
+            return await self._send(request, options, _Progress())
         return await self._deadline(request, options, _Progress())
 
     async def _deadline(self, request: Request, options: CallOptions, progress: _Progress) -> Any:

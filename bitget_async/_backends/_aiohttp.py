@@ -41,7 +41,10 @@ def _client_timeout(aiohttp: Any, timeout: float | httpx.Timeout, limits: Limits
     pool_wait = None
     if limits.in_flight > limits.max_connections and (t.pool is not None or t.connect is not None):
         pool_wait = (t.pool or 0.0) + (t.connect or 0.0)
-    return aiohttp.ClientTimeout(total=total, connect=pool_wait, sock_connect=t.connect, sock_read=t.read)
+    # A read timer no longer than the attempt's own total can never fire first: leave it out
+    # (each aiohttp timer is a loop.call_at per request, re-armed on every chunk).
+    sock_read = None if total is not None and (t.read is None or total <= t.read) else t.read
+    return aiohttp.ClientTimeout(total=total, connect=pool_wait, sock_connect=t.connect, sock_read=sock_read)
 
 
 class AiohttpBackend:
