@@ -29,7 +29,7 @@ import anyio
 
 from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, local_error
 from ._request import Request
-from ._stats import RouteStats, Stats
+from ._stats import BucketStats, RouteStats, Stats
 
 __all__ = ["Gate", "InFlight", "Slots"]
 
@@ -92,6 +92,20 @@ class _ArrivalWindow:
         self.waiting = 0  # callers parked on ``changed``: only then is an answer announced
 
 
+class _Plan:
+    """What the gate does for one route (``Gate._plan``)."""
+
+    __slots__ = ("guard", "rates")
+
+    def __init__(
+        self,
+        rates: tuple[tuple[str, WindowLimit, BucketStats], ...],
+        guard: tuple[str, WindowLimit, _ArrivalWindow] | None,
+    ) -> None:
+        self.rates = rates  # (key, window, counters) per limiter acquire, route key first
+        self.guard = guard  # (route key, window, arrival window) when the route is limited
+
+
 class Slots:
     """What one attempt holds: rate reservations, the concurrency slot, its arrival entry."""
 
@@ -123,6 +137,7 @@ class Gate:
         self._global_key = f"global|{ip_key}"
         self._route_limits: dict[str, tuple[str, WindowLimit]] = {}
         self._windows: dict[str, _ArrivalWindow] = {}
+        self._plans: dict[str, _Plan] = {}
         limiter = rate_limits.limiter
         # The guard runs on the limiter's clock, so a limiter on a virtual clock (tests, replays)
         # paces the guard on the same time line.
@@ -153,16 +168,16 @@ class Gate:
         Anything taken is handed back when a later step refuses or the caller is cancelled, so
         an attempt that never sends holds nothing."""
         slots = Slots()
-        rl = self.rate_limits
+        plan = self._plan(request)
         try:
-            if rl.enabled:
-                await self._acquire_rates(request, slots, max_wait)
+            if plan.rates:
+                await self._acquire_rates(request, plan, slots, max_wait)
             gate = self.capacity
             # A free slot is taken without a trip through the event loop; only a full gate waits.
             await gate.acquire()
             try:
-                if self.limited(request):
-                    await self._guard(request, slots, max_wait)
+                if plan.guard is not None:
+                    await self._guard(request, plan, slots, max_wait)
             except BaseException:
                 gate.release()
                 raise
@@ -174,46 +189,52 @@ class Gate:
             st.rate_wait_seconds += slots.waited
         return slots
 
-    async def _acquire_rates(self, request: Request, slots: Slots, max_wait: float | None) -> None:
-        rl = self.rate_limits
-        keys: list[tuple[str, WindowLimit]] = []
-        if request.rate_per_s:
-            keys.append(self.route_limit(request))
-        if rl.global_limit is not None:
-            keys.append((self._global_key, rl.global_limit))
-        for key, limit in keys:
+    def _plan(self, request: Request) -> _Plan:
+        """The rate keys, their windows and counters, and the arrival window of a route: looked
+        up once per route and client, so a request pays no string or dict work for them."""
+        plan = self._plans.get(request.name)
+        if plan is None:
+            rl = self.rate_limits
+            rates: list[tuple[str, WindowLimit, BucketStats]] = []
+            guard: tuple[str, WindowLimit, _ArrivalWindow] | None = None
+            if rl.enabled:
+                if request.rate_per_s:
+                    key, limit = self.route_limit(request)
+                    rates.append((key, limit, self._stats.bucket(key)))
+                    window = self._windows.get(key)
+                    if window is None:
+                        window = self._windows[key] = _ArrivalWindow()
+                    guard = (key, limit, window)
+                if rl.global_limit is not None:
+                    rates.append((self._global_key, rl.global_limit, self._stats.bucket(self._global_key)))
+            plan = self._plans[request.name] = _Plan(tuple(rates), guard)
+        return plan
+
+    async def _acquire_rates(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
+        acquire = self.rate_limits.limiter.acquire
+        for key, limit, bucket in plan.rates:
             budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
             try:
-                reservation = await rl.limiter.acquire(key, limit, max_wait=budget)
+                reservation = await acquire(key, limit, max_wait=budget)
             except RateLimitExceeded as exc:
-                self._stats.bucket(key).refused += 1
+                bucket.refused += 1
                 raise local_error(request.name, request.method, request.path, exc) from None
             slots.reservations.append(reservation)
-            slots.waited += reservation.wait
-            bucket = self._stats.bucket(key)
             bucket.acquired += 1
             if reservation.wait > 0:
+                slots.waited += reservation.wait
                 bucket.rate_waits += 1
                 bucket.rate_wait_seconds += reservation.wait
 
-    async def _guard(self, request: Request, slots: Slots, max_wait: float | None) -> None:
-        key, limit = self.route_limit(request)
-        window = self._windows.get(key)
-        if window is None:
-            window = self._windows[key] = _ArrivalWindow()
-        # The common case waits for nothing: take the lock and the room without a checkpoint.
-        try:
-            window.lock.acquire_nowait()
-        except anyio.WouldBlock:
-            pass
-        else:
-            try:
-                if self._room_now(window, limit):
-                    slots.entry = entry = _Sent()
-                    window.recent.append(entry)
-                    return
-            finally:
-                window.lock.release()
+    async def _guard(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
+        assert plan.guard is not None
+        key, limit, window = plan.guard
+        # The common case waits for nothing and nobody is queued ahead: take the room at once
+        # (no await between the check and the append, so no lock is needed for it).
+        if not window.lock.locked() and self._room_now(window, limit):
+            slots.entry = entry = _Sent()
+            window.recent.append(entry)
+            return
         budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
         started = self._clock()
         with anyio.move_on_after(budget) as scope:
@@ -271,7 +292,7 @@ class Gate:
                 entry.done_at = self._clock()
             else:
                 entry.done_at = float("-inf")  # never arrived: constrains nobody
-            window = self._windows[self.route_limit(request)[0]]
+            window = self._plans[request.name].guard[2]  # type: ignore[index]  # entry implies a guard
             if window.waiting:
                 changed, window.changed = window.changed, anyio.Event()
                 changed.set()
