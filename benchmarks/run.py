@@ -82,7 +82,7 @@ CLIENT_TITLES = {
     "pybotters": "pybotters",
 }
 CONCURRENCY = (1, 16, 128)
-LIBRARIES = ("httpx", "httpcore", "aiohttp", "anyio", "msgspec", "ccxt", "pybotters", "orjson", "uvloop", "matplotlib")
+LIBRARIES = ("httpx", "httpcore", "aiohttp", "yarl", "anyio", "trio", "msgspec", "ccxt", "pybotters", "orjson", "uvloop", "matplotlib")
 
 
 # -- environment ---------------------------------------------------------------------------------
@@ -301,7 +301,9 @@ def render_markdown(
         "",
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['implementation']} {m['python']}, Linux {m['kernel']}; "
         f"{'server pinned to CPU 1, each client process to CPU 0' if m['pinned'] else 'not pinned (taskset or a second CPU missing)'}. "
-        "Clients run on the stock asyncio loop; the fake server on uvloop.",
+        "Clients run on the stock asyncio loop (the `on trio` rows under `trio.run`); the fake server on uvloop. "
+        "The machine is shared with other jobs: compare ratios within this run, and see the min-max spread "
+        "of each cell in results.json (`cpu_us_spread`).",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
@@ -324,8 +326,8 @@ def render_markdown(
             "",
             f"## {WORKLOAD_TITLES[w]}",
             "",
-            "| client | conc | req/s | CPU us/req | vs raw httpx, same pool and loop | vs httpx gated | vs aiohttp | p50 ms | p99 ms | peak RSS MB | server busy | errors | bad signatures |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| client | conc | req/s | CPU us/req | CPU min-max | vs raw httpx, same pool and loop | vs httpx gated | vs aiohttp | p50 ms | p99 ms | peak RSS MB | server busy | errors | bad signatures |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for n in CONCURRENCY:
             for c in meta["clients"]:
@@ -333,10 +335,11 @@ def render_markdown(
                 if v is None:
                     continue
                 if "error" in v:
-                    out.append(f"| {CLIENT_TITLES[c]} | {n} | n/a: {v['error']} |||||||||||")
+                    out.append(f"| {CLIENT_TITLES[c]} | {n} | n/a: {v['error']} ||||||||||||")
                     continue
                 out.append(
                     f"| {CLIENT_TITLES[c]} | {n} | {_fmt(v['rps'])} | {_fmt(v['cpu_us_per_req'])} "
+                    f"| {_fmt(v['cpu_us_spread'][0])}-{_fmt(v['cpu_us_spread'][1])} "
                     f"| {_ratio(v, cells.get((HTTPX_BASELINE.get(c, 'httpx'), w, n)))} | {_ratio(v, cells.get(('httpx_gated', w, n)))} "
                     f"| {_ratio(v, cells.get(('aiohttp', w, n)))} | {_fmt(v['p50_ms'], 2)} | {_fmt(v['p99_ms'], 2)} "
                     f"| {_fmt(v['peak_rss_mb'], 1)} | {v['server_busy_max']:.0%} | {v['errors']} | {v['signature_failures']} |"

@@ -88,8 +88,10 @@ class BitgetClient:
 
     One pooled connection set per client.  Pass ``httpx_client=`` to use your own
     ``httpx.AsyncClient`` (you then own and close it), or ``transport=`` for an httpx transport
-    (``httpx.MockTransport``, ``httpx.ASGITransport``, the simulator's) or ``"aiohttp"`` for the
-    ``fast`` extra.  ``clock=`` returns epoch milliseconds (tests inject a fixed one).
+    (``httpx.MockTransport``, ``httpx.ASGITransport``, the simulator's), or ``"httpx"`` /
+    ``"aiohttp"`` to pick the library.  Otherwise aiohttp carries the bytes on asyncio and httpx
+    on trio (``_backends/_auto.py`` says why).  ``clock=`` returns epoch milliseconds (tests
+    inject a fixed one).
     """
 
     spot: SpotAPI

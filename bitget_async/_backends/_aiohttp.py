@@ -1,4 +1,4 @@
-"""The ``fast`` extra: an HTTP backend on aiohttp (asyncio only), chosen with ``transport="aiohttp"``.
+"""The HTTP backend on aiohttp (asyncio only): the default on asyncio, or ``transport="aiohttp"``.
 
 Same contract as ``HttpxBackend``: send the given bytes, return (status, headers, body), and
 translate the library's exceptions here and nowhere else.  Signing, rate control, the in-flight
@@ -67,7 +67,7 @@ class AiohttpBackend:
             import aiohttp
             import yarl
         except ImportError as exc:  # pragma: no cover - exercised only without the extra
-            raise ImportError("transport='aiohttp' needs the fast extra: pip install 'bitget-async[fast]'") from exc
+            raise ImportError("transport='aiohttp' needs aiohttp (a dependency of bitget-async): pip install aiohttp") from exc
         if limits.http2:
             raise ValueError("transport='aiohttp' speaks HTTP/1.1 only; use Limits(http2=False) or httpx")
         self._aiohttp: Any = aiohttp
