@@ -3,7 +3,7 @@
 Every adapter does what a user of that library would write for the workload, pointed at the
 fake server: ``small`` (one ticker), ``signed`` (place a limit order, HMAC-signed), ``large``
 (1,000 tickers decoded: bitget_async to its typed models, raw clients with ``json.loads``, ccxt
-to its unified tickers, pybotters to plain dicts) and ``candles`` (100 candles).  Raw clients
+to its unified tickers, pybotters to plain dicts) and ``candles`` (1,000 candles, Bitget's page).  Raw clients
 check the envelope code, as any real caller must; bitget_async, ccxt and pybotters do their own.
 
 Imports of peer libraries happen inside the adapter so a worker process loads only the client it
@@ -12,7 +12,6 @@ measures (peak RSS then belongs to that client).
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -27,8 +26,10 @@ from fake_server import API_KEY, API_SECRET, CANDLES, PASSPHRASE, PLACE_ORDER, T
 __all__ = ["CLIENTS", "Adapter", "make_adapter"]
 
 SMALL_QUERY = "symbol=BTCUSDT"
-CANDLES_QUERY = "symbol=BTCUSDT&granularity=1min&limit=100"
+CANDLES_QUERY = "symbol=BTCUSDT&granularity=1min&limit=1000"
 GATE = 8  # in-flight gate of "raw httpx gated": the same 8 bitget_async uses by default
+POOL = 8  # connections of every raw httpx pool: the same as bitget_async's Limits() default
+BIG_POOL = 128  # the "pool 128" variants: one connection per caller at 128 concurrent
 
 
 class Adapter(Protocol):
@@ -86,13 +87,14 @@ def _check(body: bytes | str) -> Any:
 class BitgetAsyncAdapter:
     """bitget_async as documented: one client, the generated methods, typed models."""
 
-    def __init__(self, base_url: str, transport: str) -> None:
+    def __init__(self, base_url: str, transport: str | None, pool: int | None = None) -> None:
         self._base_url = base_url
         self._transport = transport
+        self._pool = pool
         self._client: Any = None
 
     async def open(self) -> None:
-        from bitget_async import BitgetClient, RateLimits, WindowLimit
+        from bitget_async import BitgetClient, Limits, RateLimits, WindowLimit
 
         # Bitget allows 20 tickers/s and 10 orders/s per IP; a loopback benchmark goes far
         # beyond that, so the published limits are raised (not disabled): the limiter still
@@ -107,8 +109,9 @@ class BitgetAsyncAdapter:
             API_SECRET,
             PASSPHRASE,
             base_url=self._base_url,
-            transport=None if self._transport == "httpx" else self._transport,  # type: ignore[arg-type]
+            transport=self._transport,  # type: ignore[arg-type]
             rate_limits=rate_limits,
+            limits=Limits(max_connections=self._pool, max_keepalive_connections=self._pool) if self._pool else Limits(),
         )
 
     async def small(self) -> None:
@@ -125,7 +128,8 @@ class BitgetAsyncAdapter:
         assert len(tickers) == 1000
 
     async def candles(self) -> None:
-        await self._client.spot.market.candles(symbol="BTCUSDT", granularity="1min", limit=100)
+        candles = await self._client.spot.market.candles(symbol="BTCUSDT", granularity="1min", limit=1000)
+        assert len(candles) == 1000
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -134,16 +138,26 @@ class BitgetAsyncAdapter:
 class RawHttpxAdapter:
     """httpx as most hand-written clients use it: one ``AsyncClient``, optionally gated."""
 
-    def __init__(self, base_url: str, gated: bool) -> None:
+    def __init__(self, base_url: str, gated: bool, pool: int = POOL, module: str = "httpx") -> None:
+        self._module = module
         self._base_url = base_url
-        self._gate = asyncio.Semaphore(GATE) if gated else None
+        self._gated = gated
+        self._gate: Any = None
+        self._pool = pool
         self._signer = _RawSigner()
         self._client: Any = None
 
     async def open(self) -> None:
-        import httpx
+        import importlib
 
-        self._client = httpx.AsyncClient(base_url=self._base_url, trust_env=False)
+        import anyio
+
+        httpx: Any = importlib.import_module(self._module)  # "httpx2": the fork, as a probe
+
+        # anyio's Semaphore so the same adapter runs on trio; the pool is the client's size.
+        self._gate = anyio.Semaphore(GATE) if self._gated else None
+        limits = httpx.Limits(max_connections=self._pool, max_keepalive_connections=self._pool)
+        self._client = httpx.AsyncClient(base_url=self._base_url, trust_env=False, limits=limits)
 
     async def _send(self, method: str, target: str, headers: dict[str, str] | None, body: bytes | None) -> Any:
         if self._gate is None:
@@ -164,7 +178,7 @@ class RawHttpxAdapter:
         assert len(await self._send("GET", TICKERS, None, None)) == 1000
 
     async def candles(self) -> None:
-        await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)
+        assert len(await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)) == 1000
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -198,7 +212,7 @@ class RawAiohttpAdapter:
         assert len(await self._send("GET", TICKERS, None, None)) == 1000
 
     async def candles(self) -> None:
-        await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)
+        assert len(await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)) == 1000
 
     async def close(self) -> None:
         await self._session.close()
@@ -237,7 +251,7 @@ class CcxtAdapter:
         assert len(await self._ex.fetch_tickers()) == 1000
 
     async def candles(self) -> None:
-        await self._ex.fetch_ohlcv("BTC/USDT", "1m", limit=100)
+        assert len(await self._ex.fetch_ohlcv("BTC/USDT", "1m", limit=1000)) == 1000
 
     async def close(self) -> None:
         await self._ex.close()
@@ -280,7 +294,7 @@ class PybottersAdapter:
         assert len(await self._get(TICKERS, None)) == 1000
 
     async def candles(self) -> None:
-        await self._get(CANDLES, {"symbol": "BTCUSDT", "granularity": "1min", "limit": "100"})
+        assert len(await self._get(CANDLES, {"symbol": "BTCUSDT", "granularity": "1min", "limit": "1000"})) == 1000
 
     async def close(self) -> None:
         await self._client.close()
@@ -288,24 +302,43 @@ class PybottersAdapter:
 
 CLIENTS = (
     "bitget_async",
+    "bitget_async_httpx",
     "bitget_async_fast",
     "httpx",
     "httpx_gated",
     "aiohttp",
     "ccxt",
     "pybotters",
+    "bitget_async_trio",
+    "httpx_trio",
+    "bitget_async_pool128",
+    "bitget_async_httpx_pool128",
+    "httpx_pool128",
+    "httpx2_gated",
 )
+# Clients the worker runs under trio.run (everything else on the stock asyncio loop).
+TRIO_CLIENTS = ("bitget_async_trio", "httpx_trio")
 
 
 def make_adapter(name: str, base_url: str) -> Adapter:
-    if name == "bitget_async":
+    if name in ("bitget_async", "bitget_async_trio"):
+        return BitgetAsyncAdapter(base_url, None)  # the default install: what a user gets
+    if name == "bitget_async_httpx":
         return BitgetAsyncAdapter(base_url, "httpx")
     if name == "bitget_async_fast":
         return BitgetAsyncAdapter(base_url, "aiohttp")
-    if name == "httpx":
+    if name == "bitget_async_pool128":
+        return BitgetAsyncAdapter(base_url, None, pool=BIG_POOL)
+    if name == "bitget_async_httpx_pool128":
+        return BitgetAsyncAdapter(base_url, "httpx", pool=BIG_POOL)
+    if name in ("httpx", "httpx_trio"):
         return RawHttpxAdapter(base_url, gated=False)
     if name == "httpx_gated":
         return RawHttpxAdapter(base_url, gated=True)
+    if name == "httpx2_gated":  # probe only (not in the default run): pip install httpx2
+        return RawHttpxAdapter(base_url, gated=True, module="httpx2")
+    if name == "httpx_pool128":
+        return RawHttpxAdapter(base_url, gated=False, pool=BIG_POOL)
     if name == "aiohttp":
         return RawAiohttpAdapter(base_url)
     if name == "ccxt":

@@ -127,7 +127,7 @@ def tickers_body(count: int = 1000) -> bytes:
     return _envelope([ticker_dict(s, rng) for s in symbol_names(count)])
 
 
-def candles_body(count: int = 100) -> bytes:
+def candles_body(count: int = 1000) -> bytes:
     """``count`` one-minute candles: arrays of 8 strings, as ``/candles`` returns them."""
     rng = random.Random(count)
     rows = []
@@ -205,7 +205,7 @@ class FakeBitget:
         api_key: str = API_KEY,
         passphrase: str = PASSPHRASE,
         tickers: int = 1000,
-        candles: int = 100,
+        candles: int = 1000,  # Bitget's page size for /candles (limit max 1000)
         clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
     ) -> None:
         self._mac = hmac.new(secret.encode(), digestmod=hashlib.sha256)

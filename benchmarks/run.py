@@ -37,25 +37,52 @@ VENV = HERE / ".venv-bench"
 WORK = HERE / ".work"
 REQUIREMENTS = HERE / "requirements.txt"
 
-CLIENTS = ("bitget_async", "bitget_async_fast", "httpx", "httpx_gated", "aiohttp", "ccxt", "pybotters")
+CLIENTS = (
+    "bitget_async", "bitget_async_httpx", "httpx", "httpx_gated", "aiohttp", "ccxt", "pybotters",
+    "bitget_async_trio", "httpx_trio", "bitget_async_pool128", "bitget_async_httpx_pool128", "httpx_pool128",
+)
+# The raw httpx row each client is compared with in the "vs raw httpx" column: same pool size,
+# same event loop.
+HTTPX_BASELINE = {
+    "bitget_async_trio": "httpx_trio",
+    "bitget_async_pool128": "httpx_pool128",
+    "bitget_async_httpx_pool128": "httpx_pool128",
+}
+CHART_EXCLUDE = ("bitget_async_pool128", "bitget_async_httpx_pool128", "httpx_pool128")
+# Cells worth their minutes: the pool-size rows answer one question (does any pool size collapse
+# at 128 callers?), the trio rows sit beside raw httpx on trio at the concurrencies that matter.
+ONLY: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
+    "bitget_async_pool128": (("small", "signed"), (128,)),
+    "bitget_async_httpx_pool128": (("small", "signed"), (128,)),
+    "httpx_pool128": (("small", "signed"), (128,)),
+    "bitget_async_trio": (("small", "signed", "large", "candles"), (16, 128)),
+    "httpx_trio": (("small", "signed", "large", "candles"), (16, 128)),
+}
 WORKLOADS = ("small", "signed", "large", "candles")
 WORKLOAD_TITLES = {
     "small": "Small public GET (one ticker)",
     "signed": "Signed POST (place order)",
     "large": "Large GET (1,000 tickers, ~370 KB, decoded)",
-    "candles": "Candles (100 rows)",
+    "candles": "Candles (1,000 rows, Bitget's page size)",
 }
 CLIENT_TITLES = {
-    "bitget_async": "bitget_async (httpx, default)",
-    "bitget_async_fast": "bitget_async fast (aiohttp)",
-    "httpx": "raw httpx (one pool)",
-    "httpx_gated": "raw httpx gated (8 in flight)",
+    "bitget_async": "**bitget_async default** (aiohttp on asyncio)",
+    "bitget_async_httpx": "bitget_async transport=\"httpx\"",
+    "bitget_async_fast": "bitget_async transport=\"aiohttp\"",
+    "httpx": "raw httpx (pool 8)",
+    "httpx_gated": "raw httpx gated (pool 8, 8 in flight)",
+    "httpx2_gated": "raw httpx2 gated (pool 8, 8 in flight)",
+    "bitget_async_trio": "bitget_async default on trio (httpx)",
+    "httpx_trio": "raw httpx on trio (pool 8)",
+    "bitget_async_pool128": "bitget_async default, Limits(max_connections=128)",
+    "bitget_async_httpx_pool128": "bitget_async httpx, Limits(max_connections=128)",
+    "httpx_pool128": "raw httpx (pool 128)",
     "aiohttp": "raw aiohttp",
     "ccxt": "ccxt async",
     "pybotters": "pybotters",
 }
 CONCURRENCY = (1, 16, 128)
-LIBRARIES = ("httpx", "httpcore", "aiohttp", "anyio", "msgspec", "ccxt", "pybotters", "orjson", "uvloop", "matplotlib")
+LIBRARIES = ("httpx", "httpcore", "aiohttp", "yarl", "anyio", "trio", "msgspec", "ccxt", "pybotters", "orjson", "uvloop", "matplotlib")
 
 
 # -- environment ---------------------------------------------------------------------------------
@@ -211,27 +238,44 @@ def targets(cells: dict[tuple[str, str, int], dict[str, Any]], decode: dict[str,
         v = cells.get((c, w, n))
         return v if v and "error" not in v else None
 
-    for w in WORKLOADS:
-        for n in CONCURRENCY:
-            a, b = cell("bitget_async", w, n), cell("httpx_gated", w, n)
-            if a and b:
-                r = a["cpu_us_per_req"] / b["cpu_us_per_req"]
-                rows.append((f"default CPU/req <= 1.10x raw httpx gated: {w} @{n}", f"{r:.2f}x", r <= 1.10))
-    for w in ("small", "signed", "candles", "large"):
-        a, b = cell("bitget_async", w, 128), cell("httpx", w, 128)
-        if a and b:
-            r = a["rps"] / b["rps"]
-            rows.append((f"default req/s @128 >= 10x raw httpx: {w}", f"{r:.1f}x ({a['rps']:,.0f} vs {b['rps']:,.0f})", r >= 10))
+    def cpu(c: str, w: str, n: int) -> float | None:
+        v = cell(c, w, n)
+        return v["cpu_us_per_req"] if v else None
+
+    # The default install on asyncio against the peers and the floor (issue 15).
     for w in ("small", "signed"):
         for n in (16, 128):
-            a, b = cell("bitget_async_fast", w, n), cell("aiohttp", w, n)
-            if a and b:
-                r = a["cpu_us_per_req"] / b["cpu_us_per_req"]
-                rows.append((f"fast CPU/req <= 1.25x raw aiohttp: {w} @{n}", f"{r:.2f}x", r <= 1.25))
+            ours = cpu("bitget_async", w, n)
             for peer in ("pybotters", "ccxt"):
-                p = cell(peer, w, n)
-                if a and p:
-                    rows.append((f"fast CPU/req below {peer}: {w} @{n}", f"{a['cpu_us_per_req']:.0f} vs {p['cpu_us_per_req']:.0f} us", a["cpu_us_per_req"] < p["cpu_us_per_req"]))
+                theirs = cpu(peer, w, n)
+                if ours and theirs:
+                    rows.append((f"default CPU/req below {peer}: {w} @{n}", f"{ours:.0f} vs {theirs:.0f} us", ours < theirs))
+            floor = cpu("aiohttp", w, n)
+            if ours and floor:
+                rows.append((f"default CPU/req <= 1.15x raw aiohttp: {w} @{n}", f"{ours / floor:.2f}x", ours / floor <= 1.15))
+    # No configuration collapses at 128 callers: each bitget_async pool size against raw httpx
+    # with the same pool (req/s at least as high).
+    for w in ("small", "signed"):
+        for ours_name, raw_name in (("bitget_async_httpx_pool128", "httpx_pool128"), ("bitget_async_pool128", "httpx_pool128"),
+                                    ("bitget_async_httpx", "httpx"), ("bitget_async", "httpx")):
+            a, b = cell(ours_name, w, 128), cell(raw_name, w, 128)
+            if a and b:
+                r = a["rps"] / b["rps"]
+                rows.append((f"req/s @128 >= raw httpx, same pool: {ours_name} vs {raw_name}, {w}",
+                             f"{r:.2f}x ({a['rps']:,.0f} vs {b['rps']:,.0f})", r >= 1.0))
+    # Big bodies inside the request loop: the whole request (typed decode included) against raw
+    # aiohttp + json.loads of the same body.
+    for w, bound in (("large", 1.3), ("candles", 1.5)):
+        for n in (1, 16):
+            a, b = cpu("bitget_async", w, n), cpu("aiohttp", w, n)
+            if a and b:
+                rows.append((f"{w} in the request loop (typed) <= {bound}x raw aiohttp + json.loads @{n}", f"{a / b:.2f}x", a / b <= bound))
+    # trio: the default there is httpx; it should cost no more than raw httpx on trio.
+    for w in WORKLOADS:
+        for n in (16, 128):
+            a, b = cpu("bitget_async_trio", w, n), cpu("httpx_trio", w, n)
+            if a and b:
+                rows.append((f"trio CPU/req <= 1.10x raw httpx on trio: {w} @{n}", f"{a / b:.2f}x", a / b <= 1.10))
     res = decode.get("results", {})
     if "bitget_async typed (Decimal fields)" in res and "json.loads (dicts)" in res:
         r = res["bitget_async typed (Decimal fields)"]["median_us"] / res["json.loads (dicts)"]["median_us"]
@@ -261,7 +305,9 @@ def render_markdown(
         "",
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, {m['implementation']} {m['python']}, Linux {m['kernel']}; "
         f"{'server pinned to CPU 1, each client process to CPU 0' if m['pinned'] else 'not pinned (taskset or a second CPU missing)'}. "
-        "Clients run on the stock asyncio loop; the fake server on uvloop.",
+        "Clients run on the stock asyncio loop (the `on trio` rows under `trio.run`); the fake server on uvloop. "
+        "The machine is shared with other jobs: compare ratios within this run, and see the min-max spread "
+        "of each cell in results.json (`cpu_us_spread`).",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
@@ -284,8 +330,8 @@ def render_markdown(
             "",
             f"## {WORKLOAD_TITLES[w]}",
             "",
-            "| client | conc | req/s | CPU us/req | vs httpx | vs httpx gated | vs aiohttp | p50 ms | p99 ms | peak RSS MB | server busy | errors | bad signatures |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| client | conc | req/s | CPU us/req | CPU min-max | vs raw httpx, same pool and loop | vs httpx gated | vs aiohttp | p50 ms | p99 ms | peak RSS MB | server busy | errors | bad signatures |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for n in CONCURRENCY:
             for c in meta["clients"]:
@@ -293,11 +339,12 @@ def render_markdown(
                 if v is None:
                     continue
                 if "error" in v:
-                    out.append(f"| {CLIENT_TITLES[c]} | {n} | n/a: {v['error']} |||||||||||")
+                    out.append(f"| {CLIENT_TITLES[c]} | {n} | n/a: {v['error']} ||||||||||||")
                     continue
                 out.append(
                     f"| {CLIENT_TITLES[c]} | {n} | {_fmt(v['rps'])} | {_fmt(v['cpu_us_per_req'])} "
-                    f"| {_ratio(v, cells.get(('httpx', w, n)))} | {_ratio(v, cells.get(('httpx_gated', w, n)))} "
+                    f"| {_fmt(v['cpu_us_spread'][0])}-{_fmt(v['cpu_us_spread'][1])} "
+                    f"| {_ratio(v, cells.get((HTTPX_BASELINE.get(c, 'httpx'), w, n)))} | {_ratio(v, cells.get(('httpx_gated', w, n)))} "
                     f"| {_ratio(v, cells.get(('aiohttp', w, n)))} | {_fmt(v['p50_ms'], 2)} | {_fmt(v['p99_ms'], 2)} "
                     f"| {_fmt(v['peak_rss_mb'], 1)} | {v['server_busy_max']:.0%} | {v['errors']} | {v['signature_failures']} |"
                 )
@@ -352,7 +399,7 @@ def render_chart(path: Path, meta: dict[str, Any], cells: dict[tuple[str, str, i
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    clients = meta["clients"]
+    clients = [c for c in meta["clients"] if c not in CHART_EXCLUDE]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5.5))
     width = 0.8 / len(clients)
     for i, c in enumerate(clients):
@@ -428,7 +475,10 @@ def main() -> None:
     runs: list[dict[str, Any]] = []
     memory: dict[str, Any] = {}
     with fake_server(env) as port:
-        plan = [(c, w, n) for w in workloads for n in concurrency for c in clients]
+        plan = [
+            (c, w, n) for w in workloads for n in concurrency for c in clients
+            if c not in ONLY or (w in ONLY[c][0] and n in ONLY[c][1])
+        ]
         rng = random.Random(20240601)
         total = len(plan) * reps
         done = 0

@@ -16,29 +16,31 @@ import asyncio
 import json
 import os
 import resource
+import socket
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from clients import Adapter, make_adapter
+from clients import TRIO_CLIENTS, Adapter, make_adapter
 
 WORKLOADS = ("small", "signed", "large", "candles")
 
 
-async def server_stats(port: int) -> dict[str, Any]:
-    """``GET /__stats`` over a fresh socket (kept apart from the client under test)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /__stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    await writer.drain()
-    raw = await reader.read()
-    writer.close()
-    await writer.wait_closed()
-    return dict(json.loads(raw.split(b"\r\n\r\n", 1)[1]))
+def server_stats(port: int) -> dict[str, Any]:
+    """``GET /__stats`` over a fresh blocking socket, outside the timed phase (kept apart from
+    the client under test, and the same on asyncio and trio)."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /__stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return dict(json.loads(b"".join(chunks).split(b"\r\n\r\n", 1)[1]))
 
 
 async def _drive(
-    fn: Callable[[], Awaitable[None]], concurrency: int, seconds: float, latencies: list[float] | None
+    fn: Callable[[], Awaitable[None]], concurrency: int, seconds: float, latencies: list[float] | None,
+    trio_mode: bool = False,
 ) -> tuple[int, int, str]:
     """Run ``concurrency`` loops until ``seconds`` pass; return (ok, errors, first error)."""
     deadline = time.perf_counter() + seconds
@@ -62,7 +64,14 @@ async def _drive(
                 latencies.append(clock() - started)
             ok += 1
 
-    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    if trio_mode:
+        import trio
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(concurrency):
+                nursery.start_soon(loop)
+    else:
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
     return ok, errors, first_error
 
 
@@ -75,14 +84,15 @@ async def measure(client: str, workload: str, concurrency: int, seconds: float, 
     adapter: Adapter = make_adapter(client, f"http://127.0.0.1:{port}")
     await adapter.open()
     fn: Callable[[], Awaitable[None]] = getattr(adapter, workload)
+    trio_mode = client in TRIO_CLIENTS
     try:
-        await _drive(fn, concurrency, warmup, None)  # connections, caches, lazy codecs
-        before = await server_stats(port)
+        await _drive(fn, concurrency, warmup, None, trio_mode)  # connections, caches, lazy codecs
+        before = server_stats(port)
         latencies: list[float] = []
         cpu0, wall0 = _cpu_seconds(), time.perf_counter()
-        ok, errors, first_error = await _drive(fn, concurrency, seconds, latencies)
+        ok, errors, first_error = await _drive(fn, concurrency, seconds, latencies, trio_mode)
         cpu1, wall1 = _cpu_seconds(), time.perf_counter()
-        after = await server_stats(port)
+        after = server_stats(port)
     finally:
         await adapter.close()
     wall = wall1 - wall0
@@ -130,7 +140,13 @@ def main() -> None:
         import prototype_fixes
 
         prototype_fixes.apply(prototype_fixes.FIXES if patch == "1" else tuple(patch.split(",")))
-    result = asyncio.run(measure(args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port))
+    job = (args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port)
+    if args.client in TRIO_CLIENTS:
+        import trio
+
+        result = trio.run(measure, *job)
+    else:
+        result = asyncio.run(measure(*job))
     print(json.dumps(result), flush=True)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import httpx
 
 from ._backends import HTTPBackend
+from ._backends._auto import AutoBackend
 from ._backends._httpx import HttpxBackend
 from ._config import (
     DEFAULT_BASE_URL,
@@ -66,6 +67,12 @@ _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 USER_AGENT = f"bitget-async/{__version__}"
 
 
+def aiohttp_can_carry(proxy: str | httpx.Proxy | None) -> bool:
+    """aiohttp speaks to plain HTTP(S) proxies given as a URL; proxy objects (auth, headers,
+    SSL context) and SOCKS stay with httpx, which understands them."""
+    return proxy is None or (isinstance(proxy, str) and proxy.startswith(("http://", "https://")))
+
+
 def attempt_cap(timeout: float | httpx.Timeout) -> float | None:
     """The most one attempt may take, start to finish: a float ``timeout`` is that bound
     itself; an ``httpx.Timeout`` bounds each phase, so its phases add up (None when reads are
@@ -86,8 +93,10 @@ class BitgetClient:
 
     One pooled connection set per client.  Pass ``httpx_client=`` to use your own
     ``httpx.AsyncClient`` (you then own and close it), or ``transport=`` for an httpx transport
-    (``httpx.MockTransport``, ``httpx.ASGITransport``, the simulator's) or ``"aiohttp"`` for the
-    ``fast`` extra.  ``clock=`` returns epoch milliseconds (tests inject a fixed one).
+    (``httpx.MockTransport``, ``httpx.ASGITransport``, the simulator's), or ``"httpx"`` /
+    ``"aiohttp"`` to pick the library.  Otherwise aiohttp carries the bytes on asyncio and httpx
+    on trio (``_backends/_auto.py`` says why).  ``clock=`` returns epoch milliseconds (tests
+    inject a fixed one).
     """
 
     spot: SpotAPI
@@ -212,24 +221,31 @@ class BitgetClient:
         cap = attempt_cap(timeout)
         if httpx_client is not None:
             return HttpxBackend(httpx_client, owns_client=False, attempt_timeout=cap)
-        if transport == "aiohttp":
+
+        def aiohttp_backend() -> HTTPBackend:
             from ._backends._aiohttp import AiohttpBackend
 
-            if isinstance(proxy, httpx.Proxy):
-                proxy = str(proxy.url)
-            return AiohttpBackend(timeout=timeout, limits=limits, proxy=proxy, trust_env=trust_env, total=cap)
-        if transport == "httpx":
-            transport = None
-        client = httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits.to_httpx(),
-            http2=limits.http2,
-            transport=transport,
-            proxy=proxy,
-            follow_redirects=False,
-            trust_env=trust_env,
-        )
-        return HttpxBackend(client, owns_client=True, attempt_timeout=cap)
+            url = str(proxy.url) if isinstance(proxy, httpx.Proxy) else proxy
+            return AiohttpBackend(timeout=timeout, limits=limits, proxy=url, trust_env=trust_env, total=cap)
+
+        def httpx_backend() -> HTTPBackend:
+            client = httpx.AsyncClient(
+                timeout=timeout,
+                limits=limits.to_httpx(),
+                http2=limits.http2,
+                transport=None if isinstance(transport, str) else transport,
+                proxy=proxy,
+                follow_redirects=False,
+                trust_env=trust_env,
+            )
+            return HttpxBackend(client, owns_client=True, attempt_timeout=cap)
+
+        if transport == "aiohttp":
+            return aiohttp_backend()
+        if transport is not None or limits.http2 or not aiohttp_can_carry(proxy):
+            return httpx_backend()
+        # The default: aiohttp on asyncio, httpx on trio (and under respx), decided on first use.
+        return AutoBackend(aiohttp_backend, httpx_backend)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **kwargs: Any) -> BitgetClient:

@@ -95,7 +95,9 @@ class Limits:
     concurrent calls queue cheaply instead of crowding the pool.  With httpx 0.28 on a 2-core
     box (benchmarks/results.md), 128 requests in flight on one ungated pool did ~780 req/s; the
     same pool gated to 8 did ~1,600 req/s with 6-8x lower p99 latency (older httpx versions
-    collapsed to ~94 req/s).  The gate therefore defaults to the pool size.
+    collapsed to ~94 req/s).  The gate therefore defaults to the pool size, and on httpx it never
+    exceeds 8 whatever these fields say (``HTTPX_IN_FLIGHT``: a 128-connection httpx pool at 128
+    callers did a tenth of the gated throughput); aiohttp's connector carries the full pool.
     """
 
     max_connections: int = 8

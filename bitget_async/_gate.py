@@ -5,8 +5,8 @@ Three things, in this order:
 1. **Rate slots** from the client's ``RateLimiter`` (in memory, or shared): the route's window
    for its (route, IP | UID) key, then the global per-IP window.  Reserved up front, so waiting
    callers queue fairly; given back when the request is never sent.
-2. **A concurrency slot** (``anyio.CapacityLimiter``): thousands of calls fired at once queue
-   here cheaply instead of crowding the connection pool.
+2. **A concurrency slot** (``InFlight``): thousands of calls fired at once queue here cheaply
+   instead of crowding the connection pool.  Capped at what the backend carries well.
 3. **The arrival guard**: Bitget counts *arrivals* in its 1-second windows, and stamps a request
    somewhere between our send and our receipt of its answer.  Send instants alone cannot bound
    that: a request queued at the gate leaves late, a stalled server stamps a backlog at once,
@@ -27,11 +27,49 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, acquire_all, local_error
+from ._ratelimit import RateLimitExceeded, RateLimits, Reservation, WindowLimit, local_error
 from ._request import Request
-from ._stats import RouteStats, Stats
+from ._stats import BucketStats, RouteStats, Stats
 
-__all__ = ["Gate", "Slots"]
+__all__ = ["Gate", "InFlight", "Slots"]
+
+
+class InFlight:
+    """A FIFO counting gate for requests in flight, cheaper than ``anyio.CapacityLimiter``.
+
+    A free slot is taken and given back with plain arithmetic (the limiter looks up the current
+    task on both, several microseconds a request); only a full gate parks the caller on an
+    ``anyio.Event``.  A released slot passes straight to the oldest waiter.  A waiter cancelled
+    after its slot was handed over passes that slot on, so cancellation never leaks one.
+    """
+
+    __slots__ = ("borrowed", "total", "waiters")
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.borrowed = 0
+        self.waiters: deque[anyio.Event] = deque()
+
+    async def acquire(self) -> None:
+        if self.borrowed < self.total and not self.waiters:
+            self.borrowed += 1
+            return
+        event = anyio.Event()
+        self.waiters.append(event)
+        try:
+            await event.wait()
+        except BaseException:
+            try:
+                self.waiters.remove(event)  # still queued: nothing was handed over
+            except ValueError:
+                self.release()  # handed a slot while being cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        if self.waiters and self.borrowed <= self.total:
+            self.waiters.popleft().set()  # the slot changes hands; ``borrowed`` stays
+            return
+        self.borrowed -= 1
 
 
 class _Sent:
@@ -44,13 +82,28 @@ class _Sent:
 class _ArrivalWindow:
     """The answered-requests window of one route key (see the module docstring)."""
 
-    __slots__ = ("changed", "horizon", "lock", "recent")
+    __slots__ = ("changed", "horizon", "lock", "recent", "waiting")
 
     def __init__(self) -> None:
         self.recent: deque[_Sent] = deque()  # newest requests, in send order
         self.horizon = float("-inf")  # latest answer instant among the older ones
         self.lock = anyio.Lock()
         self.changed = anyio.Event()
+        self.waiting = 0  # callers parked on ``changed``: only then is an answer announced
+
+
+class _Plan:
+    """What the gate does for one route (``Gate._plan``)."""
+
+    __slots__ = ("guard", "rates")
+
+    def __init__(
+        self,
+        rates: tuple[tuple[str, WindowLimit, BucketStats], ...],
+        guard: tuple[str, WindowLimit, _ArrivalWindow] | None,
+    ) -> None:
+        self.rates = rates  # (key, window, counters) per limiter acquire, route key first
+        self.guard = guard  # (route key, window, arrival window) when the route is limited
 
 
 class Slots:
@@ -77,18 +130,24 @@ class Gate:
         uid_key: str,
     ) -> None:
         self.rate_limits = rate_limits
-        self.capacity = anyio.CapacityLimiter(in_flight)
+        self.capacity = InFlight(in_flight)
         self._stats = stats
         self._ip_key = ip_key
         self._uid_key = uid_key
         self._global_key = f"global|{ip_key}"
         self._route_limits: dict[str, tuple[str, WindowLimit]] = {}
         self._windows: dict[str, _ArrivalWindow] = {}
+        self._plans: dict[str, _Plan] = {}
         limiter = rate_limits.limiter
         # The guard runs on the limiter's clock, so a limiter on a virtual clock (tests, replays)
         # paces the guard on the same time line.
         self._clock: Callable[[], float] = getattr(limiter, "clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = getattr(limiter, "sleep", anyio.sleep)
+
+    def cap_in_flight(self, cap: int | None) -> None:
+        """Lower the concurrency limit to ``cap`` (None: no cap); never raises it."""
+        if cap is not None and cap < self.capacity.total:
+            self.capacity.total = cap
 
     def route_limit(self, request: Request) -> tuple[str, WindowLimit]:
         """(bucket key, window) of the request's route, built once per route and client."""
@@ -109,20 +168,16 @@ class Gate:
         Anything taken is handed back when a later step refuses or the caller is cancelled, so
         an attempt that never sends holds nothing."""
         slots = Slots()
-        rl = self.rate_limits
+        plan = self._plan(request)
         try:
-            if rl.enabled:
-                await self._acquire_rates(request, slots, max_wait)
+            if plan.rates:
+                await self._acquire_rates(request, plan, slots, max_wait)
             gate = self.capacity
-            # A free slot is taken without a trip through the event loop (CapacityLimiter.acquire
-            # always checkpoints); only a full gate waits.
+            # A free slot is taken without a trip through the event loop; only a full gate waits.
+            await gate.acquire()
             try:
-                gate.acquire_nowait()
-            except anyio.WouldBlock:
-                await gate.acquire()
-            try:
-                if self.limited(request):
-                    await self._guard(request, slots, max_wait)
+                if plan.guard is not None:
+                    await self._guard(request, plan, slots, max_wait)
             except BaseException:
                 gate.release()
                 raise
@@ -134,46 +189,69 @@ class Gate:
             st.rate_wait_seconds += slots.waited
         return slots
 
-    async def _acquire_rates(self, request: Request, slots: Slots, max_wait: float | None) -> None:
-        rl = self.rate_limits
-        keys: list[tuple[str, WindowLimit]] = []
-        if request.rate_per_s:
-            keys.append(self.route_limit(request))
-        if rl.global_limit is not None:
-            keys.append((self._global_key, rl.global_limit))
-        try:
-            # One step for all keys: a shared limiter (Redis) reserves them in one round trip.
-            taken = await acquire_all(rl.limiter, keys, max_wait)
-        except RateLimitExceeded as exc:
-            self._stats.bucket(exc.key).refused += 1
-            raise local_error(request.name, request.method, request.path, exc) from None
-        slots.reservations.extend(taken)
-        for (key, _limit), reservation in zip(keys, taken, strict=True):
-            slots.waited += reservation.wait
-            bucket = self._stats.bucket(key)
+    def _plan(self, request: Request) -> _Plan:
+        """The rate keys, their windows and counters, and the arrival window of a route: looked
+        up once per route and client, so a request pays no string or dict work for them."""
+        plan = self._plans.get(request.name)
+        if plan is None:
+            rl = self.rate_limits
+            rates: list[tuple[str, WindowLimit, BucketStats]] = []
+            guard: tuple[str, WindowLimit, _ArrivalWindow] | None = None
+            if rl.enabled:
+                if request.rate_per_s:
+                    key, limit = self.route_limit(request)
+                    rates.append((key, limit, self._stats.bucket(key)))
+                    window = self._windows.get(key)
+                    if window is None:
+                        window = self._windows[key] = _ArrivalWindow()
+                    guard = (key, limit, window)
+                if rl.global_limit is not None:
+                    rates.append((self._global_key, rl.global_limit, self._stats.bucket(self._global_key)))
+            plan = self._plans[request.name] = _Plan(tuple(rates), guard)
+        return plan
+
+    async def _acquire_rates(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
+        limiter = self.rate_limits.limiter
+        many = getattr(limiter, "acquire_many", None)  # getattr: a runtime Protocol check costs µs
+        if many is not None and len(plan.rates) > 1:
+            # A shared limiter (Redis) reserves every key of the request in one round trip.
+            try:
+                taken = await many([(key, limit) for key, limit, _ in plan.rates], max_wait=max_wait)
+            except RateLimitExceeded as exc:
+                self._stats.bucket(exc.key).refused += 1
+                raise local_error(request.name, request.method, request.path, exc) from None
+            for (_key, _limit, bucket), reservation in zip(plan.rates, taken, strict=True):
+                slots.reservations.append(reservation)
+                bucket.acquired += 1
+                if reservation.wait > 0:
+                    slots.waited += reservation.wait
+                    bucket.rate_waits += 1
+                    bucket.rate_wait_seconds += reservation.wait
+            return
+        acquire = limiter.acquire
+        for key, limit, bucket in plan.rates:
+            budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
+            try:
+                reservation = await acquire(key, limit, max_wait=budget)
+            except RateLimitExceeded as exc:
+                bucket.refused += 1
+                raise local_error(request.name, request.method, request.path, exc) from None
+            slots.reservations.append(reservation)
             bucket.acquired += 1
             if reservation.wait > 0:
+                slots.waited += reservation.wait
                 bucket.rate_waits += 1
                 bucket.rate_wait_seconds += reservation.wait
 
-    async def _guard(self, request: Request, slots: Slots, max_wait: float | None) -> None:
-        key, limit = self.route_limit(request)
-        window = self._windows.get(key)
-        if window is None:
-            window = self._windows[key] = _ArrivalWindow()
-        # The common case waits for nothing: take the lock and the room without a checkpoint.
-        try:
-            window.lock.acquire_nowait()
-        except anyio.WouldBlock:
-            pass
-        else:
-            try:
-                if self._room_now(window, limit):
-                    slots.entry = entry = _Sent()
-                    window.recent.append(entry)
-                    return
-            finally:
-                window.lock.release()
+    async def _guard(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
+        assert plan.guard is not None
+        key, limit, window = plan.guard
+        # The common case waits for nothing and nobody is queued ahead: take the room at once
+        # (no await between the check and the append, so no lock is needed for it).
+        if not window.lock.locked() and self._room_now(window, limit):
+            slots.entry = entry = _Sent()
+            window.recent.append(entry)
+            return
         budget = None if max_wait is None else max(0.0, max_wait - slots.waited)
         started = self._clock()
         with anyio.move_on_after(budget) as scope:
@@ -212,7 +290,11 @@ class Gate:
     async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit) -> None:
         while not self._room_now(window, limit):
             if len(window.recent) > limit.count - 1:
-                await window.changed.wait()  # ``leave`` sets it when any answer arrives
+                window.waiting += 1
+                try:
+                    await window.changed.wait()  # ``leave`` sets it when any answer arrives
+                finally:
+                    window.waiting -= 1
             else:
                 await self._sleep(window.horizon + self._period(limit) - self._clock())
 
@@ -227,9 +309,10 @@ class Gate:
                 entry.done_at = self._clock()
             else:
                 entry.done_at = float("-inf")  # never arrived: constrains nobody
-            window = self._windows[self.route_limit(request)[0]]
-            changed, window.changed = window.changed, anyio.Event()
-            changed.set()
+            window = self._plans[request.name].guard[2]  # type: ignore[index]  # entry implies a guard
+            if window.waiting:
+                changed, window.changed = window.changed, anyio.Event()
+                changed.set()
         if not sent:
             self.give_back(slots)
 

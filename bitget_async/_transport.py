@@ -33,6 +33,7 @@ import httpx
 import msgspec
 
 from ._backends import HTTPBackend
+from ._backends._auto import AutoBackend
 from ._codec import ResponseCodec
 from ._config import Credentials, Limits, RetryPolicy
 from ._errors import (
@@ -128,6 +129,12 @@ class Transport:
         uid = hashlib.sha256(credentials.api_key.encode()).hexdigest()[:12] if credentials else "anon"
         self.stats = Stats()
         self.gate = Gate(rate_limits, limits.in_flight, self.stats, ip_key=f"ip:{host}", uid_key=f"uid:{uid}")
+        # A backend may handle only so many requests in flight well (httpx: HTTPX_IN_FLIGHT);
+        # the gate never lets more through, whatever Limits says.  The default backend knows
+        # which library carries the bytes only on the first request, and says so then.
+        self.gate.cap_in_flight(getattr(backend, "in_flight_cap", None))
+        if isinstance(backend, AutoBackend):
+            backend.on_choose = lambda chosen: self.gate.cap_in_flight(getattr(chosen, "in_flight_cap", None))
         self._resync_lock = anyio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -155,7 +162,7 @@ class Transport:
     # -- introspection ---------------------------------------------------------------------
     @property
     def in_flight(self) -> int:
-        return int(self.gate.capacity.borrowed_tokens)
+        return self.gate.capacity.borrowed
 
     def snapshot(self) -> dict[str, Any]:
         """Counters per route and per rate bucket, the attempts in flight now and the ones queued
@@ -163,8 +170,8 @@ class Transport:
         capacity = self.gate.capacity
         return {
             "in_flight": self.in_flight,
-            "max_in_flight": int(capacity.total_tokens),
-            "waiting": capacity.statistics().tasks_waiting,
+            "max_in_flight": capacity.total,
+            "waiting": len(capacity.waiters),
             "time_offset_ms": self.time_offset_ms,
             **self.stats.snapshot(),
         }
@@ -191,6 +198,8 @@ class Transport:
         self.check_open()
         if request.auth:
             self.require_credentials(request.name)
+        if options.timeout is None:  # the common case, one coroutine frame fewer
+            return await self._send(request, options, _Progress())
         return await self._deadline(request, options, _Progress())
 
     async def _deadline(self, request: Request, options: CallOptions, progress: _Progress) -> Any:

@@ -32,6 +32,7 @@ from bitget_async import (
     NetworkError,
     RateLimitError,
     RetryPolicy,
+    UnsupportedAsyncLibraryError,
 )
 from bitget_async import TimeoutError as BitgetTimeoutError
 from bitget_async.models import SpotPlaceOrder
@@ -381,7 +382,7 @@ async def test_read_is_retried_once_after_a_dropped_connection(transport: str, s
 @pytest.mark.anyio
 async def test_aiohttp_refuses_trio_clearly(anyio_backend: str, server: LoopbackServer) -> None:
     async with make_client("aiohttp", server.port) as client:
-        with pytest.raises(RuntimeError, match="asyncio only"):
+        with pytest.raises(UnsupportedAsyncLibraryError, match="asyncio only"):
             await client.spot.market.tickers(symbol="BTCUSDT")
     assert server.requests == []
 
@@ -397,7 +398,7 @@ def test_aiohttp_refuses_a_second_event_loop(server: LoopbackServer) -> None:
     try:
         [ticker] = first.run_until_complete(client.spot.market.tickers(symbol="BTCUSDT"))
         assert ticker.symbol == "BTCUSDT"
-        with pytest.raises(RuntimeError, match="another event loop"):
+        with pytest.raises(UnsupportedAsyncLibraryError, match="another event loop"):
             second.run_until_complete(client.spot.market.tickers(symbol="BTCUSDT"))
         first.run_until_complete(client.aclose())
     finally:

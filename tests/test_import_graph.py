@@ -119,7 +119,8 @@ def test_the_checker_finds_a_cycle_hidden_in_a_function() -> None:
 def test_the_request_path_points_down_only() -> None:
     graph = import_graph()
     # hop 1 -> hop 2 -> hops 3 and 4: nothing below imports from above.
-    below_transport = ["bitget_async._backends", "bitget_async._backends._httpx", "bitget_async._codec",
+    below_transport = ["bitget_async._backends", "bitget_async._backends._httpx", "bitget_async._backends._auto",
+                       "bitget_async._backends._aiohttp", "bitget_async._codec",
                        "bitget_async._gate", "bitget_async._request", "bitget_async._stats", "bitget_async._ratelimit"]
     above = {"bitget_async._client", "bitget_async._endpoints", "bitget_async._orders", "bitget_async._build",
              "bitget_async._transport", "bitget_async._routes"}

@@ -1,4 +1,4 @@
-"""The ``fast`` extra: an HTTP backend on aiohttp (asyncio only), chosen with ``transport="aiohttp"``.
+"""The HTTP backend on aiohttp (asyncio only): the default on asyncio, or ``transport="aiohttp"``.
 
 Same contract as ``HttpxBackend``: send the given bytes, return (status, headers, body), and
 translate the library's exceptions here and nowhere else.  Signing, rate control, the in-flight
@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from .._config import Limits
-from .._errors import ConnectError, NetworkError, TimeoutError
+from .._errors import ConnectError, NetworkError, TimeoutError, UnsupportedAsyncLibraryError
 
 __all__ = ["AiohttpBackend"]
 
@@ -41,14 +41,18 @@ def _client_timeout(aiohttp: Any, timeout: float | httpx.Timeout, limits: Limits
     pool_wait = None
     if limits.in_flight > limits.max_connections and (t.pool is not None or t.connect is not None):
         pool_wait = (t.pool or 0.0) + (t.connect or 0.0)
-    return aiohttp.ClientTimeout(total=total, connect=pool_wait, sock_connect=t.connect, sock_read=t.read)
+    # A read timer no longer than the attempt's own total can never fire first: leave it out
+    # (each aiohttp timer is a loop.call_at per request, re-armed on every chunk).
+    sock_read = None if total is not None and (t.read is None or total <= t.read) else t.read
+    return aiohttp.ClientTimeout(total=total, connect=pool_wait, sock_connect=t.connect, sock_read=sock_read)
 
 
 class AiohttpBackend:
     """One ``aiohttp.ClientSession`` per client, opened on first use inside the running loop.
 
     aiohttp binds its session to one asyncio event loop: using the client from trio, or from a
-    second ``asyncio.run``, raises ``RuntimeError`` instead of failing deep inside aiohttp.
+    second ``asyncio.run``, raises ``UnsupportedAsyncLibraryError`` (a ``BitgetError`` and a
+    ``RuntimeError``) instead of failing deep inside aiohttp.
     """
 
     def __init__(
@@ -64,7 +68,7 @@ class AiohttpBackend:
             import aiohttp
             import yarl
         except ImportError as exc:  # pragma: no cover - exercised only without the extra
-            raise ImportError("transport='aiohttp' needs the fast extra: pip install 'bitget-async[fast]'") from exc
+            raise ImportError("transport='aiohttp' needs aiohttp (a dependency of bitget-async): pip install aiohttp") from exc
         if limits.http2:
             raise ValueError("transport='aiohttp' speaks HTTP/1.1 only; use Limits(http2=False) or httpx")
         self._aiohttp: Any = aiohttp
@@ -83,7 +87,7 @@ class AiohttpBackend:
     def _open(self, loop: asyncio.AbstractEventLoop) -> Any:
         """Create the session for the running loop, or refuse a loop other than its own."""
         if self._session is not None:
-            raise RuntimeError(
+            raise UnsupportedAsyncLibraryError(
                 "this BitgetClient's aiohttp session belongs to another event loop; "
                 "create the client inside the loop that uses it"
             )
@@ -111,7 +115,7 @@ class AiohttpBackend:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            raise RuntimeError(
+            raise UnsupportedAsyncLibraryError(
                 "transport='aiohttp' runs on asyncio only; use the default httpx transport with trio"
             ) from None
         session = self._session

@@ -9,7 +9,13 @@ import httpx
 
 from .._errors import ConnectError, NetworkError, TimeoutError, ValidationError
 
-__all__ = ["HttpxBackend"]
+__all__ = ["HTTPX_IN_FLIGHT", "HttpxBackend"]
+
+# Requests in flight one httpx pool carries well.  httpcore's pool rescans every connection and
+# queued request on each checkout and return, so its cost per request grows with what is in
+# flight: on 2 cores, 128 callers on one 128-connection pool did about half the req/s (and 7x the
+# p99) of the same pool gated to 8 (benchmarks/results.md, "pool size" table).
+HTTPX_IN_FLIGHT = 8
 
 
 def _reason(exc: BaseException) -> str:
@@ -28,6 +34,8 @@ def _reason(exc: BaseException) -> str:
 
 class HttpxBackend:
     """Sends through one pooled ``httpx.AsyncClient``; the only place httpx errors are mapped."""
+
+    in_flight_cap = HTTPX_IN_FLIGHT
 
     def __init__(self, client: httpx.AsyncClient, *, owns_client: bool, attempt_timeout: float | None = None) -> None:
         self.client = client

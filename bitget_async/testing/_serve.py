@@ -28,10 +28,16 @@ class _HideDrops(logging.Filter):
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket: bound (port 0 picks a free one) and listening before anyone is told."""
+    """A listening socket: bound (port 0 picks a free one) and listening before anyone is told.
+
+    Created with ``proto=IPPROTO_TCP`` and ``TCP_NODELAY`` set: accepted sockets inherit both,
+    and asyncio sets ``TCP_NODELAY`` only on sockets whose ``proto`` says TCP.  With proto 0,
+    Nagle's algorithm held uvicorn's second write (the body after the headers) until the
+    client's delayed ACK, about 40 ms per keep-alive request."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(128)
     sock.setblocking(False)
