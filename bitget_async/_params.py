@@ -117,16 +117,22 @@ class Param:
         """Validate one value and return its wire form (str for scalars).
 
         ``context`` holds the call's other wire values: a batch item's field may be required by
-        a top-level one (``orderList[].symbol`` when ``batchMode = multiple``)."""
-        label = f"{where}: parameter {self.py!r}"
+        a top-level one (``orderList[].symbol`` when ``batchMode = multiple``).  The common
+        cases (a str, an enum value, a number as str or int) return before any message is built:
+        this runs for every parameter of every call."""
         kind = self.kind
         if kind == "str":
-            if not isinstance(value, str):
-                raise ValidationError(f"{label} expects {self.describe()}, got {type(value).__name__}", param=self.py)
-            self._check_enum(value, label)
-            return value
+            if isinstance(value, str):
+                enum = self.enum
+                if enum is None or value in enum or value.lower() in self._lower:
+                    return value
+                self._check_enum(value, self._label(where))
+            raise ValidationError(
+                f"{self._label(where)} expects {self.describe()}, got {type(value).__name__}", param=self.py
+            )
         if kind in ("money", "int"):
-            return self._number(value, label)
+            return self._number(value, where)
+        label = self._label(where)
         if kind == "bool":
             if not isinstance(value, bool):
                 raise ValidationError(f"{label} expects a bool, got {type(value).__name__}", param=self.py)
@@ -146,6 +152,9 @@ class Param:
         ctx = context or {}
         return [self._encode_item(v, f"{where}: {self.py}[{i}]", ctx) for i, v in enumerate(value)]
 
+    def _label(self, where: str) -> str:
+        return f"{where}: parameter {self.py!r}"
+
     def _check_enum(self, value: str, label: str) -> None:
         enum = self.enum
         if enum is None or value in enum or value.lower() in self._lower:  # exact spelling first: cheapest
@@ -159,27 +168,37 @@ class Param:
             f"{label} must be {self.describe()} (in any letter case), got {value!r}{hint}", param=self.py
         )
 
-    def _number(self, value: Any, label: str) -> str:
-        if isinstance(value, bool):
-            # ``True`` is an int to Python; on the wire it would be "true", never a number.
-            raise ValidationError(f"{label} expects {self.describe()}, got bool", param=self.py)
-        try:
-            text = wire_value(value, label)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(str(exc), param=self.py) from None
+    def _number(self, value: Any, where: str) -> str:
+        kind = self.kind
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)  # an int's str is plain already
+        else:
+            label = self._label(where)
+            if isinstance(value, bool):
+                # ``True`` is an int to Python; on the wire it would be "true", never a number.
+                raise ValidationError(f"{label} expects {self.describe()}, got bool", param=self.py)
+            try:
+                text = wire_value(value, label)
+            except (TypeError, ValueError) as exc:
+                raise ValidationError(str(exc), param=self.py) from None
         # A finite Decimal in "f" format and an int's str are plain already; only text needs the check.
-        pattern = _INTEGER if self.kind == "int" else _DECIMAL
-        if (isinstance(value, str) or self.kind == "int") and pattern.fullmatch(text) is None:
-            what = "an integer" if self.kind == "int" else "a plain decimal number"
-            if self.kind == "int" and _DECIMAL.fullmatch(text):
+        pattern = _INTEGER if kind == "int" else _DECIMAL
+        if (isinstance(value, str) or kind == "int") and pattern.fullmatch(text) is None:
+            label = self._label(where)
+            what = "an integer" if kind == "int" else "a plain decimal number"
+            if kind == "int" and _DECIMAL.fullmatch(text):
                 raise ValidationError(f"{label} expects an integer, got {text!r}", param=self.py)
             raise ValidationError(
                 f"{label} expects {what} (ASCII digits, no exponent, spaces or '_'), got {text!r}", param=self.py
             )
         if self.nonneg and text.startswith("-") and Decimal(text) != 0:
-            raise ValidationError(f"{label} must not be negative, got {text!r}", param=self.py)
+            raise ValidationError(f"{self._label(where)} must not be negative, got {text!r}", param=self.py)
         if self.max is not None and Decimal(text) > self.max:
-            raise ValidationError(f"{label} is {text}, above the documented maximum {self.max}", param=self.py)
+            raise ValidationError(
+                f"{self._label(where)} is {text}, above the documented maximum {self.max}", param=self.py
+            )
         return text
 
     def _encode_item(self, item: Any, where: str, context: Mapping[str, Any]) -> dict[str, Any]:
