@@ -17,6 +17,7 @@ import anyio
 import anyio.lowlevel
 import httpx
 import pytest
+from helpers import max_in_window
 
 import bitget_async
 from bitget_async import (
@@ -88,18 +89,6 @@ class VirtualClock:
             self.now = max(self.now, deadline)
             while self._waiters and self._waiters[0][0] <= self.now:
                 heapq.heappop(self._waiters)[2].set()
-
-
-def max_in_window(instants: list[float], period: float = 1.0) -> int:
-    """Most instants inside any half-open window [t, t + period)."""
-    ts = sorted(instants)
-    best = 0
-    j = 0
-    for i, t in enumerate(ts):
-        while ts[j] <= t - period:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
 
 
 def limiter_on(clock: VirtualClock, **kwargs: Any) -> LocalRateLimiter:

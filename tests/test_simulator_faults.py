@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from helpers import signed_headers
 
 from bitget_async import (
     NetworkError,
@@ -18,7 +19,6 @@ from bitget_async import (
     RetryPolicy,
     ServerError,
 )
-from bitget_async.signing import hmac_sign, prehash
 from bitget_async.testing import Faults, Simulator
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.002, jitter=0.0)
@@ -107,14 +107,7 @@ async def test_dropped_connection_after_a_write_hides_the_result() -> None:
     sim = Simulator()
     path = "/api/v2/spot/trade/place-order"
     body = '{"symbol":"BTCUSDT","side":"buy","orderType":"market","force":"gtc","size":"100","clientOid":"lost"}'
-    stamp = str(sim.now_ms())
-    headers = {
-        "ACCESS-KEY": sim.api_key,
-        "ACCESS-SIGN": hmac_sign(sim.api_secret, prehash(stamp, "POST", path, "", body)),
-        "ACCESS-TIMESTAMP": stamp,
-        "ACCESS-PASSPHRASE": sim.passphrase,
-        "Content-Type": "application/json",
-    }
+    headers = signed_headers(sim, "POST", path, body)
     sim.faults.drop_after_execute = 1
     async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
         with pytest.raises(httpx.RemoteProtocolError):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from helpers import Recorder
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -307,27 +306,9 @@ def test_peer_requests_cover_the_gaps_named_in_issue_12() -> None:
     } <= seen
 
 
-@dataclass
-class Recorder:
-    body: bytes = OK
-    requests: list[httpx.Request] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(200, content=self.body)
-
-
 @pytest.fixture
-def server() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-async def client(server: Recorder) -> AsyncIterator[BitgetClient]:
-    async with BitgetClient(
-        "key", "secret", "pass", transport=httpx.MockTransport(server), clock=lambda: 1700000000000
-    ) as c:
-        yield c
+def client(recorded_client: BitgetClient) -> BitgetClient:
+    return recorded_client  # the shared recorded client (conftest.py), under this module's name
 
 
 def _reference_body(title: str) -> dict[str, Any]:
@@ -340,15 +321,15 @@ def _reference_body(title: str) -> dict[str, Any]:
 
 @pytest.mark.anyio
 async def test_reference_spot_place_order_body_reaches_the_wire_unchanged(
-    client: BitgetClient, server: Recorder
+    client: BitgetClient, recorder: Recorder
 ) -> None:
-    server.body = PLACED
+    recorder.body = PLACED
     body = _reference_body("Place Spot Order")
     assert body == {"symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "size": "0.001", "price": "50000",
                     "force": "GTC"}
     route = find_route("POST", "/api/v2/spot/trade/place-order")
     await client.spot.trade.place_order(**_wire_to_kwargs(route.params, body))
-    (request,) = server.requests
+    (request,) = recorder.requests
     oid = json.loads(request.content)["clientOid"]
     assert re.fullmatch(r"[0-9a-f]{32}", oid)
     assert request.content == (
@@ -359,11 +340,11 @@ async def test_reference_spot_place_order_body_reaches_the_wire_unchanged(
 
 
 @pytest.mark.anyio
-async def test_reference_set_leverage_body_reaches_the_wire_unchanged(client: BitgetClient, server: Recorder) -> None:
+async def test_reference_set_leverage_body_reaches_the_wire_unchanged(client: BitgetClient, recorder: Recorder) -> None:
     body = _reference_body("Set Leverage")
     route = find_route("POST", "/api/v2/mix/account/set-leverage")
     await client.mix.account.set_leverage(**_wire_to_kwargs(route.params, body))
-    (request,) = server.requests
+    (request,) = recorder.requests
     assert request.content == (
         b'{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","leverage":"10","holdSide":"long"}'
     )
@@ -372,7 +353,7 @@ async def test_reference_set_leverage_body_reaches_the_wire_unchanged(client: Bi
 
 @pytest.mark.anyio
 async def test_reference_futures_body_with_v1_time_in_force_is_refused_naming_force(
-    client: BitgetClient, server: Recorder
+    client: BitgetClient, recorder: Recorder
 ) -> None:
     body = _reference_body("Place Futures Order")
     assert body["timeInForceValue"] == "GTC"
@@ -381,28 +362,28 @@ async def test_reference_futures_body_with_v1_time_in_force_is_refused_naming_fo
     kwargs = {by_wire.get(k, k): v for k, v in body.items()}
     with pytest.raises(ValidationError) as info:
         await client.mix.order.place_order(**kwargs)
-    assert server.requests == []
+    assert recorder.requests == []
     assert info.value.param == "timeInForceValue"
     assert "(the v1 name of 'force', which Bitget v2 ignores); did you mean 'force'?" in str(info.value)
     kwargs["force"] = kwargs.pop("timeInForceValue")  # the one edit the message asks for
-    server.body = PLACED
+    recorder.body = PLACED
     await client.mix.order.place_order(**kwargs)
-    sent = json.loads(server.requests[0].content)
+    sent = json.loads(recorder.requests[0].content)
     assert sent == {**{k: v for k, v in body.items() if k != "timeInForceValue"}, "force": "GTC",
                     "clientOid": sent["clientOid"]}
 
 
 # -- end to end: letter case, demo types, item extras, conditions --------------------------------
 @pytest.mark.anyio
-async def test_enum_case_reaches_the_wire_as_written(client: BitgetClient, server: Recorder) -> None:
-    server.body = PLACED
+async def test_enum_case_reaches_the_wire_as_written(client: BitgetClient, recorder: Recorder) -> None:
+    recorder.body = PLACED
     await client.mix.order.place_order(
         symbol="BTCUSDT", product_type="usdt-futures", margin_mode="Crossed", margin_coin="USDT", side="BUY",
         trade_side="Open", order_type="market", size="0.01", client_oid="c1",
     )
-    server.body = OK
+    recorder.body = OK
     await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1m", k_line_type="mark")
-    place, candles = server.requests
+    place, candles = recorder.requests
     assert place.content == (
         b'{"symbol":"BTCUSDT","productType":"usdt-futures","marginMode":"Crossed","marginCoin":"USDT","size":"0.01",'
         b'"side":"BUY","tradeSide":"Open","orderType":"market","clientOid":"c1"}'
@@ -411,27 +392,27 @@ async def test_enum_case_reaches_the_wire_as_written(client: BitgetClient, serve
 
 
 @pytest.mark.anyio
-async def test_one_minute_and_one_month_stay_distinct(client: BitgetClient, server: Recorder) -> None:
+async def test_one_minute_and_one_month_stay_distinct(client: BitgetClient, recorder: Recorder) -> None:
     """Why the user's spelling is kept: '1m' (minute) and '1M' (month) differ only in case."""
     await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1m")
     await client.mix.market.candles(symbol="BTCUSDT", product_type="USDT-FUTURES", granularity="1M")
-    assert [r.url.params["granularity"] for r in server.requests] == ["1m", "1M"]
+    assert [r.url.params["granularity"] for r in recorder.requests] == ["1m", "1M"]
 
 
 @pytest.mark.anyio
-async def test_demo_product_types_are_accepted(server: Recorder) -> None:
-    async with BitgetClient("key", "secret", "pass", demo=True, transport=httpx.MockTransport(server)) as demo:
+async def test_demo_product_types_are_accepted(recorder: Recorder) -> None:
+    async with BitgetClient("key", "secret", "pass", demo=True, transport=httpx.MockTransport(recorder)) as demo:
         await demo.mix.market.tickers(product_type="SUSDT-FUTURES")
         await demo.mix.account.accounts(product_type="susdc-futures")
-    tickers, accounts = server.requests
+    tickers, accounts = recorder.requests
     assert tickers.url.query == b"productType=SUSDT-FUTURES"
     assert accounts.url.query == b"productType=susdc-futures"
     assert tickers.headers["paptrading"] == "1" and accounts.headers["paptrading"] == "1"
 
 
 @pytest.mark.anyio
-async def test_batch_item_extras_pass_through_exactly(client: BitgetClient, server: Recorder) -> None:
-    server.body = BATCH
+async def test_batch_item_extras_pass_through_exactly(client: BitgetClient, recorder: Recorder) -> None:
+    recorder.body = BATCH
     typed = SpotTradeBatchOrdersItem(
         side="buy", order_type="limit", force="gtc", price="1", size="2", client_oid="a",
         extra_params={"brandNew": Decimal("1E-7")},
@@ -439,7 +420,7 @@ async def test_batch_item_extras_pass_through_exactly(client: BitgetClient, serv
     plain = {"side": "sell", "orderType": "market", "force": "GTC", "size": "1", "clientOid": "b",
              "extra_params": {"other": "x"}}
     await client.spot.trade.batch_orders(symbol="BTCUSDT", order_list=[typed, plain])
-    assert server.requests[0].content == (
+    assert recorder.requests[0].content == (
         b'{"symbol":"BTCUSDT","orderList":['
         b'{"side":"buy","orderType":"limit","force":"gtc","price":"1","size":"2","clientOid":"a","brandNew":"0.0000001"},'
         b'{"side":"sell","orderType":"market","force":"GTC","size":"1","clientOid":"b","other":"x"}]}'
@@ -447,8 +428,8 @@ async def test_batch_item_extras_pass_through_exactly(client: BitgetClient, serv
 
 
 @pytest.mark.anyio
-async def test_ccxt_style_futures_batch_items_repeat_the_top_level_fields(client: BitgetClient, server: Recorder) -> None:
-    server.body = BATCH
+async def test_ccxt_style_futures_batch_items_repeat_the_top_level_fields(client: BitgetClient, recorder: Recorder) -> None:
+    recorder.body = BATCH
     item = MixOrderBatchPlaceOrderItem(
         symbol="BTCUSDT", product_type="USDT-FUTURES", margin_coin="USDT", margin_mode="crossed", size="0.001",
         price="25000", side="buy", order_type="limit", force="GTC", client_oid="x",
@@ -456,7 +437,7 @@ async def test_ccxt_style_futures_batch_items_repeat_the_top_level_fields(client
     await client.mix.order.batch_place_order(
         symbol="BTCUSDT", product_type="USDT-FUTURES", margin_mode="crossed", margin_coin="USDT", order_list=[item]
     )
-    body = json.loads(server.requests[0].content)
+    body = json.loads(recorder.requests[0].content)
     assert body["orderList"] == [
         {"size": "0.001", "price": "25000", "side": "buy", "orderType": "limit", "force": "GTC", "clientOid": "x",
          "symbol": "BTCUSDT", "productType": "USDT-FUTURES", "marginCoin": "USDT", "marginMode": "crossed"}
@@ -464,10 +445,10 @@ async def test_ccxt_style_futures_batch_items_repeat_the_top_level_fields(client
 
 
 @pytest.mark.anyio
-async def test_wallet_transfer_needs_symbol_only_for_isolated_margin(client: BitgetClient, server: Recorder) -> None:
+async def test_wallet_transfer_needs_symbol_only_for_isolated_margin(client: BitgetClient, recorder: Recorder) -> None:
     with pytest.raises(ValidationError) as info:
         await client.spot.wallet.transfer(from_type="spot", to_type="isolated_margin", amount="1", coin="USDT")
-    assert server.requests == []
+    assert recorder.requests == []
     assert str(info.value) == (
         "spot.wallet.transfer: parameter 'symbol' is required when fromType = isolated_margin or "
         "toType = isolated_margin"
@@ -475,14 +456,14 @@ async def test_wallet_transfer_needs_symbol_only_for_isolated_margin(client: Bit
     await client.spot.wallet.transfer(from_type="spot", to_type="usdt_futures", amount="1", coin="USDT")
     await client.spot.wallet.transfer(from_type="Isolated_Margin", to_type="spot", amount="1", coin="USDT",
                                       symbol="BTCUSDT")
-    assert len(server.requests) == 2
+    assert len(recorder.requests) == 2
 
 
 @pytest.mark.anyio
-async def test_isolated_batch_cancel_order_id_list_is_optional(client: BitgetClient, server: Recorder) -> None:
-    server.body = BATCH
+async def test_isolated_batch_cancel_order_id_list_is_optional(client: BitgetClient, recorder: Recorder) -> None:
+    recorder.body = BATCH
     await client.margin.isolated.batch_cancel_order(symbol="BTCUSDT")
-    assert server.requests[0].content == b'{"symbol":"BTCUSDT"}'
+    assert recorder.requests[0].content == b'{"symbol":"BTCUSDT"}'
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -491,16 +472,16 @@ def test_the_typed_method_refuses_generated_bad_numbers_before_any_io(bad: Any, 
     """The same variants, end to end: ``client.spot.trade.place_order`` never reaches the transport."""
     import anyio
 
-    server = Recorder(body=PLACED)
+    recorder = Recorder(body=PLACED)
 
     async def call() -> ValidationError:
-        async with BitgetClient("key", "secret", "pass", transport=httpx.MockTransport(server)) as c:
+        async with BitgetClient("key", "secret", "pass", transport=httpx.MockTransport(recorder)) as c:
             kwargs: dict[str, Any] = {"size": "1", "price": "100", name: bad}
             with pytest.raises(ValidationError) as info:
                 await c.spot.trade.place_order(symbol="BTCUSDT", side="buy", order_type="limit", force="GTC", **kwargs)
             return info.value
 
     err = anyio.run(call)
-    assert server.requests == []
+    assert recorder.requests == []
     assert err.param == name
     assert str(err).startswith(f"spot.trade.place_order: parameter {name!r}")
