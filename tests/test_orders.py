@@ -19,11 +19,13 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from helpers import envelope_bytes, make_client
 
 from bitget_async import (
     BitgetClient,
     DuplicateClientOidError,
     OrderStateUnknownError,
+    RateLimits,
     RetryPolicy,
     TimeoutError,
 )
@@ -37,10 +39,6 @@ for _f in sorted(SPEC.glob("schemas-*.json")):
 
 PLACE = re.compile(r"/(place-order|batch-orders|batch-place-order|place-plan-order)$")
 OID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def envelope(data: Any) -> bytes:
-    return json.dumps({"code": "00000", "msg": "success", "requestTime": 1, "data": data}).encode()
 
 
 def failure(code: str, msg: str, status: int = 400) -> httpx.Response:
@@ -76,14 +74,8 @@ class Exchange:
     # -- plumbing -------------------------------------------------------------------------------
     def client(self, **kwargs: Any) -> BitgetClient:
         kwargs.setdefault("retry", RetryPolicy(max_attempts=3, backoff_base=0.0, lookup_attempts=1, lookup_delay=0.0))
-        return BitgetClient(
-            api_key="bg_key_for_tests",
-            api_secret="secret",
-            passphrase="pass",
-            transport=httpx.MockTransport(self.handle),
-            clock=lambda: NOW_MS,
-            **kwargs,
-        )
+        kwargs.setdefault("rate_limits", RateLimits())
+        return make_client(self.handle, clock=lambda: NOW_MS, **kwargs)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         if PLACE.search(request.url.path):
@@ -125,7 +117,7 @@ class Exchange:
             raise httpx.RemoteProtocolError("peer closed connection", request=request)
         if fault == "5xx":
             return httpx.Response(502, content=b"<html>502 Bad Gateway</html>")
-        return httpx.Response(200, content=envelope({"orderId": order_id, "clientOid": oid}))
+        return httpx.Response(200, content=envelope_bytes({"orderId": order_id, "clientOid": oid}))
 
     def _place_batch(self, request: httpx.Request, body: dict[str, Any], fault: str) -> httpx.Response:
         items = body["orderList"]
@@ -143,7 +135,7 @@ class Exchange:
                 failed.append({"orderId": "", "clientOid": oid, "errorMsg": "Duplicate clientOid", "errorCode": "43118"})
         if fault == "lost":
             raise httpx.ReadTimeout("timed out", request=request)
-        return httpx.Response(200, content=envelope({"successList": success, "failureList": failed}))
+        return httpx.Response(200, content=envelope_bytes({"successList": success, "failureList": failed}))
 
     def _lookup(self, request: httpx.Request) -> httpx.Response:
         self.lookups.append(request)
@@ -160,18 +152,18 @@ class Exchange:
             if order_id is None:
                 if self.not_found == "error":
                     return failure("43001", "The order does not exist")
-                return httpx.Response(200, content=envelope([]))
-            return httpx.Response(200, content=envelope([self._row(EXAMPLES[path]["data"][0], order_id, oid)]))
+                return httpx.Response(200, content=envelope_bytes([]))
+            return httpx.Response(200, content=envelope_bytes([self._row(EXAMPLES[path]["data"][0], order_id, oid)]))
         if path == "/api/v2/mix/order/detail":
             if order_id is None:
                 return failure("40768", "Order does not exist")
-            return httpx.Response(200, content=envelope(self._row(EXAMPLES[path]["data"], order_id, oid)))
+            return httpx.Response(200, content=envelope_bytes(self._row(EXAMPLES[path]["data"], order_id, oid)))
         if path == "/api/v2/mix/order/orders-plan-pending":
             data = copy.deepcopy(EXAMPLES[path]["data"])
             data["entrustedList"][0] = self._row(data["entrustedList"][0], order_id or "", oid)
             if order_id is None:
                 data["entrustedList"] = []
-            return httpx.Response(200, content=envelope(data))
+            return httpx.Response(200, content=envelope_bytes(data))
         if path.startswith("/api/v2/margin/"):
             data = copy.deepcopy(EXAMPLES[path]["data"])
             # Open orders never hold it here (filled at once); history does once placed.
@@ -179,7 +171,7 @@ class Exchange:
                 data["orderList"] = []
             else:
                 data["orderList"][0] = self._row(data["orderList"][0], order_id, oid)
-            return httpx.Response(200, content=envelope(data))
+            return httpx.Response(200, content=envelope_bytes(data))
         raise AssertionError(f"unexpected request {request.method} {request.url}")
 
     # -- assertions -----------------------------------------------------------------------------
@@ -454,7 +446,7 @@ class _BlankIdOpenOrders(Exchange):
             self.lookups.append(request)
             data = copy.deepcopy(EXAMPLES[request.url.path]["data"])
             data["orderList"][0].update(orderId="", clientOid=request.url.params["clientOid"])
-            return httpx.Response(200, content=envelope(data))
+            return httpx.Response(200, content=envelope_bytes(data))
         return super()._lookup(request)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import ok
 
 from bitget_async import (
     BitgetClient,
@@ -95,10 +96,6 @@ def client_for(
     )
 
 
-def ok() -> httpx.Response:
-    return httpx.Response(200, content=OK)
-
-
 def status(code: int, body: bytes = b"<html>bad gateway</html>", **headers: str) -> httpx.Response:
     return httpx.Response(code, content=body, headers=headers)
 
@@ -131,7 +128,7 @@ def test_retry_policy_validation() -> None:
 # -- reads ---------------------------------------------------------------------------------------
 @pytest.mark.anyio
 async def test_get_retried_on_connect_errors() -> None:
-    script = Script(httpx.ConnectError, httpx.ConnectTimeout, ok())
+    script = Script(httpx.ConnectError, httpx.ConnectTimeout, ok([]))
     async with client_for(script) as client:
         assert await client.spot.market.tickers() == []
         stats = client.stats()["routes"]["spot.market.tickers"]
@@ -153,7 +150,7 @@ async def test_get_retried_on_read_timeouts_until_the_budget_ends() -> None:
 
 @pytest.mark.anyio
 async def test_get_retried_on_resets() -> None:
-    script = Script(httpx.RemoteProtocolError, httpx.ReadError, ok())
+    script = Script(httpx.RemoteProtocolError, httpx.ReadError, ok([]))
     async with client_for(script) as client:
         assert await client.spot.market.tickers() == []
     assert len(script.requests) == 3
@@ -161,7 +158,7 @@ async def test_get_retried_on_resets() -> None:
 
 @pytest.mark.anyio
 async def test_5xx_burst_shorter_than_the_budget_is_absorbed() -> None:
-    script = Script(status(502), status(503), status(500), ok())
+    script = Script(status(502), status(503), status(500), ok([]))
     async with client_for(script, retry=RetryPolicy(max_attempts=4, backoff_base=0.0)) as client:
         assert await client.spot.market.tickers() == []
     assert len(script.requests) == 4
@@ -169,7 +166,7 @@ async def test_5xx_burst_shorter_than_the_budget_is_absorbed() -> None:
 
 @pytest.mark.anyio
 async def test_5xx_burst_longer_than_the_budget_raises_the_last_error() -> None:
-    script = Script(status(502), status(503), status(504), ok())
+    script = Script(status(502), status(503), status(504), ok([]))
     async with client_for(script) as client:
         with pytest.raises(ServerError) as info:
             await client.spot.market.tickers()
@@ -201,7 +198,7 @@ async def test_per_call_retries_override_the_policy() -> None:
 @pytest.mark.anyio
 async def test_retries_never_nest_the_concurrency_slot() -> None:
     # One slot: a retry that acquired it again inside the first attempt would raise at once.
-    script = Script(status(503), httpx.ConnectError, httpx.ReadTimeout, ok())
+    script = Script(status(503), httpx.ConnectError, httpx.ReadTimeout, ok([]))
     async with client_for(script, retry=RetryPolicy(max_attempts=4, backoff_base=0.0), limits=Limits(max_connections=1)) as client:
         assert await client.spot.market.tickers() == []
         assert client.stats()["in_flight"] == 0
@@ -212,7 +209,7 @@ async def test_retries_never_nest_the_concurrency_slot() -> None:
 @pytest.mark.anyio
 async def test_429_retry_after_is_honoured_exactly() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "2"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "2"}), ok([]))
     async with client_for(script, clock=clock) as client:
         assert await client.spot.market.tickers() == []
         stats = client.stats()
@@ -226,7 +223,7 @@ async def test_429_retry_after_is_honoured_exactly() -> None:
 @pytest.mark.anyio
 async def test_429_without_retry_after_backs_off_exponentially() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY), status(429, TOO_MANY), ok())
+    script = Script(status(429, TOO_MANY), status(429, TOO_MANY), ok([]))
     policy = RetryPolicy(max_attempts=3, backoff_base=0.5, backoff_max=8.0, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         assert await client.spot.market.tickers() == []
@@ -241,7 +238,7 @@ async def test_429_http_date_retry_after_is_read_and_capped() -> None:
     past = "Wed, 21 Oct 2015 07:28:00 GMT"
     clock = StepClock()
     script = Script(
-        status(429, TOO_MANY, **{"Retry-After": past}), status(429, TOO_MANY, **{"Retry-After": far}), ok()
+        status(429, TOO_MANY, **{"Retry-After": past}), status(429, TOO_MANY, **{"Retry-After": far}), ok([])
     )
     policy = RetryPolicy(max_attempts=3, backoff_base=0.75, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
@@ -254,7 +251,7 @@ async def test_429_http_date_retry_after_is_read_and_capped() -> None:
 @pytest.mark.parametrize("header", ["inf", "1e9", "Infinity", "nan", "-5", "soon"])
 async def test_429_retry_after_never_wedges_the_route(header: str) -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": header}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": header}), ok([]))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.75, jitter=0.0, max_retry_after=5.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         await client.spot.market.tickers()
@@ -265,7 +262,7 @@ async def test_429_retry_after_never_wedges_the_route(header: str) -> None:
 @pytest.mark.anyio
 async def test_429_retry_after_capped_by_the_backoff_cap_is_still_honoured() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "30"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "30"}), ok([]))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.1, backoff_max=1.0, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         await client.spot.market.tickers()
@@ -288,7 +285,7 @@ async def test_429_until_the_budget_ends() -> None:
 @pytest.mark.anyio
 async def test_429_longer_than_max_wait_is_not_waited_for() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "5"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "5"}), ok([]))
     async with client_for(script, clock=clock) as client:
         with pytest.raises(RateLimitError) as info:
             await client.spot.market.tickers(max_wait=1.0)
@@ -303,7 +300,7 @@ async def test_429_longer_than_max_wait_is_not_waited_for() -> None:
 
 @pytest.mark.anyio
 async def test_429_on_a_route_without_a_bucket_still_pauses() -> None:
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "0"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "0"}), ok([]))
     async with client_for(script, enabled=False) as client:
         assert await client.request("GET", "/api/v2/spot/market/tickers") == []
     assert len(script.requests) == 2
@@ -379,7 +376,7 @@ LINE = re.compile(
 @pytest.mark.anyio
 async def test_one_debug_line_per_request_and_warnings_on_retries(caplog: pytest.LogCaptureFixture) -> None:
     clock = StepClock()
-    script = Script(status(503), status(429, TOO_MANY, **{"Retry-After": "2"}), httpx.ReadTimeout, ok())
+    script = Script(status(503), status(429, TOO_MANY, **{"Retry-After": "2"}), httpx.ReadTimeout, ok([]))
     caplog.set_level(logging.DEBUG, logger="bitget_async")
     async with client_for(script, clock=clock, retry=RetryPolicy(max_attempts=4, backoff_base=0.0)) as client:
         await client.spot.market.tickers()
@@ -403,7 +400,7 @@ async def test_one_debug_line_per_request_and_warnings_on_retries(caplog: pytest
 
 @pytest.mark.anyio
 async def test_logs_and_stats_never_carry_secrets(caplog: pytest.LogCaptureFixture) -> None:
-    script = Script(status(503), httpx.ConnectError, ok(), httpx.ConnectError, httpx.Response(200, content=OK_TRANSFER))
+    script = Script(status(503), httpx.ConnectError, ok([]), httpx.ConnectError, httpx.Response(200, content=OK_TRANSFER))
     caplog.set_level(logging.DEBUG, logger="bitget_async")
     async with client_for(script) as client:
         await client.spot.market.tickers()
@@ -418,7 +415,7 @@ async def test_logs_and_stats_never_carry_secrets(caplog: pytest.LogCaptureFixtu
 @pytest.mark.anyio
 async def test_stats_per_route_and_per_bucket() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "1.5"}), ok(), ok(), httpx.Response(200, content=OK_TRANSFER))
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "1.5"}), ok([]), ok([]), httpx.Response(200, content=OK_TRANSFER))
     async with client_for(script, clock=clock) as client:
         await client.spot.market.tickers()
         await client.spot.market.tickers()

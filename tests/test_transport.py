@@ -14,12 +14,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import helpers
 import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from helpers import Recorder
 
-from bitget_async import BitgetClient, RateLimits, RetryPolicy, TimestampError
+from bitget_async import BitgetClient, RetryPolicy, TimestampError
 
 KEY = "bg_0123456789abcdef"
 SECRET = "test-secret-0123456789"
@@ -30,29 +32,14 @@ ACCESS = ("ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP", "ACCESS-PASSPHRASE")
 
 
 def envelope(data: Any, code: str = "00000", msg: str = "success") -> dict[str, Any]:
-    return {"code": code, "msg": msg, "requestTime": NOW, "data": data}
+    return helpers.envelope(data, code, msg, NOW)
 
 
-class Server:
-    """An ``httpx.MockTransport`` handler that records requests and answers from a function."""
+class Server(Recorder):
+    """The shared recorder, answering an empty list unless told otherwise."""
 
     def __init__(self, answer: Callable[[httpx.Request], httpx.Response] | None = None) -> None:
-        self.requests: list[httpx.Request] = []
-        self._answer = answer
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self._answer is not None:
-            return self._answer(request)
-        return httpx.Response(200, json=envelope([]))
-
-    @property
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self)
-
-    @property
-    def paths(self) -> list[str]:
-        return [r.url.path for r in self.requests]
+        super().__init__(answer, body=helpers.envelope_bytes([], request_time=NOW))
 
 
 class Ticks:
@@ -72,12 +59,9 @@ class Ticks:
 
 def make_client(server: Server, **kwargs: Any) -> BitgetClient:
     kwargs.setdefault("clock", Ticks())
-    kwargs.setdefault("rate_limits", RateLimits(enabled=False))
-    kwargs.setdefault("api_key", KEY)
     if "private_key" not in kwargs:
         kwargs.setdefault("api_secret", SECRET)
-    kwargs.setdefault("passphrase", PASSPHRASE)
-    return BitgetClient(transport=server.transport, **kwargs)
+    return helpers.make_client(server, api_key=kwargs.pop("api_key", KEY), passphrase=kwargs.pop("passphrase", PASSPHRASE), **kwargs)
 
 
 def wire_prehash(request: httpx.Request) -> bytes:
