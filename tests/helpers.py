@@ -100,12 +100,15 @@ def max_in_window(instants: list[float], period: float = 1.0) -> int:
 
 
 # -- one signed POST with no client in between -------------------------------------------------
-def signed_headers(sim: Any, method: str, path: str, body: str) -> dict[str, str]:
-    """The four ACCESS headers for ``body`` on ``path``, signed with the simulator's keys at its clock."""
-    stamp = str(sim.now_ms())
+def signed_headers(
+    sim: Any, method: str, path: str, query: str = "", body: str = "", *, ts: str | None = None, secret: str | None = None
+) -> dict[str, str]:
+    """The four ACCESS headers for a request, signed with the simulator's keys at its clock
+    (``ts`` and ``secret`` override them: a stale stamp, a wrong key)."""
+    stamp = ts if ts is not None else str(sim.now_ms())
     return {
         "ACCESS-KEY": sim.api_key,
-        "ACCESS-SIGN": hmac_sign(sim.api_secret, prehash(stamp, method, path, "", body)),
+        "ACCESS-SIGN": hmac_sign(secret or sim.api_secret, prehash(stamp, method, path, query, body)),
         "ACCESS-TIMESTAMP": stamp,
         "ACCESS-PASSPHRASE": sim.passphrase,
         "Content-Type": "application/json",
@@ -116,7 +119,7 @@ async def signed_post(sim: Any, path: str, body: dict[str, Any]) -> dict[str, An
     """One signed POST straight through the simulator's transport: no client-side order safety in between."""
     text = json.dumps(body)
     async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
-        response = await http.post(path, content=text, headers=signed_headers(sim, "POST", path, text))
+        response = await http.post(path, content=text, headers=signed_headers(sim, "POST", path, body=text))
     answer: dict[str, Any] = response.json()
     return answer
 

@@ -107,7 +107,7 @@ async def test_dropped_connection_after_a_write_hides_the_result() -> None:
     sim = Simulator()
     path = "/api/v2/spot/trade/place-order"
     body = '{"symbol":"BTCUSDT","side":"buy","orderType":"market","force":"gtc","size":"100","clientOid":"lost"}'
-    headers = signed_headers(sim, "POST", path, body)
+    headers = signed_headers(sim, "POST", path, body=body)
     sim.faults.drop_after_execute = 1
     async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
         with pytest.raises(httpx.RemoteProtocolError):
