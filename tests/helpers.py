@@ -141,6 +141,18 @@ Action = tuple[int, bytes, dict[str, str]] | str
 OK_EMPTY = b'{"code":"00000","msg":"success","requestTime":1,"data":[]}'
 
 
+def first_then(first: Action, then: Action) -> Callable[[Received], Action]:
+    """A script that does ``first`` to the first request and ``then`` to every later one."""
+    seen = 0
+
+    def script(req: Received) -> Action:
+        nonlocal seen
+        seen += 1
+        return first if seen == 1 else then
+
+    return script
+
+
 @dataclass
 class LoopbackServer:
     """A real HTTP/1.1 server on 127.0.0.1 (an OS-chosen port, one thread per connection, keep-alive).

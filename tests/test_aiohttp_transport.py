@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 import helpers
 import pytest
-from helpers import Action, LoopbackServer, Received
+from helpers import LoopbackServer, first_then
 
 from bitget_async import (
     APIError,
@@ -225,14 +225,7 @@ async def test_silent_server_is_timeout_after_sending(transport: str, server: Lo
 
 @pytest.mark.anyio
 async def test_cancellation_releases_slot_and_connection(transport: str, server: LoopbackServer) -> None:
-    calls = 0
-
-    def script(req: Received) -> Action:
-        nonlocal calls
-        calls += 1
-        return "hang" if calls == 1 else (200, OK_TICKER, {})
-
-    server.script = script
+    server.script = first_then("hang", (200, OK_TICKER, {}))
     # One connection in the pool: the follow-up call can only succeed if the cancelled call
     # gave its connection back (closed, since its response can never be read).
     async with make_client(transport, server.port, limits=Limits(max_connections=1)) as client:
@@ -250,14 +243,7 @@ async def test_cancellation_releases_slot_and_connection(transport: str, server:
 
 @pytest.mark.anyio
 async def test_read_is_retried_once_after_a_dropped_connection(transport: str, server: LoopbackServer) -> None:
-    calls = 0
-
-    def script(req: Received) -> Action:
-        nonlocal calls
-        calls += 1
-        return "close" if calls == 1 else (200, OK_TICKER, {})
-
-    server.script = script
+    server.script = first_then("close", (200, OK_TICKER, {}))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.0, jitter=0.0)
     async with make_client(transport, server.port, retry=policy) as client:
         [ticker] = await client.spot.market.tickers(symbol="BTCUSDT")

@@ -15,11 +15,7 @@ import json
 import pytest
 from orders_helpers import OID, Exchange, spot_order
 
-from bitget_async import (
-    DuplicateClientOidError,
-    OrderStateUnknownError,
-    TimeoutError,
-)
+from bitget_async import DuplicateClientOidError, OrderStateUnknownError, TimeoutError
 
 
 # -- clientOid ---------------------------------------------------------------------------------

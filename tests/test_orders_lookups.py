@@ -9,9 +9,7 @@ import pytest
 from helpers import envelope_bytes
 from orders_helpers import EXAMPLES, NOW_MS, Exchange, mix_order
 
-from bitget_async import (
-    DuplicateClientOidError,
-)
+from bitget_async import DuplicateClientOidError
 
 
 # -- futures and margin lookups ---------------------------------------------------------------------
