@@ -82,4 +82,6 @@ async def test_concurrent_calls_respect_20_per_second_at_the_server(
     assert full_periods * 1.0 <= elapsed <= ideal * (1.10 if not loaded else 2.5), elapsed
     route = stats["routes"]["spot.market.tickers"]
     assert (route["requests"], route["errors"], route["retries"], route["in_flight"]) == (calls, 0, 0, 0)
+    # At least every call past the first window waited; a call may wait twice (woken, then beaten to
+    # the slot by jitter), so the exact number depends on scheduling: a lower bound, on purpose.
     assert route["rate_waits"] >= calls - RATE

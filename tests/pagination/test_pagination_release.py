@@ -34,7 +34,9 @@ async def test_pages_wait_for_the_routes_rate_slot(sim: Simulator) -> None:
         got = [o async for o in client.paginate(client.spot.trade.history_orders, symbol="BTCUSDT", page_size=1)]
         assert len(got) == 6
         stats = client.stats()["routes"]["spot.trade.history_orders"]
-        assert stats["requests"] == 7 and stats["rate_waits"] >= 1  # 7 pages at 5/s: some waited
+        # 7 pages at 5/s: the 6th and 7th wait unless the first five took over a second (a
+        # real clock on a loaded machine): the number that waited is timing-dependent, not exact.
+        assert stats["requests"] == 7 and stats["rate_waits"] >= 1
         assert_idle(client)
 
 

@@ -60,7 +60,7 @@ async def test_5xx_fraction_is_seeded_and_refuses_before_executing() -> None:
     draws = random.Random(3)
     expected = [503 if draws.random() < 0.25 else 200 for _ in range(200)]
     assert statuses == expected
-    assert 30 < statuses.count(503) < 70
+    assert statuses.count(503) == 44  # seed 3: 44 of 200 draws fall under 0.25
     assert all(not r.executed for r in sim.requests if r.status == 503)
 
 
