@@ -83,13 +83,19 @@ async def test_signed_request_accepted() -> None:
     assert [(a.coin, a.available) for a in assets] == [("USDT", Decimal(100_000))]
 
 
+async def refused_assets(sim: Simulator, **credentials: str) -> AuthenticationError:
+    """Ask for the spot assets with a client built on ``credentials``; return the refusal."""
+    async with sim.client(**credentials) as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.spot.account.assets()
+    return info.value
+
+
 @pytest.mark.anyio
 async def test_wrong_secret_is_40009() -> None:
     sim = Simulator()
-    async with sim.client(api_secret="not-the-secret") as client:
-        with pytest.raises(AuthenticationError) as info:
-            await client.spot.account.assets()
-    assert (info.value.code, info.value.msg, info.value.http_status) == ("40009", "sign signature error", 400)
+    err = await refused_assets(sim, api_secret="not-the-secret")
+    assert (err.code, err.msg, err.http_status) == ("40009", "sign signature error", 400)
 
 
 @pytest.mark.anyio
@@ -141,14 +147,10 @@ async def test_rsa_keys_verified_with_public_half() -> None:
 @pytest.mark.anyio
 async def test_wrong_passphrase_and_unknown_key() -> None:
     sim = Simulator()
-    async with sim.client(passphrase="wrong-passphrase") as client:
-        with pytest.raises(AuthenticationError) as info:
-            await client.spot.account.assets()
-    assert (info.value.code, info.value.msg) == ("40012", "apikey/password is incorrect")
-    async with sim.client(api_key="nobody") as client:
-        with pytest.raises(AuthenticationError) as info:
-            await client.spot.account.assets()
-    assert (info.value.code, info.value.msg) == ("40006", "Invalid ACCESS_KEY")
+    err = await refused_assets(sim, passphrase="wrong-passphrase")
+    assert (err.code, err.msg) == ("40012", "apikey/password is incorrect")
+    err = await refused_assets(sim, api_key="nobody")
+    assert (err.code, err.msg) == ("40006", "Invalid ACCESS_KEY")
 
 
 @pytest.mark.anyio
