@@ -92,9 +92,7 @@ async def test_1000_calls_cancelled_by_task_group_cancel() -> None:
 @pytest.mark.anyio
 async def test_1000_calls_cancelled_by_move_on_after() -> None:
     server = BlockingServer()
-    # A clock that stands still: the 1-second window never moves on, so ``reserved`` counts every
-    # slot still held however long the 1,000 calls take on a loaded machine.
-    limiter = LocalRateLimiter(clock=lambda: 0.0)
+    limiter = LocalRateLimiter()
     async with make_client(server, limiter) as client:
         with anyio.move_on_after(0.3) as scope:
             async with anyio.create_task_group() as tg:
@@ -110,9 +108,7 @@ async def test_1000_calls_cancelled_by_move_on_after() -> None:
 @pytest.mark.anyio
 async def test_1000_calls_each_under_fail_after() -> None:
     server = BlockingServer()
-    # A clock that stands still: the 1-second window never moves on, so ``reserved`` counts every
-    # slot still held however long the 1,000 calls take on a loaded machine.
-    limiter = LocalRateLimiter(clock=lambda: 0.0)
+    limiter = LocalRateLimiter()
     timeouts: list[int] = []
 
     async def call(client: BitgetClient) -> None:
