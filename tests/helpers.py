@@ -8,12 +8,16 @@ envelope's shape or to how a test client is built is made once.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -23,6 +27,19 @@ from bitget_async.signing import hmac_sign, prehash
 
 NOW_MS = 1_700_000_000_000
 CREDS: dict[str, str] = {"api_key": "bg_key_for_tests", "api_secret": "secret", "passphrase": "pass"}
+
+
+# -- scripts that are no package (examples/, benchmarks/) ----------------------------------------
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import the file at ``path`` as module ``name`` (once: a second call returns the first)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pydantic resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
 
 
 # -- the Bitget envelope -----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import queue
 import re
@@ -15,6 +14,7 @@ from types import ModuleType
 from typing import IO, Any
 
 import anyio
+from helpers import load_module
 
 from bitget_async import BitgetClient
 
@@ -25,15 +25,7 @@ BTC = "BTCUSDT"
 
 def load_example(name: str) -> ModuleType:
     """Import ``examples/<name>.py`` under a private module name (the folder is no package)."""
-    mod_name = f"_example_{name}"
-    if mod_name in sys.modules:
-        return sys.modules[mod_name]
-    spec = importlib.util.spec_from_file_location(mod_name, EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[mod_name] = module  # dataclasses and pydantic resolve annotations through it
-    spec.loader.exec_module(module)
-    return module
+    return load_module(EXAMPLES / f"{name}.py", f"_example_{name}")
 
 
 bot = load_example("bot")
