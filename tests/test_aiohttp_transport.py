@@ -1,8 +1,8 @@
 """Both HTTP backends against a real loopback socket: same bytes on the wire, same errors.
 
 Every test runs three ways: httpx on asyncio, httpx on trio, aiohttp on asyncio (aiohttp has no
-trio support; a separate test pins the error it gives there).  The server is a plain threaded
-socket server, independent of the event loop under test, that records the exact request bytes
+trio support; a separate test pins the error it gives there).  The server is the shared loopback
+server (helpers.LoopbackServer), independent of the event loop under test, that records the exact request bytes
 and can answer, hang, or hang up after reading the request.
 """
 
@@ -14,13 +14,13 @@ import hashlib
 import hmac
 import socket
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import anyio
+import helpers
 import pytest
+from helpers import LoopbackServer, first_then
 
 from bitget_async import (
     APIError,
@@ -31,6 +31,7 @@ from bitget_async import (
     Limits,
     NetworkError,
     RateLimitError,
+    RateLimits,
     RetryPolicy,
     UnsupportedAsyncLibraryError,
 )
@@ -72,128 +73,20 @@ def transport(case: tuple[str, str]) -> str:
     return case[0]
 
 
-# -- a loopback server that records raw requests --------------------------------------------------
-
-
-@dataclass
-class Received:
-    method: str
-    target: str
-    headers: dict[str, str]  # names lower-cased
-    body: bytes
-
-
-# What the server does with a request: answer (status, body, extra headers), "close" (hang up
-# without answering) or "hang" (never answer; wait for the client to give up).
-Action = tuple[int, bytes, dict[str, str]] | str
-
-
-@dataclass
-class LoopbackServer:
-    port: int = 0
-    requests: list[Received] = field(default_factory=list)
-    script: Callable[[Received], Action] = lambda req: (200, OK_TICKER, {})
-    hung_up_by_client: threading.Event = field(default_factory=threading.Event)
-    _sock: socket.socket | None = None
-    _threads: list[threading.Thread] = field(default_factory=list)
-    _stopping: threading.Event = field(default_factory=threading.Event)
-
-    def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
-        sock.settimeout(0.1)
-        self._sock, self.port = sock, sock.getsockname()[1]
-        self._spawn(self._accept_loop)
-
-    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
-        t = threading.Thread(target=target, args=args, daemon=True)
-        t.start()
-        self._threads.append(t)
-
-    def _accept_loop(self) -> None:
-        assert self._sock is not None
-        while not self._stopping.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:  # including the accept timeout: check _stopping again
-                continue
-            conn.settimeout(0.1)
-            self._spawn(self._serve, conn)
-
-    def _recv(self, conn: socket.socket, buf: bytearray) -> bool:
-        while not self._stopping.is_set():
-            try:
-                chunk = conn.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return False
-            if not chunk:
-                return False
-            buf += chunk
-            return True
-        return False
-
-    def _serve(self, conn: socket.socket) -> None:
-        buf = bytearray()
-        with conn:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    if not self._recv(conn, buf):
-                        return
-                head, _, rest = bytes(buf).partition(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, _ = lines[0].split(" ", 2)
-                headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
-                length = int(headers.get("content-length", "0"))
-                buf = bytearray(rest)
-                while len(buf) < length:
-                    if not self._recv(conn, buf):
-                        return
-                req = Received(method, target, headers, bytes(buf[:length]))
-                del buf[:length]
-                self.requests.append(req)
-                action = self.script(req)
-                if action == "close":
-                    return
-                if action == "hang":
-                    while self._recv(conn, buf):
-                        pass
-                    if not self._stopping.is_set():
-                        self.hung_up_by_client.set()
-                    return
-                assert not isinstance(action, str)
-                status, body, extra = action
-                head_out = f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                head_out += "".join(f"{k}: {v}\r\n" for k, v in extra.items())
-                conn.sendall(head_out.encode() + b"\r\n" + body)
-
-    def stop(self) -> None:
-        self._stopping.set()
-        for t in self._threads:
-            t.join(timeout=5)
-        if self._sock is not None:
-            self._sock.close()
-
-
 @pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
-    srv.start()
-    yield srv
-    srv.stop()
+def server(loopback: LoopbackServer) -> LoopbackServer:
+    """The shared loopback server, answering a ticker by default."""
+    loopback.script = lambda req: (200, OK_TICKER, {})
+    return loopback
 
 
 def make_client(transport: str, port: int, **kwargs: Any) -> BitgetClient:
+    """A signed client on the named backend against 127.0.0.1:``port``, default rate limits."""
     kwargs.setdefault("timeout", 5.0)
-    return BitgetClient(
-        KEY, SECRET, PASSPHRASE,
-        base_url=f"http://127.0.0.1:{port}",
-        transport=transport,  # type: ignore[arg-type]
-        clock=lambda: NOW_MS,
-        **kwargs,
+    kwargs.setdefault("rate_limits", RateLimits())
+    return helpers.make_client(
+        api_key=KEY, api_secret=SECRET, passphrase=PASSPHRASE, base_url=f"http://127.0.0.1:{port}",
+        transport=transport, **kwargs,
     )
 
 
@@ -333,14 +226,7 @@ async def test_silent_server_is_timeout_after_sending(transport: str, server: Lo
 
 @pytest.mark.anyio
 async def test_cancellation_releases_slot_and_connection(transport: str, server: LoopbackServer) -> None:
-    calls = 0
-
-    def script(req: Received) -> Action:
-        nonlocal calls
-        calls += 1
-        return "hang" if calls == 1 else (200, OK_TICKER, {})
-
-    server.script = script
+    server.script = first_then("hang", (200, OK_TICKER, {}))
     # One connection in the pool: the follow-up call can only succeed if the cancelled call
     # gave its connection back (closed, since its response can never be read).
     async with make_client(transport, server.port, limits=Limits(max_connections=1)) as client:
@@ -358,14 +244,7 @@ async def test_cancellation_releases_slot_and_connection(transport: str, server:
 
 @pytest.mark.anyio
 async def test_read_is_retried_once_after_a_dropped_connection(transport: str, server: LoopbackServer) -> None:
-    calls = 0
-
-    def script(req: Received) -> Action:
-        nonlocal calls
-        calls += 1
-        return "close" if calls == 1 else (200, OK_TICKER, {})
-
-    server.script = script
+    server.script = first_then("close", (200, OK_TICKER, {}))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.0, jitter=0.0)
     async with make_client(transport, server.port, retry=policy) as client:
         [ticker] = await client.spot.market.tickers(symbol="BTCUSDT")

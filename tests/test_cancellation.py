@@ -9,13 +9,12 @@ the counters must read zero and a normal call must still go through.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import anyio
 import httpx
 import pytest
+from helpers import Action, LoopbackServer, Received
 
 from bitget_async import BitgetClient, Limits, LocalRateLimiter, RateLimits
 from bitget_async._backends._httpx import HttpxBackend
@@ -182,76 +181,31 @@ async def test_cancel_while_waiting_for_the_concurrency_slot() -> None:
 
 
 # -- the real connection pool ------------------------------------------------------------------
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_GET(self) -> None:
-        srv = self.server
-        with srv.lock:
-            srv.entered += 1
-        if srv.blocking.is_set():
-            srv.release.wait(10)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(OK)))
-        self.end_headers()
-        self.wfile.write(OK)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return  # keep test output clean
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    # The stdlib default backlog is 5: with 8 connections opening at once the kernel may drop a
-    # SYN, and its retransmit lands the request a second late, at the server, after pacing.
-    request_queue_size = 128
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.lock = threading.Lock()
-        self.entered = 0
-        self.blocking = threading.Event()
-        self.release = threading.Event()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return  # the client hung up on a held request: expected here
-
-
-@pytest.fixture
-def http_server() -> Iterator[_Server]:
-    server = _Server()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.mark.anyio
-async def test_cancelled_calls_return_their_pooled_connections(http_server: _Server) -> None:
-    port = http_server.server_address[1]
+async def test_cancelled_calls_return_their_pooled_connections(loopback: LoopbackServer) -> None:
+    release = threading.Event()
+
+    def held(req: Received) -> Action:
+        release.wait(10)  # hold the request open (on the connection's thread) until released
+        return (200, OK, {})
+
+    loopback.script = held
     limiter = LocalRateLimiter()
     client = BitgetClient(
-        base_url=f"http://127.0.0.1:{port}",
+        base_url=loopback.base_url,
         rate_limits=RateLimits(limiter=limiter),
         limits=Limits(max_connections=4, max_keepalive_connections=4),
     )
-    http_server.blocking.set()
     async with client:
         with anyio.move_on_after(0.5):
             async with anyio.create_task_group() as tg:
                 await fire(client, 50, tg)
         assert_idle(client)
-        assert http_server.entered == 4
+        assert len(loopback.requests) == 4
         # Nothing checked out: no queued request, no connection serving one.
         assert checked_out(client) == 0
-        http_server.blocking.clear()
-        http_server.release.set()
+        loopback.script = lambda req: (200, OK, {})
+        release.set()
         assert await client.spot.market.tickers() == []
         assert await client.spot.market.tickers() == []
         assert_idle(client)

@@ -13,6 +13,7 @@ import msgspec
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from helpers import Recorder, make_client, ok
 
 from bitget_async import (
     BitgetClient,
@@ -30,26 +31,21 @@ CREDS: dict[str, Any] = {"api_key": "bg_key_42", "api_secret": "sec-42", "passph
 ACCESS = ("ACCESS-KEY", "ACCESS-SIGN", "ACCESS-TIMESTAMP", "ACCESS-PASSPHRASE")
 
 
-def ok(data: Any = None) -> httpx.Response:
-    return httpx.Response(200, json={"code": "00000", "msg": "success", "requestTime": NOW, "data": data})
+def serving(data: Any = None) -> Recorder:
+    """A recorder answering ``data`` everywhere, and the server time on /api/v2/public/time."""
 
-
-class Server:
-    def __init__(self, data: Any = None) -> None:
-        self.requests: list[httpx.Request] = []
-        self.data = data
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+    def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v2/public/time":
-            return ok({"serverTime": str(NOW)})
-        return ok(self.data)
+            return ok({"serverTime": str(NOW)}, NOW)
+        return ok(data, NOW)
+
+    return Recorder(answer)
 
 
 class ClosingTransport(httpx.MockTransport):
     """A mock transport that counts ``aclose`` calls (the pool closing reaches it)."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Recorder) -> None:
         super().__init__(server)
         self.closed = 0
 
@@ -57,12 +53,8 @@ class ClosingTransport(httpx.MockTransport):
         self.closed += 1
 
 
-def client(server: Server, **kwargs: Any) -> BitgetClient:
-    kwargs.setdefault("clock", lambda: NOW)
-    kwargs.setdefault("rate_limits", RateLimits(enabled=False))
-    if "httpx_client" not in kwargs:
-        kwargs.setdefault("transport", httpx.MockTransport(server))
-    return BitgetClient(**kwargs)
+def client(server: Recorder, **kwargs: Any) -> BitgetClient:
+    return make_client(server, signed=False, **kwargs)
 
 
 def make_pem() -> str:
@@ -76,7 +68,7 @@ def make_pem() -> str:
 
 
 def test_construction_does_no_io_even_outside_an_event_loop() -> None:
-    server = Server()
+    server = serving()
     c = client(server, demo=True, **CREDS)
     assert server.requests == []
     assert not c.closed
@@ -85,7 +77,7 @@ def test_construction_does_no_io_even_outside_an_event_loop() -> None:
 
 @pytest.mark.anyio
 async def test_async_with_does_no_io_and_closes_the_owned_pool() -> None:
-    server = Server()
+    server = serving()
     transport = ClosingTransport(server)
     async with BitgetClient(transport=transport, **CREDS) as c:
         assert not c.closed
@@ -98,7 +90,7 @@ async def test_async_with_does_no_io_and_closes_the_owned_pool() -> None:
 
 @pytest.mark.anyio
 async def test_aclose_without_async_with() -> None:
-    server = Server([])
+    server = serving([])
     transport = ClosingTransport(server)
     c = BitgetClient(transport=transport, rate_limits=RateLimits(enabled=False))
     assert await c.spot.market.tickers() == []
@@ -108,7 +100,7 @@ async def test_aclose_without_async_with() -> None:
 
 @pytest.mark.anyio
 async def test_caller_supplied_httpx_client_is_not_closed() -> None:
-    server = Server([])
+    server = serving([])
     async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
         async with client(server, httpx_client=http) as c:
             assert await c.spot.market.tickers() == []
@@ -121,7 +113,7 @@ async def test_caller_supplied_httpx_client_is_not_closed() -> None:
 
 def test_httpx_client_and_transport_are_exclusive() -> None:
     with pytest.raises(ConfigurationError, match=r"^httpx_client= brings its own transport and proxy settings"):
-        BitgetClient(httpx_client=httpx.AsyncClient(), transport=httpx.MockTransport(Server()))
+        BitgetClient(httpx_client=httpx.AsyncClient(), transport=httpx.MockTransport(serving()))
 
 
 def test_base_url_must_be_http() -> None:
@@ -131,7 +123,7 @@ def test_base_url_must_be_http() -> None:
 
 @pytest.mark.anyio
 async def test_use_after_close_raises_client_closed_error() -> None:
-    server = Server([])
+    server = serving([])
     c = client(server, **CREDS)
     async with c:
         await c.spot.market.tickers()
@@ -152,7 +144,7 @@ async def test_use_after_close_raises_client_closed_error() -> None:
 
 @pytest.mark.anyio
 async def test_base_url_is_used_for_every_request() -> None:
-    server = Server([])
+    server = serving([])
     async with client(server, base_url="http://127.0.0.1:8123/") as c:
         await c.spot.market.tickers(symbol="BTCUSDT")
     assert str(server.requests[0].url) == "http://127.0.0.1:8123/api/v2/spot/market/tickers?symbol=BTCUSDT"
@@ -167,7 +159,7 @@ def test_init_has_no_mutable_defaults() -> None:
 
 @pytest.mark.anyio
 async def test_clients_share_no_state() -> None:
-    server = Server([])
+    server = serving([])
     a = client(server, **CREDS)
     b = client(server)
     assert a.spot is not b.spot
@@ -184,7 +176,7 @@ async def test_clients_share_no_state() -> None:
 
 @pytest.mark.anyio
 async def test_private_endpoint_without_credentials_raises_before_io() -> None:
-    server = Server([])
+    server = serving([])
     async with client(server) as c:
         with pytest.raises(MissingCredentialsError) as info:
             await c.spot.account.assets()
@@ -214,7 +206,7 @@ def test_partial_credentials_are_refused() -> None:
 
 @pytest.mark.anyio
 async def test_from_env_hmac_and_demo() -> None:
-    server = Server([])
+    server = serving([])
     env = {"BITGET_API_KEY": "env-key", "BITGET_API_SECRET": "env-secret", "BITGET_PASSPHRASE": "env-pass", "BITGET_DEMO": "1"}
     async with BitgetClient.from_env(env, transport=httpx.MockTransport(server), clock=lambda: NOW) as c:
         assert c.demo is True
@@ -234,7 +226,7 @@ def test_from_env_demo_flag(value: str | None, demo: bool) -> None:
 
 @pytest.mark.anyio
 async def test_from_env_without_keys_is_public_only() -> None:
-    server = Server([])
+    server = serving([])
     async with BitgetClient.from_env({}, transport=httpx.MockTransport(server)) as c:
         assert repr(c) == "<BitgetClient https://api.bitget.com public demo=False open>"
         await c.spot.market.tickers()
@@ -253,7 +245,7 @@ async def test_from_env_private_key_as_pem_text_or_file(tmp_path: Path, as_path:
         key_file.write_text(pem)
         value = str(key_file)
     env = {"BITGET_API_KEY": "rsa-key", "BITGET_PASSPHRASE": "rsa-pass", "BITGET_PRIVATE_KEY": value}
-    server = Server([])
+    server = serving([])
     async with BitgetClient.from_env(env, transport=httpx.MockTransport(server), clock=lambda: NOW) as c:
         assert repr(c) == "<BitgetClient https://api.bitget.com Credentials(api_key='***', kind='rsa') demo=False open>"
         await c.spot.account.assets()
@@ -287,7 +279,7 @@ def test_from_env_keyword_arguments_win() -> None:
 
 @pytest.mark.anyio
 async def test_request_seed_path_hits_the_real_path() -> None:
-    server = Server([{"symbol": "BTCUSDT"}])
+    server = serving([{"symbol": "BTCUSDT"}])
     async with client(server) as c:
         data = await c.request("get", "/api/v2/spot/market/ticker", params={"symbol": "BTCUSDT"})
     assert data == [{"symbol": "BTCUSDT"}]
@@ -299,7 +291,7 @@ async def test_request_seed_path_hits_the_real_path() -> None:
 
 @pytest.mark.anyio
 async def test_request_auth_false_on_public_path_sends_no_access_headers() -> None:
-    server = Server([])
+    server = serving([])
     async with client(server, **CREDS) as c:
         await c.request("GET", "/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"}, auth=False)
         await c.request("GET", "/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"})
@@ -315,7 +307,7 @@ async def test_request_auth_false_on_public_path_sends_no_access_headers() -> No
 
 @pytest.mark.anyio
 async def test_request_auth_false_refused_on_a_private_route() -> None:
-    server = Server([])
+    server = serving([])
     async with client(server, **CREDS) as c:
         with pytest.raises(ValidationError, match=r"^spot\.account\.assets must be signed; auth=False refused$"):
             await c.request("GET", "/api/v2/spot/account/assets", auth=False)
@@ -341,7 +333,7 @@ async def test_request_auth_false_refused_on_a_private_route() -> None:
     ],
 )
 async def test_request_refuses_bad_input_before_io(kwargs: dict[str, Any], param: str) -> None:
-    server = Server([])
+    server = serving([])
     kwargs = dict(kwargs)  # the parametrized dict is shared by the asyncio and trio runs
     method = kwargs.pop("method", "GET")
     path = kwargs.pop("path", "/api/v2/test/thing")
@@ -354,7 +346,7 @@ async def test_request_refuses_bad_input_before_io(kwargs: dict[str, Any], param
 
 @pytest.mark.anyio
 async def test_float_refusal_message_names_the_parameter() -> None:
-    async with client(Server([])) as c:
+    async with client(serving([])) as c:
         with pytest.raises(ValidationError) as info:
             await c.request("GET", "/api/v2/spot/market/tickers", params={"price": 0.1})
     assert str(info.value) == (

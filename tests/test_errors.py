@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from helpers import Recorder, make_client
 
 import bitget_async
 from bitget_async import (
@@ -26,7 +27,6 @@ from bitget_async import (
     NetworkError,
     NotFoundError,
     RateLimitError,
-    RateLimits,
     RetryPolicy,
     ServerError,
     TimeoutError,
@@ -41,33 +41,13 @@ NO_RETRY = RetryPolicy(max_attempts=1)
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base=0.0, jitter=0.0)
 
 
-class Server:
-    """Records requests; answers with ``answer(request)`` (which may raise an httpx error)."""
-
-    def __init__(self, answer: Callable[[httpx.Request], httpx.Response]) -> None:
-        self.requests: list[httpx.Request] = []
-        self._answer = answer
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self._answer(request)
-
-
-def client_for(server: Server, *, retry: RetryPolicy = NO_RETRY, signed: bool = False) -> BitgetClient:
-    creds: dict[str, Any] = (
-        {"api_key": "bg_key_0001", "api_secret": "sec-0001", "passphrase": "pass-0001"} if signed else {}
-    )
-    return BitgetClient(
-        transport=httpx.MockTransport(server),
-        clock=lambda: NOW,
-        retry=retry,
-        rate_limits=RateLimits(enabled=False),
-        **creds,
-    )
+def client_for(server: Recorder, *, retry: RetryPolicy = NO_RETRY, signed: bool = False) -> BitgetClient:
+    keys = {"api_key": "bg_key_0001", "api_secret": "sec-0001", "passphrase": "pass-0001"} if signed else {}
+    return make_client(server, signed=False, retry=retry, **keys)
 
 
 async def call(answer: Callable[[httpx.Request], httpx.Response], method: str = "GET") -> Any:
-    async with client_for(Server(answer)) as client:
+    async with client_for(Recorder(answer)) as client:
         return await client.request(method, PATH, auth=False)
 
 
@@ -264,7 +244,7 @@ async def test_json_that_is_not_an_envelope() -> None:
 
 @pytest.mark.anyio
 async def test_error_carries_request_data_for_a_signed_post() -> None:
-    server = Server(reply(400, b'{"code":"43012","msg":"Insufficient balance","requestTime":"1700000000002","data":null}'))
+    server = Recorder(reply(400, b'{"code":"43012","msg":"Insufficient balance","requestTime":"1700000000002","data":null}'))
     async with client_for(server, signed=True) as client:
         with pytest.raises(bitget_async.InsufficientBalanceError) as info:
             await client.spot.trade.cancel_order(symbol="BTCUSDT", client_oid="my-oid")
@@ -324,7 +304,7 @@ async def test_httpx_errors_are_translated(
      (httpx.ConnectError, 3), (httpx.ConnectTimeout, 3)],
 )
 async def test_post_write_is_not_retried_once_sent(httpx_exc: type[httpx.RequestError], attempts: int) -> None:
-    server = Server(raising(httpx_exc))
+    server = Recorder(raising(httpx_exc))
     async with client_for(server, retry=FAST_RETRY, signed=True) as client:
         with pytest.raises(TransportError) as info:
             await client.spot.trade.cancel_order(symbol="BTCUSDT", order_id="1")
@@ -336,7 +316,7 @@ async def test_post_write_is_not_retried_once_sent(httpx_exc: type[httpx.Request
 
 @pytest.mark.anyio
 async def test_raw_post_write_is_not_retried_after_a_read_timeout() -> None:
-    server = Server(raising(httpx.ReadTimeout))
+    server = Recorder(raising(httpx.ReadTimeout))
     async with client_for(server, retry=FAST_RETRY, signed=True) as client:
         with pytest.raises(TimeoutError):
             await client.request("POST", "/api/v2/test/write", body={"a": "1"})
@@ -345,7 +325,7 @@ async def test_raw_post_write_is_not_retried_after_a_read_timeout() -> None:
 
 @pytest.mark.anyio
 async def test_get_read_is_retried_after_a_read_timeout() -> None:
-    server = Server(raising(httpx.ReadTimeout))
+    server = Recorder(raising(httpx.ReadTimeout))
     async with client_for(server, retry=FAST_RETRY) as client:
         with pytest.raises(TimeoutError):
             await client.spot.market.tickers()

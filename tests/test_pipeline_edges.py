@@ -17,6 +17,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from helpers import CREDS, envelope_bytes, make_client
 
 import bitget_async
 from bitget_async import (
@@ -36,18 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER_INFO_ROW = json.loads((ROOT / "spec" / "schemas-spot.json").read_text())["/api/v2/spot/trade/orderInfo"][
     "example_response"
 ]["data"][0]
-CREDS: dict[str, Any] = {"api_key": "bg_key_for_tests", "api_secret": "secret", "passphrase": "pass"}
 FAST = RetryPolicy(max_attempts=3, backoff_base=0.0, jitter=0.0, lookup_attempts=2, lookup_delay=0.0)
-
-
-def envelope(data: Any, code: str = "00000") -> bytes:
-    return json.dumps({"code": code, "msg": "success", "requestTime": 1, "data": data}).encode()
 
 
 def client_on(handler: Any, **kwargs: Any) -> BitgetClient:
     kwargs.setdefault("retry", FAST)
-    kwargs.setdefault("rate_limits", RateLimits(enabled=False))
-    return BitgetClient(**CREDS, transport=httpx.MockTransport(handler), clock=lambda: NOW_MS, **kwargs)
+    return make_client(handler, **kwargs)
 
 
 async def spot_order(client: BitgetClient, **kw: Any) -> Any:
@@ -72,9 +67,9 @@ class Book:
             oid = request.url.params["clientOid"]
             order = self.placed.get(oid)
             if order is None or self.lookups <= self.visible_after:
-                return httpx.Response(200, content=envelope([]))
+                return httpx.Response(200, content=envelope_bytes([]))
             row = {**ORDER_INFO_ROW, **order, "orderId": "4242", "clientOid": oid}
-            return httpx.Response(200, content=envelope([row]))
+            return httpx.Response(200, content=envelope_bytes([row]))
         body = json.loads(request.content)
         self.placements.append(body)
         answer = self.answers.pop(0) if self.answers else "ok"
@@ -82,7 +77,7 @@ class Book:
             raise httpx.ReadTimeout("timed out", request=request)
         self.placed[body["clientOid"]] = {k: body[k] for k in ("symbol", "side", "orderType", "size", "price")}
         if answer == "ok":
-            return httpx.Response(200, content=envelope({"orderId": "4242", "clientOid": body["clientOid"]}))
+            return httpx.Response(200, content=envelope_bytes({"orderId": "4242", "clientOid": body["clientOid"]}))
         if answer == "lost":
             raise httpx.ReadTimeout("timed out", request=request)
         assert isinstance(answer, bytes)
@@ -93,7 +88,7 @@ class Book:
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     "answer",
-    [envelope(None), b'{"code":"00000","msg":"success","data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"],
+    [envelope_bytes(None), b'{"code":"00000","msg":"success","data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"],
     ids=["data-null", "100k-deep"],
 )
 async def test_success_without_a_usable_order_is_settled_by_lookup(answer: bytes) -> None:
@@ -106,7 +101,7 @@ async def test_success_without_a_usable_order_is_settled_by_lookup(answer: bytes
 
 @pytest.mark.anyio
 async def test_batch_success_with_data_null_is_settled_item_by_item() -> None:
-    book = Book(envelope(None))
+    book = Book(envelope_bytes(None))
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/batch-orders"):
@@ -114,7 +109,7 @@ async def test_batch_success_with_data_null_is_settled_item_by_item() -> None:
             book.placements.append(body)
             for item in body["orderList"]:
                 book.placed[item["clientOid"]] = {"symbol": body["symbol"], **item}
-            return httpx.Response(200, content=envelope(None))
+            return httpx.Response(200, content=envelope_bytes(None))
         return book(request)
 
     items = [{"side": "buy", "order_type": "limit", "force": "gtc", "price": "1", "size": "1", "client_oid": "b-1"}]
@@ -153,7 +148,7 @@ async def test_one_attempt_budget_counts_every_send_of_an_order() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         nonlocal sends
         if request.url.path.endswith("/orderInfo"):
-            return httpx.Response(200, content=envelope([]))
+            return httpx.Response(200, content=envelope_bytes([]))
         sends += 1
         raise httpx.ConnectError("refused", request=request)  # nothing sent: retryable
 
@@ -170,7 +165,7 @@ async def test_retry_after_inf_does_not_wedge_later_calls(header: str) -> None:
     answers = [httpx.Response(429, headers={"Retry-After": header}, content=b'{"code":"429","msg":"Too Many"}')]
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return answers.pop() if answers else httpx.Response(200, content=envelope([]))
+        return answers.pop() if answers else httpx.Response(200, content=envelope_bytes([]))
 
     policy = RetryPolicy(max_attempts=2, max_retry_after=0.05)
     async with client_on(handler, retry=policy, rate_limits=RateLimits()) as client:
@@ -184,7 +179,7 @@ class Trickle(httpx.AsyncByteStream):
     """One byte every 0.5 s: every single read is fast, the whole body never comes."""
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for byte in envelope([]):
+        for byte in envelope_bytes([]):
             await anyio.sleep(0.5)
             yield bytes([byte])
 
@@ -231,7 +226,7 @@ async def test_client_timeout_bounds_each_attempt_on_the_simulator() -> None:
 async def test_an_order_cut_off_by_its_deadline_after_sending_is_unknown() -> None:
     async def handler(request: httpx.Request) -> httpx.Response:
         await anyio.sleep(5)
-        return httpx.Response(200, content=envelope({"orderId": "1", "clientOid": "d-1"}))
+        return httpx.Response(200, content=envelope_bytes({"orderId": "1", "clientOid": "d-1"}))
 
     async with client_on(handler) as client:
         with pytest.raises(OrderStateUnknownError) as info:
@@ -257,7 +252,7 @@ async def test_raw_batch_with_a_dict_order_list_is_refused_before_sending() -> N
 
 @pytest.mark.anyio
 async def test_a_70kb_query_value_is_a_validation_error() -> None:
-    async with client_on(lambda r: httpx.Response(200, content=envelope([]))) as client:
+    async with client_on(lambda r: httpx.Response(200, content=envelope_bytes([]))) as client:
         with pytest.raises(ValidationError, match=r"query string of \d+ bytes exceeds 8192 \(longest parameter 'symbol'\)"):
             await client.spot.market.tickers(symbol="A" * 70_000)
         with pytest.raises(ValidationError):
@@ -302,7 +297,7 @@ def test_bad_policies_are_configuration_errors() -> None:
 )
 async def test_bad_per_call_options_are_validation_errors(kwargs: dict[str, Any], param: str) -> None:
     sent: list[httpx.Request] = []
-    async with client_on(lambda r: sent.append(r) or httpx.Response(200, content=envelope([]))) as client:
+    async with client_on(lambda r: sent.append(r) or httpx.Response(200, content=envelope_bytes([]))) as client:
         with pytest.raises(ValidationError) as info:
             await client.spot.market.tickers(**kwargs)
         assert info.value.param == param
@@ -322,10 +317,10 @@ async def test_time_resync_after_40008_is_retried(first_time_answer: int) -> Non
         if request.url.path == "/api/v2/public/time":
             if calls.count("/api/v2/public/time") == 1:
                 return httpx.Response(first_time_answer, content=b'{"code":"429","msg":"busy"}')
-            return httpx.Response(200, content=envelope({"serverTime": str(NOW_MS + 5_000)}))
+            return httpx.Response(200, content=envelope_bytes({"serverTime": str(NOW_MS + 5_000)}))
         if calls.count(request.url.path) == 1:
-            return httpx.Response(400, content=envelope(None, code="40008"))
-        return httpx.Response(200, content=envelope([]))
+            return httpx.Response(400, content=envelope_bytes(None, code="40008"))
+        return httpx.Response(200, content=envelope_bytes([]))
 
     async with client_on(handler) as client:
         assert await client.spot.account.assets() == []
@@ -342,8 +337,8 @@ async def test_user_agent_and_client_and_call_headers_reach_the_wire() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.method == "GET":
-            return httpx.Response(200, content=envelope([]))
-        return httpx.Response(200, content=envelope({"orderId": "1", "clientOid": "h-1"}))
+            return httpx.Response(200, content=envelope_bytes([]))
+        return httpx.Response(200, content=envelope_bytes({"orderId": "1", "clientOid": "h-1"}))
 
     async with client_on(handler, headers={"X-CHANNEL-API-CODE": "brk1"}) as client:
         await client.spot.market.tickers()

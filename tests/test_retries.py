@@ -11,100 +11,20 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import logging
-import re
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
+from helpers import ok
+from retries_helpers import IP_TICKERS, TOO_MANY, Script, StepClock, client_for, status
 
 from bitget_async import (
-    BitgetClient,
-    ConnectError,
     Limits,
-    LocalRateLimiter,
-    NetworkError,
     RateLimitError,
-    RateLimits,
     RetryPolicy,
     ServerError,
     TimeoutError,
 )
-
-API_KEY = "bg_0123456789abcdef"
-API_SECRET = "s3cr3t-value-never-printed"
-PASSPHRASE = "pass-phrase-never-printed"
-OK = b'{"code":"00000","msg":"success","requestTime":1,"data":[]}'
-OK_TRANSFER = b'{"code":"00000","msg":"success","requestTime":1,"data":{"transferId":"77","clientOid":""}}'
-TOO_MANY = b'{"code":"429","msg":"Too Many Requests","requestTime":1,"data":null}'
-FAST = RetryPolicy(max_attempts=3, backoff_base=0.0, jitter=0.0)
-IP_TICKERS = "spot.market.tickers|ip:api.bitget.com"
-
-Step = httpx.Response | type[Exception]
-
-
-class StepClock:
-    """Monotonic seconds that jump forward when slept on (one task, no real waiting)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class Script:
-    """The fake server: answers request k with step k (the last step repeats)."""
-
-    def __init__(self, *steps: Step) -> None:
-        self.steps = list(steps)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        step = self.steps[min(len(self.requests), len(self.steps) - 1)]
-        self.requests.append(request)
-        if isinstance(step, httpx.Response):
-            return step
-        raise step("injected", request=request)  # type: ignore[call-arg]
-
-
-def client_for(
-    script: Script,
-    *,
-    retry: RetryPolicy = FAST,
-    clock: StepClock | None = None,
-    limits: Limits | None = None,
-    **rate: Any,
-) -> BitgetClient:
-    clock = clock or StepClock()
-    return BitgetClient(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        passphrase=PASSPHRASE,
-        transport=httpx.MockTransport(script),
-        retry=retry,
-        rate_limits=RateLimits(limiter=LocalRateLimiter(clock=clock, sleep=clock.sleep), margin=0.0, **rate),
-        limits=limits or Limits(),
-        clock=lambda: 1_700_000_000_000,
-    )
-
-
-def ok() -> httpx.Response:
-    return httpx.Response(200, content=OK)
-
-
-def status(code: int, body: bytes = b"<html>bad gateway</html>", **headers: str) -> httpx.Response:
-    return httpx.Response(code, content=body, headers=headers)
-
-
-async def transfer(client: BitgetClient, **kw: Any) -> Any:
-    return await client.spot.wallet.transfer(from_type="spot", to_type="usdt_futures", amount="10", coin="USDT", **kw)
 
 
 # -- RetryPolicy -----------------------------------------------------------------------------------
@@ -131,7 +51,7 @@ def test_retry_policy_validation() -> None:
 # -- reads ---------------------------------------------------------------------------------------
 @pytest.mark.anyio
 async def test_get_retried_on_connect_errors() -> None:
-    script = Script(httpx.ConnectError, httpx.ConnectTimeout, ok())
+    script = Script(httpx.ConnectError, httpx.ConnectTimeout, ok([]))
     async with client_for(script) as client:
         assert await client.spot.market.tickers() == []
         stats = client.stats()["routes"]["spot.market.tickers"]
@@ -153,7 +73,7 @@ async def test_get_retried_on_read_timeouts_until_the_budget_ends() -> None:
 
 @pytest.mark.anyio
 async def test_get_retried_on_resets() -> None:
-    script = Script(httpx.RemoteProtocolError, httpx.ReadError, ok())
+    script = Script(httpx.RemoteProtocolError, httpx.ReadError, ok([]))
     async with client_for(script) as client:
         assert await client.spot.market.tickers() == []
     assert len(script.requests) == 3
@@ -161,7 +81,7 @@ async def test_get_retried_on_resets() -> None:
 
 @pytest.mark.anyio
 async def test_5xx_burst_shorter_than_the_budget_is_absorbed() -> None:
-    script = Script(status(502), status(503), status(500), ok())
+    script = Script(status(502), status(503), status(500), ok([]))
     async with client_for(script, retry=RetryPolicy(max_attempts=4, backoff_base=0.0)) as client:
         assert await client.spot.market.tickers() == []
     assert len(script.requests) == 4
@@ -169,7 +89,7 @@ async def test_5xx_burst_shorter_than_the_budget_is_absorbed() -> None:
 
 @pytest.mark.anyio
 async def test_5xx_burst_longer_than_the_budget_raises_the_last_error() -> None:
-    script = Script(status(502), status(503), status(504), ok())
+    script = Script(status(502), status(503), status(504), ok([]))
     async with client_for(script) as client:
         with pytest.raises(ServerError) as info:
             await client.spot.market.tickers()
@@ -201,7 +121,7 @@ async def test_per_call_retries_override_the_policy() -> None:
 @pytest.mark.anyio
 async def test_retries_never_nest_the_concurrency_slot() -> None:
     # One slot: a retry that acquired it again inside the first attempt would raise at once.
-    script = Script(status(503), httpx.ConnectError, httpx.ReadTimeout, ok())
+    script = Script(status(503), httpx.ConnectError, httpx.ReadTimeout, ok([]))
     async with client_for(script, retry=RetryPolicy(max_attempts=4, backoff_base=0.0), limits=Limits(max_connections=1)) as client:
         assert await client.spot.market.tickers() == []
         assert client.stats()["in_flight"] == 0
@@ -212,7 +132,7 @@ async def test_retries_never_nest_the_concurrency_slot() -> None:
 @pytest.mark.anyio
 async def test_429_retry_after_is_honoured_exactly() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "2"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "2"}), ok([]))
     async with client_for(script, clock=clock) as client:
         assert await client.spot.market.tickers() == []
         stats = client.stats()
@@ -226,7 +146,7 @@ async def test_429_retry_after_is_honoured_exactly() -> None:
 @pytest.mark.anyio
 async def test_429_without_retry_after_backs_off_exponentially() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY), status(429, TOO_MANY), ok())
+    script = Script(status(429, TOO_MANY), status(429, TOO_MANY), ok([]))
     policy = RetryPolicy(max_attempts=3, backoff_base=0.5, backoff_max=8.0, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         assert await client.spot.market.tickers() == []
@@ -241,7 +161,7 @@ async def test_429_http_date_retry_after_is_read_and_capped() -> None:
     past = "Wed, 21 Oct 2015 07:28:00 GMT"
     clock = StepClock()
     script = Script(
-        status(429, TOO_MANY, **{"Retry-After": past}), status(429, TOO_MANY, **{"Retry-After": far}), ok()
+        status(429, TOO_MANY, **{"Retry-After": past}), status(429, TOO_MANY, **{"Retry-After": far}), ok([])
     )
     policy = RetryPolicy(max_attempts=3, backoff_base=0.75, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
@@ -254,7 +174,7 @@ async def test_429_http_date_retry_after_is_read_and_capped() -> None:
 @pytest.mark.parametrize("header", ["inf", "1e9", "Infinity", "nan", "-5", "soon"])
 async def test_429_retry_after_never_wedges_the_route(header: str) -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": header}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": header}), ok([]))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.75, jitter=0.0, max_retry_after=5.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         await client.spot.market.tickers()
@@ -265,7 +185,7 @@ async def test_429_retry_after_never_wedges_the_route(header: str) -> None:
 @pytest.mark.anyio
 async def test_429_retry_after_capped_by_the_backoff_cap_is_still_honoured() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "30"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "30"}), ok([]))
     policy = RetryPolicy(max_attempts=2, backoff_base=0.1, backoff_max=1.0, jitter=0.0)
     async with client_for(script, clock=clock, retry=policy) as client:
         await client.spot.market.tickers()
@@ -288,7 +208,7 @@ async def test_429_until_the_budget_ends() -> None:
 @pytest.mark.anyio
 async def test_429_longer_than_max_wait_is_not_waited_for() -> None:
     clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "5"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "5"}), ok([]))
     async with client_for(script, clock=clock) as client:
         with pytest.raises(RateLimitError) as info:
             await client.spot.market.tickers(max_wait=1.0)
@@ -303,138 +223,7 @@ async def test_429_longer_than_max_wait_is_not_waited_for() -> None:
 
 @pytest.mark.anyio
 async def test_429_on_a_route_without_a_bucket_still_pauses() -> None:
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "0"}), ok())
+    script = Script(status(429, TOO_MANY, **{"Retry-After": "0"}), ok([]))
     async with client_for(script, enabled=False) as client:
         assert await client.request("GET", "/api/v2/spot/market/tickers") == []
     assert len(script.requests) == 2
-
-
-# -- writes --------------------------------------------------------------------------------------
-@pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("fault", "error"),
-    [(httpx.ReadTimeout, TimeoutError), (httpx.WriteTimeout, TimeoutError), (httpx.ReadError, NetworkError),
-     (httpx.RemoteProtocolError, NetworkError)],
-)
-async def test_write_not_retried_after_bytes_were_sent(fault: type[Exception], error: type[Exception]) -> None:
-    script = Script(fault, httpx.Response(200, content=OK_TRANSFER))
-    async with client_for(script) as client:
-        with pytest.raises(error) as info:
-            await transfer(client)
-    assert len(script.requests) == 1
-    err = info.value
-    assert type(err) is error
-    assert (err.request_sent, err.method, err.path) == (True, "POST", "/api/v2/spot/wallet/transfer")  # type: ignore[attr-defined]
-    assert "request_sent=True" in repr(err)
-
-
-@pytest.mark.anyio
-async def test_write_not_retried_after_a_5xx() -> None:
-    script = Script(status(502), httpx.Response(200, content=OK_TRANSFER))
-    async with client_for(script) as client:
-        with pytest.raises(ServerError) as info:
-            await transfer(client)
-    assert len(script.requests) == 1
-    assert info.value.http_status == 502
-
-
-@pytest.mark.anyio
-async def test_connect_failure_retried_for_any_method() -> None:
-    script = Script(httpx.ConnectError, httpx.ConnectTimeout, httpx.Response(200, content=OK_TRANSFER))
-    async with client_for(script) as client:
-        result = await transfer(client)
-    assert result.transfer_id == "77"
-    assert len(script.requests) == 3
-    bodies = {r.content for r in script.requests}
-    assert bodies == {b'{"fromType":"spot","toType":"usdt_futures","amount":"10","coin":"USDT"}'}
-
-
-@pytest.mark.anyio
-async def test_connect_failure_on_every_attempt_says_nothing_was_sent() -> None:
-    script = Script(httpx.ConnectError)
-    async with client_for(script) as client:
-        with pytest.raises(ConnectError) as info:
-            await transfer(client)
-    assert len(script.requests) == 3
-    assert info.value.request_sent is False
-
-
-@pytest.mark.anyio
-async def test_write_refused_with_429_is_retried() -> None:
-    clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "1"}), httpx.Response(200, content=OK_TRANSFER))
-    async with client_for(script, clock=clock) as client:
-        assert (await transfer(client)).transfer_id == "77"
-    assert len(script.requests) == 2
-    assert clock.sleeps == [1.0]
-
-
-# -- observability -------------------------------------------------------------------------------
-LINE = re.compile(
-    r"^(GET|POST) (?P<route>[a-z_.]+) -> (?P<status>\w+) in \d+\.\d ms "
-    r"\(attempt (?P<attempt>\d+), rate wait (?P<wait>\d+\.\d) ms\)$"
-)
-
-
-@pytest.mark.anyio
-async def test_one_debug_line_per_request_and_warnings_on_retries(caplog: pytest.LogCaptureFixture) -> None:
-    clock = StepClock()
-    script = Script(status(503), status(429, TOO_MANY, **{"Retry-After": "2"}), httpx.ReadTimeout, ok())
-    caplog.set_level(logging.DEBUG, logger="bitget_async")
-    async with client_for(script, clock=clock, retry=RetryPolicy(max_attempts=4, backoff_base=0.0)) as client:
-        await client.spot.market.tickers()
-    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG and LINE.match(r.getMessage())]
-    parsed = [LINE.match(m).groupdict() for m in debug]  # type: ignore[union-attr]
-    assert [(p["route"], p["status"], p["attempt"], p["wait"]) for p in parsed] == [
-        ("spot.market.tickers", "503", "1", "0.0"),
-        ("spot.market.tickers", "429", "2", "0.0"),
-        ("spot.market.tickers", "TimeoutError", "3", "2000.0"),  # waited out the 429 pause
-        ("spot.market.tickers", "200", "4", "0.0"),
-    ]
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == [
-        "spot.market.tickers attempt 1 failed (ServerError); retrying in 0.00s",
-        "spot.market.tickers: rate limited by the server (HTTP 429, attempt 2); pausing the route 2.00s",
-        "spot.market.tickers attempt 2 failed (RateLimitError); retrying in 2.00s",
-        "spot.market.tickers attempt 3 failed (TimeoutError); retrying in 0.00s",
-    ]
-    assert all(r.name == "bitget_async" for r in caplog.records)
-
-
-@pytest.mark.anyio
-async def test_logs_and_stats_never_carry_secrets(caplog: pytest.LogCaptureFixture) -> None:
-    script = Script(status(503), httpx.ConnectError, ok(), httpx.ConnectError, httpx.Response(200, content=OK_TRANSFER))
-    caplog.set_level(logging.DEBUG, logger="bitget_async")
-    async with client_for(script) as client:
-        await client.spot.market.tickers()
-        await transfer(client)
-        stats = client.stats()
-    text = "\n".join(r.getMessage() for r in caplog.records) + repr(stats)
-    assert len(caplog.records) == 8  # 5 requests, 3 retries
-    for secret in (API_KEY, API_SECRET, PASSPHRASE):
-        assert secret not in text
-
-
-@pytest.mark.anyio
-async def test_stats_per_route_and_per_bucket() -> None:
-    clock = StepClock()
-    script = Script(status(429, TOO_MANY, **{"Retry-After": "1.5"}), ok(), ok(), httpx.Response(200, content=OK_TRANSFER))
-    async with client_for(script, clock=clock) as client:
-        await client.spot.market.tickers()
-        await client.spot.market.tickers()
-        await transfer(client)
-        stats = client.stats()
-    assert stats["in_flight"] == 0
-    assert stats["max_in_flight"] == 8
-    tickers = stats["routes"]["spot.market.tickers"]
-    assert {k: v for k, v in tickers.items() if k != "latency_seconds"} == {
-        "requests": 3, "errors": 1, "retries": 1, "http_429": 1, "rate_waits": 1, "rate_wait_seconds": 1.5, "in_flight": 0,
-    }
-    assert tickers["latency_seconds"] > 0
-    assert stats["routes"]["spot.wallet.transfer"]["requests"] == 1
-    assert stats["buckets"][IP_TICKERS] == {
-        "acquired": 3, "rate_waits": 1, "rate_wait_seconds": 1.5, "refused": 0, "http_429": 1, "paused_seconds": 1.5,
-    }
-    assert stats["buckets"]["global|ip:api.bitget.com"]["acquired"] == 4
-    uid = [k for k in stats["buckets"] if k.startswith("spot.wallet.transfer|uid:")]
-    assert len(uid) == 1 and stats["buckets"][uid[0]]["acquired"] == 1

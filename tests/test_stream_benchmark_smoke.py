@@ -3,23 +3,16 @@ the local server (a broken harness would report any number)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers import load_module
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "ws_bench.py"
-    spec = importlib.util.spec_from_file_location("bench_ws", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_module(Path(__file__).resolve().parents[1] / "benchmarks" / "ws_bench.py", "bench_ws")
 
 
 @pytest.mark.parametrize("kind", ["raw", "bitget_async"])

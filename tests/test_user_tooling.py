@@ -13,6 +13,7 @@ from decimal import Decimal
 import httpx
 import pytest
 import respx
+from helpers import envelope
 
 from bitget_async import BitgetClient, OrderStateUnknownError, RetryPolicy
 from bitget_async.testing import Simulator
@@ -24,14 +25,10 @@ TICKER = {
 }
 
 
-def ok(data: object) -> dict[str, object]:
-    return {"code": "00000", "msg": "success", "requestTime": 1, "data": data}
-
-
 @pytest.mark.asyncio
 async def test_respx_mock_intercepts_the_default_client() -> None:
     with respx.mock(base_url="https://api.bitget.com", assert_all_called=True) as router:
-        route = router.get("/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"}).respond(json=ok([TICKER]))
+        route = router.get("/api/v2/spot/market/tickers", params={"symbol": "BTCUSDT"}).respond(json=envelope([TICKER]))
         async with BitgetClient() as client:
             tickers = await client.spot.market.tickers(symbol="BTCUSDT")
     assert tickers[0].last_pr == Decimal("65000.5")
@@ -44,7 +41,7 @@ async def test_respx_mock_intercepts_the_default_client() -> None:
 @pytest.mark.asyncio
 async def test_respx_router_as_the_transport_sees_signed_bodies() -> None:
     router = respx.Router(base_url="https://api.bitget.com", assert_all_called=True)
-    placed = router.post("/api/v2/spot/trade/place-order").respond(json=ok({"orderId": "1", "clientOid": "r-1"}))
+    placed = router.post("/api/v2/spot/trade/place-order").respond(json=envelope({"orderId": "1", "clientOid": "r-1"}))
     client = BitgetClient("key-for-respx", "secret", "pass", transport=httpx.MockTransport(router.handler))
     async with client:
         order = await client.spot.trade.place_order(
@@ -64,7 +61,7 @@ async def test_respx_side_effects_drive_the_order_safety() -> None:
     # A user reproducing "the answer was lost" with respx gets the documented outcome.
     with respx.mock(base_url="https://api.bitget.com") as router:
         router.post("/api/v2/spot/trade/place-order").mock(side_effect=httpx.ReadTimeout("lost"))
-        lookups = router.get("/api/v2/spot/trade/orderInfo").respond(json=ok([]))
+        lookups = router.get("/api/v2/spot/trade/orderInfo").respond(json=envelope([]))
         policy = RetryPolicy(max_attempts=1, lookup_attempts=2, lookup_delay=0.0)
         async with BitgetClient("k-respx", "s", "p", retry=policy) as client:
             with pytest.raises(OrderStateUnknownError) as info:

@@ -3,12 +3,10 @@ fees, statuses and Bitget's error codes."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from typing import Any
 
-import httpx
 import pytest
+from helpers import signed_post
 
 from bitget_async import (
     APIError,
@@ -19,7 +17,6 @@ from bitget_async import (
     OrderNotFoundError,
     ValidationError,
 )
-from bitget_async.signing import hmac_sign, prehash
 from bitget_async.testing import Simulator
 
 D = Decimal
@@ -27,23 +24,6 @@ D = Decimal
 
 def frozen(sim: Simulator, coin: str, account_type: str = "spot") -> Decimal:
     return sim.account().wallet(account_type).locked(coin)
-
-
-async def signed_post(sim: Simulator, path: str, body: dict[str, str]) -> dict[str, Any]:
-    """One signed POST straight through the transport: no client-side order safety in between."""
-    text = json.dumps(body)
-    stamp = str(sim.now_ms())
-    headers = {
-        "ACCESS-KEY": sim.api_key,
-        "ACCESS-SIGN": hmac_sign(sim.api_secret, prehash(stamp, "POST", path, "", text)),
-        "ACCESS-TIMESTAMP": stamp,
-        "ACCESS-PASSPHRASE": sim.passphrase,
-        "Content-Type": "application/json",
-    }
-    async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
-        response = await http.post(path, content=text, headers=headers)
-    answer: dict[str, Any] = response.json()
-    return answer
 
 
 # -- spot orders ----------------------------------------------------------------------------

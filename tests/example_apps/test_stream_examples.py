@@ -8,8 +8,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from examples_helpers import load_example
 from stream_helpers import eventually, streaming
-from test_examples import load_example
 
 from bitget_async.testing._catalog import SPOT
 

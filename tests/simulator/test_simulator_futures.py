@@ -3,12 +3,11 @@ settings, trigger orders, TP/SL, and Bitget's futures error codes."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
+from helpers import signed_post
 
 from bitget_async import (
     APIError,
@@ -19,28 +18,10 @@ from bitget_async import (
     OrderNotFoundError,
     PositionNotFoundError,
 )
-from bitget_async.signing import hmac_sign, prehash
 from bitget_async.testing import Simulator
 
 D = Decimal
 BTC: dict[str, Any] = {"symbol": "BTCUSDT", "product_type": "USDT-FUTURES", "margin_coin": "USDT"}
-
-
-async def signed_post(sim: Simulator, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """One signed POST straight through the transport: no client-side order safety in between."""
-    text = json.dumps(body)
-    stamp = str(sim.now_ms())
-    headers = {
-        "ACCESS-KEY": sim.api_key,
-        "ACCESS-SIGN": hmac_sign(sim.api_secret, prehash(stamp, "POST", path, "", text)),
-        "ACCESS-TIMESTAMP": stamp,
-        "ACCESS-PASSPHRASE": sim.passphrase,
-        "Content-Type": "application/json",
-    }
-    async with httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com") as http:
-        response = await http.post(path, content=text, headers=headers)
-    answer: dict[str, Any] = response.json()
-    return answer
 
 
 def futures_cash(sim: Simulator) -> Decimal:
