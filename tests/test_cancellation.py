@@ -9,6 +9,7 @@ the counters must read zero and a normal call must still go through.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import anyio
@@ -109,8 +110,18 @@ async def test_1000_calls_cancelled_by_move_on_after() -> None:
 @pytest.mark.anyio
 async def test_1000_calls_each_under_fail_after() -> None:
     server = BlockingServer()
-    limiter = LocalRateLimiter()
+    # The limiter runs on the real clock, but the windows are read as they stood just after the
+    # burst began: on a loaded machine the burst may outlast the 1 s window, and the slots of the
+    # calls that were sent would age out before they are counted.
+    view: dict[str, float | None] = {"frozen": None}
+
+    def clock() -> float:
+        frozen = view["frozen"]
+        return time.monotonic() if frozen is None else frozen
+
+    limiter = LocalRateLimiter(clock=clock)
     timeouts: list[int] = []
+    started = time.monotonic()
 
     async def call(client: BitgetClient) -> None:
         try:
@@ -129,8 +140,10 @@ async def test_1000_calls_each_under_fail_after() -> None:
         # freed concurrency slot and reach the server before its own deadline.  Whatever the
         # count, exactly the calls that reached the server keep a rate slot.
         assert server.active == 0 and 8 <= server.entered <= 20
+        view["frozen"] = started + 0.01
         assert limiter.reserved(IP_TICKERS) == server.entered
         assert limiter.reserved(GLOBAL) == server.entered
+        view["frozen"] = None
         server.block = False
         assert await client.spot.market.tickers() == []
         assert_idle(client)
