@@ -19,6 +19,7 @@ from typing import Any
 
 import anyio
 import helpers
+import httpx
 import pytest
 from helpers import LoopbackServer, first_then
 
@@ -222,6 +223,46 @@ async def test_silent_server_is_timeout_after_sending(transport: str, server: Lo
         assert client.stats()["in_flight"] == 0
     assert type(info.value) is BitgetTimeoutError
     assert (info.value.request_sent, info.value.path) == (True, CANCEL)
+
+
+@pytest.mark.anyio
+async def test_read_timeout_bounds_a_silent_answer_within_a_long_attempt_cap(
+    transport: str, server: LoopbackServer
+) -> None:
+    # Phases add up to a 60.5 s attempt cap; the 0.3 s read bound must still end the wait.
+    server.script = lambda req: "hang"
+    timeout = httpx.Timeout(30.0, connect=0.2, read=0.3)
+    async with make_client(transport, server.port, timeout=timeout) as client:
+        with anyio.fail_after(10):
+            with pytest.raises(BitgetTimeoutError) as info:
+                await client.request("POST", CANCEL, body={"symbol": "BTCUSDT"}, retries=0)
+    assert info.value.request_sent is True
+
+
+@pytest.mark.parametrize(
+    ("timeout", "limits", "expected"),
+    [
+        # default: connect 5 + read 10, no between-bytes timer re-armed per chunk
+        (httpx.Timeout(10.0, connect=5.0), Limits(), (15.0, None, 5.0, None)),
+        # a float is the whole attempt
+        (2.5, Limits(), (2.5, None, 2.5, None)),
+        # waiting for a pooled connection is possible: pool + connect bound that wait
+        (httpx.Timeout(10.0, connect=5.0, pool=1.0), Limits(max_connections=2, max_in_flight=4),
+         (16.0, 6.0, 5.0, None)),
+        # unbounded reads: no total
+        (httpx.Timeout(10.0, connect=5.0, read=None), Limits(), (None, None, 5.0, None)),
+    ],
+)
+def test_aiohttp_timeouts_fold_the_read_bound_into_the_total(
+    timeout: float | httpx.Timeout, limits: Limits, expected: tuple[float | None, ...]
+) -> None:
+    import aiohttp
+
+    from bitget_async._backends._aiohttp import _client_timeout
+    from bitget_async._client import attempt_cap
+
+    ct = _client_timeout(aiohttp, timeout, limits, attempt_cap(timeout))
+    assert (ct.total, ct.connect, ct.sock_connect, ct.sock_read) == expected
 
 
 @pytest.mark.anyio
