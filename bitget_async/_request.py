@@ -23,9 +23,11 @@ __all__ = ["NO_OPTIONS", "CallOptions", "OrderStrategy", "Effect", "Request", "S
 Effect = Literal["read", "write", "order"]
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True, eq=False)
 class Request:
-    """One request, fully encoded before any I/O.
+    """One request, fully encoded before any I/O; nothing changes it once built (a re-send is
+    a new ``Request``).  Not ``frozen``: a frozen dataclass sets each of its twelve fields
+    through ``object.__setattr__``, about 0.9 us of every call.
 
     ``name`` is the route's python name (``"raw"`` for an unknown path sent with
     ``client.request``); rate and scope pick its rate bucket; ``effect`` says what a retry may

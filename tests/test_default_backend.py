@@ -175,6 +175,31 @@ async def test_in_flight_waiter_cancelled_after_handover_passes_the_slot_on() ->
 
 
 @pytest.mark.anyio
+async def test_in_flight_release_right_after_a_waiter_is_cancelled_passes_the_slot_on() -> None:
+    # Cancel first, release before the cancelled waiter runs: on asyncio its parked future is
+    # cancelled already, so the handover must not try to complete it, and the slot goes on.
+    gate = InFlight(1)
+    await gate.acquire()
+    got: list[str] = []
+
+    async def second() -> None:
+        await gate.acquire()
+        got.append("second")
+
+    async with anyio.create_task_group() as tg:
+        first_scope = anyio.CancelScope()
+        tg.start_soon(_acquire_in, gate, first_scope, got)
+        await anyio.wait_all_tasks_blocked()
+        tg.start_soon(second)
+        await anyio.wait_all_tasks_blocked()
+        first_scope.cancel()
+        gate.release()
+        await anyio.wait_all_tasks_blocked()
+    assert got in (["second"], ["first", "second"])
+    assert (gate.borrowed, len(gate.waiters)) == (1, 0)
+
+
+@pytest.mark.anyio
 async def test_in_flight_waiter_cancelled_while_queued_leaves_the_queue() -> None:
     gate = InFlight(1)
     await gate.acquire()
