@@ -163,8 +163,116 @@ def run(rounds: int) -> dict[str, Any]:
     return {"body_bytes": len(body), "tickers": len(typed), "rounds": rounds, "results": results}
 
 
+# -- the same bodies inside the request loop ---------------------------------------------------
+LOOP_CALLS = 10  # calls per sample: process_time ticks are coarse, one 1-2 ms call is too short
+
+
+async def _loop_cases(base: str) -> tuple[dict[str, Callable[[], Any]], Callable[[], Any]]:
+    """Each case makes one GET to the loopback server and decodes the answer (asserting 1,000
+    rows, so nothing is skipped): raw aiohttp + ``json.loads`` is the floor the issue names."""
+    import aiohttp
+    import httpx
+
+    from bitget_async import BitgetClient, RateLimits, WindowLimit
+
+    many = 10_000_000.0  # the published 20/s would make the loop wait: raised, never disabled
+    limits = RateLimits(overrides={"spot.market.tickers": many, "spot.market.candles": many},
+                        global_limit=WindowLimit(1_000_000_000, 1.0))
+    session = aiohttp.ClientSession(base_url=base)
+    raw_httpx = httpx.AsyncClient(base_url=base, trust_env=False)
+    typed = {name: BitgetClient(base_url=base, transport=name, rate_limits=limits) for name in ("aiohttp", "httpx")}
+    candles_query = {"symbol": "BTCUSDT", "granularity": "1min", "limit": "1000"}
+
+    async def aiohttp_json(path: str, query: dict[str, str] | None = None) -> None:
+        async with session.get(path, params=query) as r:
+            assert len(json.loads(await r.read())["data"]) == 1000
+
+    async def aiohttp_read(path: str, query: dict[str, str] | None = None) -> None:
+        async with session.get(path, params=query) as r:
+            assert len(await r.read()) > 100_000
+
+    async def httpx_json(path: str, query: dict[str, str] | None = None) -> None:
+        assert len(json.loads((await raw_httpx.get(path, params=query)).content)["data"]) == 1000
+
+    def client_case(name: str, kind: str) -> Callable[[], Any]:
+        market = typed[name].spot.market
+
+        async def call() -> None:
+            if kind == "tickers":
+                assert len(await market.tickers()) == 1000
+            else:
+                assert len(await market.candles(symbol="BTCUSDT", granularity="1min", limit=1000)) == 1000
+
+        return call
+
+    cases: dict[str, Callable[[], Any]] = {}
+    for kind, path, query in (("tickers", TICKERS, None), ("candles", CANDLES, candles_query)):
+        cases[f"{kind}: raw aiohttp + json.loads"] = lambda p=path, q=query: aiohttp_json(p, q)
+        cases[f"{kind}: raw aiohttp, read only"] = lambda p=path, q=query: aiohttp_read(p, q)
+        cases[f"{kind}: raw httpx + json.loads"] = lambda p=path, q=query: httpx_json(p, q)
+        cases[f"{kind}: bitget_async transport=aiohttp (typed)"] = client_case("aiohttp", kind)
+        cases[f"{kind}: bitget_async default httpx (typed)"] = client_case("httpx", kind)
+
+    async def close() -> None:
+        await session.close()
+        await raw_httpx.aclose()
+        for client in typed.values():
+            await client.aclose()
+
+    return cases, close
+
+
+async def _run_loop(base: str, rounds: int) -> dict[str, dict[str, float]]:
+    cases, close = await _loop_cases(base)
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    try:
+        for fn in cases.values():  # warm: connections, decoders, caches
+            for _ in range(3):
+                await fn()
+        for _ in range(rounds):  # round-robin, as in _time_all
+            for name, fn in cases.items():
+                started = time.process_time()
+                for _ in range(LOOP_CALLS):
+                    await fn()
+                samples[name].append((time.process_time() - started) / LOOP_CALLS)
+    finally:
+        await close()
+    return {name: {"median_us": statistics.median(s) * 1e6, "best_us": min(s) * 1e6} for name, s in samples.items()}
+
+
+def run_loop(rounds: int) -> dict[str, Any]:
+    """Client CPU per call (``time.process_time``: this process only, the server runs in its own),
+    median of ``rounds`` round-robin samples of ``LOOP_CALLS`` calls each."""
+    import asyncio
+    import subprocess
+    from pathlib import Path
+
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("fake_server.py"))], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline().split()[1])
+        results = asyncio.run(_run_loop(f"http://127.0.0.1:{port}", rounds))
+    finally:
+        server.terminate()
+        server.wait()
+    for kind in ("tickers", "candles"):
+        floor = results[f"{kind}: raw aiohttp + json.loads"]["median_us"]
+        for name, r in results.items():
+            if name.startswith(kind):
+                r["vs_aiohttp_json"] = round(r["median_us"] / floor, 3)
+    return {"calls_per_sample": LOOP_CALLS, "rounds": rounds, "results": results}
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    """``decode_bench.py [rounds]``: in-process decode; ``decode_bench.py --loop [rounds]``: the
+    same bodies through a loopback GET (``fake_server.py`` in a child process)."""
+    args = sys.argv[1:]
+    if args[:1] == ["--loop"]:
+        print(json.dumps(run_loop(int(args[1]) if len(args) > 1 else 15)), flush=True)
+        return
+    rounds = int(args[0]) if args else 200
     print(json.dumps(run(rounds)), flush=True)
 
 
