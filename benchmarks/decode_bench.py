@@ -1,18 +1,26 @@
-"""Decode microbenchmark: the 1,000-ticker body (about 370 KB) through each decoder, in-process.
+"""Decode microbenchmark: the 1,000-ticker body (about 370 KB) and a 1,000-candle page (about
+120 KB, Bitget's largest) through each decoder, in-process.
 
 Compares plain-dict decoders (``json.loads``, orjson, msgspec untyped) with bitget_async's typed
-decode (``find_route(...).decode(body)``: envelope check + ``list[SpotTicker]`` with exact
-``Decimal`` fields, every field optional), plus benchmark-only variants that show where the time
-goes: the same Struct with ``str`` fields (exact text, no ``Decimal`` objects), the same Struct
-decoded without the envelope, and the previous strict layout (every field required).  The
-lenient paths are timed on the same body with one blank (``""``) per row and with one number
-sent as text-field JSON number per row; the candles body (1,000 rows) is timed too.
+decode (``find_route(...).decode(body)``: envelope check + ``list[SpotTicker]``, every field
+optional, decimal fields kept as their exact text and read as ``Decimal`` on first access), plus
+benchmark-only variants that show where the time goes: the same Struct with plain ``str`` fields,
+the same Struct decoded without the envelope, and the previous eager layout (every field a
+required ``Decimal``, built during the decode).  Because the models defer each ``Decimal`` to
+its first read, the cost of reading every decimal field once is timed too, next to
+``json.loads`` followed by ``Decimal()`` of every value (the same exact numbers from dicts).
+The lenient paths are timed on the same body with one blank (``""``) per row and with one number
+sent as text-field JSON number per row.
 Prints one JSON object (microseconds, best and median).
+
+    python benchmarks/decode_bench.py [rounds]          # in-process (default 200 rounds)
+    python benchmarks/decode_bench.py --loop [rounds]   # through a loopback GET (default 15)
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 import statistics
 import sys
@@ -140,18 +148,42 @@ def run(rounds: int) -> dict[str, Any]:
     candles = candles_body(1000)
     candle_route = bitget_async.find_route("GET", CANDLES)
     assert len(candle_route.decode(candles)) == 1000
+    ticker_numbers = [f for f in SpotTicker.__struct_fields__ if f not in ("symbol", "ts")]
+    read_ticker = operator.attrgetter(*ticker_numbers)
+    read_candle = operator.attrgetter("open", "high", "low", "close", "base_volume", "quote_volume", "usdt_volume")
+    ticker_keys = [f.encode_name for f in msgspec.structs.fields(SpotTicker) if f.name in ticker_numbers]
+
+    def tickers_read_all() -> None:
+        for row in route.decode(body):
+            read_ticker(row)
+
+    def tickers_loads_decimal() -> None:
+        for row in json.loads(body)["data"]:
+            [Decimal(row[k]) for k in ticker_keys]
+
+    def candles_read_all() -> None:
+        for row in candle_route.decode(candles):
+            read_candle(row)
+
+    def candles_loads_decimal() -> None:
+        for row in json.loads(candles)["data"]:
+            [Decimal(v) for v in row[1:]]
     cases: dict[str, Callable[[], Any]] = {
         "json.loads (dicts)": lambda: json.loads(body),
         "msgspec untyped (dicts)": lambda: msgspec.json.decode(body),
-        "bitget_async typed (Decimal fields)": lambda: route.decode(body),
-        "typed list only, no envelope (Decimal)": lambda: bare_decoder.decode(bare),
-        "previous strict Struct, required Decimal fields": lambda: strict_decoder.decode(body),
+        "bitget_async typed (Decimal fields)": lambda: route.decode(body),  # the key run.py reads
+        "bitget_async typed + every decimal field read once": tickers_read_all,
+        "json.loads + Decimal() of every decimal field": tickers_loads_decimal,
+        "typed list only, no envelope": lambda: bare_decoder.decode(bare),
+        "previous strict Struct, required Decimal fields (eager)": lambda: strict_decoder.decode(body),
         "same Struct, str fields (exact text)": lambda: text_decoder.decode(body),
         "bitget_async typed, one blank per row (blank -> null retry)": lambda: route.decode(blanks),
         "bitget_async typed, a number in a text field per row (general path)": lambda: route.decode(numbers),
         "candles: json.loads (dicts)": lambda: json.loads(candles),
         "candles: bitget_async typed (1,000 rows)": lambda: candle_route.decode(candles),
-        "candles: previous strict Struct": lambda: strict_candles.decode(candles),
+        "candles: bitget_async typed + every column read once": candles_read_all,
+        "candles: json.loads + Decimal() of every column": candles_loads_decimal,
+        "candles: previous strict Struct (eager Decimal)": lambda: strict_candles.decode(candles),
     }
     try:
         import orjson
@@ -180,7 +212,8 @@ async def _loop_cases(base: str) -> tuple[dict[str, Callable[[], Any]], Callable
                         global_limit=WindowLimit(1_000_000_000, 1.0))
     session = aiohttp.ClientSession(base_url=base)
     raw_httpx = httpx.AsyncClient(base_url=base, trust_env=False)
-    typed = {name: BitgetClient(base_url=base, transport=name, rate_limits=limits) for name in ("aiohttp", "httpx")}
+    # None: the default (aiohttp on asyncio, chosen on the first request); "httpx": the other carrier.
+    typed = {name: BitgetClient(base_url=base, transport=name, rate_limits=limits) for name in (None, "httpx")}
     candles_query = {"symbol": "BTCUSDT", "granularity": "1min", "limit": "1000"}
 
     async def aiohttp_json(path: str, query: dict[str, str] | None = None) -> None:
@@ -194,7 +227,7 @@ async def _loop_cases(base: str) -> tuple[dict[str, Callable[[], Any]], Callable
     async def httpx_json(path: str, query: dict[str, str] | None = None) -> None:
         assert len(json.loads((await raw_httpx.get(path, params=query)).content)["data"]) == 1000
 
-    def client_case(name: str, kind: str) -> Callable[[], Any]:
+    def client_case(name: Any, kind: str) -> Callable[[], Any]:
         market = typed[name].spot.market
 
         async def call() -> None:
@@ -210,8 +243,8 @@ async def _loop_cases(base: str) -> tuple[dict[str, Callable[[], Any]], Callable
         cases[f"{kind}: raw aiohttp + json.loads"] = lambda p=path, q=query: aiohttp_json(p, q)
         cases[f"{kind}: raw aiohttp, read only"] = lambda p=path, q=query: aiohttp_read(p, q)
         cases[f"{kind}: raw httpx + json.loads"] = lambda p=path, q=query: httpx_json(p, q)
-        cases[f"{kind}: bitget_async transport=aiohttp (typed)"] = client_case("aiohttp", kind)
-        cases[f"{kind}: bitget_async default httpx (typed)"] = client_case("httpx", kind)
+        cases[f"{kind}: bitget_async default, aiohttp (typed)"] = client_case(None, kind)
+        cases[f"{kind}: bitget_async transport='httpx' (typed)"] = client_case("httpx", kind)
 
     async def close() -> None:
         await session.close()
