@@ -33,46 +33,23 @@ import msgspec
 from fake_server import CANDLES, TICKERS, candles_body, tickers_body
 
 
-class TickerText(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """``SpotTicker``'s layout with every decimal kept as its exact wire text."""
+def _ticker_layout(name: str, number: type) -> Any:
+    """``SpotTicker``'s layout with every field required and each decimal field typed ``number``."""
+    from bitget_async.models import SpotTicker
 
-    symbol: str
-    high24h: str
-    open: str
-    low24h: str
-    last_pr: str = msgspec.field(name="lastPr")
-    quote_volume: str = msgspec.field(name="quoteVolume")
-    base_volume: str = msgspec.field(name="baseVolume")
-    usdt_volume: str = msgspec.field(name="usdtVolume")
-    bid_pr: str = msgspec.field(name="bidPr")
-    ask_pr: str = msgspec.field(name="askPr")
-    bid_sz: str = msgspec.field(name="bidSz")
-    ask_sz: str = msgspec.field(name="askSz")
-    open_utc: str = msgspec.field(name="openUtc")
-    ts: int
-    change_utc24h: str = msgspec.field(name="changeUtc24h")
-    change24h: str
+    fields = msgspec.structs.fields(SpotTicker)
+    return msgspec.defstruct(
+        name,
+        [(f.name, {"symbol": str, "ts": int}.get(f.name, number)) for f in fields],
+        rename={f.name: f.encode_name for f in fields},
+        frozen=True,
+        kw_only=True,
+        gc=False,
+    )
 
 
-class StrictTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """The layout before every field became optional: required ``Decimal``s (for comparison)."""
-
-    symbol: str
-    high24h: Decimal
-    open: Decimal
-    low24h: Decimal
-    last_pr: Decimal = msgspec.field(name="lastPr")
-    quote_volume: Decimal = msgspec.field(name="quoteVolume")
-    base_volume: Decimal = msgspec.field(name="baseVolume")
-    usdt_volume: Decimal = msgspec.field(name="usdtVolume")
-    bid_pr: Decimal = msgspec.field(name="bidPr")
-    ask_pr: Decimal = msgspec.field(name="askPr")
-    bid_sz: Decimal = msgspec.field(name="bidSz")
-    ask_sz: Decimal = msgspec.field(name="askSz")
-    open_utc: Decimal = msgspec.field(name="openUtc")
-    ts: int
-    change_utc24h: Decimal = msgspec.field(name="changeUtc24h")
-    change24h: Decimal
+TickerText = _ticker_layout("TickerText", str)  # every decimal kept as its exact wire text
+StrictTicker = _ticker_layout("StrictTicker", Decimal)  # before every field became optional
 
 
 class StrictEnvelope(msgspec.Struct):
