@@ -1,18 +1,26 @@
-"""Decode microbenchmark: the 1,000-ticker body (about 370 KB) through each decoder, in-process.
+"""Decode microbenchmark: the 1,000-ticker body (about 370 KB) and a 1,000-candle page (about
+120 KB, Bitget's largest) through each decoder, in-process.
 
 Compares plain-dict decoders (``json.loads``, orjson, msgspec untyped) with bitget_async's typed
-decode (``find_route(...).decode(body)``: envelope check + ``list[SpotTicker]`` with exact
-``Decimal`` fields, every field optional), plus benchmark-only variants that show where the time
-goes: the same Struct with ``str`` fields (exact text, no ``Decimal`` objects), the same Struct
-decoded without the envelope, and the previous strict layout (every field required).  The
-lenient paths are timed on the same body with one blank (``""``) per row and with one number
-sent as text-field JSON number per row; the candles body (1,000 rows) is timed too.
+decode (``find_route(...).decode(body)``: envelope check + ``list[SpotTicker]``, every field
+optional, decimal fields kept as their exact text and read as ``Decimal`` on first access), plus
+benchmark-only variants that show where the time goes: the same Struct with plain ``str`` fields,
+the same Struct decoded without the envelope, and the previous eager layout (every field a
+required ``Decimal``, built during the decode).  Because the models defer each ``Decimal`` to
+its first read, the cost of reading every decimal field once is timed too, next to
+``json.loads`` followed by ``Decimal()`` of every value (the same exact numbers from dicts).
+The lenient paths are timed on the same body with one blank (``""``) per row and with one number
+sent as text-field JSON number per row.
 Prints one JSON object (microseconds, best and median).
+
+    python benchmarks/decode_bench.py [rounds]          # in-process (default 200 rounds)
+    python benchmarks/decode_bench.py --loop [rounds]   # through a loopback GET (default 15)
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 import statistics
 import sys
@@ -25,46 +33,23 @@ import msgspec
 from fake_server import CANDLES, TICKERS, candles_body, tickers_body
 
 
-class TickerText(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """``SpotTicker``'s layout with every decimal kept as its exact wire text."""
+def _ticker_layout(name: str, number: type) -> Any:
+    """``SpotTicker``'s layout with every field required and each decimal field typed ``number``."""
+    from bitget_async.models import SpotTicker
 
-    symbol: str
-    high24h: str
-    open: str
-    low24h: str
-    last_pr: str = msgspec.field(name="lastPr")
-    quote_volume: str = msgspec.field(name="quoteVolume")
-    base_volume: str = msgspec.field(name="baseVolume")
-    usdt_volume: str = msgspec.field(name="usdtVolume")
-    bid_pr: str = msgspec.field(name="bidPr")
-    ask_pr: str = msgspec.field(name="askPr")
-    bid_sz: str = msgspec.field(name="bidSz")
-    ask_sz: str = msgspec.field(name="askSz")
-    open_utc: str = msgspec.field(name="openUtc")
-    ts: int
-    change_utc24h: str = msgspec.field(name="changeUtc24h")
-    change24h: str
+    fields = msgspec.structs.fields(SpotTicker)
+    return msgspec.defstruct(
+        name,
+        [(f.name, {"symbol": str, "ts": int}.get(f.name, number)) for f in fields],
+        rename={f.name: f.encode_name for f in fields},
+        frozen=True,
+        kw_only=True,
+        gc=False,
+    )
 
 
-class StrictTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """The layout before every field became optional: required ``Decimal``s (for comparison)."""
-
-    symbol: str
-    high24h: Decimal
-    open: Decimal
-    low24h: Decimal
-    last_pr: Decimal = msgspec.field(name="lastPr")
-    quote_volume: Decimal = msgspec.field(name="quoteVolume")
-    base_volume: Decimal = msgspec.field(name="baseVolume")
-    usdt_volume: Decimal = msgspec.field(name="usdtVolume")
-    bid_pr: Decimal = msgspec.field(name="bidPr")
-    ask_pr: Decimal = msgspec.field(name="askPr")
-    bid_sz: Decimal = msgspec.field(name="bidSz")
-    ask_sz: Decimal = msgspec.field(name="askSz")
-    open_utc: Decimal = msgspec.field(name="openUtc")
-    ts: int
-    change_utc24h: Decimal = msgspec.field(name="changeUtc24h")
-    change24h: Decimal
+TickerText = _ticker_layout("TickerText", str)  # every decimal kept as its exact wire text
+StrictTicker = _ticker_layout("StrictTicker", Decimal)  # before every field became optional
 
 
 class StrictEnvelope(msgspec.Struct):
@@ -140,18 +125,42 @@ def run(rounds: int) -> dict[str, Any]:
     candles = candles_body(1000)
     candle_route = bitget_async.find_route("GET", CANDLES)
     assert len(candle_route.decode(candles)) == 1000
+    ticker_numbers = [f for f in SpotTicker.__struct_fields__ if f not in ("symbol", "ts")]
+    read_ticker = operator.attrgetter(*ticker_numbers)
+    read_candle = operator.attrgetter("open", "high", "low", "close", "base_volume", "quote_volume", "usdt_volume")
+    ticker_keys = [f.encode_name for f in msgspec.structs.fields(SpotTicker) if f.name in ticker_numbers]
+
+    def tickers_read_all() -> None:
+        for row in route.decode(body):
+            read_ticker(row)
+
+    def tickers_loads_decimal() -> None:
+        for row in json.loads(body)["data"]:
+            [Decimal(row[k]) for k in ticker_keys]
+
+    def candles_read_all() -> None:
+        for row in candle_route.decode(candles):
+            read_candle(row)
+
+    def candles_loads_decimal() -> None:
+        for row in json.loads(candles)["data"]:
+            [Decimal(v) for v in row[1:]]
     cases: dict[str, Callable[[], Any]] = {
         "json.loads (dicts)": lambda: json.loads(body),
         "msgspec untyped (dicts)": lambda: msgspec.json.decode(body),
-        "bitget_async typed (Decimal fields)": lambda: route.decode(body),
-        "typed list only, no envelope (Decimal)": lambda: bare_decoder.decode(bare),
-        "previous strict Struct, required Decimal fields": lambda: strict_decoder.decode(body),
+        "bitget_async typed (Decimal fields)": lambda: route.decode(body),  # the key run.py reads
+        "bitget_async typed + every decimal field read once": tickers_read_all,
+        "json.loads + Decimal() of every decimal field": tickers_loads_decimal,
+        "typed list only, no envelope": lambda: bare_decoder.decode(bare),
+        "previous strict Struct, required Decimal fields (eager)": lambda: strict_decoder.decode(body),
         "same Struct, str fields (exact text)": lambda: text_decoder.decode(body),
         "bitget_async typed, one blank per row (blank -> null retry)": lambda: route.decode(blanks),
         "bitget_async typed, a number in a text field per row (general path)": lambda: route.decode(numbers),
         "candles: json.loads (dicts)": lambda: json.loads(candles),
         "candles: bitget_async typed (1,000 rows)": lambda: candle_route.decode(candles),
-        "candles: previous strict Struct": lambda: strict_candles.decode(candles),
+        "candles: bitget_async typed + every column read once": candles_read_all,
+        "candles: json.loads + Decimal() of every column": candles_loads_decimal,
+        "candles: previous strict Struct (eager Decimal)": lambda: strict_candles.decode(candles),
     }
     try:
         import orjson
@@ -163,8 +172,117 @@ def run(rounds: int) -> dict[str, Any]:
     return {"body_bytes": len(body), "tickers": len(typed), "rounds": rounds, "results": results}
 
 
+# -- the same bodies inside the request loop ---------------------------------------------------
+LOOP_CALLS = 10  # calls per sample: process_time ticks are coarse, one 1-2 ms call is too short
+
+
+async def _loop_cases(base: str) -> tuple[dict[str, Callable[[], Any]], Callable[[], Any]]:
+    """Each case makes one GET to the loopback server and decodes the answer (asserting 1,000
+    rows, so nothing is skipped): raw aiohttp + ``json.loads`` is the floor the issue names."""
+    import aiohttp
+    import httpx
+
+    from bitget_async import BitgetClient, RateLimits, WindowLimit
+
+    many = 10_000_000.0  # the published 20/s would make the loop wait: raised, never disabled
+    limits = RateLimits(overrides={"spot.market.tickers": many, "spot.market.candles": many},
+                        global_limit=WindowLimit(1_000_000_000, 1.0))
+    session = aiohttp.ClientSession(base_url=base)
+    raw_httpx = httpx.AsyncClient(base_url=base, trust_env=False)
+    # None: the default (aiohttp on asyncio, chosen on the first request); "httpx": the other carrier.
+    typed = {name: BitgetClient(base_url=base, transport=name, rate_limits=limits) for name in (None, "httpx")}
+    candles_query = {"symbol": "BTCUSDT", "granularity": "1min", "limit": "1000"}
+
+    async def aiohttp_json(path: str, query: dict[str, str] | None = None) -> None:
+        async with session.get(path, params=query) as r:
+            assert len(json.loads(await r.read())["data"]) == 1000
+
+    async def aiohttp_read(path: str, query: dict[str, str] | None = None) -> None:
+        async with session.get(path, params=query) as r:
+            assert len(await r.read()) > 100_000
+
+    async def httpx_json(path: str, query: dict[str, str] | None = None) -> None:
+        assert len(json.loads((await raw_httpx.get(path, params=query)).content)["data"]) == 1000
+
+    def client_case(name: Any, kind: str) -> Callable[[], Any]:
+        market = typed[name].spot.market
+
+        async def call() -> None:
+            if kind == "tickers":
+                assert len(await market.tickers()) == 1000
+            else:
+                assert len(await market.candles(symbol="BTCUSDT", granularity="1min", limit=1000)) == 1000
+
+        return call
+
+    cases: dict[str, Callable[[], Any]] = {}
+    for kind, path, query in (("tickers", TICKERS, None), ("candles", CANDLES, candles_query)):
+        cases[f"{kind}: raw aiohttp + json.loads"] = lambda p=path, q=query: aiohttp_json(p, q)
+        cases[f"{kind}: raw aiohttp, read only"] = lambda p=path, q=query: aiohttp_read(p, q)
+        cases[f"{kind}: raw httpx + json.loads"] = lambda p=path, q=query: httpx_json(p, q)
+        cases[f"{kind}: bitget_async default, aiohttp (typed)"] = client_case(None, kind)
+        cases[f"{kind}: bitget_async transport='httpx' (typed)"] = client_case("httpx", kind)
+
+    async def close() -> None:
+        await session.close()
+        await raw_httpx.aclose()
+        for client in typed.values():
+            await client.aclose()
+
+    return cases, close
+
+
+async def _run_loop(base: str, rounds: int) -> dict[str, dict[str, float]]:
+    cases, close = await _loop_cases(base)
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    try:
+        for fn in cases.values():  # warm: connections, decoders, caches
+            for _ in range(3):
+                await fn()
+        for _ in range(rounds):  # round-robin, as in _time_all
+            for name, fn in cases.items():
+                started = time.process_time()
+                for _ in range(LOOP_CALLS):
+                    await fn()
+                samples[name].append((time.process_time() - started) / LOOP_CALLS)
+    finally:
+        await close()
+    return {name: {"median_us": statistics.median(s) * 1e6, "best_us": min(s) * 1e6} for name, s in samples.items()}
+
+
+def run_loop(rounds: int) -> dict[str, Any]:
+    """Client CPU per call (``time.process_time``: this process only, the server runs in its own),
+    median of ``rounds`` round-robin samples of ``LOOP_CALLS`` calls each."""
+    import asyncio
+    import subprocess
+    from pathlib import Path
+
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("fake_server.py"))], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline().split()[1])
+        results = asyncio.run(_run_loop(f"http://127.0.0.1:{port}", rounds))
+    finally:
+        server.terminate()
+        server.wait()
+    for kind in ("tickers", "candles"):
+        floor = results[f"{kind}: raw aiohttp + json.loads"]["median_us"]
+        for name, r in results.items():
+            if name.startswith(kind):
+                r["vs_aiohttp_json"] = round(r["median_us"] / floor, 3)
+    return {"calls_per_sample": LOOP_CALLS, "rounds": rounds, "results": results}
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    """``decode_bench.py [rounds]``: in-process decode; ``decode_bench.py --loop [rounds]``: the
+    same bodies through a loopback GET (``fake_server.py`` in a child process)."""
+    args = sys.argv[1:]
+    if args[:1] == ["--loop"]:
+        print(json.dumps(run_loop(int(args[1]) if len(args) > 1 else 15)), flush=True)
+        return
+    rounds = int(args[0]) if args else 200
     print(json.dumps(run(rounds)), flush=True)
 
 

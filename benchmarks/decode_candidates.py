@@ -2,6 +2,9 @@
 
 Reproduces the table in ``spec/DECODING.md`` ("What the project chose"): each candidate decodes
 the same body into a 16-field ticker (14 exact ``Decimal`` fields, ``ts: int``, ``symbol``).
+The last two rows are the models as generated today (``bitget_async.models.SpotTicker``: text
+decoded, each ``Decimal`` built on its first read), once decoded only and once with every decimal
+field read, since a deferred cost is only deferred.
 Cases run round-robin so load from other processes lands on all of them alike.  Prints one line
 per candidate (a markdown table row): best microseconds and its ratio to the best ``json.loads``,
 median microseconds and its ratio to the median ``json.loads``.
@@ -12,6 +15,7 @@ Run:  python benchmarks/decode_candidates.py [rounds]
 from __future__ import annotations
 
 import json
+import operator
 import statistics
 import sys
 import time
@@ -20,7 +24,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from fake_server import tickers_body
+from fake_server import TICKERS, tickers_body
+
+from bitget_async import find_route
+from bitget_async.models import SpotTicker
 
 NUMBERS = ["high24h", "open", "low24h", "lastPr", "quoteVolume", "baseVolume", "usdtVolume", "bidPr",
            "askPr", "bidSz", "askSz", "openUtc", "changeUtc24h", "change24h"]
@@ -71,6 +78,12 @@ def cases(body: bytes) -> dict[str, Callable[[], Any]]:
     )
     text = msgspec.json.Decoder(envelope(ticker("Text", str | None, str | None, int | None, optional=True)), strict=False)
     untyped = msgspec.json.Decoder(float_hook=Decimal)
+    route = find_route("GET", TICKERS)
+    read = operator.attrgetter(*(f.name for f in msgspec.structs.fields(SpotTicker) if f.encode_name in NUMBERS))
+
+    def read_all() -> None:
+        for row in route.decode(body):
+            read(row)
 
     def blank_pass() -> Any:
         env = untyped.decode(body)
@@ -88,6 +101,8 @@ def cases(body: bytes) -> dict[str, Callable[[], Any]]:
         "untyped decode + Python blank pass + msgspec.convert": blank_pass,
         "bytes.replace(b':\"\"', b':null') before every decode": lambda: optional.decode(body.replace(b':""', b":null")),
         "str fields, converted lazily (the old raw_* properties)": lambda: text.decode(body),
+        "DecimalText + exact_on_read (the models now), decode only": lambda: route.decode(body),
+        "the same, every decimal field then read once": read_all,
     }
 
 

@@ -109,6 +109,7 @@ class ModelBuilder:
         lines: list[str] = []
         attrs: list[tuple[str, bool]] = []  # (attribute, is a secret) for a masking __repr__
         aliases: list[tuple[str, str, str]] = []  # (field, hidden alias field, alias wire name)
+        decimals: list[str] = []  # DecimalText fields: exact_on_read makes them read as Decimal
         seen: set[str] = set()
         ordered = sorted(fields, key=lambda f: f.get("index", 0)) if array_like else fields
         optional_seen = False
@@ -120,6 +121,9 @@ class ModelBuilder:
                 py = snake(f["name"] + "_alt")
             seen.add(py)
             ann, default = self.field_type(f, name, mod)
+            if ann.split(" | ")[0] == "Decimal":
+                ann = ann.replace("Decimal", "DecimalText", 1)  # text on the wire, Decimal on read
+                decimals.append(py)
             if array_like:
                 if default is None and optional_seen:
                     raise SystemExit(f"{name}.{py}: a required column may not follow an optional one")
@@ -135,11 +139,17 @@ class ModelBuilder:
                 hidden = f"_{py.rstrip('_')}_alias{i or ''}"
                 opt = ann if default is not None else f"{ann} | None"
                 lines.append(f"    {hidden}: {opt} = msgspec.field(default=None, name={alias!r})  # {wire} spelled {alias}")
+                if py in decimals:
+                    decimals.append(hidden)
                 aliases.append((py, hidden, alias))
         # Candle rows decode by position (array_like): short rows leave trailing columns None.
         opts = "array_like=True, frozen=True, gc=False" if array_like else "frozen=True, kw_only=True, gc=False"
+        if decimals:  # exact_on_read caches each Decimal read in __dict__ (msgspec: no gc=False then)
+            opts = opts.replace("gc=False", "dict=True")
         body = "\n".join(lines) if lines else "    pass"
         text = f"class {name}(msgspec.Struct, {opts}):\n{body}\n"
+        if decimals:
+            text = f"@exact_on_read({', '.join(map(repr, decimals))})\n" + text
         if aliases:
             text += (
                 "\n    def __post_init__(self) -> None:\n"
@@ -232,13 +242,13 @@ def render_models(routes: list[Route]) -> tuple[dict[str, str], ModelBuilder]:
         imports = ["from __future__ import annotations", ""]
         imports.append("from decimal import Decimal")
         imports.append("from typing import Any")
-        imports += ["", "import msgspec", "import msgspec.structs", "", "from ..._lenient import JsonObject, Text", ""]
+        imports += ["", "import msgspec", "import msgspec.structs", "", "from ..._lenient import DecimalText, JsonObject, Text, exact_on_read", ""]
         doc = f'"""Response models for the {area} endpoints (Bitget REST v2)."""\n\n'
         all_names = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(mod.names)) + "]\n"
         body = "\n\n".join(mod.classes)
         text = HEADER + doc + "\n".join(imports) + "\n" + all_names + "\n\n" + body
         text += "\n\n# Keep the shared imports referenced for linters in modules that do not use them all.\n"
-        text += "_HELPERS = (Decimal, Any, JsonObject, Text)\n"
+        text += "_HELPERS = (Decimal, Any, DecimalText, JsonObject, Text, exact_on_read)\n"
         files[f"bitget_async/_generated/models/{area}.py"] = text
     return files, mb
 

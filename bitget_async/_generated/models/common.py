@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.structs
 
-from ..._lenient import JsonObject, Text
+from ..._lenient import DecimalText, JsonObject, Text, exact_on_read
 
 __all__ = [
     "AccountAllAccountBalance",
@@ -209,24 +209,26 @@ class PublicAnnouncement(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ann_sub_type: Text | None = msgspec.field(default=None, name='annSubType')
 
 
-class CommonTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
+@exact_on_read('maker_fee_rate', 'taker_fee_rate')
+class CommonTradeRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')  # doc table names it makerRate (typo); example and SDKs use makerFeeRate
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
 
 
-class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('long_leverage', 'short_leverage', 'trace_value', 'max_hold_size', 'stop_surplus_ratio', 'stop_loss_ratio')
+class CopyQuerySettingsDetailList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     product_type: Text | None = msgspec.field(default=None, name='productType')
     margin_type: Text | None = msgspec.field(default=None, name='marginType')
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     lever_type: Text | None = msgspec.field(default=None, name='leverType')
-    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
-    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    long_leverage: DecimalText | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: DecimalText | None = msgspec.field(default=None, name='shortLeverage')
     trace_type: Text | None = msgspec.field(default=None, name='traceType')
-    trace_value: Decimal | None = msgspec.field(default=None, name='traceValue')
-    max_hold_size: Decimal | None = msgspec.field(default=None, name='maxHoldSize')
-    stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='stopSurplusRatio')  # take-profit ratio, integer 1-400
-    stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='stopLossRatio')  # empty string when not set
+    trace_value: DecimalText | None = msgspec.field(default=None, name='traceValue')
+    max_hold_size: DecimalText | None = msgspec.field(default=None, name='maxHoldSize')
+    stop_surplus_ratio: DecimalText | None = msgspec.field(default=None, name='stopSurplusRatio')  # take-profit ratio, integer 1-400
+    stop_loss_ratio: DecimalText | None = msgspec.field(default=None, name='stopLossRatio')  # empty string when not set
 
 
 class CopyQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -244,22 +246,24 @@ class CopyCreateCopyApi(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return f"CopyCreateCopyApi(apikey={self.apikey!r}, secret='***', permissions={self.permissions!r})"
 
 
-class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    hour_interest: Decimal | None = msgspec.field(default=None, name='hourInterest')
-    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
+@exact_on_read('hour_interest', 'loan_amount')
+class EarnHourInterest(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    hour_interest: DecimalText | None = msgspec.field(default=None, name='hourInterest')
+    loan_amount: DecimalText | None = msgspec.field(default=None, name='loanAmount')
 
 
 class EarnBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: Text = msgspec.field(name='orderId')
 
 
-class EarnRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('repay_amount', 'pay_interest', 'repay_loan_amount', 'repay_unlock_amount')
+class EarnRepay(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
-    pay_interest: Decimal | None = msgspec.field(default=None, name='payInterest')
-    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
-    repay_unlock_amount: Decimal | None = msgspec.field(default=None, name='repayUnlockAmount')
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')
+    pay_interest: DecimalText | None = msgspec.field(default=None, name='payInterest')
+    repay_loan_amount: DecimalText | None = msgspec.field(default=None, name='repayLoanAmount')
+    repay_unlock_amount: DecimalText | None = msgspec.field(default=None, name='repayUnlockAmount')
 
 
 class BrokerModifySubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -271,13 +275,14 @@ class BrokerModifySubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc
     perm_list: list[str] = msgspec.field(default_factory=list, name='permList')
 
 
-class BrokerAllSubDepositWithdrawalList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount')
+class BrokerAllSubDepositWithdrawalList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     uid: Text | None = None
     tx_id: Text | None = msgspec.field(default=None, name='txId')
     type_: Text | None = msgspec.field(default=None, name='type')
     sub_type: Text | None = msgspec.field(default=None, name='subType')
     coin: Text | None = None
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
     status: Text | None = None
     ts: int | None = None  # update time; example value "123123" is a placeholder
 
@@ -292,17 +297,18 @@ class BrokerAllSubDepositWithdrawal(msgspec.Struct, frozen=True, kw_only=True, g
         return self.list_
 
 
-class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee')
+class BrokerSubaccountDeposit(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     tx_id: Text | None = msgspec.field(default=None, name='txId')
     coin: Text | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
     dest: Text | None = None
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
     status: Text | None = None
     from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # wallet address for on-chain, UID for internal transfers
     to_address: Text | None = msgspec.field(default=None, name='toAddress')  # wallet address for on-chain, UID for internal transfers
-    fee: Decimal | None = None
+    fee: DecimalText | None = None
     chain: Text | None = None
     confirm: int | None = None
     tag: Text | None = None
@@ -364,26 +370,29 @@ class UserVirtualSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True,
     ip_list: list[str] = msgspec.field(default_factory=list, name='ipList')
 
 
-class TaxFutureRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee')
+class TaxFutureRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     id_: Text | None = msgspec.field(default=None, name='id')
     symbol: Text | None = None
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     future_tax_type: Text | None = msgspec.field(default=None, name='futureTaxType')
-    amount: Decimal | None = None
-    fee: Decimal | None = None  # negative = paid
+    amount: DecimalText | None = None
+    fee: DecimalText | None = None  # negative = paid
     ts: int | None = None
 
 
-class AccountFundingAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'frozen', 'usdt_value')
+class AccountFundingAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    frozen: Decimal | None = None  # empty string in the doc example (nothing frozen)
-    usdt_value: Decimal | None = msgspec.field(default=None, name='usdtValue')
+    available: DecimalText | None = None
+    frozen: DecimalText | None = None  # empty string in the doc example (nothing frozen)
+    usdt_value: DecimalText | None = msgspec.field(default=None, name='usdtValue')
 
 
-class AccountAllAccountBalance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('usdt_balance')
+class AccountAllAccountBalance(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     account_type: Text | None = msgspec.field(default=None, name='accountType')
-    usdt_balance: Decimal | None = msgspec.field(default=None, name='usdtBalance')  # account value expressed in USDT
+    usdt_balance: DecimalText | None = msgspec.field(default=None, name='usdtBalance')  # account value expressed in USDT
 
 
 class BrokerCreateSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -395,9 +404,10 @@ class BrokerCreateSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False
     c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
-class BrokerInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sub_account_size: Decimal | None = msgspec.field(default=None, name='subAccountSize')
-    max_sub_account_size: Decimal | None = msgspec.field(default=None, name='maxSubAccountSize')
+@exact_on_read('sub_account_size', 'max_sub_account_size')
+class BrokerInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    sub_account_size: DecimalText | None = msgspec.field(default=None, name='subAccountSize')
+    max_sub_account_size: DecimalText | None = msgspec.field(default=None, name='maxSubAccountSize')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
@@ -430,19 +440,20 @@ class BrokerSubaccountEmail(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
-class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('locked', 'available', 'crossed_max_available', 'isolated_max_available', 'max_transfer_out', 'account_equity', 'usdt_equity', 'btc_equity', 'unrealized_pl', 'frozen')
+class BrokerSubaccountFutureAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    locked: Decimal | None = None
-    available: Decimal | None = None
-    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
-    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
-    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
-    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
-    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    locked: DecimalText | None = None
+    available: DecimalText | None = None
+    crossed_max_available: DecimalText | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: DecimalText | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: DecimalText | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')
+    usdt_equity: DecimalText | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: DecimalText | None = msgspec.field(default=None, name='btcEquity')
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-    frozen: Decimal | None = None
+    frozen: DecimalText | None = None
 
 
 class BrokerSubaccountFutureAssets(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -471,11 +482,12 @@ class BrokerSubaccountList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.sub_list
 
 
-class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'frozen', 'locked')
+class BrokerSubaccountSpotAssetsAssetsList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    frozen: Decimal | None = None
-    locked: Decimal | None = None
+    available: DecimalText | None = None
+    frozen: DecimalText | None = None
+    locked: DecimalText | None = None
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
@@ -488,16 +500,17 @@ class BrokerAccountSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=Tru
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class BrokerCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('dealt_amount', 'total_fee', 'deducted_fee', 'paid_fee', 'mark_up_fee', 'total_commission')
+class BrokerCommission(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     uid: Text | None = None
     coin: Text | None = None
     symbol: Text | None = None
-    dealt_amount: Decimal | None = msgspec.field(default=None, name='dealtAmount')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')
-    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')
-    paid_fee: Decimal | None = msgspec.field(default=None, name='paidFee')
-    mark_up_fee: Decimal | None = msgspec.field(default=None, name='markUpFee')
-    total_commission: Decimal | None = msgspec.field(default=None, name='totalCommission')
+    dealt_amount: DecimalText | None = msgspec.field(default=None, name='dealtAmount')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')
+    deducted_fee: DecimalText | None = msgspec.field(default=None, name='deductedFee')
+    paid_fee: DecimalText | None = msgspec.field(default=None, name='paidFee')
+    mark_up_fee: DecimalText | None = msgspec.field(default=None, name='markUpFee')
+    total_commission: DecimalText | None = msgspec.field(default=None, name='totalCommission')
 
 
 class BrokerCreateSubaccountApikey(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -528,7 +541,8 @@ class BrokerSubaccountApikeyList(msgspec.Struct, frozen=True, kw_only=True, gc=F
         return f"BrokerSubaccountApikeyList(sub_uid={self.sub_uid!r}, label={self.label!r}, secret_key='***', perm_type={self.perm_type!r}, perm_list={self.perm_list!r}, ip_list={self.ip_list!r}, api_key={self.api_key!r})"
 
 
-class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('volume', 'fee', 'pure_fee', 'rebate_amount')
+class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     fill_id: Text | None = msgspec.field(default=None, name='fillId')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     ts: int | None = None
@@ -536,10 +550,10 @@ class BrokerOrderCommissionCommissionlist(msgspec.Struct, frozen=True, kw_only=T
     biz_type: Text | None = msgspec.field(default=None, name='bizType')
     sub_biz_type: Text | None = msgspec.field(default=None, name='subBizType')
     symbol: Text | None = None
-    volume: Decimal | None = None
-    fee: Decimal | None = None
-    pure_fee: Decimal | None = msgspec.field(default=None, name='pureFee')
-    rebate_amount: Decimal | None = msgspec.field(default=None, name='rebateAmount')
+    volume: DecimalText | None = None
+    fee: DecimalText | None = None
+    pure_fee: DecimalText | None = msgspec.field(default=None, name='pureFee')
+    rebate_amount: DecimalText | None = msgspec.field(default=None, name='rebateAmount')
 
 
 class BrokerOrderCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -552,24 +566,26 @@ class BrokerOrderCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False)
         return self.commissionlist
 
 
-class BrokerRebateInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('client_spot_rebate_ratio', 'client_futures_rebate_ratio')
+class BrokerRebateInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     affiliation_type: Text | None = msgspec.field(default=None, name='affiliationType')
     user_level: Text | None = msgspec.field(default=None, name='userLevel')
-    client_spot_rebate_ratio: Decimal | None = msgspec.field(default=None, name='clientSpotRebateRatio')
-    client_futures_rebate_ratio: Decimal | None = msgspec.field(default=None, name='clientFuturesRebateRatio')
+    client_spot_rebate_ratio: DecimalText | None = msgspec.field(default=None, name='clientSpotRebateRatio')
+    client_futures_rebate_ratio: DecimalText | None = msgspec.field(default=None, name='clientFuturesRebateRatio')
 
 
-class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee')
+class BrokerSubaccountWithdrawalResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     tx_id: Text | None = msgspec.field(default=None, name='txId')
     coin: Text | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
     dest: Text | None = None
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
     status: Text | None = None
     from_address: Text | None = msgspec.field(default=None, name='fromAddress')
     to_address: Text | None = msgspec.field(default=None, name='toAddress')
-    fee: Decimal | None = None
+    fee: DecimalText | None = None
     chain: Text | None = None
     confirm: int | None = None
     tag: Text | None = None
@@ -588,57 +604,64 @@ class BrokerSubaccountWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=F
         return self.result_list
 
 
-class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('asset', 'first_time_deposit', 'first_time_trade')
+class BrokerSubaccount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     uid: Text | None = None
-    asset: Decimal | None = None
-    first_time_deposit: Decimal | None = msgspec.field(default=None, name='firstTimeDeposit')
-    first_time_trade: Decimal | None = msgspec.field(default=None, name='firstTimeTrade')
+    asset: DecimalText | None = None
+    first_time_deposit: DecimalText | None = msgspec.field(default=None, name='firstTimeDeposit')
+    first_time_trade: DecimalText | None = msgspec.field(default=None, name='firstTimeTrade')
     register_time: int | None = msgspec.field(default=None, name='registerTime')
 
 
-class BrokerTotalCommissionSpot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    spot_trading_volume: Decimal | None = msgspec.field(default=None, name='spotTradingVolume')
-    spot_trading_fee: Decimal | None = msgspec.field(default=None, name='spotTradingFee')
-    spot_pure_trading_fee: Decimal | None = msgspec.field(default=None, name='spotPureTradingFee')
-    spot_commission: Decimal | None = msgspec.field(default=None, name='spotCommission')
+@exact_on_read('spot_trading_volume', 'spot_trading_fee', 'spot_pure_trading_fee', 'spot_commission')
+class BrokerTotalCommissionSpot(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    spot_trading_volume: DecimalText | None = msgspec.field(default=None, name='spotTradingVolume')
+    spot_trading_fee: DecimalText | None = msgspec.field(default=None, name='spotTradingFee')
+    spot_pure_trading_fee: DecimalText | None = msgspec.field(default=None, name='spotPureTradingFee')
+    spot_commission: DecimalText | None = msgspec.field(default=None, name='spotCommission')
 
 
-class BrokerTotalCommissionFutures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    futures_trading_volume: Decimal | None = msgspec.field(default=None, name='futuresTradingVolume')
-    futures_trading_fee: Decimal | None = msgspec.field(default=None, name='futuresTradingFee')
-    futures_pure_trading_fee: Decimal | None = msgspec.field(default=None, name='futuresPureTradingFee')
-    futures_commission: Decimal | None = msgspec.field(default=None, name='futuresCommission')
+@exact_on_read('futures_trading_volume', 'futures_trading_fee', 'futures_pure_trading_fee', 'futures_commission')
+class BrokerTotalCommissionFutures(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    futures_trading_volume: DecimalText | None = msgspec.field(default=None, name='futuresTradingVolume')
+    futures_trading_fee: DecimalText | None = msgspec.field(default=None, name='futuresTradingFee')
+    futures_pure_trading_fee: DecimalText | None = msgspec.field(default=None, name='futuresPureTradingFee')
+    futures_commission: DecimalText | None = msgspec.field(default=None, name='futuresCommission')
 
 
-class BrokerTotalCommission(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_trading_volume', 'total_active_traders', 'total_commission')
+class BrokerTotalCommission(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     date: int | None = None
-    total_trading_volume: Decimal | None = msgspec.field(default=None, name='totalTradingVolume')
-    total_active_traders: Decimal | None = msgspec.field(default=None, name='totalActiveTraders')
-    total_commission: Decimal | None = msgspec.field(default=None, name='totalCommission')
+    total_trading_volume: DecimalText | None = msgspec.field(default=None, name='totalTradingVolume')
+    total_active_traders: DecimalText | None = msgspec.field(default=None, name='totalActiveTraders')
+    total_commission: DecimalText | None = msgspec.field(default=None, name='totalCommission')
     spot: BrokerTotalCommissionSpot | None = None
     futures: BrokerTotalCommissionFutures | None = None
 
 
-class BrokerTradeVolume(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('volume', 'spot_volume', 'future_volume')
+class BrokerTradeVolume(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     uid: Text | None = None
-    volume: Decimal | None = None
-    spot_volume: Decimal | None = msgspec.field(default=None, name='spotVolume')
-    future_volume: Decimal | None = msgspec.field(default=None, name='futureVolume')
+    volume: DecimalText | None = None
+    spot_volume: DecimalText | None = msgspec.field(default=None, name='spotVolume')
+    future_volume: DecimalText | None = msgspec.field(default=None, name='futureVolume')
 
 
-class AccountBotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'equity', 'bonus', 'frozen', 'usdt_value')
+class AccountBotAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    equity: Decimal | None = None
-    bonus: Decimal | None = None
-    frozen: Decimal | None = None
-    usdt_value: Decimal | None = msgspec.field(default=None, name='usdtValue')
+    available: DecimalText | None = None
+    equity: DecimalText | None = None
+    bonus: DecimalText | None = None
+    frozen: DecimalText | None = None
+    usdt_value: DecimalText | None = msgspec.field(default=None, name='usdtValue')
 
 
-class CommonAllTradeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('taker_fee_rate', 'maker_fee_rate')
+class CommonAllTradeRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
     maker_rate: Text | None = msgspec.field(default=None, name='makerRate')
 
 
@@ -651,16 +674,18 @@ class ConvertBgbConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_list: list[ConvertBgbConvertOrderList] = msgspec.field(default_factory=list, name='orderList')
 
 
-class ConvertBgbConvertCoinListCoinListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fee_rate: Decimal | None = msgspec.field(default=None, name='feeRate')
-    fee: Decimal | None = None
+@exact_on_read('fee_rate', 'fee')
+class ConvertBgbConvertCoinListCoinListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    fee_rate: DecimalText | None = msgspec.field(default=None, name='feeRate')
+    fee: DecimalText | None = None
 
 
-class ConvertBgbConvertCoinListCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'bgb_est_amount', 'precision')
+class ConvertBgbConvertCoinListCoinList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    bgb_est_amount: Decimal | None = msgspec.field(default=None, name='bgbEstAmount')
-    precision: Decimal | None = None
+    available: DecimalText | None = None
+    bgb_est_amount: DecimalText | None = msgspec.field(default=None, name='bgbEstAmount')
+    precision: DecimalText | None = None
     fee_detail: list[ConvertBgbConvertCoinListCoinListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
     c_time: int | None = msgspec.field(default=None, name='cTime')
 
@@ -669,33 +694,36 @@ class ConvertBgbConvertCoinList(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
     coin_list: list[ConvertBgbConvertCoinListCoinList] = msgspec.field(default_factory=list, name='coinList')
 
 
-class ConvertBgbConvertRecordFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    fee: Decimal | None = None
+@exact_on_read('fee')
+class ConvertBgbConvertRecordFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    fee: DecimalText | None = None
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
 
 
-class ConvertBgbConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('from_amount', 'from_coin_price', 'to_amount', 'to_coin_price')
+class ConvertBgbConvertRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
-    from_amount: Decimal | None = msgspec.field(default=None, name='fromAmount')
-    from_coin_price: Decimal | None = msgspec.field(default=None, name='fromCoinPrice')
+    from_amount: DecimalText | None = msgspec.field(default=None, name='fromAmount')
+    from_coin_price: DecimalText | None = msgspec.field(default=None, name='fromCoinPrice')
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')
-    to_amount: Decimal | None = msgspec.field(default=None, name='toAmount')
-    to_coin_price: Decimal | None = msgspec.field(default=None, name='toCoinPrice')
+    to_amount: DecimalText | None = msgspec.field(default=None, name='toAmount')
+    to_coin_price: DecimalText | None = msgspec.field(default=None, name='toCoinPrice')
     fee_detail: list[ConvertBgbConvertRecordFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
     status: Text | None = None
     ctime: int | None = None
     ts: int | None = None
 
 
-class ConvertConvertRecordDataList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('cnvt_price', 'fee', 'from_coin_size', 'to_coin_size')
+class ConvertConvertRecordDataList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     id_: Text | None = msgspec.field(default=None, name='id')
     ts: int | None = None
-    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
-    fee: Decimal | None = None
-    from_coin_size: Decimal | None = msgspec.field(default=None, name='fromCoinSize')
+    cnvt_price: DecimalText | None = msgspec.field(default=None, name='cnvtPrice')
+    fee: DecimalText | None = None
+    from_coin_size: DecimalText | None = msgspec.field(default=None, name='fromCoinSize')
     from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
-    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
+    to_coin_size: DecimalText | None = msgspec.field(default=None, name='toCoinSize')
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')
 
 
@@ -709,27 +737,30 @@ class ConvertConvertRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.data_list
 
 
-class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'max_amount', 'min_amount')
+class ConvertCurrency(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
-    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
+    available: DecimalText | None = None
+    max_amount: DecimalText | None = msgspec.field(default=None, name='maxAmount')
+    min_amount: DecimalText | None = msgspec.field(default=None, name='minAmount')
 
 
-class ConvertQuotedPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('from_coin_size', 'cnvt_price', 'to_coin_size', 'fee')
+class ConvertQuotedPrice(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     from_coin: Text | None = msgspec.field(default=None, name='fromCoin')
-    from_coin_size: Decimal | None = msgspec.field(default=None, name='fromCoinSize')
-    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
+    from_coin_size: DecimalText | None = msgspec.field(default=None, name='fromCoinSize')
+    cnvt_price: DecimalText | None = msgspec.field(default=None, name='cnvtPrice')
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')
-    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
+    to_coin_size: DecimalText | None = msgspec.field(default=None, name='toCoinSize')
     trace_id: Text | None = msgspec.field(default=None, name='traceId')
-    fee: Decimal | None = None
+    fee: DecimalText | None = None
 
 
-class ConvertTrade(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('to_coin_size', 'cnvt_price')
+class ConvertTrade(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')
-    to_coin_size: Decimal | None = msgspec.field(default=None, name='toCoinSize')
-    cnvt_price: Decimal | None = msgspec.field(default=None, name='cnvtPrice')
+    to_coin_size: DecimalText | None = msgspec.field(default=None, name='toCoinSize')
+    cnvt_price: DecimalText | None = msgspec.field(default=None, name='cnvtPrice')
     ts: int | None = None
 
 
@@ -737,7 +768,8 @@ class CopyClosePositions(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id_list: list[str] = msgspec.field(default_factory=list, name='orderIdList')
 
 
-class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_leverage', 'open_size', 'open_margin_sz', 'close_avg_price', 'close_size', 'open_avg_price')
+class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
     trader_name: Text | None = msgspec.field(default=None, name='traderName')
@@ -745,19 +777,20 @@ class CopyQueryCurrentOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     close_order_id: Text | None = msgspec.field(default=None, name='closeOrderId')
     symbol: Text | None = None
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
-    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_leverage: DecimalText | None = msgspec.field(default=None, name='openLeverage')
     open_time: int | None = msgspec.field(default=None, name='openTime')
-    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
-    open_margin_sz: Decimal | None = msgspec.field(default=None, name='openMarginSz')
-    close_avg_price: Decimal | None = msgspec.field(default=None, name='closeAvgPrice')
-    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    open_size: DecimalText | None = msgspec.field(default=None, name='openSize')
+    open_margin_sz: DecimalText | None = msgspec.field(default=None, name='openMarginSz')
+    close_avg_price: DecimalText | None = msgspec.field(default=None, name='closeAvgPrice')
+    close_size: DecimalText | None = msgspec.field(default=None, name='closeSize')
     close_time: int | None = msgspec.field(default=None, name='closeTime')
-    open_avg_price: Decimal | None = msgspec.field(default=None, name='openAvgPrice')
+    open_avg_price: DecimalText | None = msgspec.field(default=None, name='openAvgPrice')
     open_price_avg: Text | None = msgspec.field(default=None, name='openPriceAvg')
     open_fee: Text | None = msgspec.field(default=None, name='openFee')
 
 
-class CopyMixFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_leverage', 'open_price_avg', 'open_size', 'close_price_avg', 'close_fee', 'open_fee', 'close_size', 'profit_rate', 'net_profit', 'achieved_pl')
+class CopyMixFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
     open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
@@ -765,18 +798,18 @@ class CopyMixFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, 
     product_type: Text | None = msgspec.field(default=None, name='productType')
     symbol: Text | None = None
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
-    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
-    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_leverage: DecimalText | None = msgspec.field(default=None, name='openLeverage')
+    open_price_avg: DecimalText | None = msgspec.field(default=None, name='openPriceAvg')
     open_time: int | None = msgspec.field(default=None, name='openTime')
-    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
-    close_price_avg: Decimal | None = msgspec.field(default=None, name='closePriceAvg')
-    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
-    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
-    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    open_size: DecimalText | None = msgspec.field(default=None, name='openSize')
+    close_price_avg: DecimalText | None = msgspec.field(default=None, name='closePriceAvg')
+    close_fee: DecimalText | None = msgspec.field(default=None, name='closeFee')
+    open_fee: DecimalText | None = msgspec.field(default=None, name='openFee')
+    close_size: DecimalText | None = msgspec.field(default=None, name='closeSize')
     close_time: int | None = msgspec.field(default=None, name='closeTime')
-    profit_rate: Decimal | None = msgspec.field(default=None, name='profitRate')
-    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
-    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    profit_rate: DecimalText | None = msgspec.field(default=None, name='profitRate')
+    net_profit: DecimalText | None = msgspec.field(default=None, name='netProfit')
+    achieved_pl: DecimalText | None = msgspec.field(default=None, name='achievedPL')
 
 
 class CopyMixFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -789,29 +822,32 @@ class CopyMixFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=True
         return self.tracking_list
 
 
-class CopyQueryQuantityLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_follow_size: Decimal | None = msgspec.field(default=None, name='maxFollowSize')
-    min_follow_size: Decimal | None = msgspec.field(default=None, name='minFollowSize')
+@exact_on_read('max_follow_size', 'min_follow_size')
+class CopyQueryQuantityLimit(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    max_follow_size: DecimalText | None = msgspec.field(default=None, name='maxFollowSize')
+    min_follow_size: DecimalText | None = msgspec.field(default=None, name='minFollowSize')
     symbol: Text | None = None
 
 
-class CopyQueryTrader(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('max_follow_limit', 'bgb_max_follow_limit', 'trace_total_margin_amount', 'trace_total_net_profit', 'trace_total_profit')
+class CopyQueryTrader(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     certification_type: Text | None = msgspec.field(default=None, name='certificationType')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
     trader_name: Text | None = msgspec.field(default=None, name='traderName')
-    max_follow_limit: Decimal | None = msgspec.field(default=None, name='maxFollowLimit')
-    bgb_max_follow_limit: Decimal | None = msgspec.field(default=None, name='bgbMaxFollowLimit')
+    max_follow_limit: DecimalText | None = msgspec.field(default=None, name='maxFollowLimit')
+    bgb_max_follow_limit: DecimalText | None = msgspec.field(default=None, name='bgbMaxFollowLimit')
     follow_count: int | None = msgspec.field(default=None, name='followCount')
     bgb_follow_count: int | None = msgspec.field(default=None, name='bgbFollowCount')
-    trace_total_margin_amount: Decimal | None = msgspec.field(default=None, name='traceTotalMarginAmount')
-    trace_total_net_profit: Decimal | None = msgspec.field(default=None, name='traceTotalNetProfit')
-    trace_total_profit: Decimal | None = msgspec.field(default=None, name='traceTotalProfit')
+    trace_total_margin_amount: DecimalText | None = msgspec.field(default=None, name='traceTotalMarginAmount')
+    trace_total_net_profit: DecimalText | None = msgspec.field(default=None, name='traceTotalNetProfit')
+    trace_total_profit: DecimalText | None = msgspec.field(default=None, name='traceTotalProfit')
     current_trading_pairs: list[str] = msgspec.field(default_factory=list, name='currentTradingPairs')
     follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
-class CopyMixTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+@exact_on_read('account_equity')
+class CopyMixTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')
     is_remove: Text | None = msgspec.field(default=None, name='isRemove')
     follower_head_pic: Text | None = msgspec.field(default=None, name='followerHeadPic')
     follower_name: Text | None = msgspec.field(default=None, name='followerName')
@@ -819,13 +855,14 @@ class CopyMixTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True
     follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
-class CopyConfigQuerySymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_open_count', 'max_leverage', 'stop_surplus_ratio', 'stop_loss_ratio')
+class CopyConfigQuerySymbol(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     open_trader: Text | None = msgspec.field(default=None, name='openTrader')
-    min_open_count: Decimal | None = msgspec.field(default=None, name='minOpenCount')
-    max_leverage: Decimal | None = msgspec.field(default=None, name='maxLeverage')
-    stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='stopSurplusRatio')
-    stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='stopLossRatio')
+    min_open_count: DecimalText | None = msgspec.field(default=None, name='minOpenCount')
+    max_leverage: DecimalText | None = msgspec.field(default=None, name='maxLeverage')
+    stop_surplus_ratio: DecimalText | None = msgspec.field(default=None, name='stopSurplusRatio')
+    stop_loss_ratio: DecimalText | None = msgspec.field(default=None, name='stopLossRatio')
 
 
 class CopyOrderClosePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -834,18 +871,19 @@ class CopyOrderClosePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False
     product_type: Text | None = msgspec.field(default=None, name='productType')
 
 
-class CopyMixTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_leverage', 'open_price_avg', 'open_size', 'preset_stop_surplus_price', 'preset_stop_loss_price', 'open_fee')
+class CopyMixTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     symbol: Text | None = None
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
     open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
-    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
-    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_leverage: DecimalText | None = msgspec.field(default=None, name='openLeverage')
+    open_price_avg: DecimalText | None = msgspec.field(default=None, name='openPriceAvg')
     open_time: int | None = msgspec.field(default=None, name='openTime')
-    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
-    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')
-    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')
-    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
+    open_size: DecimalText | None = msgspec.field(default=None, name='openSize')
+    preset_stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusPrice')
+    preset_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossPrice')
+    open_fee: DecimalText | None = msgspec.field(default=None, name='openFee')
     follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
@@ -859,25 +897,26 @@ class CopyMixTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True, 
         return self.tracking_list
 
 
-class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_leverage', 'achieved_pl', 'open_fee', 'close_fee', 'open_size', 'close_size', 'open_price_avg', 'close_price_avg')
+class CopyMixTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     symbol: Text | None = None
     product_type: Text | None = msgspec.field(default=None, name='productType')
     open_order_id: Text | None = msgspec.field(default=None, name='openOrderId')
     close_order_id: Text | None = msgspec.field(default=None, name='closeOrderId')
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
-    open_leverage: Decimal | None = msgspec.field(default=None, name='openLeverage')
+    open_leverage: DecimalText | None = msgspec.field(default=None, name='openLeverage')
     open_time: int | None = msgspec.field(default=None, name='openTime')
     close_time: int | None = msgspec.field(default=None, name='closeTime')
     stop_type: Text | None = msgspec.field(default=None, name='stopType')
-    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
-    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
-    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
-    open_size: Decimal | None = msgspec.field(default=None, name='openSize')
-    close_size: Decimal | None = msgspec.field(default=None, name='closeSize')
+    achieved_pl: DecimalText | None = msgspec.field(default=None, name='achievedPL')
+    open_fee: DecimalText | None = msgspec.field(default=None, name='openFee')
+    close_fee: DecimalText | None = msgspec.field(default=None, name='closeFee')
+    open_size: DecimalText | None = msgspec.field(default=None, name='openSize')
+    close_size: DecimalText | None = msgspec.field(default=None, name='closeSize')
     c_time: int | None = msgspec.field(default=None, name='cTime')
-    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
-    close_price_avg: Decimal | None = msgspec.field(default=None, name='closePriceAvg')
+    open_price_avg: DecimalText | None = msgspec.field(default=None, name='openPriceAvg')
+    close_price_avg: DecimalText | None = msgspec.field(default=None, name='closePriceAvg')
     open_avg_price: Text | None = msgspec.field(default=None, name='openAvgPrice')
     close_avg_price: Text | None = msgspec.field(default=None, name='closeAvgPrice')
 
@@ -892,8 +931,9 @@ class CopyMixTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True, 
         return self.tracking_list
 
 
-class CopyMixTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal | None = None
+@exact_on_read('rate')
+class CopyMixTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    rate: DecimalText | None = None
     ctime: int | None = None
 
 
@@ -902,8 +942,9 @@ class CopyMixTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=Tru
     ctime: int | None = None
 
 
-class CopyMixTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal | None = None
+@exact_on_read('rate')
+class CopyMixTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    rate: DecimalText | None = None
     ctime: int | None = None
 
 
@@ -912,16 +953,17 @@ class CopyMixTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=Tr
     ctime: int | None = None
 
 
-class CopyMixTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    roi: Decimal | None = None
+@exact_on_read('roi', 'total_equity', 'win_rate')
+class CopyMixTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    roi: DecimalText | None = None
     trading_order_num: int | None = msgspec.field(default=None, name='tradingOrderNum')
     total_follower_num: int | None = msgspec.field(default=None, name='totalFollowerNum')
     current_follower_num: int | None = msgspec.field(default=None, name='currentFollowerNum')
     totalpl: Text | None = None
     gain_num: int | None = msgspec.field(default=None, name='gainNum')
     loss_num: int | None = msgspec.field(default=None, name='lossNum')
-    total_equity: Decimal | None = msgspec.field(default=None, name='totalEquity')
-    win_rate: Decimal | None = msgspec.field(default=None, name='winRate')
+    total_equity: DecimalText | None = msgspec.field(default=None, name='totalEquity')
+    win_rate: DecimalText | None = msgspec.field(default=None, name='winRate')
     trading_pairs_available_list: list[str] = msgspec.field(default_factory=list, name='tradingPairsAvailableList')
     last_week_roi_list: list[CopyMixTraderOrderTotalDetailLastWeekRoiList] = msgspec.field(default_factory=list, name='lastWeekRoiList')
     last_week_profit_list: list[CopyMixTraderOrderTotalDetailLastWeekProfitList] = msgspec.field(default_factory=list, name='lastWeekProfitList')
@@ -929,16 +971,18 @@ class CopyMixTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, g
     last_month_profit_list: list[CopyMixTraderOrderTotalDetailLastMonthProfitList] = msgspec.field(default_factory=list, name='lastMonthProfitList')
 
 
-class CopyMixTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit')
+class CopyMixTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    profit: Decimal | None = None
+    profit: DecimalText | None = None
     nick_name: Text | None = msgspec.field(default=None, name='nickName')
 
 
-class CopyMixTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit')
+class CopyMixTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     profit_id: Text | None = msgspec.field(default=None, name='profitId')
     coin: Text | None = None
-    profit: Decimal | None = None
+    profit: DecimalText | None = None
     nick_name: Text | None = msgspec.field(default=None, name='nickName')
     profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
@@ -953,16 +997,18 @@ class CopyMixTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=True
         return self.profit_list
 
 
-class CopyProfitHistorySummarysProfitSummary(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    yesterday_profit: Decimal | None = msgspec.field(default=None, name='yesterdayProfit')
+@exact_on_read('yesterday_profit', 'sum_profit', 'wait_profit')
+class CopyProfitHistorySummarysProfitSummary(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    yesterday_profit: DecimalText | None = msgspec.field(default=None, name='yesterdayProfit')
     yesterday_time: int | None = msgspec.field(default=None, name='yesterdayTime')
-    sum_profit: Decimal | None = msgspec.field(default=None, name='sumProfit')
-    wait_profit: Decimal | None = msgspec.field(default=None, name='waitProfit')
+    sum_profit: DecimalText | None = msgspec.field(default=None, name='sumProfit')
+    wait_profit: DecimalText | None = msgspec.field(default=None, name='waitProfit')
 
 
-class CopyProfitHistorySummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit_count')
+class CopyProfitHistorySummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    profit_count: Decimal | None = msgspec.field(default=None, name='profitCount')
+    profit_count: DecimalText | None = msgspec.field(default=None, name='profitCount')
     last_profit_time: int | None = msgspec.field(default=None, name='lastProfitTime')
 
 
@@ -971,25 +1017,27 @@ class CopyProfitHistorySummarys(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
     profit_history_list: list[CopyProfitHistorySummarysProfitHistoryList] = msgspec.field(default_factory=list, name='profitHistoryList')
 
 
-class CopyProfitsGroupCoinDate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit')
+class CopyProfitsGroupCoinDate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    profit: Decimal | None = None
+    profit: DecimalText | None = None
     profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
-class CopyQueryCurrentOrdersTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('buy_fill_size', 'buy_delegate_size', 'buy_price', 'unrealized_pl', 'buy_fee', 'unrealized_plr', 'stop_surplus_price', 'stop_loss_price')
+class CopyQueryCurrentOrdersTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
-    buy_fill_size: Decimal | None = msgspec.field(default=None, name='buyFillSize')
-    buy_delegate_size: Decimal | None = msgspec.field(default=None, name='buyDelegateSize')
-    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    buy_fill_size: DecimalText | None = msgspec.field(default=None, name='buyFillSize')
+    buy_delegate_size: DecimalText | None = msgspec.field(default=None, name='buyDelegateSize')
+    buy_price: DecimalText | None = msgspec.field(default=None, name='buyPrice')
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
     buy_time: int | None = msgspec.field(default=None, name='buyTime')
-    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
-    unrealized_plr: Decimal | None = msgspec.field(default=None, name='unrealizedPLR')
+    buy_fee: DecimalText | None = msgspec.field(default=None, name='buyFee')
+    unrealized_plr: DecimalText | None = msgspec.field(default=None, name='unrealizedPLR')
     symbol: Text | None = None
-    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
-    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
+    stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusPrice')
+    stop_loss_price: DecimalText | None = msgspec.field(default=None, name='stopLossPrice')
 
 
 class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1002,18 +1050,19 @@ class CopyQueryCurrentOrders(msgspec.Struct, frozen=True, kw_only=True, gc=False
         return self.tracking_list
 
 
-class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('fill_size', 'buy_price', 'sell_price', 'achieved_pl', 'buy_fee', 'sell_fee', 'achieved_plr')
+class CopySpotFollowerQueryHistoryOrderTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
-    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')
-    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
-    sell_price: Decimal | None = msgspec.field(default=None, name='sellPrice')
-    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    fill_size: DecimalText | None = msgspec.field(default=None, name='fillSize')
+    buy_price: DecimalText | None = msgspec.field(default=None, name='buyPrice')
+    sell_price: DecimalText | None = msgspec.field(default=None, name='sellPrice')
+    achieved_pl: DecimalText | None = msgspec.field(default=None, name='achievedPL')
     buy_time: int | None = msgspec.field(default=None, name='buyTime')
     sell_time: int | None = msgspec.field(default=None, name='sellTime')
-    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
-    sell_fee: Decimal | None = msgspec.field(default=None, name='sellFee')
-    achieved_plr: Decimal | None = msgspec.field(default=None, name='achievedPLR')
+    buy_fee: DecimalText | None = msgspec.field(default=None, name='buyFee')
+    sell_fee: DecimalText | None = msgspec.field(default=None, name='sellFee')
+    achieved_plr: DecimalText | None = msgspec.field(default=None, name='achievedPLR')
     symbol: Text | None = None
 
 
@@ -1027,34 +1076,37 @@ class CopySpotFollowerQueryHistoryOrder(msgspec.Struct, frozen=True, kw_only=Tru
         return self.tracking_list
 
 
-class CopySpotFollowerQuerySettingTradeSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_trace_amount: Decimal | None = msgspec.field(default=None, name='maxTraceAmount')
-    stop_loss_ration: Decimal | None = msgspec.field(default=None, name='stopLossRation')
-    stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='stopSurplusRation')
+@exact_on_read('max_trace_amount', 'stop_loss_ration', 'stop_surplus_ration')
+class CopySpotFollowerQuerySettingTradeSettingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    max_trace_amount: DecimalText | None = msgspec.field(default=None, name='maxTraceAmount')
+    stop_loss_ration: DecimalText | None = msgspec.field(default=None, name='stopLossRation')
+    stop_surplus_ration: DecimalText | None = msgspec.field(default=None, name='stopSurplusRation')
     symbol: Text | None = None
     trace_type: Text | None = msgspec.field(default=None, name='traceType')
 
 
-class CopySpotFollowerQuerySettingTradeSymbolSettingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_stop_loss_ration: Decimal | None = msgspec.field(default=None, name='maxStopLossRation')
-    max_stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='maxStopSurplusRation')
-    max_trace_amount: Decimal | None = msgspec.field(default=None, name='maxTraceAmount')
-    max_trace_amount_system: Decimal | None = msgspec.field(default=None, name='maxTraceAmountSystem')
-    max_trace_size: Decimal | None = msgspec.field(default=None, name='maxTraceSize')
-    max_trace_ration: Decimal | None = msgspec.field(default=None, name='maxTraceRation')
-    min_stop_loss_ration: Decimal | None = msgspec.field(default=None, name='minStopLossRation')
-    min_stop_surplus_ration: Decimal | None = msgspec.field(default=None, name='minStopSurplusRation')
-    min_trace_amount: Decimal | None = msgspec.field(default=None, name='minTraceAmount')
-    min_trace_size: Decimal | None = msgspec.field(default=None, name='minTraceSize')
-    min_trace_ration: Decimal | None = msgspec.field(default=None, name='minTraceRation')
-    slider_max_stop_loss_ratio: Decimal | None = msgspec.field(default=None, name='sliderMaxStopLossRatio')
-    slider_max_stop_surplus_ratio: Decimal | None = msgspec.field(default=None, name='sliderMaxStopSurplusRatio')
+@exact_on_read('max_stop_loss_ration', 'max_stop_surplus_ration', 'max_trace_amount', 'max_trace_amount_system', 'max_trace_size', 'max_trace_ration', 'min_stop_loss_ration', 'min_stop_surplus_ration', 'min_trace_amount', 'min_trace_size', 'min_trace_ration', 'slider_max_stop_loss_ratio', 'slider_max_stop_surplus_ratio')
+class CopySpotFollowerQuerySettingTradeSymbolSettingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    max_stop_loss_ration: DecimalText | None = msgspec.field(default=None, name='maxStopLossRation')
+    max_stop_surplus_ration: DecimalText | None = msgspec.field(default=None, name='maxStopSurplusRation')
+    max_trace_amount: DecimalText | None = msgspec.field(default=None, name='maxTraceAmount')
+    max_trace_amount_system: DecimalText | None = msgspec.field(default=None, name='maxTraceAmountSystem')
+    max_trace_size: DecimalText | None = msgspec.field(default=None, name='maxTraceSize')
+    max_trace_ration: DecimalText | None = msgspec.field(default=None, name='maxTraceRation')
+    min_stop_loss_ration: DecimalText | None = msgspec.field(default=None, name='minStopLossRation')
+    min_stop_surplus_ration: DecimalText | None = msgspec.field(default=None, name='minStopSurplusRation')
+    min_trace_amount: DecimalText | None = msgspec.field(default=None, name='minTraceAmount')
+    min_trace_size: DecimalText | None = msgspec.field(default=None, name='minTraceSize')
+    min_trace_ration: DecimalText | None = msgspec.field(default=None, name='minTraceRation')
+    slider_max_stop_loss_ratio: DecimalText | None = msgspec.field(default=None, name='sliderMaxStopLossRatio')
+    slider_max_stop_surplus_ratio: DecimalText | None = msgspec.field(default=None, name='sliderMaxStopSurplusRatio')
     symbol: Text | None = None
 
 
-class CopySpotFollowerQuerySetting(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit_rate')
+class CopySpotFollowerQuerySetting(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     enable: Text | None = None
-    profit_rate: Decimal | None = msgspec.field(default=None, name='profitRate')
+    profit_rate: DecimalText | None = msgspec.field(default=None, name='profitRate')
     settled_in_days: int | None = msgspec.field(default=None, name='settledInDays')
     trader_head_pic: Text | None = msgspec.field(default=None, name='traderHeadPic')
     trader_name: Text | None = msgspec.field(default=None, name='traderName')
@@ -1067,14 +1119,15 @@ class CopyQueryTraderSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False
     current_trading_list: list[str] = msgspec.field(default_factory=list, name='currentTradingList')
 
 
-class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('trace_total_amount', 'trace_total_net_profit', 'trace_total_profit', 'max_follow_limit')
+class CopyQueryTradersResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     certification_type: Text | None = msgspec.field(default=None, name='certificationType')
-    trace_total_amount: Decimal | None = msgspec.field(default=None, name='traceTotalAmount')
-    trace_total_net_profit: Decimal | None = msgspec.field(default=None, name='traceTotalNetProfit')
-    trace_total_profit: Decimal | None = msgspec.field(default=None, name='traceTotalProfit')
+    trace_total_amount: DecimalText | None = msgspec.field(default=None, name='traceTotalAmount')
+    trace_total_net_profit: DecimalText | None = msgspec.field(default=None, name='traceTotalNetProfit')
+    trace_total_profit: DecimalText | None = msgspec.field(default=None, name='traceTotalProfit')
     trader_name: Text | None = msgspec.field(default=None, name='traderName')
     trader_id: Text | None = msgspec.field(default=None, name='traderId')
-    max_follow_limit: Decimal | None = msgspec.field(default=None, name='maxFollowLimit')
+    max_follow_limit: DecimalText | None = msgspec.field(default=None, name='maxFollowLimit')
     bgb_max_follow_limit: Text | None = msgspec.field(default=None, name='bgbMaxFollowLimit')
     follow_count: int | None = msgspec.field(default=None, name='followCount')
     bgb_follow_count: Text | None = msgspec.field(default=None, name='bgbFollowCount')
@@ -1090,8 +1143,9 @@ class CopyQueryTraders(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.result_list
 
 
-class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+@exact_on_read('account_equity')
+class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')
     is_remove: Text | None = msgspec.field(default=None, name='isRemove')
     follower_head_pic: Text | None = msgspec.field(default=None, name='followerHeadPic')
     follower_name: Text | None = msgspec.field(default=None, name='followerName')
@@ -1099,9 +1153,10 @@ class CopySpotTraderConfigQueryFollower(msgspec.Struct, frozen=True, kw_only=Tru
     follower_time: int | None = msgspec.field(default=None, name='followerTime')
 
 
-class CopyConfigQuerySettingsSpotInfoList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_quote_size: Decimal | None = msgspec.field(default=None, name='maxQuoteSize')
-    surplus_quote_size: Decimal | None = msgspec.field(default=None, name='surplusQuoteSize')
+@exact_on_read('max_quote_size', 'surplus_quote_size')
+class CopyConfigQuerySettingsSpotInfoList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    max_quote_size: DecimalText | None = msgspec.field(default=None, name='maxQuoteSize')
+    surplus_quote_size: DecimalText | None = msgspec.field(default=None, name='surplusQuoteSize')
     symbol: Text | None = None
 
 
@@ -1110,14 +1165,16 @@ class CopyConfigQuerySettingsLabelList(msgspec.Struct, frozen=True, kw_only=True
     name: Text | None = None
 
 
-class CopyConfigQuerySettingsTraceSymbolList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_open_count')
+class CopyConfigQuerySettingsTraceSymbolList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     enable: Text | None = None
     symbol: Text | None = None
-    min_open_count: Decimal | None = msgspec.field(default=None, name='minOpenCount')
+    min_open_count: DecimalText | None = msgspec.field(default=None, name='minOpenCount')
 
 
-class CopyConfigQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    remove_limit_usdt: Decimal | None = msgspec.field(default=None, name='removeLimitUsdt')
+@exact_on_read('remove_limit_usdt')
+class CopyConfigQuerySettings(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    remove_limit_usdt: DecimalText | None = msgspec.field(default=None, name='removeLimitUsdt')
     spot_info_list: list[CopyConfigQuerySettingsSpotInfoList] = msgspec.field(default_factory=list, name='spotInfoList')
     label_list: list[CopyConfigQuerySettingsLabelList] = msgspec.field(default_factory=list, name='labelList')
     enable: Text | None = None
@@ -1126,19 +1183,20 @@ class CopyConfigQuerySettings(msgspec.Struct, frozen=True, kw_only=True, gc=Fals
     trace_symbol_list: list[CopyConfigQuerySettingsTraceSymbolList] = msgspec.field(default_factory=list, name='traceSymbolList')
 
 
-class CopySpotTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('buy_fill_size', 'buy_delegate_size', 'buy_price', 'unrealized_pl', 'buy_fee', 'unrealized_plr', 'stop_loss_price', 'stop_surplus_price')
+class CopySpotTraderOrderCurrentTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
-    buy_fill_size: Decimal | None = msgspec.field(default=None, name='buyFillSize')
-    buy_delegate_size: Decimal | None = msgspec.field(default=None, name='buyDelegateSize')
-    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    buy_fill_size: DecimalText | None = msgspec.field(default=None, name='buyFillSize')
+    buy_delegate_size: DecimalText | None = msgspec.field(default=None, name='buyDelegateSize')
+    buy_price: DecimalText | None = msgspec.field(default=None, name='buyPrice')
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
     buy_time: int | None = msgspec.field(default=None, name='buyTime')
-    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
-    unrealized_plr: Decimal | None = msgspec.field(default=None, name='unrealizedPLR')
+    buy_fee: DecimalText | None = msgspec.field(default=None, name='buyFee')
+    unrealized_plr: DecimalText | None = msgspec.field(default=None, name='unrealizedPLR')
     symbol: Text | None = None
-    stop_loss_price: Decimal | None = msgspec.field(default=None, name='stopLossPrice')
-    stop_surplus_price: Decimal | None = msgspec.field(default=None, name='stopSurplusPrice')
+    stop_loss_price: DecimalText | None = msgspec.field(default=None, name='stopLossPrice')
+    stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusPrice')
     follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
@@ -1152,19 +1210,20 @@ class CopySpotTraderOrderCurrentTrack(msgspec.Struct, frozen=True, kw_only=True,
         return self.tracking_list
 
 
-class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('fill_size', 'buy_price', 'sell_price', 'achieved_pl', 'buy_fee', 'sell_fee', 'achieved_plr', 'net_profit')
+class CopySpotTraderOrderHistoryTrackTrackingList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     tracking_no: Text | None = msgspec.field(default=None, name='trackingNo')
-    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')
-    buy_price: Decimal | None = msgspec.field(default=None, name='buyPrice')
-    sell_price: Decimal | None = msgspec.field(default=None, name='sellPrice')
-    achieved_pl: Decimal | None = msgspec.field(default=None, name='achievedPL')
+    fill_size: DecimalText | None = msgspec.field(default=None, name='fillSize')
+    buy_price: DecimalText | None = msgspec.field(default=None, name='buyPrice')
+    sell_price: DecimalText | None = msgspec.field(default=None, name='sellPrice')
+    achieved_pl: DecimalText | None = msgspec.field(default=None, name='achievedPL')
     buy_time: int | None = msgspec.field(default=None, name='buyTime')
     sell_time: int | None = msgspec.field(default=None, name='sellTime')
-    buy_fee: Decimal | None = msgspec.field(default=None, name='buyFee')
-    sell_fee: Decimal | None = msgspec.field(default=None, name='sellFee')
-    achieved_plr: Decimal | None = msgspec.field(default=None, name='achievedPLR')
+    buy_fee: DecimalText | None = msgspec.field(default=None, name='buyFee')
+    sell_fee: DecimalText | None = msgspec.field(default=None, name='sellFee')
+    achieved_plr: DecimalText | None = msgspec.field(default=None, name='achievedPLR')
     symbol: Text | None = None
-    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
+    net_profit: DecimalText | None = msgspec.field(default=None, name='netProfit')
     follow_count: int | None = msgspec.field(default=None, name='followCount')
 
 
@@ -1178,54 +1237,61 @@ class CopySpotTraderOrderHistoryTrack(msgspec.Struct, frozen=True, kw_only=True,
         return self.tracking_list
 
 
-class CopySpotTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal | None = None
+@exact_on_read('rate')
+class CopySpotTraderOrderTotalDetailLastWeekRoiList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    rate: DecimalText | None = None
     ctime: int | None = None
 
 
-class CopySpotTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    rate: Decimal | None = None
+@exact_on_read('rate')
+class CopySpotTraderOrderTotalDetailLastMonthRoiList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    rate: DecimalText | None = None
     ctime: int | None = None
 
 
-class CopySpotTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: Decimal | None = None
+@exact_on_read('amount')
+class CopySpotTraderOrderTotalDetailLastWeekProfitList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    amount: DecimalText | None = None
     ctime: int | None = None
 
 
-class CopySpotTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    amount: Decimal | None = None
+@exact_on_read('amount')
+class CopySpotTraderOrderTotalDetailLastMonthProfitList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    amount: DecimalText | None = None
     ctime: int | None = None
 
 
-class CopySpotTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('totalpl', 'total_equity', 'win_rate')
+class CopySpotTraderOrderTotalDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     total_follower_num: int | None = msgspec.field(default=None, name='totalFollowerNum')
     current_follower_num: int | None = msgspec.field(default=None, name='currentFollowerNum')
     max_follower_num: int | None = msgspec.field(default=None, name='maxFollowerNum')
     trading_order_num: int | None = msgspec.field(default=None, name='tradingOrderNum')
-    totalpl: Decimal | None = None
+    totalpl: DecimalText | None = None
     gain_num: int | None = msgspec.field(default=None, name='gainNum')
     loss_num: int | None = msgspec.field(default=None, name='lossNum')
-    total_equity: Decimal | None = msgspec.field(default=None, name='totalEquity')
-    win_rate: Decimal | None = msgspec.field(default=None, name='winRate')
+    total_equity: DecimalText | None = msgspec.field(default=None, name='totalEquity')
+    win_rate: DecimalText | None = msgspec.field(default=None, name='winRate')
     last_week_roi_list: list[CopySpotTraderOrderTotalDetailLastWeekRoiList] = msgspec.field(default_factory=list, name='lastWeekRoiList')
     last_month_roi_list: list[CopySpotTraderOrderTotalDetailLastMonthRoiList] = msgspec.field(default_factory=list, name='lastMonthRoiList')
     last_week_profit_list: list[CopySpotTraderOrderTotalDetailLastWeekProfitList] = msgspec.field(default_factory=list, name='lastWeekProfitList')
     last_month_profit_list: list[CopySpotTraderOrderTotalDetailLastMonthProfitList] = msgspec.field(default_factory=list, name='lastMonthProfitList')
 
 
-class CopySpotTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    distribute_ratio: Decimal | None = msgspec.field(default=None, name='distributeRatio')
-    profit: Decimal | None = None
+@exact_on_read('distribute_ratio', 'profit')
+class CopySpotTraderProfitDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    distribute_ratio: DecimalText | None = msgspec.field(default=None, name='distributeRatio')
+    profit: DecimalText | None = None
     coin: Text | None = None
     follower_name: Text | None = msgspec.field(default=None, name='followerName')
 
 
-class CopySpotTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('distribute_ratio', 'profit')
+class CopySpotTraderProfitHistoryDetailProfitList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     profit_id: Text | None = msgspec.field(default=None, name='profitId')
     coin: Text | None = None
-    distribute_ratio: Decimal | None = msgspec.field(default=None, name='distributeRatio')
-    profit: Decimal | None = None
+    distribute_ratio: DecimalText | None = msgspec.field(default=None, name='distributeRatio')
+    profit: DecimalText | None = None
     follower_name: Text | None = msgspec.field(default=None, name='followerName')
     profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
@@ -1240,21 +1306,24 @@ class CopySpotTraderProfitHistoryDetail(msgspec.Struct, frozen=True, kw_only=Tru
         return self.profit_list
 
 
-class CopyProfitSummarysProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    yesterday_profit: Decimal | None = msgspec.field(default=None, name='yesterdayProfit')
+@exact_on_read('yesterday_profit', 'sum_profit', 'wait_profit')
+class CopyProfitSummarysProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    yesterday_profit: DecimalText | None = msgspec.field(default=None, name='yesterdayProfit')
     yesterday_time: int | None = msgspec.field(default=None, name='yesterdayTime')
-    sum_profit: Decimal | None = msgspec.field(default=None, name='sumProfit')
-    wait_profit: Decimal | None = msgspec.field(default=None, name='waitProfit')
+    sum_profit: DecimalText | None = msgspec.field(default=None, name='sumProfit')
+    wait_profit: DecimalText | None = msgspec.field(default=None, name='waitProfit')
 
 
-class CopyProfitSummarysProfitHistoryListHistorysByDateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    profit: Decimal | None = None
+@exact_on_read('profit')
+class CopyProfitSummarysProfitHistoryListHistorysByDateList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    profit: DecimalText | None = None
     profit_time: int | None = msgspec.field(default=None, name='profitTime')
 
 
-class CopyProfitSummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('profit_count')
+class CopyProfitSummarysProfitHistoryList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    profit_count: Decimal | None = msgspec.field(default=None, name='profitCount')
+    profit_count: DecimalText | None = msgspec.field(default=None, name='profitCount')
     last_profit_time: int | None = msgspec.field(default=None, name='lastProfitTime')
     historys_by_date_list: list[CopyProfitSummarysProfitHistoryListHistorysByDateList] = msgspec.field(default_factory=list, name='historysByDateList')
 
@@ -1264,33 +1333,37 @@ class CopyProfitSummarys(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     profit_history_list: list[CopyProfitSummarysProfitHistoryList] = msgspec.field(default_factory=list, name='profitHistoryList')
 
 
-class EarnAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount')
+class EarnAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
 
 
-class EarnBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('init_pledge_amount', 'init_loan_amount', 'hour_rate', 'daily')
+class EarnBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
-    init_pledge_amount: Decimal | None = msgspec.field(default=None, name='initPledgeAmount')
-    init_loan_amount: Decimal | None = msgspec.field(default=None, name='initLoanAmount')
-    hour_rate: Decimal | None = msgspec.field(default=None, name='hourRate')
-    daily: Decimal | None = None
+    init_pledge_amount: DecimalText | None = msgspec.field(default=None, name='initPledgeAmount')
+    init_loan_amount: DecimalText | None = msgspec.field(default=None, name='initLoanAmount')
+    hour_rate: DecimalText | None = msgspec.field(default=None, name='hourRate')
+    daily: DecimalText | None = None
     borrow_time: int | None = msgspec.field(default=None, name='borrowTime')
     status: Text | None = None
 
 
-class EarnDebtsLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'amount_usdt')
+class EarnDebtsLoanInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    amount: Decimal | None = None
-    amount_usdt: Decimal | None = msgspec.field(default=None, name='amountUsdt')
+    amount: DecimalText | None = None
+    amount_usdt: DecimalText | None = msgspec.field(default=None, name='amountUsdt')
 
 
-class EarnDebtsPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'amount_usdt')
+class EarnDebtsPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    amount: Decimal | None = None
-    amount_usdt: Decimal | None = msgspec.field(default=None, name='amountUsdt')
+    amount: DecimalText | None = None
+    amount_usdt: DecimalText | None = msgspec.field(default=None, name='amountUsdt')
 
 
 class EarnDebts(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1298,40 +1371,43 @@ class EarnDebts(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     pledge_infos: list[EarnDebtsPledgeInfo] = msgspec.field(default_factory=list, name='pledgeInfos')
 
 
-class EarnOngoingOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('loan_amount', 'interest_amount', 'hour_interest_rate', 'pledge_amount', 'pledge_rate', 'sup_rate', 'force_rate')
+class EarnOngoingOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
-    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
-    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
-    hour_interest_rate: Decimal | None = msgspec.field(default=None, name='hourInterestRate')
+    loan_amount: DecimalText | None = msgspec.field(default=None, name='loanAmount')
+    interest_amount: DecimalText | None = msgspec.field(default=None, name='interestAmount')
+    hour_interest_rate: DecimalText | None = msgspec.field(default=None, name='hourInterestRate')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
-    pledge_amount: Decimal | None = msgspec.field(default=None, name='pledgeAmount')
-    pledge_rate: Decimal | None = msgspec.field(default=None, name='pledgeRate')
-    sup_rate: Decimal | None = msgspec.field(default=None, name='supRate')
-    force_rate: Decimal | None = msgspec.field(default=None, name='forceRate')
+    pledge_amount: DecimalText | None = msgspec.field(default=None, name='pledgeAmount')
+    pledge_rate: DecimalText | None = msgspec.field(default=None, name='pledgeRate')
+    sup_rate: DecimalText | None = msgspec.field(default=None, name='supRate')
+    force_rate: DecimalText | None = msgspec.field(default=None, name='forceRate')
     borrow_time: int | None = msgspec.field(default=None, name='borrowTime')
     expire_time: int | None = msgspec.field(default=None, name='expireTime')
 
 
-class EarnCoinInfosLoanInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('hour_rate7_d', 'rate7_d', 'hour_rate30_d', 'rate30_d', 'min_usdt', 'max_usdt', 'min', 'max')
+class EarnCoinInfosLoanInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    hour_rate7_d: Decimal | None = msgspec.field(default=None, name='hourRate7D')
-    rate7_d: Decimal | None = msgspec.field(default=None, name='rate7D')
-    hour_rate30_d: Decimal | None = msgspec.field(default=None, name='hourRate30D')
-    rate30_d: Decimal | None = msgspec.field(default=None, name='rate30D')
-    min_usdt: Decimal | None = msgspec.field(default=None, name='minUsdt')
-    max_usdt: Decimal | None = msgspec.field(default=None, name='maxUsdt')
-    min: Decimal | None = None
-    max: Decimal | None = None
+    hour_rate7_d: DecimalText | None = msgspec.field(default=None, name='hourRate7D')
+    rate7_d: DecimalText | None = msgspec.field(default=None, name='rate7D')
+    hour_rate30_d: DecimalText | None = msgspec.field(default=None, name='hourRate30D')
+    rate30_d: DecimalText | None = msgspec.field(default=None, name='rate30D')
+    min_usdt: DecimalText | None = msgspec.field(default=None, name='minUsdt')
+    max_usdt: DecimalText | None = msgspec.field(default=None, name='maxUsdt')
+    min: DecimalText | None = None
+    max: DecimalText | None = None
 
 
-class EarnCoinInfosPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('init_rate', 'sup_rate', 'force_rate', 'min_usdt', 'max_usdt')
+class EarnCoinInfosPledgeInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    init_rate: Decimal | None = msgspec.field(default=None, name='initRate')
-    sup_rate: Decimal | None = msgspec.field(default=None, name='supRate')
-    force_rate: Decimal | None = msgspec.field(default=None, name='forceRate')
-    min_usdt: Decimal | None = msgspec.field(default=None, name='minUsdt')
-    max_usdt: Decimal | None = msgspec.field(default=None, name='maxUsdt')
+    init_rate: DecimalText | None = msgspec.field(default=None, name='initRate')
+    sup_rate: DecimalText | None = msgspec.field(default=None, name='supRate')
+    force_rate: DecimalText | None = msgspec.field(default=None, name='forceRate')
+    min_usdt: DecimalText | None = msgspec.field(default=None, name='minUsdt')
+    max_usdt: DecimalText | None = msgspec.field(default=None, name='maxUsdt')
 
 
 class EarnCoinInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1339,76 +1415,83 @@ class EarnCoinInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     pledge_infos: list[EarnCoinInfosPledgeInfo] = msgspec.field(default_factory=list, name='pledgeInfos')
 
 
-class EarnReduce(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('reduce_time', 'pledge_rate', 'pledge_price', 'pledge_amount', 'residue_amount', 'runlock_amount', 'repay_loan_amount')
+class EarnReduce(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
-    reduce_time: Decimal | None = msgspec.field(default=None, name='reduceTime')
-    pledge_rate: Decimal | None = msgspec.field(default=None, name='pledgeRate')
-    pledge_price: Decimal | None = msgspec.field(default=None, name='pledgePrice')
+    reduce_time: DecimalText | None = msgspec.field(default=None, name='reduceTime')
+    pledge_rate: DecimalText | None = msgspec.field(default=None, name='pledgeRate')
+    pledge_price: DecimalText | None = msgspec.field(default=None, name='pledgePrice')
     status: Text | None = None
-    pledge_amount: Decimal | None = msgspec.field(default=None, name='pledgeAmount')
+    pledge_amount: DecimalText | None = msgspec.field(default=None, name='pledgeAmount')
     reduce_fee: Text | None = msgspec.field(default=None, name='reduceFee')
-    residue_amount: Decimal | None = msgspec.field(default=None, name='residueAmount')
-    runlock_amount: Decimal | None = msgspec.field(default=None, name='runlockAmount')
-    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
+    residue_amount: DecimalText | None = msgspec.field(default=None, name='residueAmount')
+    runlock_amount: DecimalText | None = msgspec.field(default=None, name='runlockAmount')
+    repay_loan_amount: DecimalText | None = msgspec.field(default=None, name='repayLoanAmount')
 
 
-class EarnRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('repay_amount', 'pay_interest', 'repay_loan_amount', 'repay_unlock_amount')
+class EarnRepayHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
-    pay_interest: Decimal | None = msgspec.field(default=None, name='payInterest')
-    repay_loan_amount: Decimal | None = msgspec.field(default=None, name='repayLoanAmount')
-    repay_unlock_amount: Decimal | None = msgspec.field(default=None, name='repayUnlockAmount')
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')
+    pay_interest: DecimalText | None = msgspec.field(default=None, name='payInterest')
+    repay_loan_amount: DecimalText | None = msgspec.field(default=None, name='repayLoanAmount')
+    repay_unlock_amount: DecimalText | None = msgspec.field(default=None, name='repayUnlockAmount')
     repay_time: int | None = msgspec.field(default=None, name='repayTime')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
     loan_amount: Text | None = msgspec.field(default=None, name='loanAmount')
 
 
-class EarnReviseHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('revise_amount', 'after_pledge_rate', 'before_pledge_rate')
+class EarnReviseHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     revise_time: int | None = msgspec.field(default=None, name='reviseTime')
     revise_side: Text | None = msgspec.field(default=None, name='reviseSide')
-    revise_amount: Decimal | None = msgspec.field(default=None, name='reviseAmount')
-    after_pledge_rate: Decimal | None = msgspec.field(default=None, name='afterPledgeRate')
-    before_pledge_rate: Decimal | None = msgspec.field(default=None, name='beforePledgeRate')
+    revise_amount: DecimalText | None = msgspec.field(default=None, name='reviseAmount')
+    after_pledge_rate: DecimalText | None = msgspec.field(default=None, name='afterPledgeRate')
+    before_pledge_rate: DecimalText | None = msgspec.field(default=None, name='beforePledgeRate')
 
 
-class EarnRevisePledge(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('after_pledge_rate')
+class EarnRevisePledge(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     pledge_coin: Text | None = msgspec.field(default=None, name='pledgeCoin')
-    after_pledge_rate: Decimal | None = msgspec.field(default=None, name='afterPledgeRate')
+    after_pledge_rate: DecimalText | None = msgspec.field(default=None, name='afterPledgeRate')
 
 
-class EarnSavingsAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    btc_amount: Decimal | None = msgspec.field(default=None, name='btcAmount')
-    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
-    btc24h_earning: Decimal | None = msgspec.field(default=None, name='btc24hEarning')
-    usdt24h_earning: Decimal | None = msgspec.field(default=None, name='usdt24hEarning')
-    btc_total_earning: Decimal | None = msgspec.field(default=None, name='btcTotalEarning')
-    usdt_total_earning: Decimal | None = msgspec.field(default=None, name='usdtTotalEarning')
+@exact_on_read('btc_amount', 'usdt_amount', 'btc24h_earning', 'usdt24h_earning', 'btc_total_earning', 'usdt_total_earning')
+class EarnSavingsAccount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    btc_amount: DecimalText | None = msgspec.field(default=None, name='btcAmount')
+    usdt_amount: DecimalText | None = msgspec.field(default=None, name='usdtAmount')
+    btc24h_earning: DecimalText | None = msgspec.field(default=None, name='btc24hEarning')
+    usdt24h_earning: DecimalText | None = msgspec.field(default=None, name='usdt24hEarning')
+    btc_total_earning: DecimalText | None = msgspec.field(default=None, name='btcTotalEarning')
+    usdt_total_earning: DecimalText | None = msgspec.field(default=None, name='usdtTotalEarning')
 
 
-class EarnSavingsAssetResultListApy(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_apy', 'max_apy', 'current_apy')
+class EarnSavingsAssetResultListApy(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     rate_level: int | None = msgspec.field(default=None, name='rateLevel')
-    min_apy: Decimal | None = msgspec.field(default=None, name='minApy')
-    max_apy: Decimal | None = msgspec.field(default=None, name='maxApy')
-    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
+    min_apy: DecimalText | None = msgspec.field(default=None, name='minApy')
+    max_apy: DecimalText | None = msgspec.field(default=None, name='maxApy')
+    current_apy: DecimalText | None = msgspec.field(default=None, name='currentApy')
 
 
-class EarnSavingsAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('hold_amount', 'last_profit', 'total_profit')
+class EarnSavingsAssetResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     product_id: Text | None = msgspec.field(default=None, name='productId')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     product_coin: Text | None = msgspec.field(default=None, name='productCoin')
     interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
     period_type: Text | None = msgspec.field(default=None, name='periodType')
     period: Text | None = None
-    hold_amount: Decimal | None = msgspec.field(default=None, name='holdAmount')
-    last_profit: Decimal | None = msgspec.field(default=None, name='lastProfit')
-    total_profit: Decimal | None = msgspec.field(default=None, name='totalProfit')
+    hold_amount: DecimalText | None = msgspec.field(default=None, name='holdAmount')
+    last_profit: DecimalText | None = msgspec.field(default=None, name='lastProfit')
+    total_profit: DecimalText | None = msgspec.field(default=None, name='totalProfit')
     hold_days: Text | None = msgspec.field(default=None, name='holdDays')
     status: Text | None = None
     allow_redemption: Text | None = msgspec.field(default=None, name='allowRedemption')
@@ -1435,11 +1518,12 @@ class EarnSavingsAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.result_list
 
 
-class EarnSavingsProductApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_step_val', 'max_step_val', 'current_apy')
+class EarnSavingsProductApyList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     rate_level: int | None = msgspec.field(default=None, name='rateLevel')
-    min_step_val: Decimal | None = msgspec.field(default=None, name='minStepVal')
-    max_step_val: Decimal | None = msgspec.field(default=None, name='maxStepVal')
-    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
+    min_step_val: DecimalText | None = msgspec.field(default=None, name='minStepVal')
+    max_step_val: DecimalText | None = msgspec.field(default=None, name='maxStepVal')
+    current_apy: DecimalText | None = msgspec.field(default=None, name='currentApy')
 
 
 class EarnSavingsProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1455,13 +1539,14 @@ class EarnSavingsProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     product_level: Text | None = msgspec.field(default=None, name='productLevel')
 
 
-class EarnSavingsRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount')
+class EarnSavingsRecordResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     coin_name: Text | None = msgspec.field(default=None, name='coinName')
     settle_coin_name: Text | None = msgspec.field(default=None, name='settleCoinName')
     period: Text | None = None
     product_level: Text | None = msgspec.field(default=None, name='productLevel')
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
     ts: int | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     product_type: Text | None = msgspec.field(default=None, name='productType')
@@ -1491,17 +1576,19 @@ class EarnSavingsSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
 
 
-class EarnSavingsSubscribeInfoApyList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_step_val', 'max_step_val', 'current_apy')
+class EarnSavingsSubscribeInfoApyList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     rate_level: int | None = msgspec.field(default=None, name='rateLevel')
-    min_step_val: Decimal | None = msgspec.field(default=None, name='minStepVal')
-    max_step_val: Decimal | None = msgspec.field(default=None, name='maxStepVal')
-    current_apy: Decimal | None = msgspec.field(default=None, name='currentApy')
+    min_step_val: DecimalText | None = msgspec.field(default=None, name='minStepVal')
+    max_step_val: DecimalText | None = msgspec.field(default=None, name='maxStepVal')
+    current_apy: DecimalText | None = msgspec.field(default=None, name='currentApy')
 
 
-class EarnSavingsSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    single_min_amount: Decimal | None = msgspec.field(default=None, name='singleMinAmount')
-    single_max_amount: Decimal | None = msgspec.field(default=None, name='singleMaxAmount')
-    remaining_amount: Decimal | None = msgspec.field(default=None, name='remainingAmount')
+@exact_on_read('single_min_amount', 'single_max_amount', 'remaining_amount')
+class EarnSavingsSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    single_min_amount: DecimalText | None = msgspec.field(default=None, name='singleMinAmount')
+    single_max_amount: DecimalText | None = msgspec.field(default=None, name='singleMaxAmount')
+    remaining_amount: DecimalText | None = msgspec.field(default=None, name='remainingAmount')
     subscribe_precision: int | None = msgspec.field(default=None, name='subscribePrecision')
     profit_precision: int | None = msgspec.field(default=None, name='profitPrecision')
     subscribe_time: int | None = msgspec.field(default=None, name='subscribeTime')
@@ -1519,16 +1606,18 @@ class EarnSavingsSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=F
     msg: Text | None = None
 
 
-class EarnSharkfinAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    btc_subscribe_amount: Decimal | None = msgspec.field(default=None, name='btcSubscribeAmount')
-    usdt_subscribe_amount: Decimal | None = msgspec.field(default=None, name='usdtSubscribeAmount')
-    btc_historical_amount: Decimal | None = msgspec.field(default=None, name='btcHistoricalAmount')
-    usdt_historical_amount: Decimal | None = msgspec.field(default=None, name='usdtHistoricalAmount')
-    btc_total_earning: Decimal | None = msgspec.field(default=None, name='btcTotalEarning')
-    usdt_total_earning: Decimal | None = msgspec.field(default=None, name='usdtTotalEarning')
+@exact_on_read('btc_subscribe_amount', 'usdt_subscribe_amount', 'btc_historical_amount', 'usdt_historical_amount', 'btc_total_earning', 'usdt_total_earning')
+class EarnSharkfinAccount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    btc_subscribe_amount: DecimalText | None = msgspec.field(default=None, name='btcSubscribeAmount')
+    usdt_subscribe_amount: DecimalText | None = msgspec.field(default=None, name='usdtSubscribeAmount')
+    btc_historical_amount: DecimalText | None = msgspec.field(default=None, name='btcHistoricalAmount')
+    usdt_historical_amount: DecimalText | None = msgspec.field(default=None, name='usdtHistoricalAmount')
+    btc_total_earning: DecimalText | None = msgspec.field(default=None, name='btcTotalEarning')
+    usdt_total_earning: DecimalText | None = msgspec.field(default=None, name='usdtTotalEarning')
 
 
-class EarnSharkfinAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('interest_amount')
+class EarnSharkfinAssetResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     product_id: Text | None = msgspec.field(default=None, name='productId')
     interest_start_time: int | None = msgspec.field(default=None, name='interestStartTime')
     interest_end_time: int | None = msgspec.field(default=None, name='interestEndTime')
@@ -1536,7 +1625,7 @@ class EarnSharkfinAssetResultList(msgspec.Struct, frozen=True, kw_only=True, gc=
     subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
     trend: Text | None = None
     settle_time: int | None = msgspec.field(default=None, name='settleTime')
-    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    interest_amount: DecimalText | None = msgspec.field(default=None, name='interestAmount')
     product_status: Text | None = msgspec.field(default=None, name='productStatus')
 
 
@@ -1550,22 +1639,23 @@ class EarnSharkfinAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.result_list
 
 
-class EarnSharkfinProductResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('lower_rate', 'default_rate', 'upper_rate', 'period', 'min_amount', 'limit_amount', 'sold_amount')
+class EarnSharkfinProductResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     product_id: Text | None = msgspec.field(default=None, name='productId')
     product_name: Text | None = msgspec.field(default=None, name='productName')
     product_coin: Text | None = msgspec.field(default=None, name='productCoin')
     subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
     farming_start_time: int | None = msgspec.field(default=None, name='farmingStartTime')
     farming_end_time: int | None = msgspec.field(default=None, name='farmingEndTime')
-    lower_rate: Decimal | None = msgspec.field(default=None, name='lowerRate')
-    default_rate: Decimal | None = msgspec.field(default=None, name='defaultRate')
-    upper_rate: Decimal | None = msgspec.field(default=None, name='upperRate')
-    period: Decimal | None = None
+    lower_rate: DecimalText | None = msgspec.field(default=None, name='lowerRate')
+    default_rate: DecimalText | None = msgspec.field(default=None, name='defaultRate')
+    upper_rate: DecimalText | None = msgspec.field(default=None, name='upperRate')
+    period: DecimalText | None = None
     interest_start_time: int | None = msgspec.field(default=None, name='interestStartTime')
     status: Text | None = None
-    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
-    limit_amount: Decimal | None = msgspec.field(default=None, name='limitAmount')
-    sold_amount: Decimal | None = msgspec.field(default=None, name='soldAmount')
+    min_amount: DecimalText | None = msgspec.field(default=None, name='minAmount')
+    limit_amount: DecimalText | None = msgspec.field(default=None, name='limitAmount')
+    sold_amount: DecimalText | None = msgspec.field(default=None, name='soldAmount')
     start_time: int | None = msgspec.field(default=None, name='startTime')
     end_time: int | None = msgspec.field(default=None, name='endTime')
 
@@ -1580,11 +1670,12 @@ class EarnSharkfinProduct(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.result_list
 
 
-class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('period', 'amount')
+class EarnSharkfinRecordResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     product: Text | None = None
-    period: Decimal | None = None
-    amount: Decimal | None = None
+    period: DecimalText | None = None
+    amount: DecimalText | None = None
     ts: int | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
 
@@ -1604,22 +1695,23 @@ class EarnSharkfinSubscribe(msgspec.Struct, frozen=True, kw_only=True, gc=False)
     status: Text | None = None
 
 
-class EarnSharkfinSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_price', 'current_price', 'max_price', 'min_rate', 'default_rate', 'max_rate', 'period', 'product_min_amount', 'available_balance', 'user_amount', 'remaining_amount')
+class EarnSharkfinSubscribeInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     product_coin: Text | None = msgspec.field(default=None, name='productCoin')
     subscribe_coin: Text | None = msgspec.field(default=None, name='subscribeCoin')
     interest_time: int | None = msgspec.field(default=None, name='interestTime')
     expiration_time: int | None = msgspec.field(default=None, name='expirationTime')
-    min_price: Decimal | None = msgspec.field(default=None, name='minPrice')
-    current_price: Decimal | None = msgspec.field(default=None, name='currentPrice')
-    max_price: Decimal | None = msgspec.field(default=None, name='maxPrice')
-    min_rate: Decimal | None = msgspec.field(default=None, name='minRate')
-    default_rate: Decimal | None = msgspec.field(default=None, name='defaultRate')
-    max_rate: Decimal | None = msgspec.field(default=None, name='maxRate')
-    period: Decimal | None = None
-    product_min_amount: Decimal | None = msgspec.field(default=None, name='productMinAmount')
-    available_balance: Decimal | None = msgspec.field(default=None, name='availableBalance')
-    user_amount: Decimal | None = msgspec.field(default=None, name='userAmount')
-    remaining_amount: Decimal | None = msgspec.field(default=None, name='remainingAmount')
+    min_price: DecimalText | None = msgspec.field(default=None, name='minPrice')
+    current_price: DecimalText | None = msgspec.field(default=None, name='currentPrice')
+    max_price: DecimalText | None = msgspec.field(default=None, name='maxPrice')
+    min_rate: DecimalText | None = msgspec.field(default=None, name='minRate')
+    default_rate: DecimalText | None = msgspec.field(default=None, name='defaultRate')
+    max_rate: DecimalText | None = msgspec.field(default=None, name='maxRate')
+    period: DecimalText | None = None
+    product_min_amount: DecimalText | None = msgspec.field(default=None, name='productMinAmount')
+    available_balance: DecimalText | None = msgspec.field(default=None, name='availableBalance')
+    user_amount: DecimalText | None = msgspec.field(default=None, name='userAmount')
+    remaining_amount: DecimalText | None = msgspec.field(default=None, name='remainingAmount')
     profit_precision: int | None = msgspec.field(default=None, name='profitPrecision')
     subscribe_precision: int | None = msgspec.field(default=None, name='subscribePrecision')
 
@@ -1629,12 +1721,13 @@ class EarnSharkfinSubscribeResult(msgspec.Struct, frozen=True, kw_only=True, gc=
     msg: Text | None = None
 
 
-class P2pAdvListAdvListUserLimitList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('complete_rate30d')
+class P2pAdvListAdvListUserLimitList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     min_complete_num: int | None = msgspec.field(default=None, name='minCompleteNum')
     max_complete_num: int | None = msgspec.field(default=None, name='maxCompleteNum')
     place_order_num: int | None = msgspec.field(default=None, name='placeOrderNum')
     allow_merchant_place: Text | None = msgspec.field(default=None, name='allowMerchantPlace')
-    complete_rate30d: Decimal | None = msgspec.field(default=None, name='completeRate30d')
+    complete_rate30d: DecimalText | None = msgspec.field(default=None, name='completeRate30d')
     country: Text | None = None
 
 
@@ -1655,25 +1748,26 @@ class P2pAdvListAdvListMerchantCertifiedResult(msgspec.Struct, frozen=True, kw_o
     desc: Text | None = None
 
 
-class P2pAdvListAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('adv_size', 'size', 'price', 'max_trade_amount', 'min_trade_amount', 'pay_duration', 'turnover_rate')
+class P2pAdvListAdvList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     adv_id: Text | None = msgspec.field(default=None, name='advId')
     adv_no: Text | None = msgspec.field(default=None, name='advNo')
     side: Text | None = None
-    adv_size: Decimal | None = msgspec.field(default=None, name='advSize')
-    size: Decimal | None = None
+    adv_size: DecimalText | None = msgspec.field(default=None, name='advSize')
+    size: DecimalText | None = None
     coin: Text | None = None
-    price: Decimal | None = None
+    price: DecimalText | None = None
     coin_precision: int | None = msgspec.field(default=None, name='coinPrecision')
     fiat: Text | None = None
     fiat_precision: int | None = msgspec.field(default=None, name='fiatPrecision')
     fiat_symbol: Text | None = msgspec.field(default=None, name='fiatSymbol')
     status: Text | None = None
     hide: Text | None = None
-    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')
-    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')
-    pay_duration: Decimal | None = msgspec.field(default=None, name='payDuration')
+    max_trade_amount: DecimalText | None = msgspec.field(default=None, name='maxTradeAmount')
+    min_trade_amount: DecimalText | None = msgspec.field(default=None, name='minTradeAmount')
+    pay_duration: DecimalText | None = msgspec.field(default=None, name='payDuration')
     turnover_num: int | None = msgspec.field(default=None, name='turnoverNum')
-    turnover_rate: Decimal | None = msgspec.field(default=None, name='turnoverRate')
+    turnover_rate: DecimalText | None = msgspec.field(default=None, name='turnoverRate')
     label: Text | None = None
     user_limit_list: P2pAdvListAdvListUserLimitList | None = msgspec.field(default=None, name='userLimitList')
     payment_method_list: list[P2pAdvListAdvListPaymentMethodList] = msgspec.field(default_factory=list, name='paymentMethodList')
@@ -1693,7 +1787,8 @@ class P2pAdvList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.adv_list
 
 
-class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_trades', 'total_buy', 'total_sell', 'total_completion_rate', 'trades30d', 'sell30d', 'buy30d', 'completion_rate30d')
+class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     register_time: int | None = msgspec.field(default=None, name='registerTime')
     nick_name: Text | None = msgspec.field(default=None, name='nickName')
     merchant_id: Text | None = msgspec.field(default=None, name='merchantId')
@@ -1704,30 +1799,31 @@ class P2pMerchantInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     mobile: Text | None = None
     avg_payment_time: int | None = msgspec.field(default=None, name='avgPaymentTime')
     avg_release_time: int | None = msgspec.field(default=None, name='avgReleaseTime')
-    total_trades: Decimal | None = msgspec.field(default=None, name='totalTrades')
-    total_buy: Decimal | None = msgspec.field(default=None, name='totalBuy')
-    total_sell: Decimal | None = msgspec.field(default=None, name='totalSell')
-    total_completion_rate: Decimal | None = msgspec.field(default=None, name='totalCompletionRate')
-    trades30d: Decimal | None = None
-    sell30d: Decimal | None = None
-    buy30d: Decimal | None = None
-    completion_rate30d: Decimal | None = msgspec.field(default=None, name='completionRate30d')
+    total_trades: DecimalText | None = msgspec.field(default=None, name='totalTrades')
+    total_buy: DecimalText | None = msgspec.field(default=None, name='totalBuy')
+    total_sell: DecimalText | None = msgspec.field(default=None, name='totalSell')
+    total_completion_rate: DecimalText | None = msgspec.field(default=None, name='totalCompletionRate')
+    trades30d: DecimalText | None = None
+    sell30d: DecimalText | None = None
+    buy30d: DecimalText | None = None
+    completion_rate30d: DecimalText | None = msgspec.field(default=None, name='completionRate30d')
 
 
-class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_trades', 'total_buy', 'total_sell', 'total_completion_rate', 'trades30d', 'sell30d', 'buy30d', 'completion_rate30d')
+class P2pMerchantListMerchantList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     register_time: int | None = msgspec.field(default=None, name='registerTime')
     nick_name: Text | None = msgspec.field(default=None, name='nickName')
     is_online: Text | None = msgspec.field(default=None, name='isOnline')
     avg_payment_time: int | None = msgspec.field(default=None, name='avgPaymentTime')
     avg_release_time: int | None = msgspec.field(default=None, name='avgReleaseTime')
-    total_trades: Decimal | None = msgspec.field(default=None, name='totalTrades')
-    total_buy: Decimal | None = msgspec.field(default=None, name='totalBuy')
-    total_sell: Decimal | None = msgspec.field(default=None, name='totalSell')
-    total_completion_rate: Decimal | None = msgspec.field(default=None, name='totalCompletionRate')
-    trades30d: Decimal | None = None
-    sell30d: Decimal | None = None
-    buy30d: Decimal | None = None
-    completion_rate30d: Decimal | None = msgspec.field(default=None, name='completionRate30d')
+    total_trades: DecimalText | None = msgspec.field(default=None, name='totalTrades')
+    total_buy: DecimalText | None = msgspec.field(default=None, name='totalBuy')
+    total_sell: DecimalText | None = msgspec.field(default=None, name='totalSell')
+    total_completion_rate: DecimalText | None = msgspec.field(default=None, name='totalCompletionRate')
+    trades30d: DecimalText | None = None
+    sell30d: DecimalText | None = None
+    buy30d: DecimalText | None = None
+    completion_rate30d: DecimalText | None = msgspec.field(default=None, name='completionRate30d')
 
 
 class P2pMerchantList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1753,20 +1849,21 @@ class P2pOrderListOrderListPaymentInfo(msgspec.Struct, frozen=True, kw_only=True
     paymethod_info: list[P2pOrderListOrderListPaymentInfoPaymethodInfo] = msgspec.field(default_factory=list, name='paymethodInfo')
 
 
-class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'amount')
+class P2pOrderListOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     order_no: Text | None = msgspec.field(default=None, name='orderNo')
     adv_no: Text | None = msgspec.field(default=None, name='advNo')
     side: Text | None = None
     count: int | None = None
     coin: Text | None = None
-    price: Decimal | None = None
+    price: DecimalText | None = None
     fiat: Text | None = None
     withdraw_time: int | None = msgspec.field(default=None, name='withdrawTime')
     represent_time: int | None = msgspec.field(default=None, name='representTime')
     release_time: int | None = msgspec.field(default=None, name='releaseTime')
     payment_time: int | None = msgspec.field(default=None, name='paymentTime')
-    amount: Decimal | None = None
+    amount: DecimalText | None = None
     status: Text | None = None
     buyer_real_name: Text | None = msgspec.field(default=None, name='buyerRealName')
     seller_real_name: Text | None = msgspec.field(default=None, name='sellerRealName')
@@ -1785,32 +1882,35 @@ class P2pOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.order_list
 
 
-class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee', 'total')
+class TaxMarginRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     id_: Text | None = msgspec.field(default=None, name='id')
     coin: Text | None = None
     symbol: Text | None = None
     margin_tax_type: Text | None = msgspec.field(default=None, name='marginTaxType')
-    amount: Decimal | None = None
-    fee: Decimal | None = None
-    total: Decimal | None = None
+    amount: DecimalText | None = None
+    fee: DecimalText | None = None
+    total: DecimalText | None = None
     ts: int | None = None
 
 
-class TaxP2pRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('balance')
+class TaxP2pRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     id_: Text | None = msgspec.field(default=None, name='id')
     coin: Text | None = None
     p2p_tax_type: Text | None = msgspec.field(default=None, name='p2pTaxType')
-    balance: Decimal | None = None
+    balance: DecimalText | None = None
     ts: int | None = None
 
 
-class TaxSpotRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee', 'balance')
+class TaxSpotRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     id_: Text | None = msgspec.field(default=None, name='id')
     coin: Text | None = None
     spot_tax_type: Text | None = msgspec.field(default=None, name='spotTaxType')
-    amount: Decimal | None = None
-    fee: Decimal | None = None
-    balance: Decimal | None = None
+    amount: DecimalText | None = None
+    fee: DecimalText | None = None
+    balance: DecimalText | None = None
     ts: int | None = None
     biz_order_id: Text | None = msgspec.field(default=None, name='bizOrderId')
 
@@ -1908,4 +2008,4 @@ class UserBatchCreateSubaccountAndApikeyItem(msgspec.Struct, kw_only=True, omit_
 
 
 # Keep the shared imports referenced for linters in modules that do not use them all.
-_HELPERS = (Literal, Decimal, Any, JsonObject, Text)
+_HELPERS = (Literal, Decimal, Any, DecimalText, JsonObject, Text, exact_on_read)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.structs
 
-from ..._lenient import JsonObject, Text
+from ..._lenient import DecimalText, JsonObject, Text, exact_on_read
 
 __all__ = [
     "MarginCrossedAccountAsset",
@@ -141,21 +141,22 @@ class MarginCrossedBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, g
     failure_list: list[MarginCrossedBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
-class MarginCrossedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_size', 'quote_size', 'price_avg', 'size', 'amount')
+class MarginCrossedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     symbol: Text | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     loan_type: Text | None = msgspec.field(default=None, name='loanType')
-    price: Decimal | None = None
+    price: DecimalText | None = None
     side: Text | None = None
     status: Text | None = None
-    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
-    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    base_size: DecimalText | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: DecimalText | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     force: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -172,21 +173,22 @@ class MarginCrossedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False
         return self.order_list
 
 
-class MarginCrossedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_size', 'quote_size', 'price_avg', 'size', 'amount')
+class MarginCrossedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     symbol: Text | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     loan_type: Text | None = msgspec.field(default=None, name='loanType')
-    price: Decimal | None = None
+    price: DecimalText | None = None
     side: Text | None = None
     status: Text | None = None
-    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
-    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    base_size: DecimalText | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: DecimalText | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     force: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -203,22 +205,24 @@ class MarginCrossedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
         return self.order_list
 
 
-class MarginCrossedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_deduction_fee', 'total_fee')
+class MarginCrossedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     deduction: Text | None = None  # string yes/no, not a bool
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
-    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
+    total_deduction_fee: DecimalText | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
-class MarginCrossedFillFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'size', 'amount')
+class MarginCrossedFillFill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # listed in the crossed fills table but absent from the example
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # fill price
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # fill price
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -236,36 +240,40 @@ class MarginCrossedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.fills
 
 
-class MarginCrossedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_amount', 'available', 'frozen', 'borrow', 'interest', 'net', 'coupon')
+class MarginCrossedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    total_amount: Decimal | None = msgspec.field(default=None, name='totalAmount')
-    available: Decimal | None = None
-    frozen: Decimal | None = None
-    borrow: Decimal | None = None
-    interest: Decimal | None = None  # accrued unpaid interest
-    net: Decimal | None = None  # available + frozen - borrow - interest
+    total_amount: DecimalText | None = msgspec.field(default=None, name='totalAmount')
+    available: DecimalText | None = None
+    frozen: DecimalText | None = None
+    borrow: DecimalText | None = None
+    interest: DecimalText | None = None  # accrued unpaid interest
+    net: DecimalText | None = None  # available + frozen - borrow - interest
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-    coupon: Decimal | None = None  # trading bonus balance
+    coupon: DecimalText | None = None  # trading bonus balance
 
 
-class MarginCrossedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('borrow_amount')
+class MarginCrossedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_id: Text = msgspec.field(name='loanId')
     coin: Text | None = None
-    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_amount: DecimalText | None = msgspec.field(default=None, name='borrowAmount')
 
 
-class MarginCrossedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('remain_debt_amount', 'repay_amount')
+class MarginCrossedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
     repay_id: Text | None = msgspec.field(default=None, name='repayId')
-    remain_debt_amount: Decimal | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
+    remain_debt_amount: DecimalText | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')
 
 
-class MarginCrossedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('borrow_amount')
+class MarginCrossedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_id: Text | None = msgspec.field(default=None, name='loanId')
     coin: Text | None = None
-    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_amount: DecimalText | None = msgspec.field(default=None, name='borrowAmount')
     borrow_type: Text | None = msgspec.field(default=None, name='borrowType')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -282,13 +290,14 @@ class MarginCrossedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=F
         return self.result_list
 
 
-class MarginCrossedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('repay_amount', 'repay_interest', 'repay_principal')
+class MarginCrossedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     repay_id: Text | None = msgspec.field(default=None, name='repayId')
     coin: Text | None = None
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
     repay_type: Text | None = msgspec.field(default=None, name='repayType')
-    repay_interest: Decimal | None = msgspec.field(default=None, name='repayInterest')
-    repay_principal: Decimal | None = msgspec.field(default=None, name='repayPrincipal')
+    repay_interest: DecimalText | None = msgspec.field(default=None, name='repayInterest')
+    repay_principal: DecimalText | None = msgspec.field(default=None, name='repayPrincipal')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
@@ -304,12 +313,13 @@ class MarginCrossedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=Fa
         return self.result_list
 
 
-class MarginCrossedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('daily_interest_rate', 'interest_amount')
+class MarginCrossedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     interest_id: Text | None = msgspec.field(default=None, name='interestId')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    interest_amount: DecimalText | None = msgspec.field(default=None, name='interestAmount')
     interest_type: Text | None = msgspec.field(default=None, name='interstType')
     _interest_type_alias: Text | None = msgspec.field(default=None, name='interestType')  # interstType spelled interestType
     c_time: int | None = msgspec.field(default=None, name='cTime')
@@ -332,20 +342,21 @@ class MarginCrossedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc
         return self.result_list
 
 
-class MarginCrossedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'price', 'fill_size', 'size', 'amount', 'from_size', 'to_size')
+class MarginCrossedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # only meaningful for type = place_order (inferred: blank on swap rows)
     order_type: Text | None = msgspec.field(default=None, name='orderType')  # only meaningful for type = place_order
     side: Text | None = None
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
-    price: Decimal | None = None  # only meaningful for type = place_order
-    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
-    size: Decimal | None = None  # only meaningful for type = place_order
-    amount: Decimal | None = None  # only meaningful for type = place_order
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
+    price: DecimalText | None = None  # only meaningful for type = place_order
+    fill_size: DecimalText | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
+    size: DecimalText | None = None  # only meaningful for type = place_order
+    amount: DecimalText | None = None  # only meaningful for type = place_order
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     from_coin: Text | None = msgspec.field(default=None, name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')  # only meaningful for type = swap; "" on place_order rows
-    from_size: Decimal | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
-    to_size: Decimal | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
+    from_size: DecimalText | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
+    to_size: DecimalText | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
@@ -360,12 +371,13 @@ class MarginCrossedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, g
         return self.result_list
 
 
-class MarginCrossedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'balance', 'fee')
+class MarginCrossedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_id: Text | None = msgspec.field(default=None, name='marginId')
-    amount: Decimal | None = None  # signed: negative = outflow
+    amount: DecimalText | None = None  # signed: negative = outflow
     coin: Text | None = None
-    balance: Decimal | None = None  # account balance after the flow
-    fee: Decimal | None = None
+    balance: DecimalText | None = None  # account balance after the flow
+    fee: DecimalText | None = None
     margin_type: Text | None = msgspec.field(default=None, name='marginType')
     u_time: int | None = msgspec.field(default=None, name='uTime')
     c_time: int | None = msgspec.field(default=None, name='cTime')
@@ -423,21 +435,22 @@ class MarginIsolatedBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, 
     failure_list: list[MarginIsolatedBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
-class MarginIsolatedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_size', 'quote_size', 'price_avg', 'size', 'amount')
+class MarginIsolatedOpenOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     symbol: Text | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     loan_type: Text | None = msgspec.field(default=None, name='loanType')
-    price: Decimal | None = None
+    price: DecimalText | None = None
     side: Text | None = None
     status: Text | None = None
-    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
-    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    base_size: DecimalText | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: DecimalText | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     force: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -454,21 +467,22 @@ class MarginIsolatedOpenOrder(msgspec.Struct, frozen=True, kw_only=True, gc=Fals
         return self.order_list
 
 
-class MarginIsolatedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_size', 'quote_size', 'price_avg', 'size', 'amount')
+class MarginIsolatedHistoryOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     symbol: Text | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     loan_type: Text | None = msgspec.field(default=None, name='loanType')
-    price: Decimal | None = None
+    price: DecimalText | None = None
     side: Text | None = None
     status: Text | None = None
-    base_size: Decimal | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
-    quote_size: Decimal | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    base_size: DecimalText | None = msgspec.field(default=None, name='baseSize')  # order quantity in base coin
+    quote_size: DecimalText | None = msgspec.field(default=None, name='quoteSize')  # order amount in quote coin
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # average fill price; "0" when nothing filled
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     force: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -485,21 +499,23 @@ class MarginIsolatedHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=F
         return self.order_list
 
 
-class MarginIsolatedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_deduction_fee', 'total_fee')
+class MarginIsolatedFillFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     deduction: Text | None = None  # string yes/no, not a bool
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
-    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
+    total_deduction_fee: DecimalText | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
-class MarginIsolatedFillFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'size', 'amount')
+class MarginIsolatedFillFill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None  # isolated page lists only buy/sell; decode as open string
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # fill price
-    size: Decimal | None = None  # filled quantity (base coin)
-    amount: Decimal | None = None  # filled value (quote coin)
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # fill price
+    size: DecimalText | None = None  # filled quantity (base coin)
+    amount: DecimalText | None = None  # filled value (quote coin)
     trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -517,39 +533,43 @@ class MarginIsolatedFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.fills
 
 
-class MarginIsolatedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_amount', 'available', 'frozen', 'borrow', 'interest', 'net', 'coupon')
+class MarginIsolatedAccountAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     coin: Text | None = None
-    total_amount: Decimal | None = msgspec.field(default=None, name='totalAmount')
-    available: Decimal | None = None
-    frozen: Decimal | None = None
-    borrow: Decimal | None = None
-    interest: Decimal | None = None  # accrued unpaid interest
-    net: Decimal | None = None  # available + frozen - borrow - interest
+    total_amount: DecimalText | None = msgspec.field(default=None, name='totalAmount')
+    available: DecimalText | None = None
+    frozen: DecimalText | None = None
+    borrow: DecimalText | None = None
+    interest: DecimalText | None = None  # accrued unpaid interest
+    net: DecimalText | None = None  # available + frozen - borrow - interest
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-    coupon: Decimal | None = None  # trading bonus balance
+    coupon: DecimalText | None = None  # trading bonus balance
 
 
-class MarginIsolatedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('borrow_amount')
+class MarginIsolatedAccountBorrow(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_id: Text = msgspec.field(name='loanId')
     symbol: Text | None = None
     coin: Text | None = None
-    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_amount: DecimalText | None = msgspec.field(default=None, name='borrowAmount')
 
 
-class MarginIsolatedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('remain_debt_amount', 'repay_amount')
+class MarginIsolatedAccountRepay(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
     symbol: Text | None = None
     repay_id: Text | None = msgspec.field(default=None, name='repayId')
-    remain_debt_amount: Decimal | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')
+    remain_debt_amount: DecimalText | None = msgspec.field(default=None, name='remainDebtAmount')  # debt left after this repayment
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')
 
 
-class MarginIsolatedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('borrow_amount')
+class MarginIsolatedBorrowHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     loan_id: Text | None = msgspec.field(default=None, name='loanId')
     coin: Text | None = None
-    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_amount: DecimalText | None = msgspec.field(default=None, name='borrowAmount')
     borrow_type: Text | None = msgspec.field(default=None, name='borrowType')
     symbol: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
@@ -567,13 +587,14 @@ class MarginIsolatedBorrowHistory(msgspec.Struct, frozen=True, kw_only=True, gc=
         return self.result_list
 
 
-class MarginIsolatedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('repay_amount', 'repay_interest', 'repay_principal')
+class MarginIsolatedRepayHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     repay_id: Text | None = msgspec.field(default=None, name='repayId')
     coin: Text | None = None
-    repay_amount: Decimal | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
+    repay_amount: DecimalText | None = msgspec.field(default=None, name='repayAmount')  # principal + interest
     repay_type: Text | None = msgspec.field(default=None, name='repayType')
-    repay_interest: Decimal | None = msgspec.field(default=None, name='repayInterest')
-    repay_principal: Decimal | None = msgspec.field(default=None, name='repayPrincipal')
+    repay_interest: DecimalText | None = msgspec.field(default=None, name='repayInterest')
+    repay_principal: DecimalText | None = msgspec.field(default=None, name='repayPrincipal')
     symbol: Text | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
@@ -590,12 +611,13 @@ class MarginIsolatedRepayHistory(msgspec.Struct, frozen=True, kw_only=True, gc=F
         return self.result_list
 
 
-class MarginIsolatedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('daily_interest_rate', 'interest_amount')
+class MarginIsolatedInterestHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     interest_id: Text | None = msgspec.field(default=None, name='interestId')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
     interest_coin: Text | None = msgspec.field(default=None, name='interestCoin')
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    interest_amount: Decimal | None = msgspec.field(default=None, name='interestAmount')
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    interest_amount: DecimalText | None = msgspec.field(default=None, name='interestAmount')
     interest_type: Text | None = msgspec.field(default=None, name='interstType')
     _interest_type_alias: Text | None = msgspec.field(default=None, name='interestType')  # interstType spelled interestType
     symbol: Text | None = None
@@ -619,20 +641,21 @@ class MarginIsolatedInterestHistory(msgspec.Struct, frozen=True, kw_only=True, g
         return self.result_list
 
 
-class MarginIsolatedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'price', 'fill_size', 'size', 'amount', 'from_size', 'to_size')
+class MarginIsolatedLiquidationOrderResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # only meaningful for type = place_order (inferred: blank on swap rows)
     order_type: Text | None = msgspec.field(default=None, name='orderType')  # only meaningful for type = place_order
     side: Text | None = None
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
-    price: Decimal | None = None  # only meaningful for type = place_order
-    fill_size: Decimal | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
-    size: Decimal | None = None  # only meaningful for type = place_order
-    amount: Decimal | None = None  # only meaningful for type = place_order
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # only meaningful for type = place_order
+    price: DecimalText | None = None  # only meaningful for type = place_order
+    fill_size: DecimalText | None = msgspec.field(default=None, name='fillSize')  # only meaningful for type = place_order
+    size: DecimalText | None = None  # only meaningful for type = place_order
+    amount: DecimalText | None = None  # only meaningful for type = place_order
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     from_coin: Text | None = msgspec.field(default=None, name='fromCoin')  # only meaningful for type = swap; "" on place_order rows
     to_coin: Text | None = msgspec.field(default=None, name='toCoin')  # only meaningful for type = swap; "" on place_order rows
-    from_size: Decimal | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
-    to_size: Decimal | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
+    from_size: DecimalText | None = msgspec.field(default=None, name='fromSize')  # only meaningful for type = swap; "" on place_order rows
+    to_size: DecimalText | None = msgspec.field(default=None, name='toSize')  # only meaningful for type = swap; "" on place_order rows
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
@@ -647,13 +670,14 @@ class MarginIsolatedLiquidationOrder(msgspec.Struct, frozen=True, kw_only=True, 
         return self.result_list
 
 
-class MarginIsolatedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'balance', 'fee')
+class MarginIsolatedFinancialRecordResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_id: Text | None = msgspec.field(default=None, name='marginId')
-    amount: Decimal | None = None  # signed: negative = outflow
+    amount: DecimalText | None = None  # signed: negative = outflow
     coin: Text | None = None
     symbol: Text | None = None
-    balance: Decimal | None = None  # account balance after the flow
-    fee: Decimal | None = None
+    balance: DecimalText | None = None  # account balance after the flow
+    fee: DecimalText | None = None
     margin_type: Text | None = msgspec.field(default=None, name='marginType')
     u_time: int | None = msgspec.field(default=None, name='uTime')
     c_time: int | None = msgspec.field(default=None, name='cTime')
@@ -670,56 +694,62 @@ class MarginIsolatedFinancialRecord(msgspec.Struct, frozen=True, kw_only=True, g
         return self.result_list
 
 
-class MarginInterestRateRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('daily_interest_rate', 'annual_interest_rate')
+class MarginInterestRateRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')  # decimal fraction, 8 dp
-    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')  # decimal fraction, 8 dp
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')  # decimal fraction, 8 dp
+    annual_interest_rate: DecimalText | None = msgspec.field(default=None, name='annualInterestRate')  # decimal fraction, 8 dp
     updated_time: int | None = msgspec.field(default=None, name='updatedTime')
 
 
-class MarginCurrency(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('max_crossed_leverage', 'max_isolated_leverage', 'warning_risk_ratio', 'liquidation_risk_ratio', 'min_trade_amount', 'max_trade_amount', 'taker_fee_rate', 'maker_fee_rate', 'min_trade_usdt', 'user_min_borrow')
+class MarginCurrency(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    max_crossed_leverage: Decimal | None = msgspec.field(default=None, name='maxCrossedLeverage')
-    max_isolated_leverage: Decimal | None = msgspec.field(default=None, name='maxIsolatedLeverage')  # table description wrongly says cross margin
-    warning_risk_ratio: Decimal | None = msgspec.field(default=None, name='warningRiskRatio')
-    liquidation_risk_ratio: Decimal | None = msgspec.field(default=None, name='liquidationRiskRatio')
-    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')
-    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    max_crossed_leverage: DecimalText | None = msgspec.field(default=None, name='maxCrossedLeverage')
+    max_isolated_leverage: DecimalText | None = msgspec.field(default=None, name='maxIsolatedLeverage')  # table description wrongly says cross margin
+    warning_risk_ratio: DecimalText | None = msgspec.field(default=None, name='warningRiskRatio')
+    liquidation_risk_ratio: DecimalText | None = msgspec.field(default=None, name='liquidationRiskRatio')
+    min_trade_amount: DecimalText | None = msgspec.field(default=None, name='minTradeAmount')
+    max_trade_amount: DecimalText | None = msgspec.field(default=None, name='maxTradeAmount')
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
     price_precision: int | None = msgspec.field(default=None, name='pricePrecision')  # decimal places
     quantity_precision: int | None = msgspec.field(default=None, name='quantityPrecision')  # decimal places
-    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
+    min_trade_usdt: DecimalText | None = msgspec.field(default=None, name='minTradeUSDT')
     is_borrowable: bool | None = msgspec.field(default=None, name='isBorrowable')
-    user_min_borrow: Decimal | None = msgspec.field(default=None, name='userMinBorrow')
+    user_min_borrow: DecimalText | None = msgspec.field(default=None, name='userMinBorrow')
     status: Text | None = None  # 1 = tradable, 2 = temporarily under maintenance
     is_isolated_base_borrowable: bool | None = msgspec.field(default=None, name='isIsolatedBaseBorrowable')  # table says String, example is a JSON bool
     is_isolated_quote_borrowable: bool | None = msgspec.field(default=None, name='isIsolatedQuoteBorrowable')  # table says String, example is a JSON bool
     is_cross_borrowable: bool | None = msgspec.field(default=None, name='isCrossBorrowable')  # table says String, example is a JSON bool
 
 
-class MarginCrossedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('max_borrowable_amount')
+class MarginCrossedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')  # changes in real time
+    max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='maxBorrowableAmount')  # changes in real time
 
 
-class MarginIsolatedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('base_coin_max_borrow_amount', 'quote_coin_max_borrow_amount')
+class MarginIsolatedAccountMaxBorrowableAmount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
-    base_coin_max_borrow_amount: Decimal | None = msgspec.field(default=None, name='baseCoinMaxBorrowAmount')  # changes in real time
+    base_coin_max_borrow_amount: DecimalText | None = msgspec.field(default=None, name='baseCoinMaxBorrowAmount')  # changes in real time
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    quote_coin_max_borrow_amount: Decimal | None = msgspec.field(default=None, name='quoteCoinMaxBorrowAmount')
+    quote_coin_max_borrow_amount: DecimalText | None = msgspec.field(default=None, name='quoteCoinMaxBorrowAmount')
 
 
-class MarginLoanGrowth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    growth_rate: Decimal | None = msgspec.field(default=None, name='growthRate')
+@exact_on_read('growth_rate')
+class MarginLoanGrowth(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    growth_rate: DecimalText | None = msgspec.field(default=None, name='growthRate')
     ts: int | None = None
 
 
-class MarginLongShortRatio(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_short_ratio: Decimal | None = msgspec.field(default=None, name='longShortRatio')
+@exact_on_read('long_short_ratio')
+class MarginLongShortRatio(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    long_short_ratio: DecimalText | None = msgspec.field(default=None, name='longShortRatio')
     ts: int | None = None
 
 
@@ -728,9 +758,10 @@ class MarginCrossedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, 
     coin: Text | None = None
 
 
-class MarginCrossedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('max_transfer_out_amount')
+class MarginCrossedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='maxTransferOutAmount')
+    max_transfer_out_amount: DecimalText | None = msgspec.field(default=None, name='maxTransferOutAmount')
 
 
 class MarginCrossedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -738,38 +769,42 @@ class MarginCrossedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_
     status: Text | None = None
 
 
-class MarginCrossedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    risk_rate_ratio: Decimal | None = msgspec.field(default=None, name='riskRateRatio')
+@exact_on_read('risk_rate_ratio')
+class MarginCrossedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    risk_rate_ratio: DecimalText | None = msgspec.field(default=None, name='riskRateRatio')
     risk_rate: Text | None = msgspec.field(default=None, name='riskRate')
 
 
-class MarginCrossedInterestRateAndLimitVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('limit', 'daily_interest_rate', 'annual_interest_rate', 'discount_rate')
+class MarginCrossedInterestRateAndLimitVipList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     level: int | None = None
-    limit: Decimal | None = None
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
-    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
+    limit: DecimalText | None = None
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    annual_interest_rate: DecimalText | None = msgspec.field(default=None, name='annualInterestRate')
+    discount_rate: DecimalText | None = msgspec.field(default=None, name='discountRate')
 
 
-class MarginCrossedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('leverage', 'daily_interest_rate', 'annual_interest_rate', 'max_borrowable_amount')
+class MarginCrossedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    leverage: Decimal | None = None
+    leverage: DecimalText | None = None
     transferable: bool | None = None
     borrowable: bool | None = None
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
-    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    annual_interest_rate: DecimalText | None = msgspec.field(default=None, name='annualInterestRate')
+    max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='maxBorrowableAmount')
     vip_list: list[MarginCrossedInterestRateAndLimitVipList] = msgspec.field(default_factory=list, name='vipList')
 
 
-class MarginCrossedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('liq_risk_ratio', 'total_assets', 'total_debt', 'liq_fee')
+class MarginCrossedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     liq_id: Text | None = msgspec.field(default=None, name='liqId')
     liq_start_time: int | None = msgspec.field(default=None, name='liqStartTime')
     liq_end_time: int | None = msgspec.field(default=None, name='liqEndTime')
-    liq_risk_ratio: Decimal | None = msgspec.field(default=None, name='liqRiskRatio')
-    total_assets: Decimal | None = msgspec.field(default=None, name='totalAssets')
-    total_debt: Decimal | None = msgspec.field(default=None, name='totalDebt')
-    liq_fee: Decimal | None = msgspec.field(default=None, name='liqFee')
+    liq_risk_ratio: DecimalText | None = msgspec.field(default=None, name='liqRiskRatio')
+    total_assets: DecimalText | None = msgspec.field(default=None, name='totalAssets')
+    total_debt: DecimalText | None = msgspec.field(default=None, name='totalDebt')
+    liq_fee: DecimalText | None = msgspec.field(default=None, name='liqFee')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
@@ -785,12 +820,13 @@ class MarginCrossedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True,
         return self.result_list
 
 
-class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal | None = None
-    leverage: Decimal | None = None
+@exact_on_read('tier', 'leverage', 'max_borrowable_amount', 'maintain_margin_rate')
+class MarginCrossedTierData(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    tier: DecimalText | None = None
+    leverage: DecimalText | None = None
     coin: Text | None = None
-    max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='maxBorrowableAmount')
-    maintain_margin_rate: Decimal | None = msgspec.field(default=None, name='maintainMarginRate')
+    max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='maxBorrowableAmount')
+    maintain_margin_rate: DecimalText | None = msgspec.field(default=None, name='maintainMarginRate')
 
 
 class MarginIsolatedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -799,12 +835,13 @@ class MarginIsolatedAccountFlashRepay(msgspec.Struct, frozen=True, kw_only=True,
     result: Text | None = None
 
 
-class MarginIsolatedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('base_coin_max_transfer_out_amount', 'quote_coin_max_transfer_out_amount')
+class MarginIsolatedAccountMaxTransferOutAmount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    base_coin_max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='baseCoinMaxTransferOutAmount')
-    quote_coin_max_transfer_out_amount: Decimal | None = msgspec.field(default=None, name='quoteCoinMaxTransferOutAmount')
+    base_coin_max_transfer_out_amount: DecimalText | None = msgspec.field(default=None, name='baseCoinMaxTransferOutAmount')
+    quote_coin_max_transfer_out_amount: DecimalText | None = msgspec.field(default=None, name='quoteCoinMaxTransferOutAmount')
 
 
 class MarginIsolatedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -812,56 +849,61 @@ class MarginIsolatedAccountQueryFlashRepayStatus(msgspec.Struct, frozen=True, kw
     status: Text | None = None
 
 
-class MarginIsolatedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('risk_rate_ratio')
+class MarginIsolatedAccountRiskRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    risk_rate_ratio: Decimal | None = msgspec.field(default=None, name='riskRateRatio')
+    risk_rate_ratio: DecimalText | None = msgspec.field(default=None, name='riskRateRatio')
 
 
-class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('limit', 'daily_interest_rate', 'annually_interest_rate', 'discount_rate')
+class MarginIsolatedInterestRateAndLimitBaseVipList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     level: int | None = None
-    limit: Decimal | None = None
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    annually_interest_rate: Decimal | None = msgspec.field(default=None, name='annuallyInterestRate')
-    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
+    limit: DecimalText | None = None
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    annually_interest_rate: DecimalText | None = msgspec.field(default=None, name='annuallyInterestRate')
+    discount_rate: DecimalText | None = msgspec.field(default=None, name='discountRate')
 
 
-class MarginIsolatedInterestRateAndLimitQuoteList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('limit', 'daily_interest_rate', 'annually_interest_rate', 'discount_rate')
+class MarginIsolatedInterestRateAndLimitQuoteList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     level: int | None = None
-    limit: Decimal | None = None
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
-    annually_interest_rate: Decimal | None = msgspec.field(default=None, name='annuallyInterestRate')
-    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
+    limit: DecimalText | None = None
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
+    annually_interest_rate: DecimalText | None = msgspec.field(default=None, name='annuallyInterestRate')
+    discount_rate: DecimalText | None = msgspec.field(default=None, name='discountRate')
 
 
-class MarginIsolatedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('leverage', 'base_daily_interest_rate', 'base_annually_interest_rate', 'base_max_borrowable_amount', 'quote_annually_interest_rate', 'quote_max_borrowable_amount', 'quote_daily_interest_rate')
+class MarginIsolatedInterestRateAndLimit(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
-    leverage: Decimal | None = None
+    leverage: DecimalText | None = None
     base_transferable: bool | None = msgspec.field(default=None, name='baseTransferable')
     base_borrowable: bool | None = msgspec.field(default=None, name='baseBorrowable')
-    base_daily_interest_rate: Decimal | None = msgspec.field(default=None, name='baseDailyInterestRate')
-    base_annually_interest_rate: Decimal | None = msgspec.field(default=None, name='baseAnnuallyInterestRate')
-    base_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
+    base_daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='baseDailyInterestRate')
+    base_annually_interest_rate: DecimalText | None = msgspec.field(default=None, name='baseAnnuallyInterestRate')
+    base_max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
     base_vip_list: list[MarginIsolatedInterestRateAndLimitBaseVipList] = msgspec.field(default_factory=list, name='baseVipList')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
     quote_transferable: bool | None = msgspec.field(default=None, name='quoteTransferable')
     quote_borrowable: bool | None = msgspec.field(default=None, name='quoteBorrowable')
-    quote_annually_interest_rate: Decimal | None = msgspec.field(default=None, name='quoteAnnuallyInterestRate')
-    quote_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
+    quote_annually_interest_rate: DecimalText | None = msgspec.field(default=None, name='quoteAnnuallyInterestRate')
+    quote_max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
     quote_list: list[MarginIsolatedInterestRateAndLimitQuoteList] = msgspec.field(default_factory=list, name='quoteList')
-    quote_daily_interest_rate: Decimal | None = msgspec.field(default=None, name='quoteDailyInterestRate')
+    quote_daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='quoteDailyInterestRate')
     quote_transfer_in_able: bool | None = msgspec.field(default=None, name='quoteTransferInAble')
 
 
-class MarginIsolatedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('liq_risk_ratio', 'total_assets', 'total_debt', 'liq_fee')
+class MarginIsolatedLiquidationHistoryResultList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     liq_id: Text | None = msgspec.field(default=None, name='liqId')
     liq_start_time: int | None = msgspec.field(default=None, name='liqStartTime')
     liq_end_time: int | None = msgspec.field(default=None, name='liqEndTime')
-    liq_risk_ratio: Decimal | None = msgspec.field(default=None, name='liqRiskRatio')
-    total_assets: Decimal | None = msgspec.field(default=None, name='totalAssets')
-    total_debt: Decimal | None = msgspec.field(default=None, name='totalDebt')
-    liq_fee: Decimal | None = msgspec.field(default=None, name='liqFee')
+    liq_risk_ratio: DecimalText | None = msgspec.field(default=None, name='liqRiskRatio')
+    total_assets: DecimalText | None = msgspec.field(default=None, name='totalAssets')
+    total_debt: DecimalText | None = msgspec.field(default=None, name='totalDebt')
+    liq_fee: DecimalText | None = msgspec.field(default=None, name='liqFee')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
@@ -877,16 +919,17 @@ class MarginIsolatedLiquidationHistory(msgspec.Struct, frozen=True, kw_only=True
         return self.result_list
 
 
-class MarginIsolatedTierData(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal | None = None
+@exact_on_read('tier', 'leverage', 'base_max_borrowable_amount', 'quote_max_borrowable_amount', 'maintain_margin_rate', 'init_rate')
+class MarginIsolatedTierData(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    tier: DecimalText | None = None
     symbol: Text | None = None
-    leverage: Decimal | None = None
+    leverage: DecimalText | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    base_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
-    quote_max_borrowable_amount: Decimal | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
-    maintain_margin_rate: Decimal | None = msgspec.field(default=None, name='maintainMarginRate')
-    init_rate: Decimal | None = msgspec.field(default=None, name='initRate')
+    base_max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='baseMaxBorrowableAmount')
+    quote_max_borrowable_amount: DecimalText | None = msgspec.field(default=None, name='quoteMaxBorrowableAmount')
+    maintain_margin_rate: DecimalText | None = msgspec.field(default=None, name='maintainMarginRate')
+    init_rate: DecimalText | None = msgspec.field(default=None, name='initRate')
 
 
 # Request items for batch bodies.
@@ -936,4 +979,4 @@ class MarginIsolatedBatchCancelOrderItem(msgspec.Struct, kw_only=True, omit_defa
 
 
 # Keep the shared imports referenced for linters in modules that do not use them all.
-_HELPERS = (Literal, Decimal, Any, JsonObject, Text)
+_HELPERS = (Literal, Decimal, Any, DecimalText, JsonObject, Text, exact_on_read)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.structs
 
-from ..._lenient import JsonObject, Text
+from ..._lenient import DecimalText, JsonObject, Text, exact_on_read
 
 __all__ = [
     "MixAccount",
@@ -115,114 +115,122 @@ __all__ = [
 ]
 
 
-class MixSymbolTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('last_pr', 'ask_pr', 'bid_pr', 'bid_sz', 'ask_sz', 'high24h', 'low24h', 'change24h', 'base_volume', 'quote_volume', 'usdt_volume', 'open_utc', 'change_utc24h', 'index_price', 'funding_rate', 'holding_amount', 'open24h', 'mark_price')
+class MixSymbolTicker(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
-    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
-    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
-    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
-    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
-    high24h: Decimal | None = None
-    low24h: Decimal | None = None
+    last_pr: DecimalText | None = msgspec.field(default=None, name='lastPr')
+    ask_pr: DecimalText | None = msgspec.field(default=None, name='askPr')
+    bid_pr: DecimalText | None = msgspec.field(default=None, name='bidPr')
+    bid_sz: DecimalText | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: DecimalText | None = msgspec.field(default=None, name='askSz')
+    high24h: DecimalText | None = None
+    low24h: DecimalText | None = None
     ts: int | None = None
-    change24h: Decimal | None = None  # 24h price change as a fraction
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
-    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
-    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
-    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
-    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
-    holding_amount: Decimal | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
+    change24h: DecimalText | None = None  # 24h price change as a fraction
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    usdt_volume: DecimalText | None = msgspec.field(default=None, name='usdtVolume')
+    open_utc: DecimalText | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
+    change_utc24h: DecimalText | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
+    index_price: DecimalText | None = msgspec.field(default=None, name='indexPrice')
+    funding_rate: DecimalText | None = msgspec.field(default=None, name='fundingRate')
+    holding_amount: DecimalText | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
     delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_time: int | None = msgspec.field(default=None, name='deliveryTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_status: Text | None = msgspec.field(default=None, name='deliveryStatus')
-    open24h: Decimal | None = None  # price 24h ago
-    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    open24h: DecimalText | None = None  # price 24h ago
+    mark_price: DecimalText | None = msgspec.field(default=None, name='markPrice')
 
 
-class MixTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('last_pr', 'ask_pr', 'bid_pr', 'bid_sz', 'ask_sz', 'high24h', 'low24h', 'change24h', 'base_volume', 'quote_volume', 'usdt_volume', 'open_utc', 'change_utc24h', 'index_price', 'funding_rate', 'holding_amount', 'open24h', 'mark_price')
+class MixTicker(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
-    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
-    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
-    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
-    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
-    high24h: Decimal | None = None
-    low24h: Decimal | None = None
+    last_pr: DecimalText | None = msgspec.field(default=None, name='lastPr')
+    ask_pr: DecimalText | None = msgspec.field(default=None, name='askPr')
+    bid_pr: DecimalText | None = msgspec.field(default=None, name='bidPr')
+    bid_sz: DecimalText | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: DecimalText | None = msgspec.field(default=None, name='askSz')
+    high24h: DecimalText | None = None
+    low24h: DecimalText | None = None
     ts: int | None = None
-    change24h: Decimal | None = None  # 24h price change as a fraction
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
-    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
-    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
-    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
-    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
-    holding_amount: Decimal | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
+    change24h: DecimalText | None = None  # 24h price change as a fraction
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    usdt_volume: DecimalText | None = msgspec.field(default=None, name='usdtVolume')
+    open_utc: DecimalText | None = msgspec.field(default=None, name='openUtc')  # open price at UTC 00:00
+    change_utc24h: DecimalText | None = msgspec.field(default=None, name='changeUtc24h')  # change since UTC 00:00 open, fraction
+    index_price: DecimalText | None = msgspec.field(default=None, name='indexPrice')
+    funding_rate: DecimalText | None = msgspec.field(default=None, name='fundingRate')
+    holding_amount: DecimalText | None = msgspec.field(default=None, name='holdingAmount')  # open interest in base coin
     delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_time: int | None = msgspec.field(default=None, name='deliveryTime')  # delivery contracts only; null for perpetuals (see tickers example)
     delivery_status: Text | None = msgspec.field(default=None, name='deliveryStatus')
-    open24h: Decimal | None = None  # price 24h ago
-    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    open24h: DecimalText | None = None  # price 24h ago
+    mark_price: DecimalText | None = msgspec.field(default=None, name='markPrice')
 
 
-class MixCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume')
+class MixCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None
-    quote_volume: Decimal | None = None
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None
+    quote_volume: DecimalText | None = None
 
 
-class MixFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size')
+class MixFill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
-    price: Decimal | None = None
-    size: Decimal | None = None  # base coin
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base coin
     side: Text | None = None
     ts: int | None = None
     symbol: Text | None = None
 
 
-class MixMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class MixMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
-class MixMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class MixMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
-class MixMergeDepth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('scale')
+class MixMergeDepth(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     asks: list[MixMergeDepthAsk] = msgspec.field(default_factory=list)
     bids: list[MixMergeDepthBid] = msgspec.field(default_factory=list)
     ts: int | None = None
-    scale: Decimal | None = None  # actual price step used
+    scale: DecimalText | None = None  # actual price step used
     precision: Text | None = None  # echo of the requested gear, e.g. scale0
     is_max_precision: Text | None = msgspec.field(default=None, name='isMaxPrecision')
 
 
-class MixContract(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('buy_limit_price_ratio', 'sell_limit_price_ratio', 'fee_rate_up_ratio', 'maker_fee_rate', 'taker_fee_rate', 'open_cost_up_ratio', 'min_trade_num', 'price_end_step', 'size_multiplier', 'min_trade_usdt', 'min_lever', 'max_lever', 'pos_limit', 'max_market_order_qty', 'max_order_qty')
+class MixContract(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    buy_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='buyLimitPriceRatio')
-    sell_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='sellLimitPriceRatio')
-    fee_rate_up_ratio: Decimal | None = msgspec.field(default=None, name='feeRateUpRatio')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    open_cost_up_ratio: Decimal | None = msgspec.field(default=None, name='openCostUpRatio')
+    buy_limit_price_ratio: DecimalText | None = msgspec.field(default=None, name='buyLimitPriceRatio')
+    sell_limit_price_ratio: DecimalText | None = msgspec.field(default=None, name='sellLimitPriceRatio')
+    fee_rate_up_ratio: DecimalText | None = msgspec.field(default=None, name='feeRateUpRatio')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    open_cost_up_ratio: DecimalText | None = msgspec.field(default=None, name='openCostUpRatio')
     support_margin_coins: list[str] = msgspec.field(default_factory=list, name='supportMarginCoins')
-    min_trade_num: Decimal | None = msgspec.field(default=None, name='minTradeNum')  # minimum order size in base coin
-    price_end_step: Decimal | None = msgspec.field(default=None, name='priceEndStep')  # price tick counted in units of the last price decimal (pricePlace)
+    min_trade_num: DecimalText | None = msgspec.field(default=None, name='minTradeNum')  # minimum order size in base coin
+    price_end_step: DecimalText | None = msgspec.field(default=None, name='priceEndStep')  # price tick counted in units of the last price decimal (pricePlace)
     volume_place: int | None = msgspec.field(default=None, name='volumePlace')  # decimal places of size
     price_place: int | None = msgspec.field(default=None, name='pricePlace')  # decimal places of price
-    size_multiplier: Decimal | None = msgspec.field(default=None, name='sizeMultiplier')  # order size must be a multiple of this
+    size_multiplier: DecimalText | None = msgspec.field(default=None, name='sizeMultiplier')  # order size must be a multiple of this
     symbol_type: Text | None = msgspec.field(default=None, name='symbolType')
-    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
+    min_trade_usdt: DecimalText | None = msgspec.field(default=None, name='minTradeUSDT')
     max_symbol_order_num: int | None = msgspec.field(default=None, name='maxSymbolOrderNum')
     max_product_order_num: int | None = msgspec.field(default=None, name='maxProductOrderNum')
     max_position_num: int | None = msgspec.field(default=None, name='maxPositionNum')
@@ -233,12 +241,12 @@ class MixContract(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     delivery_start_time: int | None = msgspec.field(default=None, name='deliveryStartTime')  # empty for perpetuals
     launch_time: int | None = msgspec.field(default=None, name='launchTime')
     fund_interval: int | None = msgspec.field(default=None, name='fundInterval')  # funding period in hours
-    min_lever: Decimal | None = msgspec.field(default=None, name='minLever')
-    max_lever: Decimal | None = msgspec.field(default=None, name='maxLever')
-    pos_limit: Decimal | None = msgspec.field(default=None, name='posLimit')
+    min_lever: DecimalText | None = msgspec.field(default=None, name='minLever')
+    max_lever: DecimalText | None = msgspec.field(default=None, name='maxLever')
+    pos_limit: DecimalText | None = msgspec.field(default=None, name='posLimit')
     maintain_time: int | None = msgspec.field(default=None, name='maintainTime')
-    max_market_order_qty: Decimal | None = msgspec.field(default=None, name='maxMarketOrderQty')  # base coin, single market order
-    max_order_qty: Decimal | None = msgspec.field(default=None, name='maxOrderQty')  # base coin, single limit order
+    max_market_order_qty: DecimalText | None = msgspec.field(default=None, name='maxMarketOrderQty')  # base coin, single market order
+    max_order_qty: DecimalText | None = msgspec.field(default=None, name='maxOrderQty')  # base coin, single limit order
     is_rwa: Text | None = msgspec.field(default=None, name='isRwa')
     delivery_period: Text | None = msgspec.field(default=None, name='deliveryPeriod')  # delivery contracts only
     open_time: int | None = msgspec.field(default=None, name='openTime')  # deprecated per doc
@@ -250,24 +258,27 @@ class MixFundingTime(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     rate_period: int | None = msgspec.field(default=None, name='ratePeriod')  # hours
 
 
-class MixHistoryFundRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('funding_rate')
+class MixHistoryFundRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    funding_rate: DecimalText | None = msgspec.field(default=None, name='fundingRate')
     funding_time: int | None = msgspec.field(default=None, name='fundingTime')
 
 
-class MixCurrentFundRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('funding_rate', 'min_funding_rate', 'max_funding_rate')
+class MixCurrentFundRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    funding_rate: Decimal | None = msgspec.field(default=None, name='fundingRate')
+    funding_rate: DecimalText | None = msgspec.field(default=None, name='fundingRate')
     funding_rate_interval: int | None = msgspec.field(default=None, name='fundingRateInterval')  # hours
     next_update: int | None = msgspec.field(default=None, name='nextUpdate')
-    min_funding_rate: Decimal | None = msgspec.field(default=None, name='minFundingRate')  # fraction
-    max_funding_rate: Decimal | None = msgspec.field(default=None, name='maxFundingRate')  # fraction
+    min_funding_rate: DecimalText | None = msgspec.field(default=None, name='minFundingRate')  # fraction
+    max_funding_rate: DecimalText | None = msgspec.field(default=None, name='maxFundingRate')  # fraction
 
 
-class MixOpenInterestOpenInterestList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size')
+class MixOpenInterestOpenInterestList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    size: Decimal | None = None  # base coin
+    size: DecimalText | None = None  # base coin
 
 
 class MixOpenInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -275,64 +286,70 @@ class MixOpenInterest(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ts: int | None = None
 
 
-class MixVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('deal_amount', 'asset_amount', 'taker_fee_rate', 'maker_fee_rate', 'btc_withdraw_amount', 'usdt_withdraw_amount')
+class MixVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     level: int | None = None
-    deal_amount: Decimal | None = msgspec.field(default=None, name='dealAmount')  # 30-day volume, USDT
-    asset_amount: Decimal | None = msgspec.field(default=None, name='assetAmount')  # USDT
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
-    btc_withdraw_amount: Decimal | None = msgspec.field(default=None, name='btcWithdrawAmount')
-    usdt_withdraw_amount: Decimal | None = msgspec.field(default=None, name='usdtWithdrawAmount')
+    deal_amount: DecimalText | None = msgspec.field(default=None, name='dealAmount')  # 30-day volume, USDT
+    asset_amount: DecimalText | None = msgspec.field(default=None, name='assetAmount')  # USDT
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
+    btc_withdraw_amount: DecimalText | None = msgspec.field(default=None, name='btcWithdrawAmount')
+    usdt_withdraw_amount: DecimalText | None = msgspec.field(default=None, name='usdtWithdrawAmount')
 
 
-class MixLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_ratio: Decimal | None = msgspec.field(default=None, name='longRatio')
-    short_ratio: Decimal | None = msgspec.field(default=None, name='shortRatio')
-    long_short_ratio: Decimal | None = msgspec.field(default=None, name='longShortRatio')
+@exact_on_read('long_ratio', 'short_ratio', 'long_short_ratio')
+class MixLongShort(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    long_ratio: DecimalText | None = msgspec.field(default=None, name='longRatio')
+    short_ratio: DecimalText | None = msgspec.field(default=None, name='shortRatio')
+    long_short_ratio: DecimalText | None = msgspec.field(default=None, name='longShortRatio')
     ts: int | None = None
 
 
-class MixAccountLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_account_ratio: Decimal | None = msgspec.field(default=None, name='longAccountRatio')
-    short_account_ratio: Decimal | None = msgspec.field(default=None, name='shortAccountRatio')
-    long_short_account_ratio: Decimal | None = msgspec.field(default=None, name='longShortAccountRatio')
+@exact_on_read('long_account_ratio', 'short_account_ratio', 'long_short_account_ratio')
+class MixAccountLongShort(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    long_account_ratio: DecimalText | None = msgspec.field(default=None, name='longAccountRatio')
+    short_account_ratio: DecimalText | None = msgspec.field(default=None, name='shortAccountRatio')
+    long_short_account_ratio: DecimalText | None = msgspec.field(default=None, name='longShortAccountRatio')
     ts: int | None = None
 
 
-class MixOiLimit(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('notional_value', 'total_notional_value')
+class MixOiLimit(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    notional_value: Decimal | None = msgspec.field(default=None, name='notionalValue')  # per-user position notional limit
-    total_notional_value: Decimal | None = msgspec.field(default=None, name='totalNotionalValue')  # limit for main account plus sub-accounts combined
+    notional_value: DecimalText | None = msgspec.field(default=None, name='notionalValue')  # per-user position notional limit
+    total_notional_value: DecimalText | None = msgspec.field(default=None, name='totalNotionalValue')  # limit for main account plus sub-accounts combined
 
 
-class MixAccountAssetList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('balance', 'available')
+class MixAccountAssetList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    balance: Decimal | None = None
-    available: Decimal | None = None  # max transferable, in this coin
+    balance: DecimalText | None = None
+    available: DecimalText | None = None  # max transferable, in this coin
 
 
-class MixAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('locked', 'available', 'crossed_max_available', 'isolated_max_available', 'max_transfer_out', 'account_equity', 'usdt_equity', 'btc_equity', 'crossed_risk_rate', 'unrealized_pl', 'coupon', 'union_total_margin', '_union_total_margin_alias', 'union_available', 'union_mm', 'isolated_margin', 'crossed_margin', 'crossed_unrealized_pl', 'isolated_unrealized_pl')
+class MixAccount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    locked: Decimal | None = None
-    available: Decimal | None = None
-    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
-    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
-    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
-    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
-    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
-    crossed_risk_rate: Decimal | None = msgspec.field(default=None, name='crossedRiskRate')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
-    coupon: Decimal | None = None
-    union_total_margin: Decimal | None = msgspec.field(default=None, name='unionTotalMagin')
-    _union_total_margin_alias: Decimal | None = msgspec.field(default=None, name='unionTotalMargin')  # unionTotalMagin spelled unionTotalMargin
-    union_available: Decimal | None = msgspec.field(default=None, name='unionAvailable')
-    union_mm: Decimal | None = msgspec.field(default=None, name='unionMm')
+    locked: DecimalText | None = None
+    available: DecimalText | None = None
+    crossed_max_available: DecimalText | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: DecimalText | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: DecimalText | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
+    usdt_equity: DecimalText | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: DecimalText | None = msgspec.field(default=None, name='btcEquity')
+    crossed_risk_rate: DecimalText | None = msgspec.field(default=None, name='crossedRiskRate')
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
+    coupon: DecimalText | None = None
+    union_total_margin: DecimalText | None = msgspec.field(default=None, name='unionTotalMagin')
+    _union_total_margin_alias: DecimalText | None = msgspec.field(default=None, name='unionTotalMargin')  # unionTotalMagin spelled unionTotalMargin
+    union_available: DecimalText | None = msgspec.field(default=None, name='unionAvailable')
+    union_mm: DecimalText | None = msgspec.field(default=None, name='unionMm')
     asset_list: list[MixAccountAssetList] = msgspec.field(default_factory=list, name='assetList')
-    isolated_margin: Decimal | None = msgspec.field(default=None, name='isolatedMargin')
-    crossed_margin: Decimal | None = msgspec.field(default=None, name='crossedMargin')
-    crossed_unrealized_pl: Decimal | None = msgspec.field(default=None, name='crossedUnrealizedPL')
-    isolated_unrealized_pl: Decimal | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
+    isolated_margin: DecimalText | None = msgspec.field(default=None, name='isolatedMargin')
+    crossed_margin: DecimalText | None = msgspec.field(default=None, name='crossedMargin')
+    crossed_unrealized_pl: DecimalText | None = msgspec.field(default=None, name='crossedUnrealizedPL')
+    isolated_unrealized_pl: DecimalText | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
     asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
 
     def __post_init__(self) -> None:
@@ -341,43 +358,46 @@ class MixAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
             msgspec.structs.force_setattr(self, 'union_total_margin', self._union_total_margin_alias)
 
 
-class MixSymbolAccount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('locked', 'available', 'crossed_max_available', 'isolated_max_available', 'max_transfer_out', 'account_equity', 'usdt_equity', 'btc_equity', 'crossed_risk_rate', 'crossed_margin_leverage', 'isolated_long_lever', 'isolated_short_lever', 'unrealized_pl', 'coupon', 'crossed_unrealized_pl', 'isolated_unrealized_pl')
+class MixSymbolAccount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    locked: Decimal | None = None
-    available: Decimal | None = None
-    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
-    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
-    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
-    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
-    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
-    crossed_risk_rate: Decimal | None = msgspec.field(default=None, name='crossedRiskRate')
-    crossed_margin_leverage: Decimal | None = msgspec.field(default=None, name='crossedMarginLeverage')
-    isolated_long_lever: Decimal | None = msgspec.field(default=None, name='isolatedLongLever')  # see crossedMarginLeverage
-    isolated_short_lever: Decimal | None = msgspec.field(default=None, name='isolatedShortLever')  # see crossedMarginLeverage
+    locked: DecimalText | None = None
+    available: DecimalText | None = None
+    crossed_max_available: DecimalText | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: DecimalText | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: DecimalText | None = msgspec.field(default=None, name='maxTransferOut')
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')  # includes unrealized PnL at mark price
+    usdt_equity: DecimalText | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: DecimalText | None = msgspec.field(default=None, name='btcEquity')
+    crossed_risk_rate: DecimalText | None = msgspec.field(default=None, name='crossedRiskRate')
+    crossed_margin_leverage: DecimalText | None = msgspec.field(default=None, name='crossedMarginLeverage')
+    isolated_long_lever: DecimalText | None = msgspec.field(default=None, name='isolatedLongLever')  # see crossedMarginLeverage
+    isolated_short_lever: DecimalText | None = msgspec.field(default=None, name='isolatedShortLever')  # see crossedMarginLeverage
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
-    coupon: Decimal | None = None
-    crossed_unrealized_pl: Decimal | None = msgspec.field(default=None, name='crossedUnrealizedPL')
-    isolated_unrealized_pl: Decimal | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
+    coupon: DecimalText | None = None
+    crossed_unrealized_pl: DecimalText | None = msgspec.field(default=None, name='crossedUnrealizedPL')
+    isolated_unrealized_pl: DecimalText | None = msgspec.field(default=None, name='isolatedUnrealizedPL')  # may be empty like unrealizedPL
     asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
 
 
-class MixSetLeverage(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('long_leverage', 'short_leverage', 'cross_margin_leverage')
+class MixSetLeverage(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
-    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
-    cross_margin_leverage: Decimal | None = msgspec.field(default=None, name='crossMarginLeverage')  # named crossMarginLeverage here but crossedMarginLeverage in account/account
+    long_leverage: DecimalText | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: DecimalText | None = msgspec.field(default=None, name='shortLeverage')
+    cross_margin_leverage: DecimalText | None = msgspec.field(default=None, name='crossMarginLeverage')  # named crossMarginLeverage here but crossedMarginLeverage in account/account
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
-class MixSetMarginMode(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('long_leverage', 'short_leverage')
+class MixSetMarginMode(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    long_leverage: Decimal | None = msgspec.field(default=None, name='longLeverage')
-    short_leverage: Decimal | None = msgspec.field(default=None, name='shortLeverage')
+    long_leverage: DecimalText | None = msgspec.field(default=None, name='longLeverage')
+    short_leverage: DecimalText | None = msgspec.field(default=None, name='shortLeverage')
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
@@ -385,15 +405,16 @@ class MixSetPositionMode(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
 
 
-class MixBillBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('amount', 'fee', 'fee_by_coupon', 'balance')
+class MixBillBill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     bill_id: Text | None = msgspec.field(default=None, name='billId')
     symbol: Text | None = None
-    amount: Decimal | None = None  # signed
-    fee: Decimal | None = None  # signed, negative = paid
-    fee_by_coupon: Decimal | None = msgspec.field(default=None, name='feeByCoupon')
+    amount: DecimalText | None = None  # signed
+    fee: DecimalText | None = None  # signed, negative = paid
+    fee_by_coupon: DecimalText | None = msgspec.field(default=None, name='feeByCoupon')
     business_type: Text | None = msgspec.field(default=None, name='businessType')  # see businessType param enum; treat unknown values as open-ended
     coin: Text | None = None
-    balance: Decimal | None = None
+    balance: DecimalText | None = None
     c_time: int | None = msgspec.field(default=None, name='cTime')
 
 
@@ -407,80 +428,83 @@ class MixBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.bills
 
 
-class MixAllPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_delegate_size', 'margin_size', 'available', 'locked', 'total', 'leverage', 'achieved_profits', 'open_price_avg', 'unrealized_pl', 'liquidation_price', 'keep_margin_rate', 'mark_price', 'break_even_price', 'total_fee', 'deducted_fee', 'take_profit', 'stop_loss', 'margin_ratio')
+class MixAllPosition(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     symbol: Text | None = None
     hold_side: Text | None = msgspec.field(default=None, name='holdSide')
-    open_delegate_size: Decimal | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
-    margin_size: Decimal | None = msgspec.field(default=None, name='marginSize')  # margin coin
-    available: Decimal | None = None  # base coin
-    locked: Decimal | None = None  # base coin
-    total: Decimal | None = None  # available + locked
-    leverage: Decimal | None = None
-    achieved_profits: Decimal | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
-    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_delegate_size: DecimalText | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
+    margin_size: DecimalText | None = msgspec.field(default=None, name='marginSize')  # margin coin
+    available: DecimalText | None = None  # base coin
+    locked: DecimalText | None = None  # base coin
+    total: DecimalText | None = None  # available + locked
+    leverage: DecimalText | None = None
+    achieved_profits: DecimalText | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
+    open_price_avg: DecimalText | None = msgspec.field(default=None, name='openPriceAvg')
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
-    liquidation_price: Decimal | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
-    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')
-    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
-    break_even_price: Decimal | None = msgspec.field(default=None, name='breakEvenPrice')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
-    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
-    take_profit: Decimal | None = msgspec.field(default=None, name='takeProfit')  # empty when no TP is set (unverified)
-    stop_loss: Decimal | None = msgspec.field(default=None, name='stopLoss')  # empty when no SL is set (unverified)
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
+    liquidation_price: DecimalText | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
+    keep_margin_rate: DecimalText | None = msgspec.field(default=None, name='keepMarginRate')
+    mark_price: DecimalText | None = msgspec.field(default=None, name='markPrice')
+    break_even_price: DecimalText | None = msgspec.field(default=None, name='breakEvenPrice')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
+    deducted_fee: DecimalText | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
+    take_profit: DecimalText | None = msgspec.field(default=None, name='takeProfit')  # empty when no TP is set (unverified)
+    stop_loss: DecimalText | None = msgspec.field(default=None, name='stopLoss')  # empty when no SL is set (unverified)
     take_profit_id: Text | None = msgspec.field(default=None, name='takeProfitId')
     stop_loss_id: Text | None = msgspec.field(default=None, name='stopLossId')
-    margin_ratio: Decimal | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
+    margin_ratio: DecimalText | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
     asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
-class MixSinglePosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_delegate_size', 'margin_size', 'available', 'locked', 'total', 'leverage', 'achieved_profits', 'open_price_avg', 'unrealized_pl', 'liquidation_price', 'keep_margin_rate', 'mark_price', 'break_even_price', 'total_fee', 'deducted_fee', 'margin_ratio')
+class MixSinglePosition(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     symbol: Text | None = None
     hold_side: Text | None = msgspec.field(default=None, name='holdSide')
-    open_delegate_size: Decimal | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
-    margin_size: Decimal | None = msgspec.field(default=None, name='marginSize')  # margin coin
-    available: Decimal | None = None  # base coin
-    locked: Decimal | None = None  # base coin
-    total: Decimal | None = None  # available + locked
-    leverage: Decimal | None = None
-    achieved_profits: Decimal | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
-    open_price_avg: Decimal | None = msgspec.field(default=None, name='openPriceAvg')
+    open_delegate_size: DecimalText | None = msgspec.field(default=None, name='openDelegateSize')  # unfilled size of open orders, base coin
+    margin_size: DecimalText | None = msgspec.field(default=None, name='marginSize')  # margin coin
+    available: DecimalText | None = None  # base coin
+    locked: DecimalText | None = None  # base coin
+    total: DecimalText | None = None  # available + locked
+    leverage: DecimalText | None = None
+    achieved_profits: DecimalText | None = msgspec.field(default=None, name='achievedProfits')  # realized PnL excluding funding and fees
+    open_price_avg: DecimalText | None = msgspec.field(default=None, name='openPriceAvg')
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
-    liquidation_price: Decimal | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
-    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')
-    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
-    break_even_price: Decimal | None = msgspec.field(default=None, name='breakEvenPrice')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
-    deducted_fee: Decimal | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
-    margin_ratio: Decimal | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
+    liquidation_price: DecimalText | None = msgspec.field(default=None, name='liquidationPrice')  # <= 0 means no liquidation price (low risk)
+    keep_margin_rate: DecimalText | None = msgspec.field(default=None, name='keepMarginRate')
+    mark_price: DecimalText | None = msgspec.field(default=None, name='markPrice')
+    break_even_price: DecimalText | None = msgspec.field(default=None, name='breakEvenPrice')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # accumulated funding fee; empty until the first funding charge
+    deducted_fee: DecimalText | None = msgspec.field(default=None, name='deductedFee')  # trading fees charged during the position
+    margin_ratio: DecimalText | None = msgspec.field(default=None, name='marginRatio')  # maintenance margin ratio, fraction
     asset_mode: Text | None = msgspec.field(default=None, name='assetMode')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
     auto_margin: Text | None = msgspec.field(default=None, name='autoMargin')
 
 
-class MixHistoryPositionList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('open_avg_price', 'close_avg_price', 'open_total_pos', 'close_total_pos', 'pnl', 'net_profit', 'total_funding', 'open_fee', 'close_fee')
+class MixHistoryPositionList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     position_id: Text | None = msgspec.field(default=None, name='positionId')
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     symbol: Text | None = None
     hold_side: Text | None = msgspec.field(default=None, name='holdSide')
-    open_avg_price: Decimal | None = msgspec.field(default=None, name='openAvgPrice')
-    close_avg_price: Decimal | None = msgspec.field(default=None, name='closeAvgPrice')
+    open_avg_price: DecimalText | None = msgspec.field(default=None, name='openAvgPrice')
+    close_avg_price: DecimalText | None = msgspec.field(default=None, name='closeAvgPrice')
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
-    open_total_pos: Decimal | None = msgspec.field(default=None, name='openTotalPos')  # total opened size (doc wording says long)
-    close_total_pos: Decimal | None = msgspec.field(default=None, name='closeTotalPos')  # total closed size (doc wording says short)
-    pnl: Decimal | None = None  # realized PnL
-    net_profit: Decimal | None = msgspec.field(default=None, name='netProfit')
-    total_funding: Decimal | None = msgspec.field(default=None, name='totalFunding')
-    open_fee: Decimal | None = msgspec.field(default=None, name='openFee')
-    close_fee: Decimal | None = msgspec.field(default=None, name='closeFee')
+    open_total_pos: DecimalText | None = msgspec.field(default=None, name='openTotalPos')  # total opened size (doc wording says long)
+    close_total_pos: DecimalText | None = msgspec.field(default=None, name='closeTotalPos')  # total closed size (doc wording says short)
+    pnl: DecimalText | None = None  # realized PnL
+    net_profit: DecimalText | None = msgspec.field(default=None, name='netProfit')
+    total_funding: DecimalText | None = msgspec.field(default=None, name='totalFunding')
+    open_fee: DecimalText | None = msgspec.field(default=None, name='openFee')
+    close_fee: DecimalText | None = msgspec.field(default=None, name='closeFee')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
     c_time: int | None = msgspec.field(default=None, name='cTime')  # table spelling; the doc example (and live data read by peers) spell it ctime
     _c_time_alias: int | None = msgspec.field(default=None, name='ctime')  # cTime spelled ctime
@@ -505,11 +529,12 @@ class MixHistoryPosition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.list_
 
 
-class MixAdlRank(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('adl_rank', 'rank')
+class MixAdlRank(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    adl_rank: Decimal | None = msgspec.field(default=None, name='adlRank')  # deprecated; use rank
-    rank: Decimal | None = None  # closer to 1 = more likely to be auto-deleveraged
+    adl_rank: DecimalText | None = msgspec.field(default=None, name='adlRank')  # deprecated; use rank
+    rank: DecimalText | None = None  # closer to 1 = more likely to be auto-deleveraged
     hold_side: Text | None = msgspec.field(default=None, name='holdSide')
 
 
@@ -562,24 +587,25 @@ class MixModifyOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class MixDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'base_volume', 'price_avg', 'fee', 'price', 'total_profits', 'quote_volume', 'leverage', 'preset_stop_surplus_price', 'preset_stop_surplus_execute_price', 'preset_stop_loss_price', 'preset_stop_loss_execute_price')
+class MixDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # examples show lower-case (ethusdt)
-    size: Decimal | None = None
+    size: DecimalText | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
-    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
-    price: Decimal | None = None
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: DecimalText | None = None  # example shows "" for an order without fee; negative = paid
+    price: DecimalText | None = None
     state: Text | None = None
     status: Text | None = None  # name used by the doc table; see state
     side: Text | None = None
     force: Text | None = None  # detail table prints "post only"; wire value is post_only elsewhere
-    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    total_profits: DecimalText | None = msgspec.field(default=None, name='totalProfits')  # empty while live
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: DecimalText | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
@@ -590,31 +616,32 @@ class MixDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
     cancel_reason: Text | None = msgspec.field(default=None, name='cancelReason')
-    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
     preset_stop_surplus_type: Text | None = msgspec.field(default=None, name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_execute_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
     preset_stop_loss_type: Text | None = msgspec.field(default=None, name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_execute_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
 
 
-class MixOrdersPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'base_volume', 'price_avg', 'fee', 'price', 'total_profits', 'quote_volume', 'leverage', 'preset_stop_surplus_price', 'preset_stop_surplus_execute_price', 'preset_stop_loss_price', 'preset_stop_loss_execute_price')
+class MixOrdersPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # examples show lower-case (ethusdt)
-    size: Decimal | None = None
+    size: DecimalText | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
-    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
-    price: Decimal | None = None
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: DecimalText | None = None  # example shows "" for an order without fee; negative = paid
+    price: DecimalText | None = None
     status: Text | None = None
     side: Text | None = None
     force: Text | None = None
-    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    total_profits: DecimalText | None = msgspec.field(default=None, name='totalProfits')  # empty while live
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: DecimalText | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
@@ -624,12 +651,12 @@ class MixOrdersPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, g
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
     preset_stop_surplus_type: Text | None = msgspec.field(default=None, name='presetStopSurplusType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_surplus_execute_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
     preset_stop_loss_type: Text | None = msgspec.field(default=None, name='presetStopLossType')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_execute_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossExecutePrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
 
 
 class MixOrdersPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -642,23 +669,24 @@ class MixOrdersPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.entrusted_list
 
 
-class MixOrdersHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'base_volume', 'price_avg', 'fee', 'price', 'total_profits', 'quote_volume', 'leverage', 'preset_stop_surplus_price', 'preset_stop_loss_price', 'pos_avg', 'liq_price')
+class MixOrdersHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None  # examples show lower-case (ethusdt)
-    size: Decimal | None = None
+    size: DecimalText | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
-    fee: Decimal | None = None  # example shows "" for an order without fee; negative = paid
-    price: Decimal | None = None
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')  # filled base quantity
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # empty while nothing is filled
+    fee: DecimalText | None = None  # example shows "" for an order without fee; negative = paid
+    price: DecimalText | None = None
     status: Text | None = None  # spelled canceled in the table
     side: Text | None = None
     force: Text | None = None
-    total_profits: Decimal | None = msgspec.field(default=None, name='totalProfits')  # empty while live
+    total_profits: DecimalText | None = msgspec.field(default=None, name='totalProfits')  # empty while live
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')  # examples show lower-case (usdt)
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    leverage: Decimal | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    leverage: DecimalText | None = None  # a string here; parse with a decimal/int parser that also accepts a JSON number
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
     reduce_only: Text | None = msgspec.field(default=None, name='reduceOnly')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
@@ -668,10 +696,10 @@ class MixOrdersHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, g
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')
-    preset_stop_surplus_price: Decimal | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
-    pos_avg: Decimal | None = msgspec.field(default=None, name='posAvg')  # average position price; "" in the example
-    liq_price: Decimal | None = msgspec.field(default=None, name='liqPrice')
+    preset_stop_surplus_price: DecimalText | None = msgspec.field(default=None, name='presetStopSurplusPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    preset_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossPrice')  # assumed "" when no TP/SL is attached (not shown empty in the example)
+    pos_avg: DecimalText | None = msgspec.field(default=None, name='posAvg')  # average position price; "" in the example
+    liq_price: DecimalText | None = msgspec.field(default=None, name='liqPrice')
 
 
 class MixOrdersHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -684,23 +712,25 @@ class MixOrdersHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.entrusted_list
 
 
-class MixFillsFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_deduction_fee', 'total_fee')
+class MixFillsFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     deduction: Text | None = None  # whether a fee voucher/deduction was used
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
-    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = paid
+    total_deduction_fee: DecimalText | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # negative = paid
 
 
-class MixFillsFillList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_volume', 'quote_volume', 'profit')
+class MixFillsFillList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     symbol: Text | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
-    price: Decimal | None = None  # fill price
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    price: DecimalText | None = None  # fill price
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
     fee_detail: list[MixFillsFillListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
     side: Text | None = None
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    profit: Decimal | None = None
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    profit: DecimalText | None = None
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
@@ -745,16 +775,17 @@ class MixCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     failure_list: list[MixCancelPlanOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
-class MixOrdersPlanPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'price', 'execute_price', 'callback_ratio', 'trigger_price', 'stop_surplus_execute_price', 'stop_surplus_trigger_price', 'stop_loss_execute_price', 'stop_loss_trigger_price')
+class MixOrdersPlanPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     plan_type: Text | None = msgspec.field(default=None, name='planType')
     symbol: Text | None = None
-    size: Decimal | None = None
+    size: DecimalText | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    price: Decimal | None = None  # absent/empty for trailing orders
-    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
-    callback_ratio: Decimal | None = msgspec.field(default=None, name='callbackRatio')  # trailing orders only; "" otherwise
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    price: DecimalText | None = None  # absent/empty for trailing orders
+    execute_price: DecimalText | None = msgspec.field(default=None, name='executePrice')
+    callback_ratio: DecimalText | None = msgspec.field(default=None, name='callbackRatio')  # trailing orders only; "" otherwise
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')
     trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
     plan_status: Text | None = msgspec.field(default=None, name='planStatus')  # DOC CONFLICT: table says live only; the example shows "not_trigger"
     side: Text | None = None
@@ -768,11 +799,11 @@ class MixOrdersPlanPendingEntrustedList(msgspec.Struct, frozen=True, kw_only=Tru
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')  # "" in the example when never updated
-    stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
-    stop_surplus_trigger_price: Decimal | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
+    stop_surplus_execute_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
     stop_surplus_trigger_type: Text | None = msgspec.field(default=None, name='stopSurplusTriggerType')
-    stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
-    stop_loss_trigger_price: Decimal | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
+    stop_loss_execute_price: DecimalText | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_price: DecimalText | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
     stop_loss_trigger_type: Text | None = msgspec.field(default=None, name='stopLossTriggerType')
 
 
@@ -786,20 +817,21 @@ class MixOrdersPlanPending(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.entrusted_list
 
 
-class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'price', 'execute_price', 'price_avg', 'base_volume', 'callback_ratio', 'trigger_price', 'stop_surplus_execute_price', 'stop_surplus_trigger_price', 'stop_loss_execute_price', 'stop_loss_trigger_price')
+class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     plan_type: Text | None = msgspec.field(default=None, name='planType')
     symbol: Text | None = None
-    size: Decimal | None = None
+    size: DecimalText | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     execute_order_id: Text | None = msgspec.field(default=None, name='executeOrderId')  # id of the order created when the trigger fired
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     plan_status: Text | None = msgspec.field(default=None, name='planStatus')
-    price: Decimal | None = None
-    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # in the example but not in the response table
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')  # only meaningful once triggered
-    callback_ratio: Decimal | None = msgspec.field(default=None, name='callbackRatio')
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    price: DecimalText | None = None
+    execute_price: DecimalText | None = msgspec.field(default=None, name='executePrice')
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # in the example but not in the response table
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')  # only meaningful once triggered
+    callback_ratio: DecimalText | None = msgspec.field(default=None, name='callbackRatio')
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')
     trigger_type: Text | None = msgspec.field(default=None, name='triggerType')
     side: Text | None = None
     pos_side: Text | None = msgspec.field(default=None, name='posSide')
@@ -811,11 +843,11 @@ class MixOrdersPlanHistoryEntrustedList(msgspec.Struct, frozen=True, kw_only=Tru
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     c_time: int | None = msgspec.field(default=None, name='cTime')
     u_time: int | None = msgspec.field(default=None, name='uTime')  # "" in the example
-    stop_surplus_execute_price: Decimal | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
-    stop_surplus_trigger_price: Decimal | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
+    stop_surplus_execute_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusExecutePrice')  # assumed "" when no TP is attached
+    stop_surplus_trigger_price: DecimalText | None = msgspec.field(default=None, name='stopSurplusTriggerPrice')  # assumed "" when no TP is attached
     stop_surplus_trigger_type: Text | None = msgspec.field(default=None, name='stopSurplusTriggerType')
-    stop_loss_execute_price: Decimal | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
-    stop_loss_trigger_price: Decimal | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
+    stop_loss_execute_price: DecimalText | None = msgspec.field(default=None, name='stopLossExecutePrice')  # assumed "" when no SL is attached
+    stop_loss_trigger_price: DecimalText | None = msgspec.field(default=None, name='stopLossTriggerPrice')  # assumed "" when no SL is attached
     stop_loss_trigger_type: Text | None = msgspec.field(default=None, name='stopLossTriggerType')
 
 
@@ -829,68 +861,76 @@ class MixOrdersPlanHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.entrusted_list
 
 
-class MixHistoryCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume')
+class MixHistoryCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None
-    quote_volume: Decimal | None = None
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None
+    quote_volume: DecimalText | None = None
 
 
-class MixHistoryMarkCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume')
+class MixHistoryMarkCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
-    quote_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None  # example shows "0" (no volume for mark/index price series)
+    quote_volume: DecimalText | None = None  # example shows "0" (no volume for mark/index price series)
 
 
-class MixHistoryIndexCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume')
+class MixHistoryIndexCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
-    quote_volume: Decimal | None = None  # example shows "0" (no volume for mark/index price series)
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None  # example shows "0" (no volume for mark/index price series)
+    quote_volume: DecimalText | None = None  # example shows "0" (no volume for mark/index price series)
 
 
-class MixSymbolPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'index_price', 'mark_price')
+class MixSymbolPrice(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    price: Decimal | None = None  # last traded price
-    index_price: Decimal | None = msgspec.field(default=None, name='indexPrice')
-    mark_price: Decimal | None = msgspec.field(default=None, name='markPrice')
+    price: DecimalText | None = None  # last traded price
+    index_price: DecimalText | None = msgspec.field(default=None, name='indexPrice')
+    mark_price: DecimalText | None = msgspec.field(default=None, name='markPrice')
     ts: int | None = None
 
 
-class MixFillsHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size')
+class MixFillsHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # descending order
-    price: Decimal | None = None
-    size: Decimal | None = None  # base coin
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base coin
     side: Text | None = None
     ts: int | None = None
     symbol: Text | None = None
 
 
-class MixQueryPositionLever(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('start_unit', 'end_unit', 'leverage', 'keep_margin_rate')
+class MixQueryPositionLever(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     level: int | None = None  # tier number
-    start_unit: Decimal | None = msgspec.field(default=None, name='startUnit')  # tier lower bound
-    end_unit: Decimal | None = msgspec.field(default=None, name='endUnit')  # tier upper bound
-    leverage: Decimal | None = None  # max leverage for the tier
-    keep_margin_rate: Decimal | None = msgspec.field(default=None, name='keepMarginRate')  # maintenance margin rate
+    start_unit: DecimalText | None = msgspec.field(default=None, name='startUnit')  # tier lower bound
+    end_unit: DecimalText | None = msgspec.field(default=None, name='endUnit')  # tier upper bound
+    leverage: DecimalText | None = None  # max leverage for the tier
+    keep_margin_rate: DecimalText | None = msgspec.field(default=None, name='keepMarginRate')  # maintenance margin rate
 
 
-class MixMaxOpen(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    max_open: Decimal | None = msgspec.field(default=None, name='maxOpen')  # estimate that accounts for current positions and open orders
+@exact_on_read('max_open')
+class MixMaxOpen(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    max_open: DecimalText | None = msgspec.field(default=None, name='maxOpen')  # estimate that accounts for current positions and open orders
 
 
-class MixLiqPrice(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    liq_price: Decimal | None = msgspec.field(default=None, name='liqPrice')  # can be negative (example), meaning no realistic liquidation price
+@exact_on_read('liq_price')
+class MixLiqPrice(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    liq_price: DecimalText | None = msgspec.field(default=None, name='liqPrice')  # can be negative (example), meaning no realistic liquidation price
 
 
 class MixClosePositionsSuccessList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -934,24 +974,26 @@ class MixClickBackhand(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class MixFillHistoryFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_deduction_fee', 'total_fee')
+class MixFillHistoryFillListFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     deduction: Text | None = None  # whether a fee voucher/deduction was used
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
-    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = paid
+    total_deduction_fee: DecimalText | None = msgspec.field(default=None, name='totalDeductionFee')
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # negative = paid
 
 
-class MixFillHistoryFillList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'base_volume', 'quote_volume', 'profit')
+class MixFillHistoryFillList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     symbol: Text | None = None
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
     order_id: Text | None = msgspec.field(default=None, name='orderId')
-    price: Decimal | None = None  # fill price
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
+    price: DecimalText | None = None  # fill price
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
     fee_detail: list[MixFillHistoryFillListFeeDetail] = msgspec.field(default_factory=list, name='feeDetail')
     side: Text | None = None
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    profit: Decimal | None = None
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    profit: DecimalText | None = None
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     trade_side: Text | None = msgspec.field(default=None, name='tradeSide')
     pos_mode: Text | None = msgspec.field(default=None, name='posMode')
@@ -985,46 +1027,52 @@ class MixModifyTpslOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class MixPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price')
+class MixPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')  # futures order created by the trigger
-    price: Decimal | None = None
+    price: DecimalText | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
     status: Text | None = None
 
 
-class MixIsolatedBorrowRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    borrow_rate: Decimal | None = msgspec.field(default=None, name='borrowRate')
+@exact_on_read('borrow_rate')
+class MixIsolatedBorrowRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    borrow_rate: DecimalText | None = msgspec.field(default=None, name='borrowRate')
     ts: int | None = None
 
 
-class MixPositionLongShort(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    long_position_ratio: Decimal | None = msgspec.field(default=None, name='longPositionRatio')
-    short_position_ratio: Decimal | None = msgspec.field(default=None, name='shortPositionRatio')
-    long_short_position_ratio: Decimal | None = msgspec.field(default=None, name='longShortPositionRatio')
+@exact_on_read('long_position_ratio', 'short_position_ratio', 'long_short_position_ratio')
+class MixPositionLongShort(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    long_position_ratio: DecimalText | None = msgspec.field(default=None, name='longPositionRatio')
+    short_position_ratio: DecimalText | None = msgspec.field(default=None, name='shortPositionRatio')
+    long_short_position_ratio: DecimalText | None = msgspec.field(default=None, name='longShortPositionRatio')
     ts: int | None = None
 
 
-class MixTakerBuySell(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    sell_volume: Decimal | None = msgspec.field(default=None, name='sellVolume')
-    buy_volume: Decimal | None = msgspec.field(default=None, name='buyVolume')
+@exact_on_read('sell_volume', 'buy_volume')
+class MixTakerBuySell(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    sell_volume: DecimalText | None = msgspec.field(default=None, name='sellVolume')
+    buy_volume: DecimalText | None = msgspec.field(default=None, name='buyVolume')
     ts: int | None = None
 
 
-class MixInterestHistoryInterestList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('liability', 'interest_free_limit', 'interest_limit', 'hour_interest_rate', 'interest')
+class MixInterestHistoryInterestList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    liability: Decimal | None = None
-    interest_free_limit: Decimal | None = msgspec.field(default=None, name='interestFreeLimit')
-    interest_limit: Decimal | None = msgspec.field(default=None, name='interestLimit')
-    hour_interest_rate: Decimal | None = msgspec.field(default=None, name='hourInterestRate')
+    liability: DecimalText | None = None
+    interest_free_limit: DecimalText | None = msgspec.field(default=None, name='interestFreeLimit')
+    interest_limit: DecimalText | None = msgspec.field(default=None, name='interestLimit')
+    hour_interest_rate: DecimalText | None = msgspec.field(default=None, name='hourInterestRate')
     c_time: int | None = msgspec.field(default=None, name='cTime')
-    interest: Decimal | None = None
+    interest: DecimalText | None = None
     interset: Text | None = None
 
 
-class MixInterestHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('borrow_amount', 'borrow_limit')
+class MixInterestHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     next_settle_time: int | None = msgspec.field(default=None, name='nextSettleTime')
-    borrow_amount: Decimal | None = msgspec.field(default=None, name='borrowAmount')
-    borrow_limit: Decimal | None = msgspec.field(default=None, name='borrowLimit')
+    borrow_amount: DecimalText | None = msgspec.field(default=None, name='borrowAmount')
+    borrow_limit: DecimalText | None = msgspec.field(default=None, name='borrowLimit')
     interest_list: list[MixInterestHistoryInterestList] = msgspec.field(default_factory=list, name='interestList')
     end_id: Text | None = msgspec.field(default=None, name='endId')
 
@@ -1039,22 +1087,24 @@ class MixIsolatedSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     margin_mode: Text | None = msgspec.field(default=None, name='marginMode')
 
 
-class MixOpenCount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    size: Decimal | None = None
+@exact_on_read('size')
+class MixOpenCount(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    size: DecimalText | None = None
 
 
-class MixSubAccountAssetAssetList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('locked', 'available', 'crossed_max_available', 'isolated_max_available', 'max_transfer_out', 'usdt_equity', 'btc_equity', 'unrealized_pl', 'account_equity')
+class MixSubAccountAssetAssetList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     margin_coin: Text | None = msgspec.field(default=None, name='marginCoin')
-    locked: Decimal | None = None
-    available: Decimal | None = None
-    crossed_max_available: Decimal | None = msgspec.field(default=None, name='crossedMaxAvailable')
-    isolated_max_available: Decimal | None = msgspec.field(default=None, name='isolatedMaxAvailable')
-    max_transfer_out: Decimal | None = msgspec.field(default=None, name='maxTransferOut')
-    usdt_equity: Decimal | None = msgspec.field(default=None, name='usdtEquity')
-    btc_equity: Decimal | None = msgspec.field(default=None, name='btcEquity')
-    unrealized_pl: Decimal | None = msgspec.field(default=None, name='unrealizedPL')
+    locked: DecimalText | None = None
+    available: DecimalText | None = None
+    crossed_max_available: DecimalText | None = msgspec.field(default=None, name='crossedMaxAvailable')
+    isolated_max_available: DecimalText | None = msgspec.field(default=None, name='isolatedMaxAvailable')
+    max_transfer_out: DecimalText | None = msgspec.field(default=None, name='maxTransferOut')
+    usdt_equity: DecimalText | None = msgspec.field(default=None, name='usdtEquity')
+    btc_equity: DecimalText | None = msgspec.field(default=None, name='btcEquity')
+    unrealized_pl: DecimalText | None = msgspec.field(default=None, name='unrealizedPL')
     coupon: Text | None = None
-    account_equity: Decimal | None = msgspec.field(default=None, name='accountEquity')
+    account_equity: DecimalText | None = msgspec.field(default=None, name='accountEquity')
     equity: Text | None = None
 
 
@@ -1063,45 +1113,52 @@ class MixSubAccountAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     asset_list: list[MixSubAccountAssetAssetList] = msgspec.field(default_factory=list, name='assetList')
 
 
-class MixSwitchUnionUsdt(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
+@exact_on_read('usdt_amount')
+class MixSwitchUnionUsdt(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    usdt_amount: DecimalText | None = msgspec.field(default=None, name='usdtAmount')
 
 
-class MixTransferLimits(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('max_transfer_in')
+class MixTransferLimits(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    max_transfer_in: Decimal | None = msgspec.field(default=None, name='maxTransferIn')
+    max_transfer_in: DecimalText | None = msgspec.field(default=None, name='maxTransferIn')
 
 
-class MixUnionConfig(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    imr: Decimal | None = None
-    mmr: Decimal | None = None
-    individual_limit: Decimal | None = msgspec.field(default=None, name='individualLimit')
-    individual_limit_ratio: Decimal | None = msgspec.field(default=None, name='individualLimitRatio')
+@exact_on_read('imr', 'mmr', 'individual_limit', 'individual_limit_ratio')
+class MixUnionConfig(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    imr: DecimalText | None = None
+    mmr: DecimalText | None = None
+    individual_limit: DecimalText | None = msgspec.field(default=None, name='individualLimit')
+    individual_limit_ratio: DecimalText | None = msgspec.field(default=None, name='individualLimitRatio')
 
 
-class MixUnionConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    usdt_amount: Decimal | None = msgspec.field(default=None, name='usdtAmount')
+@exact_on_read('usdt_amount')
+class MixUnionConvert(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    usdt_amount: DecimalText | None = msgspec.field(default=None, name='usdtAmount')
 
 
-class MixDiscountRateDiscountRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal | None = None
-    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
-    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
-    discount_rate: Decimal | None = msgspec.field(default=None, name='discountRate')
+@exact_on_read('tier', 'min_amount', 'max_amount', 'discount_rate')
+class MixDiscountRateDiscountRateList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    tier: DecimalText | None = None
+    min_amount: DecimalText | None = msgspec.field(default=None, name='minAmount')
+    max_amount: DecimalText | None = msgspec.field(default=None, name='maxAmount')
+    discount_rate: DecimalText | None = msgspec.field(default=None, name='discountRate')
 
 
-class MixDiscountRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('user_limit', 'total_limit')
+class MixDiscountRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    user_limit: Decimal | None = msgspec.field(default=None, name='userLimit')
-    total_limit: Decimal | None = msgspec.field(default=None, name='totalLimit')
+    user_limit: DecimalText | None = msgspec.field(default=None, name='userLimit')
+    total_limit: DecimalText | None = msgspec.field(default=None, name='totalLimit')
     discount_rate_list: list[MixDiscountRateDiscountRateList] = msgspec.field(default_factory=list, name='discountRateList')
 
 
-class MixExchangeRateExchangeRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    tier: Decimal | None = None
-    min_amount: Decimal | None = msgspec.field(default=None, name='minAmount')
-    max_amount: Decimal | None = msgspec.field(default=None, name='maxAmount')
-    exchange_rate: Decimal | None = msgspec.field(default=None, name='exchangeRate')
+@exact_on_read('tier', 'min_amount', 'max_amount', 'exchange_rate')
+class MixExchangeRateExchangeRateList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    tier: DecimalText | None = None
+    min_amount: DecimalText | None = msgspec.field(default=None, name='minAmount')
+    max_amount: DecimalText | None = msgspec.field(default=None, name='maxAmount')
+    exchange_rate: DecimalText | None = msgspec.field(default=None, name='exchangeRate')
 
 
 class MixExchangeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -1109,9 +1166,10 @@ class MixExchangeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     exchange_rate_list: list[MixExchangeRateExchangeRateList] = msgspec.field(default_factory=list, name='exchangeRateList')
 
 
-class MixUnionInterestRateHistoryHistoryInterestRateList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    annual_interest_rate: Decimal | None = msgspec.field(default=None, name='annualInterestRate')
-    daily_interest_rate: Decimal | None = msgspec.field(default=None, name='dailyInterestRate')
+@exact_on_read('annual_interest_rate', 'daily_interest_rate')
+class MixUnionInterestRateHistoryHistoryInterestRateList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    annual_interest_rate: DecimalText | None = msgspec.field(default=None, name='annualInterestRate')
+    daily_interest_rate: DecimalText | None = msgspec.field(default=None, name='dailyInterestRate')
     ts: int | None = None
 
 
@@ -1157,4 +1215,4 @@ class MixOrderCancelPlanOrderItem(msgspec.Struct, kw_only=True, omit_defaults=Tr
 
 
 # Keep the shared imports referenced for linters in modules that do not use them all.
-_HELPERS = (Literal, Decimal, Any, JsonObject, Text)
+_HELPERS = (Literal, Decimal, Any, DecimalText, JsonObject, Text, exact_on_read)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.structs
 
-from ..._lenient import JsonObject, Text
+from ..._lenient import DecimalText, JsonObject, Text, exact_on_read
 
 __all__ = [
     "SpotAsset",
@@ -93,53 +93,58 @@ __all__ = [
 ]
 
 
-class SpotTicker(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('high24h', 'open', 'low24h', 'last_pr', 'quote_volume', 'base_volume', 'usdt_volume', 'bid_pr', 'ask_pr', 'bid_sz', 'ask_sz', 'open_utc', 'change_utc24h', 'change24h')
+class SpotTicker(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
-    high24h: Decimal | None = None
-    open: Decimal | None = None  # 24h open price
-    low24h: Decimal | None = None
-    last_pr: Decimal | None = msgspec.field(default=None, name='lastPr')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    usdt_volume: Decimal | None = msgspec.field(default=None, name='usdtVolume')
-    bid_pr: Decimal | None = msgspec.field(default=None, name='bidPr')
-    ask_pr: Decimal | None = msgspec.field(default=None, name='askPr')
-    bid_sz: Decimal | None = msgspec.field(default=None, name='bidSz')
-    ask_sz: Decimal | None = msgspec.field(default=None, name='askSz')
-    open_utc: Decimal | None = msgspec.field(default=None, name='openUtc')  # UTC+0 open price
+    high24h: DecimalText | None = None
+    open: DecimalText | None = None  # 24h open price
+    low24h: DecimalText | None = None
+    last_pr: DecimalText | None = msgspec.field(default=None, name='lastPr')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    usdt_volume: DecimalText | None = msgspec.field(default=None, name='usdtVolume')
+    bid_pr: DecimalText | None = msgspec.field(default=None, name='bidPr')
+    ask_pr: DecimalText | None = msgspec.field(default=None, name='askPr')
+    bid_sz: DecimalText | None = msgspec.field(default=None, name='bidSz')
+    ask_sz: DecimalText | None = msgspec.field(default=None, name='askSz')
+    open_utc: DecimalText | None = msgspec.field(default=None, name='openUtc')  # UTC+0 open price
     ts: int | None = None
-    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')  # fraction, 0.01 = 1%
-    change24h: Decimal | None = None  # fraction, 0.01 = 1%
+    change_utc24h: DecimalText | None = msgspec.field(default=None, name='changeUtc24h')  # fraction, 0.01 = 1%
+    change24h: DecimalText | None = None  # fraction, 0.01 = 1%
 
 
-class SpotCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume', 'usdt_volume')
+class SpotCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None
-    quote_volume: Decimal | None = None
-    usdt_volume: Decimal | None = None  # see position 6
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None
+    quote_volume: DecimalText | None = None
+    usdt_volume: DecimalText | None = None  # see position 6
 
 
-class SpotMarketFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size')
+class SpotMarketFill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     side: Text | None = None
-    price: Decimal | None = None
-    size: Decimal | None = None
+    price: DecimalText | None = None
+    size: DecimalText | None = None
     ts: int | None = None
 
 
-class SpotOrderbookAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class SpotOrderbookAsk(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
-class SpotOrderbookBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class SpotOrderbookBid(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
 class SpotOrderbook(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -148,21 +153,24 @@ class SpotOrderbook(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ts: int | None = None
 
 
-class SpotMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class SpotMergeDepthAsk(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
-class SpotMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    price: Decimal | None = None
-    size: Decimal | None = None  # base-coin quantity
+@exact_on_read('price', 'size')
+class SpotMergeDepthBid(msgspec.Struct, array_like=True, frozen=True, dict=True):
+    price: DecimalText | None = None
+    size: DecimalText | None = None  # base-coin quantity
 
 
-class SpotMergeDepth(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('scale')
+class SpotMergeDepth(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     asks: list[SpotMergeDepthAsk] = msgspec.field(default_factory=list)
     bids: list[SpotMergeDepthBid] = msgspec.field(default_factory=list)
     ts: int | None = None
-    scale: Decimal | None = None  # actual price step of the gear, e.g. 0.1
+    scale: DecimalText | None = None  # actual price step of the gear, e.g. 0.1
     precision: Text | None = None  # echo of gear used, e.g. scale0
     is_max_precision: Text | None = msgspec.field(default=None, name='isMaxPrecision')
 
@@ -172,8 +180,9 @@ class SpotSupportSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     future_list: list[str] = msgspec.field(default_factory=list, name='futureList')
 
 
-class SpotFundNetFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    net_flow: Decimal | None = msgspec.field(default=None, name='netFlow')
+@exact_on_read('net_flow')
+class SpotFundNetFlow(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    net_flow: DecimalText | None = msgspec.field(default=None, name='netFlow')
     ts: int | None = None
 
 
@@ -189,21 +198,23 @@ class SpotInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     regis_time: int | None = msgspec.field(default=None, name='regisTime')
 
 
-class SpotAsset(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'frozen', 'locked', 'limit_available')
+class SpotAsset(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    frozen: Decimal | None = None
-    locked: Decimal | None = None
-    limit_available: Decimal | None = msgspec.field(default=None, name='limitAvailable')
+    available: DecimalText | None = None
+    frozen: DecimalText | None = None
+    locked: DecimalText | None = None
+    limit_available: DecimalText | None = msgspec.field(default=None, name='limitAvailable')
     u_time: int | None = msgspec.field(default=None, name='uTime')  # doc says ms; example value has only 10 digits
 
 
-class SpotSubaccountAssetAssetsList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('available', 'limit_available', 'frozen', 'locked')
+class SpotSubaccountAssetAssetsList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    available: Decimal | None = None
-    limit_available: Decimal | None = msgspec.field(default=None, name='limitAvailable')
-    frozen: Decimal | None = None
-    locked: Decimal | None = None
+    available: DecimalText | None = None
+    limit_available: DecimalText | None = msgspec.field(default=None, name='limitAvailable')
+    frozen: DecimalText | None = None
+    locked: DecimalText | None = None
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
@@ -218,14 +229,15 @@ class SpotUpgradeStatus(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     reason: Text | None = None  # only present when status = fail
 
 
-class SpotBill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'balance', 'fees')
+class SpotBill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     c_time: int | None = msgspec.field(default=None, name='cTime')  # doc example shows a 10-digit value; treat as ms per other endpoints
     coin: Text | None = None
     group_type: Text | None = msgspec.field(default=None, name='groupType')
     business_type: Text | None = msgspec.field(default=None, name='businessType')
-    size: Decimal | None = None  # signed change
-    balance: Decimal | None = None
-    fees: Decimal | None = None
+    size: DecimalText | None = None  # signed change
+    balance: DecimalText | None = None
+    fees: DecimalText | None = None
     bill_id: Text | None = msgspec.field(default=None, name='billId')
     biz_order_id: Text | None = msgspec.field(default=None, name='bizOrderId')
 
@@ -278,19 +290,20 @@ class SpotBatchCancelOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     failure_list: list[SpotBatchCancelOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
-class SpotOrderInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size', 'price_avg', 'base_volume', 'quote_volume')
+class SpotOrderInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     user_id: Text | None = msgspec.field(default=None, name='userId')
     symbol: Text | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    price: Decimal | None = None  # "0" for market orders
-    size: Decimal | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
+    price: DecimalText | None = None  # "0" for market orders
+    size: DecimalText | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
     status: Text | None = None  # older doc/examples also show init/new/partially_fill/full_fill
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     fee_detail: JsonObject | None = msgspec.field(default=None, name='feeDetail')
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
@@ -299,44 +312,46 @@ class SpotOrderInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
-class SpotUnfilledOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'size', 'base_price', 'base_volume', 'quote_volume', 'preset_take_profit_price', 'execute_take_profit_price', 'preset_stop_loss_price', 'execute_stop_loss_price', 'trigger_price')
+class SpotUnfilledOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     user_id: Text | None = msgspec.field(default=None, name='userId')
     symbol: Text | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')  # doc: order price
-    size: Decimal | None = None
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')  # doc: order price
+    size: DecimalText | None = None
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
     status: Text | None = None  # example shows "new" (older enum)
-    base_price: Decimal | None = msgspec.field(default=None, name='basePrice')  # doc: filled price
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    base_price: DecimalText | None = msgspec.field(default=None, name='basePrice')  # doc: filled price
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
-    preset_take_profit_price: Decimal | None = msgspec.field(default=None, name='presetTakeProfitPrice')
-    execute_take_profit_price: Decimal | None = msgspec.field(default=None, name='executeTakeProfitPrice')  # empty string = market execution
-    preset_stop_loss_price: Decimal | None = msgspec.field(default=None, name='presetStopLossPrice')
-    execute_stop_loss_price: Decimal | None = msgspec.field(default=None, name='executeStopLossPrice')  # empty string = market execution
+    preset_take_profit_price: DecimalText | None = msgspec.field(default=None, name='presetTakeProfitPrice')
+    execute_take_profit_price: DecimalText | None = msgspec.field(default=None, name='executeTakeProfitPrice')  # empty string = market execution
+    preset_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='presetStopLossPrice')
+    execute_stop_loss_price: DecimalText | None = msgspec.field(default=None, name='executeStopLossPrice')  # empty string = market execution
     c_time: int | None = msgspec.field(default=None, name='cTime')  # doc says ms; example value has 10 digits
     tpsl_type: Text | None = msgspec.field(default=None, name='tpslType')
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')  # null unless tpslType = tpsl
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')  # null unless tpslType = tpsl
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
-class SpotHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size', 'price_avg', 'base_volume', 'quote_volume', 'trigger_price')
+class SpotHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     user_id: Text | None = msgspec.field(default=None, name='userId')
     symbol: Text | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
-    price: Decimal | None = None  # "0" for market orders
-    size: Decimal | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
+    price: DecimalText | None = None  # "0" for market orders
+    size: DecimalText | None = None  # limit: base coin; market-buy: quote coin; market-sell: base coin
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
     status: Text | None = None  # older doc/examples also show init/new/partially_fill/full_fill
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
-    base_volume: Decimal | None = msgspec.field(default=None, name='baseVolume')
-    quote_volume: Decimal | None = msgspec.field(default=None, name='quoteVolume')
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')
+    base_volume: DecimalText | None = msgspec.field(default=None, name='baseVolume')
+    quote_volume: DecimalText | None = msgspec.field(default=None, name='quoteVolume')
     enter_point_source: Text | None = msgspec.field(default=None, name='enterPointSource')
     fee_detail: JsonObject | None = msgspec.field(default=None, name='feeDetail')
     order_source: Text | None = msgspec.field(default=None, name='orderSource')
@@ -344,26 +359,28 @@ class SpotHistoryOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     u_time: int | None = msgspec.field(default=None, name='uTime')
     tpsl_type: Text | None = msgspec.field(default=None, name='tpslType')
     cancel_reason: Text | None = msgspec.field(default=None, name='cancelReason')
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')
 
 
-class SpotTradeFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('total_deduction_fee', 'total_fee')
+class SpotTradeFillFeeDetail(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     deduction: Text | None = None  # string yes/no, not a bool
     fee_coin: Text | None = msgspec.field(default=None, name='feeCoin')
-    total_deduction_fee: Decimal | None = msgspec.field(default=None, name='totalDeductionFee')  # empty string when no deduction
-    total_fee: Decimal | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
+    total_deduction_fee: DecimalText | None = msgspec.field(default=None, name='totalDeductionFee')  # empty string when no deduction
+    total_fee: DecimalText | None = msgspec.field(default=None, name='totalFee')  # negative = fee paid
 
 
-class SpotTradeFill(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price_avg', 'size', 'amount')
+class SpotTradeFill(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     user_id: Text | None = msgspec.field(default=None, name='userId')
     symbol: Text | None = None
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
-    price_avg: Decimal | None = msgspec.field(default=None, name='priceAvg')
-    size: Decimal | None = None
-    amount: Decimal | None = None
+    price_avg: DecimalText | None = msgspec.field(default=None, name='priceAvg')
+    size: DecimalText | None = None
+    amount: DecimalText | None = None
     fee_detail: SpotTradeFillFeeDetail | None = msgspec.field(default=None, name='feeDetail')
     trade_scope: Text | None = msgspec.field(default=None, name='tradeScope')
     c_time: int | None = msgspec.field(default=None, name='cTime')  # doc table says Unix seconds, example value is ms
@@ -384,13 +401,14 @@ class SpotCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     result: Text | None = None
 
 
-class SpotCurrentPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'execute_price', 'trigger_price')
+class SpotCurrentPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     symbol: Text | None = None
-    size: Decimal | None = None
-    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    size: DecimalText | None = None
+    execute_price: DecimalText | None = msgspec.field(default=None, name='executePrice')
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')
     status: Text | None = None  # doc enum live/executing; example shows "not_trigger"
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
@@ -412,13 +430,14 @@ class SpotCurrentPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.order_list
 
 
-class SpotHistoryPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'execute_price', 'trigger_price')
+class SpotHistoryPlanOrderOrderList(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     symbol: Text | None = None
-    size: Decimal | None = None
-    execute_price: Decimal | None = msgspec.field(default=None, name='executePrice')
-    trigger_price: Decimal | None = msgspec.field(default=None, name='triggerPrice')
+    size: DecimalText | None = None
+    execute_price: DecimalText | None = msgspec.field(default=None, name='executePrice')
+    trigger_price: DecimalText | None = msgspec.field(default=None, name='triggerPrice')
     status: Text | None = None  # examples also show not_trigger / cancel
     order_type: Text | None = msgspec.field(default=None, name='orderType')
     side: Text | None = None
@@ -440,43 +459,45 @@ class SpotHistoryPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.order_list
 
 
-class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('min_trade_amount', 'max_trade_amount', 'taker_fee_rate', 'maker_fee_rate', 'min_trade_usdt', 'buy_limit_price_ratio', 'sell_limit_price_ratio', 'max_limit_order_value', 'max_market_order_value')
+class SpotSymbol(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     base_coin: Text | None = msgspec.field(default=None, name='baseCoin')
     quote_coin: Text | None = msgspec.field(default=None, name='quoteCoin')
-    min_trade_amount: Decimal | None = msgspec.field(default=None, name='minTradeAmount')  # obsolete per doc; use minTradeUSDT
-    max_trade_amount: Decimal | None = msgspec.field(default=None, name='maxTradeAmount')  # obsolete per doc
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
+    min_trade_amount: DecimalText | None = msgspec.field(default=None, name='minTradeAmount')  # obsolete per doc; use minTradeUSDT
+    max_trade_amount: DecimalText | None = msgspec.field(default=None, name='maxTradeAmount')  # obsolete per doc
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
     price_precision: int | None = msgspec.field(default=None, name='pricePrecision')
     quantity_precision: int | None = msgspec.field(default=None, name='quantityPrecision')
     quote_precision: int | None = msgspec.field(default=None, name='quotePrecision')
     status: Text | None = None
-    min_trade_usdt: Decimal | None = msgspec.field(default=None, name='minTradeUSDT')
-    buy_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='buyLimitPriceRatio')  # fraction, 0.05 = 5%
-    sell_limit_price_ratio: Decimal | None = msgspec.field(default=None, name='sellLimitPriceRatio')  # fraction, 0.05 = 5%
+    min_trade_usdt: DecimalText | None = msgspec.field(default=None, name='minTradeUSDT')
+    buy_limit_price_ratio: DecimalText | None = msgspec.field(default=None, name='buyLimitPriceRatio')  # fraction, 0.05 = 5%
+    sell_limit_price_ratio: DecimalText | None = msgspec.field(default=None, name='sellLimitPriceRatio')  # fraction, 0.05 = 5%
     area_symbol: Text | None = msgspec.field(default=None, name='areaSymbol')
     order_quantity: int | None = msgspec.field(default=None, name='orderQuantity')  # max number of open orders allowed for the symbol
     open_time: int | None = msgspec.field(default=None, name='openTime')  # deprecated per doc
     off_time: int | None = msgspec.field(default=None, name='offTime')  # empty string when no delisting is scheduled
-    max_limit_order_value: Decimal | None = msgspec.field(default=None, name='maxLimitOrderValue')
-    max_market_order_value: Decimal | None = msgspec.field(default=None, name='maxMarketOrderValue')
+    max_limit_order_value: DecimalText | None = msgspec.field(default=None, name='maxLimitOrderValue')
+    max_market_order_value: DecimalText | None = msgspec.field(default=None, name='maxMarketOrderValue')
 
 
-class SpotCoinChain(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('withdraw_fee', 'extra_withdraw_fee', 'min_deposit_amount', 'min_withdraw_amount', 'withdraw_step')
+class SpotCoinChain(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     chain: Text | None = None
     need_tag: bool | None = msgspec.field(default=None, name='needTag')  # doc table type Boolean but value is the string "true"/"false"
     withdrawable: bool | None = None  # doc table type Boolean but value is the string "true"/"false"
     rechargeable: bool | None = None  # doc table type Boolean but value is the string "true"/"false"
-    withdraw_fee: Decimal | None = msgspec.field(default=None, name='withdrawFee')
-    extra_withdraw_fee: Decimal | None = msgspec.field(default=None, name='extraWithdrawFee')  # fraction burned on-chain, 0.1 = 10%
+    withdraw_fee: DecimalText | None = msgspec.field(default=None, name='withdrawFee')
+    extra_withdraw_fee: DecimalText | None = msgspec.field(default=None, name='extraWithdrawFee')  # fraction burned on-chain, 0.1 = 10%
     deposit_confirm: int | None = msgspec.field(default=None, name='depositConfirm')
     withdraw_confirm: int | None = msgspec.field(default=None, name='withdrawConfirm')
-    min_deposit_amount: Decimal | None = msgspec.field(default=None, name='minDepositAmount')
-    min_withdraw_amount: Decimal | None = msgspec.field(default=None, name='minWithdrawAmount')
+    min_deposit_amount: DecimalText | None = msgspec.field(default=None, name='minDepositAmount')
+    min_withdraw_amount: DecimalText | None = msgspec.field(default=None, name='minWithdrawAmount')
     browser_url: Text | None = msgspec.field(default=None, name='browserUrl')
     contract_address: Text | None = msgspec.field(default=None, name='contractAddress')
-    withdraw_step: Decimal | None = msgspec.field(default=None, name='withdrawStep')  # 0 = no step; otherwise withdrawal size must be a multiple of it
+    withdraw_step: DecimalText | None = msgspec.field(default=None, name='withdrawStep')  # 0 = no step; otherwise withdrawal size must be a multiple of it
     withdraw_min_scale: int | None = msgspec.field(default=None, name='withdrawMinScale')  # decimal places allowed in withdrawal amount
     congestion: Text | None = None
 
@@ -489,23 +510,25 @@ class SpotCoin(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     area_coin: Text | None = msgspec.field(default=None, name='areaCoin')
 
 
-class SpotHistoryCandle(msgspec.Struct, array_like=True, frozen=True, gc=False):
+@exact_on_read('open', 'high', 'low', 'close', 'base_volume', 'quote_volume', 'usdt_volume')
+class SpotHistoryCandle(msgspec.Struct, array_like=True, frozen=True, dict=True):
     ts: int
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    base_volume: Decimal | None = None
-    quote_volume: Decimal | None = None
-    usdt_volume: Decimal | None = None  # see position 6
+    open: DecimalText | None = None
+    high: DecimalText | None = None
+    low: DecimalText | None = None
+    close: DecimalText | None = None
+    base_volume: DecimalText | None = None
+    quote_volume: DecimalText | None = None
+    usdt_volume: DecimalText | None = None  # see position 6
 
 
-class SpotFillsHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'size')
+class SpotFillsHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     symbol: Text | None = None
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # descending order
     side: Text | None = None
-    price: Decimal | None = None
-    size: Decimal | None = None
+    price: DecimalText | None = None
+    size: DecimalText | None = None
     ts: int | None = None  # ms epoch but with second resolution (ends in 000)
 
 
@@ -539,9 +562,10 @@ class SpotBatchCancelPlanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=Fal
     failure_list: list[SpotBatchCancelPlanOrderFailureList] = msgspec.field(default_factory=list, name='failureList')
 
 
-class SpotPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price')
+class SpotPlanSubOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')  # id of the spot order placed when the plan triggered
-    price: Decimal | None = None
+    price: DecimalText | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
     status: Text | None = None
 
@@ -556,14 +580,15 @@ class SpotSubaccountTransfer(msgspec.Struct, frozen=True, kw_only=True, gc=False
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class SpotTransferRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size')
+class SpotTransferRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None  # lower-case in the doc example
     status: Text | None = None
     to_type: Text | None = msgspec.field(default=None, name='toType')
     to_symbol: Text | None = msgspec.field(default=None, name='toSymbol')  # only set when toType is isolated_margin; empty string otherwise
     from_type: Text | None = msgspec.field(default=None, name='fromType')
     from_symbol: Text | None = msgspec.field(default=None, name='fromSymbol')  # only set when fromType is isolated_margin; example shows a slash form "BTC/USD"
-    size: Decimal | None = None
+    size: DecimalText | None = None
     ts: int | None = None
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     transfer_id: Text | None = msgspec.field(default=None, name='transferId')
@@ -577,12 +602,13 @@ class SpotDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     url: Text | None = None
 
 
-class SpotDepositRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size')
+class SpotDepositRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
     coin: Text | None = None
     type_: Text | None = msgspec.field(default=None, name='type')
-    size: Decimal | None = None
+    size: DecimalText | None = None
     status: Text | None = None
     to_address: Text | None = msgspec.field(default=None, name='toAddress')  # chain address, or UID/email/mobile for internal transfers
     dest: Text | None = None
@@ -597,7 +623,8 @@ class SpotWithdrawal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
 
 
-class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size', 'fee')
+class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')  # on-chain tx hash when dest = on_chain, internal trade id when internal_transfer
     coin: Text | None = None
@@ -605,8 +632,8 @@ class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     type_: Text | None = msgspec.field(default=None, name='type')
     tag: Text | None = None
-    size: Decimal | None = None
-    fee: Decimal | None = None  # negative in example ("-1.00000000")
+    size: DecimalText | None = None
+    fee: DecimalText | None = None  # negative in example ("-1.00000000")
     status: Text | None = None
     to_address: Text | None = msgspec.field(default=None, name='toAddress')  # chain address, or UID/email/mobile for internal transfers
     from_address: Text | None = msgspec.field(default=None, name='fromAddress')  # chain address, or UID/email/mobile for internal transfers
@@ -616,30 +643,33 @@ class SpotWithdrawalRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     u_time: int | None = msgspec.field(default=None, name='uTime')
 
 
-class SpotFundFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    whale_buy_volume: Decimal | None = msgspec.field(default=None, name='whaleBuyVolume')
-    dolphin_buy_volume: Decimal | None = msgspec.field(default=None, name='dolphinBuyVolume')
-    fish_buy_volume: Decimal | None = msgspec.field(default=None, name='fishBuyVolume')
-    whale_sell_volume: Decimal | None = msgspec.field(default=None, name='whaleSellVolume')
-    dolphin_sell_volume: Decimal | None = msgspec.field(default=None, name='dolphinSellVolume')
-    fish_sell_volume: Decimal | None = msgspec.field(default=None, name='fishSellVolume')
-    whale_buy_ratio: Decimal | None = msgspec.field(default=None, name='whaleBuyRatio')
-    dolphin_buy_ratio: Decimal | None = msgspec.field(default=None, name='dolphinBuyRatio')
-    fish_buy_ratio: Decimal | None = msgspec.field(default=None, name='fishBuyRatio')
-    whale_sell_ratio: Decimal | None = msgspec.field(default=None, name='whaleSellRatio')
-    dolphin_sell_ratio: Decimal | None = msgspec.field(default=None, name='dolphinSellRatio')
-    fish_sell_ratio: Decimal | None = msgspec.field(default=None, name='fishSellRatio')
+@exact_on_read('whale_buy_volume', 'dolphin_buy_volume', 'fish_buy_volume', 'whale_sell_volume', 'dolphin_sell_volume', 'fish_sell_volume', 'whale_buy_ratio', 'dolphin_buy_ratio', 'fish_buy_ratio', 'whale_sell_ratio', 'dolphin_sell_ratio', 'fish_sell_ratio')
+class SpotFundFlow(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    whale_buy_volume: DecimalText | None = msgspec.field(default=None, name='whaleBuyVolume')
+    dolphin_buy_volume: DecimalText | None = msgspec.field(default=None, name='dolphinBuyVolume')
+    fish_buy_volume: DecimalText | None = msgspec.field(default=None, name='fishBuyVolume')
+    whale_sell_volume: DecimalText | None = msgspec.field(default=None, name='whaleSellVolume')
+    dolphin_sell_volume: DecimalText | None = msgspec.field(default=None, name='dolphinSellVolume')
+    fish_sell_volume: DecimalText | None = msgspec.field(default=None, name='fishSellVolume')
+    whale_buy_ratio: DecimalText | None = msgspec.field(default=None, name='whaleBuyRatio')
+    dolphin_buy_ratio: DecimalText | None = msgspec.field(default=None, name='dolphinBuyRatio')
+    fish_buy_ratio: DecimalText | None = msgspec.field(default=None, name='fishBuyRatio')
+    whale_sell_ratio: DecimalText | None = msgspec.field(default=None, name='whaleSellRatio')
+    dolphin_sell_ratio: DecimalText | None = msgspec.field(default=None, name='dolphinSellRatio')
+    fish_sell_ratio: DecimalText | None = msgspec.field(default=None, name='fishSellRatio')
 
 
-class SpotWhaleNetFlow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    volume: Decimal | None = None
+@exact_on_read('volume')
+class SpotWhaleNetFlow(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    volume: DecimalText | None = None
     date: int | None = None
 
 
-class SpotEnsureCoinsConvertCoinInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('convert_ratio', 'max_convert_value')
+class SpotEnsureCoinsConvertCoinInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    convert_ratio: Decimal | None = msgspec.field(default=None, name='convertRatio')
-    max_convert_value: Decimal | None = msgspec.field(default=None, name='maxConvertValue')
+    convert_ratio: DecimalText | None = msgspec.field(default=None, name='convertRatio')
+    max_convert_value: DecimalText | None = msgspec.field(default=None, name='maxConvertValue')
 
 
 class SpotEnsureCoinsConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -647,59 +677,65 @@ class SpotEnsureCoinsConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False
     coin_info: list[SpotEnsureCoinsConvertCoinInfo] = msgspec.field(default_factory=list, name='coinInfo')
 
 
-class SpotLoanOrder(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('loan_amount', 'unpaid_amount', 'unpaid_interest', 'repaid_amount', 'repaid_interest')
+class SpotLoanOrder(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     order_product_id: Text | None = msgspec.field(default=None, name='orderProductId')
     uid: Text | None = None
     loan_time: int | None = msgspec.field(default=None, name='loanTime')
     loan_coin: Text | None = msgspec.field(default=None, name='loanCoin')
-    loan_amount: Decimal | None = msgspec.field(default=None, name='loanAmount')
-    unpaid_amount: Decimal | None = msgspec.field(default=None, name='unpaidAmount')
-    unpaid_interest: Decimal | None = msgspec.field(default=None, name='unpaidInterest')
-    repaid_amount: Decimal | None = msgspec.field(default=None, name='repaidAmount')
-    repaid_interest: Decimal | None = msgspec.field(default=None, name='repaidInterest')
+    loan_amount: DecimalText | None = msgspec.field(default=None, name='loanAmount')
+    unpaid_amount: DecimalText | None = msgspec.field(default=None, name='unpaidAmount')
+    unpaid_interest: DecimalText | None = msgspec.field(default=None, name='unpaidInterest')
+    repaid_amount: DecimalText | None = msgspec.field(default=None, name='repaidAmount')
+    repaid_interest: DecimalText | None = msgspec.field(default=None, name='repaidInterest')
     status: Text | None = None
 
 
-class SpotLtvConvertUnpaidInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('unpaid_qty', 'unpaid_interest')
+class SpotLtvConvertUnpaidInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    unpaid_qty: Decimal | None = msgspec.field(default=None, name='unpaidQty')
-    unpaid_interest: Decimal | None = msgspec.field(default=None, name='unpaidInterest')
+    unpaid_qty: DecimalText | None = msgspec.field(default=None, name='unpaidQty')
+    unpaid_interest: DecimalText | None = msgspec.field(default=None, name='unpaidInterest')
 
 
-class SpotLtvConvertBalanceInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('price', 'amount', 'converted_usdt_amount')
+class SpotLtvConvertBalanceInfo(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    price: Decimal | None = None
-    amount: Decimal | None = None
-    converted_usdt_amount: Decimal | None = msgspec.field(default=None, name='convertedUsdtAmount')
+    price: DecimalText | None = None
+    amount: DecimalText | None = None
+    converted_usdt_amount: DecimalText | None = msgspec.field(default=None, name='convertedUsdtAmount')
 
 
-class SpotLtvConvert(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    ltv: Decimal | None = None
+@exact_on_read('ltv', 'usdt_balance', 'unpaid_usdt_amount')
+class SpotLtvConvert(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    ltv: DecimalText | None = None
     sub_account_uids: list[str] = msgspec.field(default_factory=list, name='subAccountUids')
-    usdt_balance: Decimal | None = msgspec.field(default=None, name='usdtBalance')
-    unpaid_usdt_amount: Decimal | None = msgspec.field(default=None, name='unpaidUsdtAmount')
+    usdt_balance: DecimalText | None = msgspec.field(default=None, name='usdtBalance')
+    unpaid_usdt_amount: DecimalText | None = msgspec.field(default=None, name='unpaidUsdtAmount')
     unpaid_info: list[SpotLtvConvertUnpaidInfo] = msgspec.field(default_factory=list, name='unpaidInfo')
     balance_info: list[SpotLtvConvertBalanceInfo] = msgspec.field(default_factory=list, name='balanceInfo')
 
 
-class SpotProductInfos(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('leverage', 'transfer_line', 'spot_buy_line', 'liquidation_line', 'stop_liquidation_line')
+class SpotProductInfos(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     product_id: Text | None = msgspec.field(default=None, name='productId')
-    leverage: Decimal | None = None
-    transfer_line: Decimal | None = msgspec.field(default=None, name='transferLine')
-    spot_buy_line: Decimal | None = msgspec.field(default=None, name='spotBuyLine')
-    liquidation_line: Decimal | None = msgspec.field(default=None, name='liquidationLine')
-    stop_liquidation_line: Decimal | None = msgspec.field(default=None, name='stopLiquidationLine')
+    leverage: DecimalText | None = None
+    transfer_line: DecimalText | None = msgspec.field(default=None, name='transferLine')
+    spot_buy_line: DecimalText | None = msgspec.field(default=None, name='spotBuyLine')
+    liquidation_line: DecimalText | None = msgspec.field(default=None, name='liquidationLine')
+    stop_liquidation_line: DecimalText | None = msgspec.field(default=None, name='stopLiquidationLine')
 
 
-class SpotRepaidHistory(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('repaid_amount', 'repaid_interest')
+class SpotRepaidHistory(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     repay_order_id: Text | None = msgspec.field(default=None, name='repayOrderId')
     repaid_time: int | None = msgspec.field(default=None, name='repaidTime')
     coin: Text | None = None
     repay_type: Text | None = msgspec.field(default=None, name='repayType')
     business_type: Text | None = msgspec.field(default=None, name='businessType')
-    repaid_amount: Decimal | None = msgspec.field(default=None, name='repaidAmount')
-    repaid_interest: Decimal | None = msgspec.field(default=None, name='repaidInterest')
+    repaid_amount: DecimalText | None = msgspec.field(default=None, name='repaidAmount')
+    repaid_interest: DecimalText | None = msgspec.field(default=None, name='repaidInterest')
     repay_amount: Text | None = msgspec.field(default=None, name='repayAmount')
     repay_interest: Text | None = msgspec.field(default=None, name='repayInterest')
 
@@ -713,9 +749,10 @@ class SpotSymbols(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     spot_symbols: list[str] = msgspec.field(default_factory=list, name='spotSymbols')
 
 
-class SpotTransfered(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('transfered')
+class SpotTransfered(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
-    transfered: Decimal | None = None
+    transfered: DecimalText | None = None
     user_id: Text | None = msgspec.field(default=None, name='userId')
 
 
@@ -723,12 +760,13 @@ class SpotDeductInfo(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     deduct: Text | None = None
 
 
-class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size')
+class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     coin: Text | None = None
     status: Text | None = None
     to_type: Text | None = msgspec.field(default=None, name='toType')
     from_type: Text | None = msgspec.field(default=None, name='fromType')
-    size: Decimal | None = None
+    size: DecimalText | None = None
     ts: int | None = None
     client_oid: Text | None = msgspec.field(default=None, name='clientOid')
     transfer_id: Text | None = msgspec.field(default=None, name='transferId')
@@ -737,22 +775,24 @@ class SpotSubMainTransRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False
     new_transfer_id: Text | None = msgspec.field(default=None, name='newTransferId')
 
 
-class SpotAuction(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('est_opening_price', 'matched_volume')
+class SpotAuction(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     stage: Text | None = None
     stage_end_time: int | None = msgspec.field(default=None, name='stageEndTime')
-    est_opening_price: Decimal | None = msgspec.field(default=None, name='estOpeningPrice')
-    matched_volume: Decimal | None = msgspec.field(default=None, name='matchedVolume')
+    est_opening_price: DecimalText | None = msgspec.field(default=None, name='estOpeningPrice')
+    matched_volume: DecimalText | None = msgspec.field(default=None, name='matchedVolume')
     auction_end_time: int | None = msgspec.field(default=None, name='auctionEndTime')
 
 
-class SpotVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    level: Decimal | None = None
-    deal_amount: Decimal | None = msgspec.field(default=None, name='dealAmount')
-    asset_amount: Decimal | None = msgspec.field(default=None, name='assetAmount')
-    taker_fee_rate: Decimal | None = msgspec.field(default=None, name='takerFeeRate')
-    maker_fee_rate: Decimal | None = msgspec.field(default=None, name='makerFeeRate')
-    btc_withdraw_amount: Decimal | None = msgspec.field(default=None, name='btcWithdrawAmount')
-    usdt_withdraw_amount: Decimal | None = msgspec.field(default=None, name='usdtWithdrawAmount')
+@exact_on_read('level', 'deal_amount', 'asset_amount', 'taker_fee_rate', 'maker_fee_rate', 'btc_withdraw_amount', 'usdt_withdraw_amount')
+class SpotVipFeeRate(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    level: DecimalText | None = None
+    deal_amount: DecimalText | None = msgspec.field(default=None, name='dealAmount')
+    asset_amount: DecimalText | None = msgspec.field(default=None, name='assetAmount')
+    taker_fee_rate: DecimalText | None = msgspec.field(default=None, name='takerFeeRate')
+    maker_fee_rate: DecimalText | None = msgspec.field(default=None, name='makerFeeRate')
+    btc_withdraw_amount: DecimalText | None = msgspec.field(default=None, name='btcWithdrawAmount')
+    usdt_withdraw_amount: DecimalText | None = msgspec.field(default=None, name='usdtWithdrawAmount')
 
 
 class SpotSubaccountDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -763,11 +803,12 @@ class SpotSubaccountDepositAddress(msgspec.Struct, frozen=True, kw_only=True, gc
     url: Text | None = None
 
 
-class SpotSubaccountDepositRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+@exact_on_read('size')
+class SpotSubaccountDepositRecord(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     order_id: Text | None = msgspec.field(default=None, name='orderId')
     trade_id: Text | None = msgspec.field(default=None, name='tradeId')
     coin: Text | None = None
-    size: Decimal | None = None
+    size: DecimalText | None = None
     status: Text | None = None
     from_address: Text | None = msgspec.field(default=None, name='fromAddress')
     to_address: Text | None = msgspec.field(default=None, name='toAddress')
@@ -823,4 +864,4 @@ class SpotTradeBatchCancelReplaceOrderItem(msgspec.Struct, kw_only=True, omit_de
 
 
 # Keep the shared imports referenced for linters in modules that do not use them all.
-_HELPERS = (Literal, Decimal, Any, JsonObject, Text)
+_HELPERS = (Literal, Decimal, Any, DecimalText, JsonObject, Text, exact_on_read)
