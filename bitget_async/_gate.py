@@ -117,16 +117,18 @@ class _ArrivalWindow:
 class _Plan:
     """What the gate does for one route (``Gate._plan``)."""
 
-    __slots__ = ("guard", "keys", "rates")
+    __slots__ = ("guard", "keys", "period", "rates")
 
     def __init__(
         self,
         rates: tuple[tuple[str, WindowLimit, BucketStats], ...],
         guard: tuple[str, WindowLimit, _ArrivalWindow] | None,
+        period: float,
     ) -> None:
         self.rates = rates  # (key, window, counters) per limiter acquire, route key first
         self.keys = [(key, limit) for key, limit, _ in rates]  # what ``acquire_many`` takes
         self.guard = guard  # (route key, window, arrival window) when the route is limited
+        self.period = period  # the guard's window (``Gate._period``)
 
 
 class Slots:
@@ -196,7 +198,7 @@ class Gate:
         Anything taken is handed back when a later step refuses or the caller is cancelled, so
         an attempt that never sends holds nothing."""
         slots = Slots()
-        plan = self._plan(request)
+        plan = self._plans.get(request.name) or self._plan(request)
         try:
             if plan.rates:
                 await self._acquire_rates(request, plan, slots, max_wait)
@@ -210,7 +212,7 @@ class Gate:
                     window = guard[2]
                     # The common case waits for nothing and nobody is queued ahead: take the
                     # room at once (no await between the check and the append, so no lock).
-                    if not window.lock.locked() and self._room_now(window, guard[1]):
+                    if not window.lock.locked() and self._room_now(window, guard[1], plan.period):
                         slots.entry = entry = _Sent()
                         window.recent.append(entry)
                     else:
@@ -244,7 +246,8 @@ class Gate:
                     guard = (key, limit, window)
                 if rl.global_limit is not None:
                     rates.append((self._global_key, rl.global_limit, self._stats.bucket(self._global_key)))
-            plan = self._plans[request.name] = _Plan(tuple(rates), guard)
+            period = self._period(guard[1]) if guard is not None else 0.0
+            plan = self._plans[request.name] = _Plan(tuple(rates), guard, period)
         return plan
 
     async def _acquire_rates(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
@@ -306,7 +309,7 @@ class Gate:
         # an answered request has been stamped already.
         return limit.period - self.rate_limits.margin
 
-    def _room_now(self, window: _ArrivalWindow, limit: WindowLimit) -> bool:
+    def _room_now(self, window: _ArrivalWindow, limit: WindowLimit, period: float) -> bool:
         """Retire what no longer constrains; True when the next request may leave at once."""
         recent = window.recent
         keep = limit.count - 1  # the newest N-1 may still be on the wire
@@ -316,10 +319,11 @@ class Gate:
                 return False
             window.horizon = max(window.horizon, oldest.done_at)
             recent.popleft()
-        return window.horizon + self._period(limit) <= self._clock()
+        return window.horizon + period <= self._clock()
 
     async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit) -> None:
-        while not self._room_now(window, limit):
+        period = self._period(limit)
+        while not self._room_now(window, limit, period):
             if len(window.recent) > limit.count - 1:
                 window.waiting += 1
                 try:
@@ -327,7 +331,7 @@ class Gate:
                 finally:
                     window.waiting -= 1
             else:
-                await self._sleep(window.horizon + self._period(limit) - self._clock())
+                await self._sleep(window.horizon + period - self._clock())
 
     # -- after sending -----------------------------------------------------------------------
     def leave(self, request: Request, slots: Slots, *, sent: bool) -> None:

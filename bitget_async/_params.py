@@ -296,14 +296,12 @@ def _extras(extras: Any, typed: Mapping[str, Param], label: str, param: str) -> 
 class Params:
     """A route's parameters, indexed once: validates a call into wire values (hop 1, no I/O)."""
 
-    __slots__ = ("_by_name", "_by_py", "_conditional", "_rank", "_required", "params", "route")
+    __slots__ = ("_by_name", "_by_py", "_conditional", "params", "route")
 
     def __init__(self, route: str, params: Sequence[Param]) -> None:
         self.route = route
         self.params = tuple(params)
         self._by_py = {p.py: p for p in self.params}
-        self._rank = {p.py: i for i, p in enumerate(self.params)}
-        self._required = tuple(p.py for p in self.params if p.required)
         self._by_name = _index(self.params)
         self._conditional = tuple(p for p in self.params if p.when is not None and not p.required)
 
@@ -316,18 +314,9 @@ class Params:
                 raise ValidationError(
                     _unknown_message(route, "parameter", key, self.params, tail), param=key, route=route
                 )
-        # Walk only the parameters given, in table order (a route has up to ~30, a call sets a
-        # few), unless a required one is missing: then the whole table, so the first problem
-        # in table order is the one reported.
-        walk: Sequence[Param] = [by_py[k] for k in sorted(kwargs, key=self._rank.__getitem__)]
-        for name in self._required:
-            given = kwargs.get(name)
-            if given is None or given is UNSET:
-                walk = self.params
-                break
         values: dict[str, Any] = {}
         batches: list[tuple[Param, Any]] = []
-        for p in walk:
+        for p in self.params:
             v = kwargs.get(p.py, UNSET)
             if v is UNSET or v is None:
                 if p.required:
