@@ -105,6 +105,12 @@ class LocalRateLimiter:
                 out[key] = rel
         return out
 
+    def _window(self, key: str) -> _Window:
+        win = self._windows.get(key)
+        if win is None:
+            win = self._windows[key] = _Window()
+        return win
+
     def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
         """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
         if cost > limit.count:
@@ -128,26 +134,7 @@ class LocalRateLimiter:
     async def acquire(
         self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
     ) -> Reservation:
-        win = self._windows.get(key)
-        if win is None:
-            win = self._windows[key] = _Window()
-        now = self._clock()
-        at = self._next_slot(win, limit, cost, now)
-        wait = at - now
-        if max_wait is not None and wait > max_wait + 1e-9:
-            raise RateLimitExceeded(key, wait)
-        win.times.extend([at] * cost)
-        reservation = Reservation(key, at, cost, wait)
-        if wait > 0:
-            self.waits += 1
-            self.wait_seconds += wait
-            try:
-                await self._sleep(wait)
-            except BaseException:
-                # Cancelled while queued: the slot was never used, hand it back.
-                self.release(reservation)
-                raise
-        return reservation
+        return (await self.acquire_many([(key, limit)], cost=cost, max_wait=max_wait))[0]
 
     async def acquire_many(
         self, keys: Sequence[tuple[str, WindowLimit]], *, cost: int = 1, max_wait: float | None = None
@@ -224,9 +211,7 @@ class LocalRateLimiter:
                 return  # already aged out of the window: nothing left to give back
 
     def penalize(self, key: str, seconds: float) -> None:
-        win = self._windows.get(key)
-        if win is None:
-            win = self._windows[key] = _Window()
+        win = self._window(key)
         now = self._clock()
         win.blocked_until = max(win.blocked_until, now + seconds)
         win.slow_until = max(win.slow_until, now + seconds + self._slowdown)
