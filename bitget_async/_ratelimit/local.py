@@ -24,7 +24,7 @@ processes, use ``RedisRateLimiter`` (``redis.py``).
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 
 import anyio
@@ -61,7 +61,8 @@ class LocalRateLimiter:
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._windows: dict[str, _Window] = {}
+        # A key's window is made on its first acquire or penalty (lookups use ``.get``).
+        self._windows: defaultdict[str, _Window] = defaultdict(_Window)
         self._slowdown = slowdown_seconds
         self.waits = 0
         self.wait_seconds = 0.0
@@ -105,12 +106,6 @@ class LocalRateLimiter:
                 out[key] = rel
         return out
 
-    def _window(self, key: str) -> _Window:
-        win = self._windows.get(key)
-        if win is None:
-            win = self._windows[key] = _Window()
-        return win
-
     def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
         """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
         if cost > limit.count:
@@ -152,9 +147,7 @@ class LocalRateLimiter:
         at = now
         worst = ""
         for key, limit in keys:
-            win = windows.get(key)
-            if win is None:
-                win = windows[key] = _Window()
+            win = windows[key]
             if cost != 1 or now < win.slow_until:
                 slot = self._next_slot(win, limit, cost, now)
             else:
@@ -211,7 +204,7 @@ class LocalRateLimiter:
                 return  # already aged out of the window: nothing left to give back
 
     def penalize(self, key: str, seconds: float) -> None:
-        win = self._window(key)
+        win = self._windows[key]
         now = self._clock()
         win.blocked_until = max(win.blocked_until, now + seconds)
         win.slow_until = max(win.slow_until, now + seconds + self._slowdown)
