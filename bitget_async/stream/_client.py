@@ -116,17 +116,18 @@ class StreamClient:
         state = "closed" if self._closed else "open"
         return f"<StreamClient {self.config.endpoint(False, self.demo)} subscriptions={len(self._open)} {state}>"
 
-    @property
-    def connect_attempts(self) -> int:
-        """Connection attempts made so far by all of this client's subscriptions."""
-        return self._connects.total
-
     async def aclose(self) -> None:
         """Stop every open subscription (their consumers get ``ClientClosedError``).  Idempotent."""
         self._closed = True
         for sub in list(self._open):
             sub._shutdown()
         await anyio.lowlevel.checkpoint()
+
+    # -- observability ---------------------------------------------------------------------
+    @property
+    def connect_attempts(self) -> int:
+        """Connection attempts made so far by all of this client's subscriptions."""
+        return self._connects.total
 
     # -- internals used by subscriptions ---------------------------------------------------
     def _check_open(self) -> None:
