@@ -24,6 +24,9 @@ class FeeDetail(Message):
     total_fee: D = None
 
 
+Fees = list[FeeDetail] | None  # ``feeDetail`` of orders and fills (None when Bitget sends none)
+
+
 class _Timed(Message):
     """When Bitget created and last updated the thing a push is about (epoch ms)."""
 
@@ -101,7 +104,7 @@ class _OrderExecution(_OrderRef):
     trade_scope: S = None
     acc_base_volume: D = None
     price_avg: D = None
-    fee_detail: list[FeeDetail] | None = None
+    fee_detail: Fees = None
 
 
 class SpotOrder(_OrderExecution):
@@ -171,7 +174,7 @@ class _Fill(_Timed):
     order_type: S = None
     side: S = None
     trade_scope: S = None
-    fee_detail: list[FeeDetail] | None = None
+    fee_detail: Fees = None
 
 
 class SpotFill(_Fill):
@@ -293,7 +296,7 @@ class MarginOrder(Message):
     force: S = None
     status: S = None
     enter_point_source: S = None
-    fee_detail: list[FeeDetail] | None = None
+    fee_detail: Fees = None
     stp_mode: S = None
     c_time: I = None
     u_time: I = None
