@@ -24,7 +24,7 @@ class FeeDetail(Message):
     total_fee: D = None
 
 
-Fees = list[FeeDetail] | None  # ``feeDetail`` of orders and fills (None when Bitget sends none)
+Fees = list[FeeDetail] | None  # ``feeDetail`` of orders and fills (None when absent)
 
 
 class _Timed(Message):
