@@ -22,7 +22,7 @@ from ._build import encode_body_values, encode_params, raw_request, route_reques
 from ._config import RetryPolicy
 from ._errors import ValidationError
 from ._orders import OrderPlacement, fill_client_oids
-from ._request import CallOptions, Request, parse_options
+from ._request import NO_OPTIONS, CallOptions, Request, parse_options
 from ._routes import ROUTES, Param, Route, find_route_or_none
 from ._types import UNSET
 
@@ -181,13 +181,14 @@ class Endpoint:
 
     async def __call__(self, *, extra_params: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         # The per-call options (``_OPTION_PARAMS``, the same as ``client.request``'s) are taken
-        # out of ``kwargs``; what is left are the route's parameters.
+        # out of ``kwargs``; what is left are the route's parameters.  Most calls pass none.
         route = self.route
         transport = self._transport
         transport.check_open()
         if route.auth:
             transport.require_credentials(route.python_name)
-        options = parse_options(transport.retry_policy, **{k: kwargs.pop(k) for k in _CALL_OPTIONS & kwargs.keys()})
+        options = NO_OPTIONS if _CALL_OPTIONS.isdisjoint(kwargs) else parse_options(
+            transport.retry_policy, **{k: kwargs.pop(k) for k in _CALL_OPTIONS & kwargs.keys()})
         request = route_call(transport, route, route.encode_values(kwargs, extra_params), options)
         return await transport.send(request, options)
 
