@@ -83,18 +83,9 @@ def _on_route(
     """A request under the route's identity: its real path, name, rate, scope and retry class."""
     oid = (values or {}).get("clientOid")
     return Request(
-        method=route.method,
-        path=route.path,
-        query=query,
-        body=body,
-        auth=auth,
-        codec=codec,
-        name=route.python_name,
-        rate_per_s=route.rate_per_s,
-        scope=route.scope,
-        effect=route.effect,
-        client_oid=oid if isinstance(oid, str) else None,
-        order=order,
+        route.method, route.path, query, body, auth, codec, route.python_name,
+        rate_per_s=route.rate_per_s, scope=route.scope, effect=route.effect,
+        client_oid=oid if isinstance(oid, str) else None, order=order,
     )
 
 
@@ -141,7 +132,5 @@ def raw_request(
     body = _BODY_ENCODER.encode(body_values or {}) if method == "POST" else None
     if route is None:
         effect: Effect = "read" if method == "GET" else "write"
-        return Request(
-            method=method, path=path, query=query, body=body, auth=auth, codec=RAW_CODEC, name="raw", effect=effect,
-        )
+        return Request(method, path, query, body, auth, RAW_CODEC, "raw", effect=effect)
     return _on_route(route, query, body, auth, RAW_CODEC, body_values, order)

@@ -22,7 +22,7 @@ from ._build import encode_body_values, encode_params, raw_request, route_reques
 from ._config import RetryPolicy
 from ._errors import ValidationError
 from ._orders import OrderPlacement, fill_client_oids
-from ._request import CallOptions, Request, parse_options
+from ._request import NO_OPTIONS, CallOptions, Request, parse_options
 from ._routes import ROUTES, Param, Route, find_route_or_none
 from ._types import UNSET
 
@@ -59,6 +59,8 @@ _OPTION_PARAMS = (
     inspect.Parameter("timeout", _KEYWORD, default=None, annotation=float | None),
     inspect.Parameter("headers", _KEYWORD, default=None, annotation=Mapping[str, str] | None),
 )
+
+_CALL_OPTIONS = frozenset(p.name for p in _OPTION_PARAMS) - {"extra_params"}
 
 
 def signature_of(route: Route) -> inspect.Signature:
@@ -177,25 +179,16 @@ class Endpoint:
         # function with its signature; an endpoint lives on a group instance, never on a class.
         return self
 
-    async def __call__(
-        self,
-        *,
-        extra_params: Mapping[str, Any] | None = None,
-        retries: int | RetryPolicy | None = None,
-        wait: bool | None = None,
-        max_wait: float | None = None,
-        timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+    async def __call__(self, *, extra_params: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+        # The per-call options (``_OPTION_PARAMS``, the same as ``client.request``'s) are taken
+        # out of ``kwargs``; what is left are the route's parameters.  Most calls pass none.
         route = self.route
         transport = self._transport
         transport.check_open()
         if route.auth:
             transport.require_credentials(route.python_name)
-        options = parse_options(
-            transport.retry_policy, retries=retries, wait=wait, max_wait=max_wait, timeout=timeout, headers=headers
-        )
+        options = NO_OPTIONS if _CALL_OPTIONS.isdisjoint(kwargs) else parse_options(
+            transport.retry_policy, **{k: kwargs.pop(k) for k in _CALL_OPTIONS & kwargs.keys()})
         request = route_call(transport, route, route.encode_values(kwargs, extra_params), options)
         return await transport.send(request, options)
 

@@ -84,6 +84,15 @@ __all__ = [
 class BitgetError(Exception):
     """Base class: catch this to catch everything bitget_async raises on purpose."""
 
+    # What ``repr`` shows after the message: safe attributes only, named by each class once.
+    _repr_fields: tuple[str, ...] = ()
+    _repr_message = True  # False where the message is only the fields again (``APIError``)
+
+    def __repr__(self) -> str:
+        parts = [repr(a) for a in self.args] if self._repr_message else []
+        parts += [f"{name}={getattr(self, name)!r}" for name in self._repr_fields]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
 
 class ClientClosedError(BitgetError, RuntimeError):
     """The client was used after ``aclose()`` (or outside its ``async with`` block)."""
@@ -115,6 +124,8 @@ class MissingCredentialsError(ValidationError):
 class TransportError(BitgetError):
     """No usable HTTP response.  ``request_sent`` tells whether the server may have acted on it."""
 
+    _repr_fields = ("method", "path", "request_sent", "client_oid")
+
     def __init__(
         self,
         message: str,
@@ -129,12 +140,6 @@ class TransportError(BitgetError):
         self.path = path
         self.request_sent = request_sent
         self.client_oid = client_oid
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}({self.args[0]!r}, method={self.method!r}, path={self.path!r}, "
-            f"request_sent={self.request_sent!r}, client_oid={self.client_oid!r})"
-        )
 
 
 class ConnectError(TransportError):
@@ -159,14 +164,13 @@ class OrderStateUnknownError(BitgetError):
     never blindly re-send with a new id.
     """
 
+    _repr_fields = ("client_oid", "path")
+
     def __init__(self, message: str, *, client_oid: str, method: str, path: str) -> None:
         super().__init__(message)
         self.client_oid = client_oid
         self.method = method
         self.path = path
-
-    def __repr__(self) -> str:
-        return f"OrderStateUnknownError({self.args[0]!r}, client_oid={self.client_oid!r}, path={self.path!r})"
 
 
 class PaginationError(BitgetError):
@@ -185,13 +189,12 @@ class StreamError(BitgetError):
     """A WebSocket failure.  ``code`` is Bitget's event code as a string (live frames send numbers,
     the doc examples strings); ``arg`` the subscription it concerns, if any."""
 
+    _repr_fields = ("code", "arg")
+
     def __init__(self, message: str, *, code: str | None = None, arg: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.arg = dict(arg) if arg is not None else None
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.args[0]!r}, code={self.code!r}, arg={self.arg!r})"
 
 
 class StreamAuthError(StreamError):
@@ -213,17 +216,13 @@ class StreamConnectionError(StreamError):
 class APIError(BitgetError):
     """Bitget answered, and the answer was not a success."""
 
+    _repr_fields = ("code", "msg", "http_status", "method", "path", "request_time", "client_oid")
+    _repr_message = False
+
+    # What Bitget said, then the request it answered, then what the transport adds.
     def __init__(
-        self,
-        code: str,
-        msg: str,
-        *,
-        http_status: int,
-        method: str,
-        path: str,
-        request_time: int | None = None,
-        client_oid: str | None = None,
-        retry_after: float | None = None,
+        self, code: str, msg: str, *, http_status: int, method: str, path: str,
+        request_time: int | None = None, client_oid: str | None = None, retry_after: float | None = None,
     ) -> None:
         super().__init__(f"[{code}] {msg} (HTTP {http_status} {method} {path})")
         self.code = code
@@ -234,13 +233,6 @@ class APIError(BitgetError):
         self.request_time = request_time
         self.client_oid = client_oid
         self.retry_after = retry_after
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(code={self.code!r}, msg={self.msg!r}, http_status={self.http_status!r}, "
-            f"method={self.method!r}, path={self.path!r}, request_time={self.request_time!r}, "
-            f"client_oid={self.client_oid!r})"
-        )
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only constructor arguments: rebuild through a helper so errors pickle

@@ -129,6 +129,23 @@ def windows(start: int | None, end: int | None, span: int | None) -> list[tuple[
     return out
 
 
+def _walks_time(rule: CursorRule) -> bool:
+    """The walk moves a time cursor itself (from the oldest row of each page)."""
+    return rule.kind == "time" and rule.source == "oldest"
+
+
+def _time_windows(
+    rule: CursorRule, start: int | None, end: int | None, required_end: bool, now_ms: Callable[[], int]
+) -> list[tuple[int | None, int | None]]:
+    """The time ranges a walk goes through in turn: one for a walk that moves its own time
+    cursor, else the caller's range cut into the route's window (up to now when open-ended)."""
+    if _walks_time(rule):
+        return [(start, now_ms() if end is None and required_end else end)]
+    if start is not None and end is None and rule.window_ms is not None:
+        end = now_ms()
+    return windows(start, end, rule.window_ms)
+
+
 class Paginator(Generic[T]):
     """Async iterator over every row of a paginated route, newest first; one request per page.
 
@@ -146,8 +163,7 @@ class Paginator(Generic[T]):
         limit: int | None,
         page_size: int | None,
         start_time: int | None,
-        end_time: int | None,
-        now_ms: Callable[[], int],
+        time_windows: list[tuple[int | None, int | None]],
         first_cursor: str | None = None,
     ) -> None:
         self._endpoint = endpoint
@@ -158,16 +174,8 @@ class Paginator(Generic[T]):
         self._limit = limit
         self._size = page_size if page_size is not None else rule.size_max
         self._start = start_time
-        self._walk_time = rule.kind == "time" and rule.source == "oldest"
-        if self._walk_time:
-            self._windows: list[tuple[int | None, int | None]] = [(start_time, end_time)]
-        else:
-            if start_time is not None and end_time is None and rule.window_ms is not None:
-                end_time = now_ms()  # the range is split from the caller's start up to now
-            self._windows = windows(start_time, end_time, rule.window_ms)
-        required_end = any(p.wire == rule.end and p.required for p in route.params)
-        if self._walk_time and end_time is None and required_end:
-            self._windows = [(start_time, now_ms())]
+        self._walk_time = _walks_time(rule)
+        self._windows = time_windows
         self._window = 0
         self._cursor: str | None = first_cursor
         self._page_no = 1
@@ -375,8 +383,7 @@ def make_paginator(
         )
     start = _ms(start_time, "start_time") if start_time is not None else None
     end = _ms(end_time, "end_time") if end_time is not None else None
-    walk_time = rule.kind == "time" and rule.source == "oldest"
-    if start is not None and rule.start is None and not walk_time:
+    if start is not None and rule.start is None and not _walks_time(rule):
         raise ValidationError(f"paginate: client.{name} takes no start_time", param="start_time", route=name)
     if end is not None and rule.end is None:
         raise ValidationError(f"paginate: client.{name} takes no end_time", param="end_time", route=name)
@@ -386,12 +393,13 @@ def make_paginator(
     probe = dict(params)
     if start is not None and rule.start is not None:
         probe[py[rule.start]] = start
-    if rule.end is not None and rule.end in py and any(p.wire == rule.end and p.required for p in route.params):
+    required_end = any(p.wire == rule.end and p.required for p in route.params)
+    if rule.end is not None and rule.end in py and required_end:
         probe.setdefault(py[rule.end], end if end is not None else now_ms())
     if first_cursor is not None and cursor_py is not None:
         probe[cursor_py] = first_cursor
     route.encode_values(probe)
     return Paginator(
-        endpoint, route, rule, params, limit=limit, page_size=page_size, start_time=start, end_time=end,
-        now_ms=now_ms, first_cursor=first_cursor,
+        endpoint, route, rule, params, limit=limit, page_size=page_size, start_time=start,
+        time_windows=_time_windows(rule, start, end, required_end, now_ms), first_cursor=first_cursor,
     )

@@ -26,28 +26,8 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from bitget_async import (
-    UNSET,
-    APIError,
-    AuthenticationError,
-    BitgetClient,
-    BitgetError,
-    DemoEnvironmentError,
-    DuplicateClientOidError,
-    InsufficientBalanceError,
-    InvalidParameterError,
-    MinimumAmountError,
-    MissingCredentialsError,
-    NotFoundError,
-    OrderNotFoundError,
-    OrderStateUnknownError,
-    RateLimitError,
-    ServerError,
-    TimeoutError,
-    TimestampError,
-    TransportError,
-    ValidationError,
-)
+import bitget_async as bg
+from bitget_async import UNSET, BitgetClient
 from bitget_async.models import SpotOrderInfo, SpotTicker
 
 __all__ = ["ERROR_STATUS", "create_app", "error_response", "get_client", "main"]
@@ -56,29 +36,29 @@ ClientFactory = Callable[[], BitgetClient]
 
 # First match wins, so subclasses come before their bases.  Problems with *our* keys or the
 # exchange are 5xx (the caller cannot fix them); problems with the caller's order are 4xx.
-ERROR_STATUS: tuple[tuple[type[BitgetError], int], ...] = (
-    (MissingCredentialsError, 503),  # this deployment has no keys: trading is switched off
-    (ValidationError, 422),  # refused by the client before anything was sent
-    (InsufficientBalanceError, 409),
-    (DuplicateClientOidError, 409),
-    (MinimumAmountError, 422),
-    (InvalidParameterError, 400),
-    (OrderNotFoundError, 404),
-    (RateLimitError, 429),
-    (AuthenticationError, 502),
-    (TimestampError, 502),
-    (DemoEnvironmentError, 502),
-    (NotFoundError, 502),  # the *exchange* did not know a path: our bug, not the caller's
-    (OrderStateUnknownError, 504),  # carries client_oid: the caller can look the order up later
-    (TimeoutError, 504),
-    (TransportError, 502),
-    (ServerError, 502),
-    (APIError, 502),
-    (BitgetError, 500),
+ERROR_STATUS: tuple[tuple[type[bg.BitgetError], int], ...] = (
+    (bg.MissingCredentialsError, 503),  # this deployment has no keys: trading is switched off
+    (bg.ValidationError, 422),  # refused by the client before anything was sent
+    (bg.InsufficientBalanceError, 409),
+    (bg.DuplicateClientOidError, 409),
+    (bg.MinimumAmountError, 422),
+    (bg.InvalidParameterError, 400),
+    (bg.OrderNotFoundError, 404),
+    (bg.RateLimitError, 429),
+    (bg.AuthenticationError, 502),
+    (bg.TimestampError, 502),
+    (bg.DemoEnvironmentError, 502),
+    (bg.NotFoundError, 502),  # the *exchange* did not know a path: our bug, not the caller's
+    (bg.OrderStateUnknownError, 504),  # carries client_oid: the caller can look the order up later
+    (bg.TimeoutError, 504),
+    (bg.TransportError, 502),
+    (bg.ServerError, 502),
+    (bg.APIError, 502),
+    (bg.BitgetError, 500),
 )
 
 
-def error_response(exc: BitgetError) -> JSONResponse:
+def error_response(exc: bg.BitgetError) -> JSONResponse:
     """The HTTP answer for a Bitget error: status from ``ERROR_STATUS``, Bitget's code in the body.
 
     Credential failures are reported without the exchange's wording: the caller needs to know the
@@ -87,17 +67,17 @@ def error_response(exc: BitgetError) -> JSONResponse:
     status = next(code for cls, code in ERROR_STATUS if isinstance(exc, cls))
     body: dict[str, str | None] = {"error": type(exc).__name__, "code": None, "message": str(exc)}
     headers: dict[str, str] = {}
-    if isinstance(exc, APIError):
+    if isinstance(exc, bg.APIError):
         body["code"] = exc.code
         body["message"] = exc.msg
-        if isinstance(exc, (AuthenticationError, DemoEnvironmentError, TimestampError)):
+        if isinstance(exc, (bg.AuthenticationError, bg.DemoEnvironmentError, bg.TimestampError)):
             body["message"] = "the exchange refused this server's credentials"
-        if isinstance(exc, RateLimitError):
+        if isinstance(exc, bg.RateLimitError):
             # Whole seconds, rounded up; Bitget often sends no hint, and 1 s is its window.
             headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after or 0)))
-    if isinstance(exc, (OrderStateUnknownError, APIError, TransportError)) and exc.client_oid:
+    if isinstance(exc, (bg.OrderStateUnknownError, bg.APIError, bg.TransportError)) and exc.client_oid:
         body["client_oid"] = exc.client_oid
-    if isinstance(exc, ValidationError) and exc.param:
+    if isinstance(exc, bg.ValidationError) and exc.param:
         body["param"] = exc.param
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -180,8 +160,8 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
 
     app = FastAPI(title="bitget_async example backend", lifespan=lifespan)
 
-    @app.exception_handler(BitgetError)
-    async def bitget_error(request: Request, exc: BitgetError) -> JSONResponse:
+    @app.exception_handler(bg.BitgetError)
+    async def bitget_error(request: Request, exc: bg.BitgetError) -> JSONResponse:
         return error_response(exc)
 
     @app.get("/tickers")
@@ -204,7 +184,7 @@ def create_app(client_factory: ClientFactory = BitgetClient.from_env) -> FastAPI
                 size=order.size, price=UNSET if order.price is None else order.price,
                 client_oid=order.client_oid or UNSET,
             )
-        except DuplicateClientOidError:
+        except bg.DuplicateClientOidError:
             # This API treats client_oid as an idempotency key: a repeated request for the same
             # order gets that order back; a different order under a taken key stays a 409.
             if order.client_oid is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,11 @@ class Exchange:
                 data["orderList"][0] = self._row(data["orderList"][0], order_id, oid)
             return httpx.Response(200, content=envelope_bytes(data))
         raise AssertionError(f"unexpected request {request.method} {request.url}")
+
+    async def place(self, order: Callable[..., Awaitable[Any]], **kw: Any) -> Any:
+        """One order (``spot_order``, ``mix_order``) through a fresh client on this exchange."""
+        async with self.client() as client:
+            return await order(client, **kw)
 
     # -- assertions -----------------------------------------------------------------------------
     def placement_oids(self) -> list[str]:

@@ -25,21 +25,26 @@ IP_TICKERS = "spot.market.tickers|ip:api.bitget.com"
 GLOBAL = "global|ip:api.bitget.com"
 
 
-class BlockingServer:
-    """Async MockTransport handler: answers at once, or blocks while ``block`` is True."""
+class CountingServer:
+    """Async MockTransport handler that counts the requests it holds (now and at the peak).
 
-    def __init__(self) -> None:
-        self.block = True
-        self.entered = 0
-        self.active = 0
-        self.answered = 0
+    ``block``: hold every request while it is True (a cancelled call must give everything
+    back); ``pause``: answer after that many seconds, so requests overlap."""
+
+    def __init__(self, *, block: bool = False, pause: float = 0.0) -> None:
+        self.block = block
+        self.pause = pause
+        self.entered = self.active = self.peak = self.answered = 0
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.entered += 1
         self.active += 1
+        self.peak = max(self.peak, self.active)
         try:
             if self.block:
                 await anyio.sleep(3600)
+            if self.pause:
+                await anyio.sleep(self.pause)
             self.answered += 1
             return httpx.Response(200, content=OK)
         finally:
@@ -68,7 +73,7 @@ async def fire(client: BitgetClient, n: int, tg: anyio.abc.TaskGroup) -> None:
 
 @pytest.mark.anyio
 async def test_1000_calls_cancelled_by_task_group_cancel() -> None:
-    server = BlockingServer()
+    server = CountingServer(block=True)
     limiter = LocalRateLimiter()
     async with make_client(server, limiter) as client:
         async with anyio.create_task_group() as tg:
@@ -93,7 +98,7 @@ async def test_1000_calls_cancelled_by_task_group_cancel() -> None:
 
 @pytest.mark.anyio
 async def test_1000_calls_cancelled_by_move_on_after() -> None:
-    server = BlockingServer()
+    server = CountingServer(block=True)
     limiter = LocalRateLimiter()
     async with make_client(server, limiter) as client:
         with anyio.move_on_after(0.3) as scope:
@@ -109,7 +114,7 @@ async def test_1000_calls_cancelled_by_move_on_after() -> None:
 
 @pytest.mark.anyio
 async def test_1000_calls_each_under_fail_after() -> None:
-    server = BlockingServer()
+    server = CountingServer(block=True)
     # The limiter runs on the real clock, but the windows are read as they stood just after the
     # burst began: on a loaded machine the burst may outlast the 1 s window, and the slots of the
     # calls that were sent would age out before they are counted.
@@ -151,7 +156,7 @@ async def test_1000_calls_each_under_fail_after() -> None:
 
 @pytest.mark.anyio
 async def test_cancel_while_waiting_for_a_rate_slot() -> None:
-    server = BlockingServer()
+    server = CountingServer(block=True)
     server.block = False
     limiter = LocalRateLimiter()
     client = make_client(server, limiter, rate={"overrides": {"spot.market.tickers": 1}})
@@ -171,7 +176,7 @@ async def test_cancel_while_waiting_for_a_rate_slot() -> None:
 
 @pytest.mark.anyio
 async def test_cancel_while_waiting_for_the_concurrency_slot() -> None:
-    server = BlockingServer()
+    server = CountingServer(block=True)
     limiter = LocalRateLimiter()
     async with make_client(server, limiter, limits=Limits(max_connections=1)) as client:
         async with anyio.create_task_group() as outer:
@@ -249,30 +254,12 @@ def idle_connections(client: BitgetClient) -> int:
         return sum(c.is_idle() for c in pool.connections)
     return sum(len(conns) for conns in carrier._session.connector._conns.values())
 
+
 # -- the concurrency gate and pool settings ------------------------------------------------------
-class CountingServer:
-    """Answers after a short pause, recording the most requests it ever held at once."""
-
-    def __init__(self) -> None:
-        self.active = 0
-        self.peak = 0
-        self.entered = 0
-
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.entered += 1
-        self.active += 1
-        self.peak = max(self.peak, self.active)
-        try:
-            await anyio.sleep(0.002)
-            return httpx.Response(200, content=OK)
-        finally:
-            self.active -= 1
-
-
 @pytest.mark.anyio
 @pytest.mark.parametrize(("limits", "gate"), [(Limits(), 8), (Limits(max_connections=16, max_in_flight=3), 3)])
 async def test_in_flight_requests_are_gated(limits: Limits, gate: int) -> None:
-    server = CountingServer()
+    server = CountingServer(pause=0.002)
     client = make_client(server, LocalRateLimiter(), limits=limits, rate={"enabled": False})
     async with client:
         assert client.stats()["max_in_flight"] == gate

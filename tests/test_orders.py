@@ -22,8 +22,7 @@ from bitget_async import DuplicateClientOidError, OrderStateUnknownError, Timeou
 @pytest.mark.anyio
 async def test_client_oid_filled_when_absent() -> None:
     ex = Exchange("ok")
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     [oid] = ex.placement_oids()
     assert OID.match(oid)
     assert (result.order_id, result.client_oid) == ("1001", oid)
@@ -35,8 +34,7 @@ async def test_client_oid_filled_when_absent() -> None:
 @pytest.mark.anyio
 async def test_caller_client_oid_kept() -> None:
     ex = Exchange("ok")
-    async with ex.client() as client:
-        result = await spot_order(client, client_oid="my-oid-1")
+    result = await ex.place(spot_order, client_oid="my-oid-1")
     assert ex.placement_oids() == ["my-oid-1"]
     assert result.client_oid == "my-oid-1"
 
@@ -44,8 +42,7 @@ async def test_caller_client_oid_kept() -> None:
 @pytest.mark.anyio
 async def test_every_attempt_carries_the_same_client_oid() -> None:
     ex = Exchange("connect", "connect", "ok")
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     oids = ex.placement_oids()
     assert len(oids) == 3 and len(set(oids)) == 1
     assert len({json.dumps(p) for p in ex.placements}) == 1  # byte-identical bodies
@@ -58,8 +55,7 @@ async def test_every_attempt_carries_the_same_client_oid() -> None:
 @pytest.mark.parametrize("fault", ["lost", "reset", "5xx"])
 async def test_ambiguous_failure_found_by_lookup_is_not_resent(fault: str) -> None:
     ex = Exchange(fault)
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     [oid] = ex.placement_oids()
     assert ex.lookup_paths() == ["/api/v2/spot/trade/orderInfo"]
     assert ex.lookups[0].url.query.decode() == f"clientOid={oid}"
@@ -72,8 +68,7 @@ async def test_ambiguous_failure_found_by_lookup_is_not_resent(fault: str) -> No
 @pytest.mark.parametrize("not_found", ["empty", "error"])
 async def test_not_found_is_resent_with_the_same_client_oid(not_found: str) -> None:
     ex = Exchange("unplaced", "ok", not_found=not_found)
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     oids = ex.placement_oids()
     assert len(oids) == 2 and oids[0] == oids[1]
     assert ex.lookup_paths() == ["/api/v2/spot/trade/orderInfo"]
@@ -86,8 +81,7 @@ async def test_late_order_resent_gets_duplicate_and_is_found() -> None:
     # Placed, answer lost, not yet visible to the lookup: we re-send, the exchange says
     # "duplicate clientOid", and the second lookup finds the one order.
     ex = Exchange("lost", hidden=1)
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     oids = ex.placement_oids()
     assert len(oids) == 2 and oids[0] == oids[1]
     assert ex.lookup_paths() == ["/api/v2/spot/trade/orderInfo"] * 2
@@ -186,7 +180,6 @@ async def test_no_retry_budget_ends_in_order_state_unknown_not_a_timeout() -> No
 @pytest.mark.anyio
 async def test_resend_lost_again_is_found_on_the_second_lookup() -> None:
     ex = Exchange("unplaced", "lost")
-    async with ex.client() as client:
-        result = await spot_order(client)
+    result = await ex.place(spot_order)
     assert len(ex.placements) == 2 and len(ex.lookups) == 2
     assert len(ex.book) == 1 and result.order_id == next(iter(ex.book.values()))

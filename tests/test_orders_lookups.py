@@ -16,8 +16,7 @@ from bitget_async import DuplicateClientOidError
 @pytest.mark.anyio
 async def test_futures_lookup_by_detail() -> None:
     ex = Exchange("lost")
-    async with ex.client() as client:
-        result = await mix_order(client)
+    result = await ex.place(mix_order)
     [oid] = ex.placement_oids()
     assert ex.lookup_paths() == ["/api/v2/mix/order/detail"]
     assert ex.lookups[0].url.query.decode() == f"symbol=BTCUSDT&productType=USDT-FUTURES&clientOid={oid}"
@@ -27,8 +26,7 @@ async def test_futures_lookup_by_detail() -> None:
 @pytest.mark.anyio
 async def test_futures_not_found_resends() -> None:
     ex = Exchange("unplaced", "ok")
-    async with ex.client() as client:
-        await mix_order(client)
+    await ex.place(mix_order)
     assert len(ex.placements) == 2 and len(set(ex.placement_oids())) == 1
     assert ex.lookup_paths() == ["/api/v2/mix/order/detail"]
     assert len(ex.book) == 1
@@ -37,8 +35,7 @@ async def test_futures_not_found_resends() -> None:
 @pytest.mark.anyio
 async def test_futures_duplicate_code_on_a_resend_is_resolved() -> None:
     ex = Exchange("lost", "ok", hidden=1)
-    async with ex.client() as client:
-        again = await mix_order(client, client_oid="m-1")
+    again = await ex.place(mix_order, client_oid="m-1")
     assert again.order_id == ex.book["m-1"]
     assert ex.lookup_paths() == ["/api/v2/mix/order/detail"] * 2  # hidden once, then found
 

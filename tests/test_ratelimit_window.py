@@ -17,6 +17,7 @@ from ratelimit_helpers import GLOBAL, KEY, VirtualClock, limiter_on
 import bitget_async
 from bitget_async import (
     BitgetClient,
+    LocalRateLimiter,
     RateLimits,
     WindowLimit,
 )
@@ -54,10 +55,18 @@ def test_window_refuses_nonsense() -> None:
 
 
 # -- the sliding window on a virtual clock ------------------------------------------------------
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def limiter(clock: VirtualClock) -> LocalRateLimiter:
+    return limiter_on(clock)
+
+
 @pytest.mark.anyio
-async def test_sequential_calls_fill_each_window_exactly() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_sequential_calls_fill_each_window_exactly(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(20, 1.0)
     instants: list[float] = []
 
@@ -75,9 +84,7 @@ async def test_sequential_calls_fill_each_window_exactly() -> None:
 
 
 @pytest.mark.anyio
-async def test_concurrent_callers_never_exceed_the_window() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_concurrent_callers_never_exceed_the_window(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(20, 1.0)
     instants: list[float] = []
     waits: list[float] = []
@@ -97,9 +104,7 @@ async def test_concurrent_callers_never_exceed_the_window() -> None:
 
 
 @pytest.mark.anyio
-async def test_fractional_rate_spaces_single_requests() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_fractional_rate_spaces_single_requests(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit.per_second(0.5)
     instants: list[float] = []
 
@@ -112,9 +117,7 @@ async def test_fractional_rate_spaces_single_requests() -> None:
 
 
 @pytest.mark.anyio
-async def test_scaled_rate_runs_at_the_fraction() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_scaled_rate_runs_at_the_fraction(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = RateLimits(scale=0.8, margin=0.0).limit_for("spot.market.tickers", 20)
     assert limit == WindowLimit(16, 1.0)
     instants: list[float] = []
@@ -130,9 +133,7 @@ async def test_scaled_rate_runs_at_the_fraction() -> None:
 
 
 @pytest.mark.anyio
-async def test_cost_takes_several_places_in_the_window() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_cost_takes_several_places_in_the_window(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(10, 1.0)
     got: list[tuple[float, int]] = []
 
@@ -150,9 +151,7 @@ async def test_cost_takes_several_places_in_the_window() -> None:
 
 
 @pytest.mark.anyio
-async def test_global_ip_budget_is_6000_per_minute() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_global_ip_budget_is_6000_per_minute(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     assert GLOBAL_IP_LIMIT == WindowLimit(6000, 60.0)
     for _ in range(6000):
         await limiter.acquire(GLOBAL, GLOBAL_IP_LIMIT)
@@ -163,9 +162,7 @@ async def test_global_ip_budget_is_6000_per_minute() -> None:
 
 
 @pytest.mark.anyio
-async def test_max_wait_and_fail_fast_refuse_without_reserving() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_max_wait_and_fail_fast_refuse_without_reserving(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(2, 1.0)
     await limiter.acquire(KEY, limit)
     await limiter.acquire(KEY, limit)
@@ -200,8 +197,7 @@ def test_effective_max_wait() -> None:
 
 
 @pytest.mark.anyio
-async def test_penalize_blocks_then_halves_the_rate() -> None:
-    clock = VirtualClock()
+async def test_penalize_blocks_then_halves_the_rate(clock: VirtualClock) -> None:
     limiter = limiter_on(clock, slowdown_seconds=60.0)
     limit = WindowLimit(2, 1.0)
     limiter.penalize(KEY, 3.0)
@@ -222,9 +218,7 @@ async def test_penalize_blocks_then_halves_the_rate() -> None:
 
 
 @pytest.mark.anyio
-async def test_cancelled_waiter_gives_its_slot_back() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_cancelled_waiter_gives_its_slot_back(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(1, 1.0)
     await limiter.acquire(KEY, limit)  # t=0
     got: list[float] = []
@@ -258,9 +252,7 @@ async def test_cancelled_waiter_gives_its_slot_back() -> None:
 
 
 @pytest.mark.anyio
-async def test_release_returns_an_unsent_reservation() -> None:
-    clock = VirtualClock()
-    limiter = limiter_on(clock)
+async def test_release_returns_an_unsent_reservation(clock: VirtualClock, limiter: LocalRateLimiter) -> None:
     limit = WindowLimit(1, 1.0)
     r = await limiter.acquire(KEY, limit)
     limiter.release(r)

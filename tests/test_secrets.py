@@ -75,6 +75,18 @@ def exception_texts(exc: BaseException) -> list[str]:
     return texts
 
 
+# Bitget's refusals (HTTP 400 with its code) and the httpx failures, by path; any other path
+# cannot connect.
+REFUSALS = {
+    "/api/v2/spot/account/assets": ("40009", "sign signature error"),
+    "/api/v2/mix/account/accounts": ("40008", "Request timestamp expired"),
+}
+NETWORK_FAILURES: dict[str, tuple[type[httpx.RequestError], str]] = {
+    "/api/v2/spot/trade/cancel-order": (httpx.ReadTimeout, "timed out"),
+    "/api/v2/spot/market/tickers": (httpx.RemoteProtocolError, "Server disconnected without sending a response."),
+}
+
+
 def failing_server() -> Callable[[httpx.Request], httpx.Response]:
     """Each path fails its own way: a Bitget auth error, a timestamp error, network failures."""
 
@@ -83,17 +95,13 @@ def failing_server() -> Callable[[httpx.Request], httpx.Response]:
         if path == "/api/v2/public/time":
             return httpx.Response(200, json={"code": "00000", "msg": "success", "requestTime": NOW,
                                              "data": {"serverTime": str(NOW)}})
-        if path == "/api/v2/spot/account/assets":
-            return httpx.Response(400, json={"code": "40009", "msg": "sign signature error", "requestTime": NOW})
-        if path == "/api/v2/mix/account/accounts":
-            return httpx.Response(400, json={"code": "40008", "msg": "Request timestamp expired", "requestTime": NOW})
-        if path == "/api/v2/spot/trade/cancel-order":
-            raise httpx.ReadTimeout("timed out", request=request)
-        if path == "/api/v2/spot/market/tickers":
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        if path in REFUSALS:
+            code, msg = REFUSALS[path]
+            return httpx.Response(400, json={"code": code, "msg": msg, "requestTime": NOW})
         if path == "/api/v2/test/html":
             return httpx.Response(502, content=b"<html><body>502 Bad Gateway</body></html>")
-        raise httpx.ConnectError("All connection attempts failed", request=request)
+        exc_type, message = NETWORK_FAILURES.get(path, (httpx.ConnectError, "All connection attempts failed"))
+        raise exc_type(message, request=request)
 
     return answer
 

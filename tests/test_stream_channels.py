@@ -148,6 +148,19 @@ async def test_futures_private_channels(anyio_backend: str) -> None:
                               ts=1700000000000)
 
 
+async def fund_and_buy(client: Any, mode: str, symbol: str, amount: Decimal, account: Subscription[Any],
+                       orders: Subscription[Any]) -> tuple[Any, Any, Any]:
+    """Move USDT into the ``crossed`` or ``isolated`` margin account and buy there: the account
+    push, the placed order, and the order push (each awaited in that order)."""
+    per_symbol = {"symbol": symbol} if mode == "isolated" else {}
+    await client.spot.wallet.transfer(from_type="spot", to_type=f"{mode}_margin", amount=amount, coin="USDT",
+                                      **per_symbol)
+    row = (await first(account)).data[0]
+    placed = await getattr(client.margin, mode).place_order(
+        symbol=symbol, side="buy", order_type="market", loan_type="normal", force="gtc", quote_size=Decimal(100))
+    return row, placed, (await first(orders)).data[0]
+
+
 async def test_spot_plan_and_margin_channels(anyio_backend: str) -> None:
     async with streaming() as (_sim, client):
         s = client.stream
@@ -159,23 +172,11 @@ async def test_spot_plan_and_margin_channels(anyio_backend: str) -> None:
                 trigger_type="mark_price")
             plan = (await first(algo)).data[0]
             assert isinstance(plan, SpotPlanOrder) and plan.trigger_price == Decimal(1000) and plan.status == "live"
-            await client.spot.wallet.transfer(from_type="spot", to_type="crossed_margin", amount=Decimal(1000),
-                                              coin="USDT")
-            row = (await first(crossed)).data[0]
+            row, placed, mo = await fund_and_buy(client, "crossed", "BTCUSDT", Decimal(1000), crossed, corders)
             assert isinstance(row, AccountCrossed) and row.coin == "USDT" and row.available == Decimal(1000)
-            placed = await client.margin.crossed.place_order(
-                symbol="BTCUSDT", side="buy", order_type="market", loan_type="normal", force="gtc",
-                quote_size=Decimal(100))
-            mo = (await first(corders)).data[0]
             assert isinstance(mo, MarginOrder) and mo.order_id == placed.order_id and mo.quote_size == Decimal(100)
-            await client.spot.wallet.transfer(from_type="spot", to_type="isolated_margin", amount=Decimal(500),
-                                              coin="USDT", symbol="ETHUSDT")
-            iso = (await first(isolated)).data[0]
+            iso, placed, io = await fund_and_buy(client, "isolated", "ETHUSDT", Decimal(500), isolated, iorders)
             assert isinstance(iso, AccountIsolated) and iso.symbol == "ETHUSDT" and iso.available == Decimal(500)
-            placed = await client.margin.isolated.place_order(
-                symbol="ETHUSDT", side="buy", order_type="market", loan_type="normal", force="gtc",
-                quote_size=Decimal(100))
-            io = (await first(iorders)).data[0]
             assert isinstance(io, MarginOrder) and io.symbol == "ETHUSDT" and io.order_id == placed.order_id
 
 

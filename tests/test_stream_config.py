@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import inspect
 import json
 
 import pytest
 from stream_helpers import FAST
 
-from bitget_async import BitgetClient, StreamAuthError, StreamConfig
+from bitget_async import BitgetClient, MissingCredentialsError, StreamAuthError, StreamConfig, ValidationError
 from bitget_async._config import Credentials
 from bitget_async.stream import StreamClient
 from bitget_async.stream._limits import SlidingWindow
@@ -92,3 +93,28 @@ async def test_rsa_login_and_refusals_never_show_secrets(anyio_backend: str) -> 
         assert info.value.code == "30015"
         text = f"{info.value!r} {info.value}"
         assert SECRET not in text and sim.passphrase not in text
+
+
+@pytest.mark.parametrize(("name", "channel", "spot", "futures"), [
+    ("orders", "orders", "SpotOrder", "FuturesOrder"),
+    ("fill", "fill", "SpotFill", "FuturesFill"),
+    ("orders_algo", "orders-algo", "SpotPlanOrder", "FuturesPlanOrder"),
+])
+def test_spot_or_futures_channels_read_like_methods(name: str, channel: str, spot: str, futures: str) -> None:
+    client = BitgetClient(api_key="k", api_secret=SECRET, passphrase=PASSPHRASE)
+    method = getattr(client.stream, name)
+    assert inspect.isroutine(method) and method.__name__ == name
+    assert str(inspect.signature(method)) == (
+        f"(inst_type: 'str', inst_id: 'InstIds' = 'default') -> 'Subscription[{spot}] | Subscription[{futures}]'")
+    assert method.__doc__.startswith(f"``{channel}``: ")
+    for inst_type, arg_type, item in (("spot", "SPOT", spot), ("coin-futures", "COIN-FUTURES", futures)):
+        sub = method(inst_type, ["btcusdt", "ethusdt"])
+        assert [(a.inst_type, a.channel, a.inst_id) for a in sub.args] == [
+            (arg_type, channel, "BTCUSDT"), (arg_type, channel, "ETHUSDT")]
+        assert sub.private and sub.decoder.decode(b'{"data":[{}]}').data[0].__class__.__name__ == item
+    with pytest.raises(ValidationError, match="inst_type must be one of SPOT, USDT-FUTURES"):
+        method("MARGIN")
+    with pytest.raises(TypeError, match=f"client.stream.{name}"):
+        getattr(StreamClient, name)("SPOT")
+    with pytest.raises(MissingCredentialsError):
+        getattr(BitgetClient().stream, name)("SPOT")

@@ -24,7 +24,7 @@ processes, use ``RedisRateLimiter`` (``redis.py``).
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 
 import anyio
@@ -61,7 +61,8 @@ class LocalRateLimiter:
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._windows: dict[str, _Window] = {}
+        # A key's window is made on its first acquire or penalty (lookups use ``.get``).
+        self._windows: defaultdict[str, _Window] = defaultdict(_Window)
         self._slowdown = slowdown_seconds
         self.waits = 0
         self.wait_seconds = 0.0
@@ -128,26 +129,7 @@ class LocalRateLimiter:
     async def acquire(
         self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
     ) -> Reservation:
-        win = self._windows.get(key)
-        if win is None:
-            win = self._windows[key] = _Window()
-        now = self._clock()
-        at = self._next_slot(win, limit, cost, now)
-        wait = at - now
-        if max_wait is not None and wait > max_wait + 1e-9:
-            raise RateLimitExceeded(key, wait)
-        win.times.extend([at] * cost)
-        reservation = Reservation(key, at, cost, wait)
-        if wait > 0:
-            self.waits += 1
-            self.wait_seconds += wait
-            try:
-                await self._sleep(wait)
-            except BaseException:
-                # Cancelled while queued: the slot was never used, hand it back.
-                self.release(reservation)
-                raise
-        return reservation
+        return (await self.acquire_many([(key, limit)], cost=cost, max_wait=max_wait))[0]
 
     async def acquire_many(
         self, keys: Sequence[tuple[str, WindowLimit]], *, cost: int = 1, max_wait: float | None = None
@@ -165,9 +147,7 @@ class LocalRateLimiter:
         at = now
         worst = ""
         for key, limit in keys:
-            win = windows.get(key)
-            if win is None:
-                win = windows[key] = _Window()
+            win = windows[key]
             if cost != 1 or now < win.slow_until:
                 slot = self._next_slot(win, limit, cost, now)
             else:
@@ -224,9 +204,7 @@ class LocalRateLimiter:
                 return  # already aged out of the window: nothing left to give back
 
     def penalize(self, key: str, seconds: float) -> None:
-        win = self._windows.get(key)
-        if win is None:
-            win = self._windows[key] = _Window()
+        win = self._windows[key]
         now = self._clock()
         win.blocked_until = max(win.blocked_until, now + seconds)
         win.slow_until = max(win.slow_until, now + seconds + self._slowdown)

@@ -10,43 +10,16 @@ from ._book import OrderBook, checksum
 from ._client import CANDLE_INTERVALS, INST_TYPES, StreamClient
 from ._config import DEFAULT_STREAM_CONFIG, StreamConfig
 from ._connection import Connection
-from ._messages import (
-    Arg,
-    Auction,
-    BookLevel,
-    Books,
-    Candle,
-    FuturesTicker,
-    IndexPrice,
-    Push,
-    SpotTicker,
-    Trade,
-)
-from ._private_messages import (
-    AccountCrossed,
-    AccountIsolated,
-    AdlNotice,
-    Equity,
-    FeeDetail,
-    FuturesAccount,
-    FuturesFill,
-    FuturesOrder,
-    FuturesPlanOrder,
-    MarginOrder,
-    Position,
-    PositionHistory,
-    SpotAccount,
-    SpotFill,
-    SpotOrder,
-    SpotPlanOrder,
-)
+
+# The message Structs are listed once, in their modules' __all__.
+from ._messages import *  # noqa: F403
+from ._messages import __all__ as _public_pushes
+from ._private_messages import *  # noqa: F403
+from ._private_messages import __all__ as _private_pushes
 from ._subscription import OrderBooks, Subscription
 
 __all__ = [
+    *_public_pushes, *_private_pushes,
     "CANDLE_INTERVALS", "DEFAULT_STREAM_CONFIG", "INST_TYPES",
-    "AccountCrossed", "AccountIsolated", "AdlNotice", "Arg", "Auction", "BookLevel", "Books", "Candle",
-    "Connection", "Equity", "FeeDetail", "FuturesAccount", "FuturesFill", "FuturesOrder", "FuturesPlanOrder",
-    "FuturesTicker", "IndexPrice", "MarginOrder", "OrderBook", "OrderBooks", "Position", "PositionHistory",
-    "Push", "SpotAccount", "SpotFill", "SpotOrder", "SpotPlanOrder", "SpotTicker", "StreamClient",
-    "StreamConfig", "Subscription", "Trade", "checksum",
+    "Connection", "OrderBook", "OrderBooks", "StreamClient", "StreamConfig", "Subscription", "checksum",
 ]

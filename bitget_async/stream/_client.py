@@ -9,8 +9,9 @@ Arguments are checked before any I/O (``ValidationError`` naming the parameter).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import anyio
 
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["CANDLE_INTERVALS", "INST_TYPES", "StreamClient"]
 
 T = TypeVar("T")
+SpotT = TypeVar("SpotT")
+FuturesT = TypeVar("FuturesT")
 InstType = Literal["SPOT", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES", "MARGIN"]
 Futures = Literal["USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES"]
 InstIds = str | Sequence[str]
@@ -82,6 +85,47 @@ def _inst_ids(value: InstIds, param: str = "inst_id") -> list[str]:
         if not isinstance(item, str) or not item.strip() or len(item) > 64:
             raise ValidationError(f"{param}: instrument ids are non-empty strings, got {item!r}", param=param)
     return [i.strip() if i.strip() == "default" else i.strip().upper() for i in items]
+
+
+class _SpotOrFutures(Generic[SpotT, FuturesT]):
+    """A private channel with one push type on spot and one on futures, chosen by ``inst_type``
+    (``orders``, ``fill``, ``orders-algo``): one line per channel on ``StreamClient`` instead of
+    a method and two overloads each.  Read on a client it is bound to it, like a method; it
+    passes for a function in ``help()`` and ``inspect`` (a descriptor with a signature)."""
+
+    def __init__(self, channel: str, spot: type[SpotT], futures: type[FuturesT], doc: str,
+                 client: StreamClient | None = None) -> None:
+        self.channel, self.spot, self.futures = channel, spot, futures
+        self.__name__ = channel.replace("-", "_")
+        self._doc = doc
+        self.__doc__ = f"``{channel}``: {doc}."
+        self._client = client
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        returns = f"Subscription[{self.spot.__name__}] | Subscription[{self.futures.__name__}]"
+        return inspect.signature(self.__call__).replace(return_annotation=returns)
+
+    def __repr__(self) -> str:
+        return f"<stream channel {self.channel}: {self.spot.__name__} (SPOT) or {self.futures.__name__} (futures)>"
+
+    def __get__(self, client: StreamClient | None, owner: type | None = None) -> _SpotOrFutures[SpotT, FuturesT]:
+        if client is None:
+            return self
+        return _SpotOrFutures(self.channel, self.spot, self.futures, self._doc, client)
+
+    @overload
+    def __call__(self, inst_type: Literal["SPOT"], inst_id: InstIds = ...) -> Subscription[SpotT]: ...
+    @overload
+    def __call__(self, inst_type: Futures, inst_id: InstIds = ...) -> Subscription[FuturesT]: ...
+    def __call__(self, inst_type: str, inst_id: InstIds = "default") -> Subscription[SpotT] | Subscription[FuturesT]:
+        client = self._client
+        if client is None:
+            raise TypeError(f"StreamClient.{self.__name__} is called on a client's stream (client.stream.{self.__name__})")
+        kind = _inst_type(inst_type, ("SPOT", *FUTURES))
+        if kind == "SPOT":
+            return client._private(kind, self.channel, self.spot, inst_id=inst_id)
+        return client._private(kind, self.channel, self.futures, inst_id=inst_id)
 
 
 class StreamClient:
@@ -116,17 +160,18 @@ class StreamClient:
         state = "closed" if self._closed else "open"
         return f"<StreamClient {self.config.endpoint(False, self.demo)} subscriptions={len(self._open)} {state}>"
 
-    @property
-    def connect_attempts(self) -> int:
-        """Connection attempts made so far by all of this client's subscriptions."""
-        return self._connects.total
-
     async def aclose(self) -> None:
         """Stop every open subscription (their consumers get ``ClientClosedError``).  Idempotent."""
         self._closed = True
         for sub in list(self._open):
             sub._shutdown()
         await anyio.lowlevel.checkpoint()
+
+    # -- observability ---------------------------------------------------------------------
+    @property
+    def connect_attempts(self) -> int:
+        """Connection attempts made so far by all of this client's subscriptions."""
+        return self._connects.total
 
     # -- internals used by subscriptions ---------------------------------------------------
     def _check_open(self) -> None:
@@ -264,40 +309,10 @@ class StreamClient:
             return self._private(kind, "account", SpotAccount, coin=True)
         return self._private(kind, "account", FuturesAccount, coin=True)
 
-    @overload
-    def orders(self, inst_type: Literal["SPOT"], inst_id: InstIds = ...) -> Subscription[SpotOrder]: ...
-    @overload
-    def orders(self, inst_type: Futures, inst_id: InstIds = ...) -> Subscription[FuturesOrder]: ...
-    def orders(self, inst_type: str, inst_id: InstIds = "default") -> Subscription[SpotOrder] | Subscription[FuturesOrder]:
-        """``orders``: every state change of your orders (placed, partially filled, filled, canceled)."""
-        kind = _inst_type(inst_type, ("SPOT", *FUTURES))
-        if kind == "SPOT":
-            return self._private(kind, "orders", SpotOrder, inst_id=inst_id)
-        return self._private(kind, "orders", FuturesOrder, inst_id=inst_id)
-
-    @overload
-    def fill(self, inst_type: Literal["SPOT"], inst_id: InstIds = ...) -> Subscription[SpotFill]: ...
-    @overload
-    def fill(self, inst_type: Futures, inst_id: InstIds = ...) -> Subscription[FuturesFill]: ...
-    def fill(self, inst_type: str, inst_id: InstIds = "default") -> Subscription[SpotFill] | Subscription[FuturesFill]:
-        """``fill``: your trades, one push per execution."""
-        kind = _inst_type(inst_type, ("SPOT", *FUTURES))
-        if kind == "SPOT":
-            return self._private(kind, "fill", SpotFill, inst_id=inst_id)
-        return self._private(kind, "fill", FuturesFill, inst_id=inst_id)
-
-    @overload
-    def orders_algo(self, inst_type: Literal["SPOT"], inst_id: InstIds = ...) -> Subscription[SpotPlanOrder]: ...
-    @overload
-    def orders_algo(self, inst_type: Futures, inst_id: InstIds = ...) -> Subscription[FuturesPlanOrder]: ...
-    def orders_algo(
-        self, inst_type: str, inst_id: InstIds = "default"
-    ) -> Subscription[SpotPlanOrder] | Subscription[FuturesPlanOrder]:
-        """``orders-algo``: trigger (plan) orders and TP/SL."""
-        kind = _inst_type(inst_type, ("SPOT", *FUTURES))
-        if kind == "SPOT":
-            return self._private(kind, "orders-algo", SpotPlanOrder, inst_id=inst_id)
-        return self._private(kind, "orders-algo", FuturesPlanOrder, inst_id=inst_id)
+    orders = _SpotOrFutures("orders", SpotOrder, FuturesOrder,
+                            "every state change of your orders (placed, partially filled, filled, canceled)")
+    fill = _SpotOrFutures("fill", SpotFill, FuturesFill, "your trades, one push per execution")
+    orders_algo = _SpotOrFutures("orders-algo", SpotPlanOrder, FuturesPlanOrder, "trigger (plan) orders and TP/SL")
 
     def positions(self, inst_type: Futures, inst_id: InstIds = "default") -> Subscription[Position]:
         """``positions`` (futures): open positions (a snapshot on subscribe, then every change)."""

@@ -9,11 +9,33 @@ from __future__ import annotations
 
 import dataclasses
 import ssl
+import typing
+from typing import Annotated, Any
 
 __all__ = ["DEFAULT_STREAM_CONFIG", "LIVE_WS_URL", "DEMO_WS_URL", "StreamConfig"]
 
 LIVE_WS_URL = "wss://ws.bitget.com"
 DEMO_WS_URL = "wss://wspap.bitget.com"  # demo trading: demo API keys only
+
+
+@dataclasses.dataclass(frozen=True)
+class _Bound:
+    """A numeric field's allowed range, written beside the field (``Annotated``) so that
+    ``__post_init__`` checks every field from one rule instead of lists of field names."""
+
+    low: float
+    high: float | None = None
+    strict: bool = False  # ``low`` itself is refused (a duration of 0 s means nothing)
+    why: str = ""
+
+    def check(self, name: str, value: float) -> None:
+        if value < self.low or (self.strict and value == self.low) or (self.high is not None and value > self.high):
+            rule = (f"between {self.low} and {self.high}" if self.high is not None
+                    else f"{'>' if self.strict else '>='} {self.low}")
+            raise ValueError(f"StreamConfig.{name} must be {rule}" + (f" ({self.why})" if self.why else ""))
+
+
+Seconds = Annotated[float, _Bound(0, strict=True)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,45 +75,32 @@ IP), so a subscription that would need more is refused before connecting.
     """
 
     url: str | None = None
-    ping_interval: float = 30.0
-    dead_after: float = 65.0
-    connect_timeout: float = 10.0
-    reply_timeout: float = 10.0
-    reconnect_base: float = 1.0
-    reconnect_max: float = 60.0
-    give_up_after: float | None = None
-    max_channels: int = 50
-    max_args_bytes: int = 4096
-    max_frames: int = 10
-    frame_window: float = 1.1
-    max_subscribes: int = 240
-    subscribe_window: float = 3600.0
-    max_connects: int = 300
-    connect_window: float = 300.0
-    max_connections: int = 100
-    queue_size: int = 1024
+    ping_interval: Seconds = 30.0
+    dead_after: Seconds = 65.0
+    connect_timeout: Seconds = 10.0
+    reply_timeout: Seconds = 10.0
+    reconnect_base: Annotated[float, _Bound(0)] = 1.0
+    reconnect_max: Annotated[float, _Bound(0)] = 60.0
+    give_up_after: Seconds | None = None
+    max_channels: Annotated[int, _Bound(1, 1000, why="Bitget's limit")] = 50
+    max_args_bytes: Annotated[int, _Bound(64, 4096, why="Bitget's limit")] = 4096
+    max_frames: Annotated[int, _Bound(3, why="a login, a subscribe and a ping")] = 10
+    frame_window: Seconds = 1.1
+    max_subscribes: Annotated[int, _Bound(1)] = 240
+    subscribe_window: Seconds = 3600.0
+    max_connects: Annotated[int, _Bound(1)] = 300
+    connect_window: Seconds = 300.0
+    max_connections: Annotated[int, _Bound(1)] = 100
+    queue_size: Annotated[int, _Bound(1)] = 1024
     ssl_context: ssl.SSLContext | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.url is not None and not self.url.startswith(("ws://", "wss://")):
             raise ValueError(f"StreamConfig.url must start with ws:// or wss://, got {self.url!r}")
-        for name in ("ping_interval", "dead_after", "connect_timeout", "reply_timeout", "frame_window",
-                     "subscribe_window", "connect_window"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"StreamConfig.{name} must be > 0")
-        if self.give_up_after is not None and self.give_up_after <= 0:
-            raise ValueError("StreamConfig.give_up_after must be > 0 or None")
-        if self.reconnect_base < 0 or self.reconnect_max < 0:
-            raise ValueError("StreamConfig.reconnect_base and reconnect_max must be >= 0")
-        if not 1 <= self.max_channels <= 1000:
-            raise ValueError("StreamConfig.max_channels must be between 1 and 1000 (Bitget's limit)")
-        if not 64 <= self.max_args_bytes <= 4096:
-            raise ValueError("StreamConfig.max_args_bytes must be between 64 and 4096 (Bitget's limit)")
-        for name in ("max_frames", "max_subscribes", "max_connects", "max_connections", "queue_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"StreamConfig.{name} must be >= 1")
-        if self.max_frames < 3:
-            raise ValueError("StreamConfig.max_frames must be >= 3 (a login, a subscribe and a ping)")
+        for name, bound in _BOUNDS.items():
+            value = getattr(self, name)
+            if value is not None:  # None: an optional limit left off (give_up_after)
+                bound.check(name, value)
 
     def endpoint(self, private: bool, demo: bool) -> str:
         base = self.url or (DEMO_WS_URL if demo else LIVE_WS_URL)
@@ -102,4 +111,16 @@ IP), so a subscription that would need more is refused before connecting.
         return min(self.reconnect_max, self.reconnect_base * 2.0 ** min(attempt, 30)) * (0.5 + rand / 2)
 
 
+def _bound_of(hint: Any) -> _Bound | None:
+    for part in (hint, *typing.get_args(hint)):  # ``Seconds | None``: the bound is on a member
+        for meta in getattr(part, "__metadata__", ()):
+            if isinstance(meta, _Bound):
+                return meta
+    return None
+
+
+_BOUNDS = {
+    name: bound for name, hint in typing.get_type_hints(StreamConfig, include_extras=True).items()
+    if (bound := _bound_of(hint)) is not None
+}
 DEFAULT_STREAM_CONFIG = StreamConfig()

@@ -105,21 +105,21 @@ class Connection:
         login: Callable[[], bytes] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
+        # What this connection serves, and its own budgets (Bitget counts frames and subscribes
+        # per connection); the connect budget and the login are the client's, shared by all.
         self.url = url
         self.args = list(args)
         self.handler = handler
         self.config = config
+        self.frames = SlidingWindow(config.max_frames, config.frame_window, "frames")
+        self.subscribes = SlidingWindow(config.max_subscribes, config.subscribe_window, "subscribes")
         self._connects = connects
         self._login = login
         self._rand = rand
-        self.frames = SlidingWindow(config.max_frames, config.frame_window, "frames")
-        self.subscribes = SlidingWindow(config.max_subscribes, config.subscribe_window, "subscribes")
         self.ready = False
         self.error: StreamError | None = None
-        self.connected = 0
-        self.reconnects = 0
-        self.pings = 0
-        self.server_rate_limited = 0
+        # Counters for ``stats()`` and tests.
+        self.connected = self.reconnects = self.pings = self.server_rate_limited = 0
         self._ws: WebSocket | None = None
         self._logged_in = False
         self._unacked: set[Arg] = set()

@@ -26,6 +26,11 @@ S = str | None
 I = int | None  # noqa: E741
 
 
+class Message(msgspec.Struct, rename="camel", gc=False):
+    """Base of the channels' data Structs: Bitget's camelCase keys, and leaf values that need no
+    garbage-collector tracking (msgspec's ``gc=False``; subclasses inherit both)."""
+
+
 class Arg(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, gc=False):
     """A subscription as Bitget spells it: ``{"instType", "channel", "instId"}`` (or ``coin``)."""
 
@@ -65,7 +70,9 @@ class Push(msgspec.Struct, Generic[T], gc=False):
 
 
 # -- public -------------------------------------------------------------------------------
-class SpotTicker(msgspec.Struct, rename="camel", gc=False):
+class SpotTicker(Message):
+    """``ticker`` (spot): last price, best bid/ask, 24 h statistics."""
+
     inst_id: S = None
     last_pr: D = None
     open24h: D = None
@@ -83,7 +90,9 @@ class SpotTicker(msgspec.Struct, rename="camel", gc=False):
     ts: I = None
 
 
-class FuturesTicker(msgspec.Struct, rename="camel", gc=False):
+class FuturesTicker(Message):
+    """``ticker`` (futures): the spot fields plus funding, mark and index prices."""
+
     inst_id: S = None
     symbol: S = None
     last_pr: D = None
@@ -122,7 +131,9 @@ class Candle(msgspec.Struct, array_like=True, gc=False):
     usdt_volume: D = None
 
 
-class Trade(msgspec.Struct, rename="camel", gc=False):
+class Trade(Message):
+    """``trade``: one public trade."""
+
     trade_id: S = None
     ts: I = None
     price: D = None
@@ -161,7 +172,9 @@ class Books(msgspec.Struct, gc=False):
     instId: S = None
 
 
-class Auction(msgspec.Struct, rename="camel", gc=False):
+class Auction(Message):
+    """``auction`` (spot): a call-auction stage and its estimated opening price."""
+
     stage: S = None
     stage_end_time: I = None
     est_opening_price: D = None
@@ -169,7 +182,9 @@ class Auction(msgspec.Struct, rename="camel", gc=False):
     auction_end_time: I = None
 
 
-class IndexPrice(msgspec.Struct, rename="camel", gc=False):
+class IndexPrice(Message):
+    """``index-price`` (instType MARGIN): one margin symbol's index price."""
+
     symbol: S = None
     base_coin: S = None
     quote_coin: S = None
