@@ -1,4 +1,5 @@
-"""The default backend: one pooled ``httpx.AsyncClient`` (asyncio and trio)."""
+"""The httpx backend: one pooled ``httpx.AsyncClient``, the carrier on trio, for a caller's
+``httpx_client=`` or ``transport=``, HTTP/2, proxy objects and respx (``_auto.py`` picks it)."""
 
 from __future__ import annotations
 
