@@ -141,6 +141,15 @@ class Slots:
         self.entry: _Sent | None = None
         self.waited = 0.0
 
+    def hold(self, reservation: Reservation, bucket: BucketStats) -> None:
+        """Keep a reservation (given back if the request is never sent) and count its wait."""
+        self.reservations.append(reservation)
+        bucket.acquired += 1
+        if reservation.wait > 0:
+            self.waited += reservation.wait
+            bucket.rate_waits += 1
+            bucket.rate_wait_seconds += reservation.wait
+
 
 class Gate:
     """Rate slots, the concurrency limit and the arrival guard of one client."""
@@ -260,12 +269,7 @@ class Gate:
                 self._stats.bucket(exc.key).refused += 1
                 raise local_error(request.name, request.method, request.path, exc) from None
             for (_key, _limit, bucket), reservation in zip(plan.rates, taken, strict=True):
-                slots.reservations.append(reservation)
-                bucket.acquired += 1
-                if reservation.wait > 0:
-                    slots.waited += reservation.wait
-                    bucket.rate_waits += 1
-                    bucket.rate_wait_seconds += reservation.wait
+                slots.hold(reservation, bucket)
             return
         acquire = self.rate_limits.limiter.acquire
         for key, limit, bucket in plan.rates:
@@ -275,12 +279,7 @@ class Gate:
             except RateLimitExceeded as exc:
                 bucket.refused += 1
                 raise local_error(request.name, request.method, request.path, exc) from None
-            slots.reservations.append(reservation)
-            bucket.acquired += 1
-            if reservation.wait > 0:
-                slots.waited += reservation.wait
-                bucket.rate_waits += 1
-                bucket.rate_wait_seconds += reservation.wait
+            slots.hold(reservation, bucket)
 
     async def _guard(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
         """The arrival guard's slow path: wait, in arrival order, until the window has room."""
