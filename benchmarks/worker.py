@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import socket
 import statistics
@@ -133,13 +132,6 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    patch = os.environ.get("BENCH_PATCH", "0")
-    if patch != "0":
-        # Benchmark-only: measure the package with the fixes proposed in prototype_fixes.py
-        # ("1" = all of them, or a comma-separated list of their names).
-        import prototype_fixes
-
-        prototype_fixes.apply(prototype_fixes.FIXES if patch == "1" else tuple(patch.split(",")))
     job = (args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port)
     if args.client in TRIO_CLIENTS:
         import trio
