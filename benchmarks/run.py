@@ -9,6 +9,10 @@ it.  The fake server runs in its own process pinned to the second CPU; every (cl
 concurrency) cell runs in a fresh process pinned to the first (``taskset``, when two CPUs
 exist), ``--reps`` times in shuffled order, and the tables report the median of the repetitions.
 
+This process stays small on purpose: it imports neither the package nor any client library
+(matplotlib only at the very end), because every child it starts inherits its RSS high-water
+mark (``ru_maxrss`` survives fork and exec on Linux), which would inflate every cell's peak RSS.
+
 This module is the command line and the order of the steps; the pieces live beside it:
 ``catalog`` (the grid), ``environment`` (venv, pins, machine), ``processes`` (server, workers,
 probes), ``verdict`` (medians, targets), ``report`` and ``chart`` (the files).
@@ -32,8 +36,6 @@ from environment import HERE, REPO, VENV, WORK, bench_env, ensure_venv, machine,
 from processes import fake_server, run_cells, run_decode, run_memory
 from report import write_results
 from verdict import aggregate
-
-from bitget_async import Limits
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +96,9 @@ def main() -> None:
         "reps": reps,
         "clients": clients,
         "machine": machine(),
-        "pools": {"bitget_async": Limits().max_connections, "raw": POOL, "big": BIG_POOL},
+        # clients.POOL is bitget_async's default Limits().max_connections (a test pins it): this
+        # process must not import the package (see the module docstring).
+        "pools": {"bitget_async": POOL, "raw": POOL, "big": BIG_POOL},
     }
     out = Path(args.out) if args.out else (WORK / "results-quick" if args.quick else HERE / "results")
     out.parent.mkdir(parents=True, exist_ok=True)

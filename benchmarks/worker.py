@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from clients import TRIO_CLIENTS, Adapter, make_adapter
+from rss import peak_rss_mb
 
 WORKLOADS = ("small", "signed", "large", "candles")
 
@@ -114,7 +115,7 @@ async def measure(client: str, workload: str, concurrency: int, seconds: float, 
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "server_busy": (after["cpu_s"] - before["cpu_s"]) / server_wall if server_wall else 0.0,
         "server_requests": after["requests"] - before["requests"],
         "signature_failures": after["signed_bad"] - before["signed_bad"],

@@ -272,3 +272,31 @@ def test_results_carry_command_machine_versions_and_every_table_lists_the_peers(
     assert md.count("| ccxt async | ") == md.count("| pybotters | ") == 12 + 1
     assert md.count(not_run) == 24
     assert "| **bitget_async default** (aiohttp on asyncio) | 16 | 1,000 | 250 | 240-260 |" in md
+
+
+def _child(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=BENCH, check=True,
+                          env={"PYTHONPATH": str(BENCH), "PATH": ""})
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's /proc")
+def test_a_child_reports_its_own_peak_rss_not_its_parents() -> None:
+    # ru_maxrss survives fork + exec on Linux: with 128 MB touched here, a bare child reads >= 128 MB
+    # there, while VmHWM (what the harness reports) is the child's own few MB.
+    ballast = bytearray(128 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))
+    code = "import resource; from rss import peak_rss_mb; print(peak_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    own, inherited = map(float, _child(code).split())
+    assert own < 64 <= 128 <= inherited
+    del ballast
+
+
+def test_the_orchestrating_process_loads_no_client_library() -> None:
+    # Its RSS high-water mark is inherited by every measured child (see above): keep it small.
+    loaded = _child("import sys, run; print(sorted({m.split('.')[0] for m in sys.modules} & "
+                    "{'bitget_async', 'aiohttp', 'httpx', 'msgspec', 'anyio', 'trio', 'ccxt', 'pybotters', 'matplotlib'}))")
+    assert loaded == "[]"
