@@ -30,7 +30,7 @@ def render_chart(path: Path, meta: dict[str, Any], cells: Cells) -> None:
     import matplotlib.pyplot as plt
 
     clients = [c for c in meta["clients"] if c not in CHART_EXCLUDE]
-    names = titles(meta)
+    names = {c: t.replace("**", "") for c, t in titles(meta).items()}  # markdown bold: the tables only
     throughput = ("small", "signed", "candles")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5.5))
     width = 0.8 / len(clients)
@@ -47,9 +47,9 @@ def render_chart(path: Path, meta: dict[str, Any], cells: Cells) -> None:
     ax2.set_ylabel("requests per second (higher is better)")
     ax2.set_title("Throughput at 128 concurrent (one client CPU)")
     handles, labels = ax1.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(clients), fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=min(5, len(clients)), fontsize=8, frameon=False)
     m = meta["machine"]
     fig.suptitle(f"bitget_async vs raw clients and peers - {m['nproc']} CPUs, {m['cpu']}, Python {m['python']} ({meta['mode']} run)")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.11, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
