@@ -18,7 +18,7 @@ from typing import Any
 
 from environment import HERE, pin
 
-__all__ = ["fake_server", "run_cells", "run_decode", "run_json", "run_memory"]
+__all__ = ["fake_server", "run_cells", "run_decode", "run_decodes", "run_json", "run_memory"]
 
 
 @contextmanager
@@ -85,8 +85,22 @@ def run_memory(clients: list[str], port: int, env: dict[str, str]) -> dict[str, 
     return memory
 
 
-def run_decode(script: str, rounds: int, env: dict[str, str], timeout: float) -> dict[str, Any]:
-    """One in-process decode benchmark (``decode_bench.py`` or ``peer_decode.py``), pinned."""
-    result = run_json([*pin(0), sys.executable, str(HERE / script), str(rounds)], env, timeout)
-    print(f"{script}: {result}", flush=True)
+def run_decode(args: list[str], env: dict[str, str], timeout: float, pinned: bool = True) -> dict[str, Any]:
+    """One decode benchmark (``decode_bench.py`` or ``peer_decode.py`` and its arguments).
+
+    ``pinned=False`` for ``decode_bench.py --loop``: it starts its own fake server as a child,
+    which would inherit the pin and share the client's CPU.
+    """
+    result = run_json([*(pin(0) if pinned else []), sys.executable, str(HERE / args[0]), *args[1:]], env, timeout)
+    print(f"{' '.join(args)}: {result}", flush=True)
     return result
+
+
+def run_decodes(micro_rounds: int, loop_rounds: int, env: dict[str, str], timeout: float) -> dict[str, Any]:
+    """The three decode probes, keyed as the results file keeps them: ours in-process
+    (``decode``), the peers' in-process (``peer_decode``), ours inside a request (``decode_loop``)."""
+    return {
+        "decode": run_decode(["decode_bench.py", str(micro_rounds)], env, timeout),
+        "peer_decode": run_decode(["peer_decode.py", str(micro_rounds)], env, timeout),
+        "decode_loop": run_decode(["decode_bench.py", "--loop", str(loop_rounds)], env, timeout, pinned=False),
+    }

@@ -73,9 +73,9 @@ def _header(meta: dict[str, Any]) -> list[str]:
     ]
 
 
-def _targets(cells: Cells, decode: dict[str, Any], memory: dict[str, Any]) -> list[str]:
+def _targets(cells: Cells, probes: dict[str, Any]) -> list[str]:
     out = ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
-    for name, value, ok in targets(cells, decode, memory):
+    for name, value, ok in targets(cells, probes):
         out.append(f"| {name} | {value} | {'n/a' if ok is None else 'yes' if ok else 'NO'} |")
     return out
 
@@ -138,6 +138,25 @@ def _decode_tables(decode: dict[str, Any], peers: dict[str, Any]) -> list[str]:
     return out
 
 
+def _loop_table(loop: dict[str, Any]) -> list[str]:
+    out = ["", "## Decoding inside the request loop (`decode_bench.py --loop`)", ""]
+    res = loop.get("results")
+    if not res:
+        return [*out, f"n/a: {loop.get('error', 'not run')}"]
+    out += [
+        f"One caller, one loopback GET per call against the fake server, client CPU (`time.process_time`), "
+        f"median of {loop['rounds']} round-robin samples of {loop['calls_per_sample']} calls.",
+        "",
+        "| case | median us | best us | vs raw aiohttp + json.loads |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in res.items():
+        floor = res.get(f"{name.split(':', 1)[0]}: raw aiohttp + json.loads")
+        ratio = f"{r['median_us'] / floor['median_us']:.2f}x" if floor else "n/a"
+        out.append(f"| {name} | {r['median_us']:,.0f} | {r['best_us']:,.0f} | {ratio} |")
+    return out
+
+
 def _memory_table(memory: dict[str, Any], names: dict[str, str]) -> list[str]:
     out = ["", "## Memory: import + one open client (one request done)", "", "| client | RSS MB | peak RSS MB |", "|---|---:|---:|"]
     missing = {p: {"error": "not run"} for p in PEERS if p not in memory}
@@ -162,10 +181,13 @@ def _problems(cells: Cells, names: dict[str, str]) -> list[str]:
     return out + (problems or ["None: every request of every client succeeded and every signature verified."])
 
 
-def render_markdown(meta: dict[str, Any], cells: Cells, decode: dict[str, Any], memory: dict[str, Any],
-                    peer_decode: dict[str, Any] | None = None) -> str:
-    out = _header(meta) + _targets(cells, decode, memory) + _workload_tables(meta, cells)
-    out += _decode_tables(decode, peer_decode or {}) + _memory_table(memory, titles(meta)) + _problems(cells, titles(meta))
+def render_markdown(saved: dict[str, Any], cells: Cells) -> str:
+    """The whole ``results.md`` from a results record (meta, memory and the decode probes)."""
+    meta = saved["meta"]
+    out = _header(meta) + _targets(cells, saved) + _workload_tables(meta, cells)
+    out += _decode_tables(saved.get("decode") or {}, saved.get("peer_decode") or {})
+    out += _loop_table(saved.get("decode_loop") or {})
+    out += _memory_table(saved.get("memory") or {}, titles(meta)) + _problems(cells, titles(meta))
     return "\n".join([*out, ""])
 
 
@@ -173,8 +195,6 @@ def write_results(out: Path, saved: dict[str, Any], cells: Cells) -> None:
     """``out``.json (everything measured), .md and .png; ``saved`` holds meta, runs, decode, memory."""
     record = {**saved, "cells": [{"client": c, "workload": w, "concurrency": n, **v} for (c, w, n), v in sorted(cells.items())]}
     out.with_suffix(".json").write_text(json.dumps(record, indent=1))
-    out.with_suffix(".md").write_text(
-        render_markdown(saved["meta"], cells, saved["decode"], saved["memory"], saved.get("peer_decode"))
-    )
+    out.with_suffix(".md").write_text(render_markdown(saved, cells))
     render_chart(out.with_suffix(".png"), saved["meta"], cells)
     print(f"wrote {out.with_suffix('.md')}, {out.with_suffix('.png')}, {out.with_suffix('.json')}", flush=True)

@@ -33,7 +33,7 @@ from typing import Any
 from catalog import CLIENTS, CONCURRENCY, WORKLOADS, plan
 from clients import BIG_POOL, POOL
 from environment import HERE, REPO, VENV, WORK, bench_env, ensure_venv, machine, venv_python
-from processes import fake_server, run_cells, run_decode, run_memory
+from processes import fake_server, run_cells, run_decodes, run_memory
 from report import write_results
 from verdict import aggregate
 
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-venv", action="store_true", help="use the current interpreter as is")
     parser.add_argument("--from-json", help="re-render .md and .png from a results .json, measuring nothing")
     parser.add_argument("--decode-only", action="store_true",
-                        help="rerun only the in-process decode benchmarks into benchmarks/results.json")
+                        help="rerun only the decode benchmarks (in-process, and inside a loopback request) into benchmarks/results.json")
     return parser
 
 
@@ -63,7 +63,8 @@ def main() -> None:
         os.execv(str(venv_python()), [str(venv_python()), str(Path(__file__).resolve()), *sys.argv[1:]])
 
     if args.decode_only:
-        rerun_decode(Path(args.out).with_suffix(".json") if args.out else HERE / "results.json", 30 if args.quick else 400)
+        rerun_decode(Path(args.out).with_suffix(".json") if args.out else HERE / "results.json",
+                     *((30, 5) if args.quick else (400, 40)))
         return
     if args.from_json:
         rerender(Path(args.from_json))
@@ -82,9 +83,7 @@ def main() -> None:
     with fake_server(env) as port:
         runs = run_cells(cells, reps, seconds, warmup, port, env)
         memory = run_memory(clients, port, env)
-    rounds = 30 if args.quick else 200
-    decode = run_decode("decode_bench.py", rounds, env, 300)
-    peer_decode = run_decode("peer_decode.py", rounds, env, 300)
+    decodes = run_decodes(*((30, 5) if args.quick else (200, 40)), env, 600)
 
     meta = {
         "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
@@ -102,16 +101,14 @@ def main() -> None:
     }
     out = Path(args.out) if args.out else (WORK / "results-quick" if args.quick else HERE / "results")
     out.parent.mkdir(parents=True, exist_ok=True)
-    saved = {"meta": meta, "runs": runs, "decode": decode, "peer_decode": peer_decode, "memory": memory}
+    saved = {"meta": meta, "runs": runs, "memory": memory, **decodes}
     write_results(out, saved, aggregate(runs))
 
 
-def rerun_decode(path: Path, rounds: int) -> None:
+def rerun_decode(path: Path, micro_rounds: int, loop_rounds: int) -> None:
     """Measure the decode benchmarks again and keep the saved HTTP runs (minutes to redo)."""
     saved: dict[str, Any] = json.loads(path.read_text())
-    env = bench_env()
-    for key, script in (("decode", "decode_bench.py"), ("peer_decode", "peer_decode.py")):
-        result = run_decode(script, rounds, env, 600)
+    for key, result in run_decodes(micro_rounds, loop_rounds, bench_env(), 600).items():
         result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         result["command"] = "python benchmarks/run.py --decode-only"
         saved[key] = result

@@ -88,6 +88,22 @@ class _Run:
         raise ValueError(f"unknown comparison {kind!r}")
 
 
+# decode_bench.py --loop: one caller, one GET per call, client CPU; its case names per body.
+LOOP_KINDS = {"large": "tickers", "candles": "candles"}
+
+
+def _loop_target(loop: dict[str, Any], workload: str) -> Target:
+    kind, bound = LOOP_KINDS[workload], DECODE_BOUNDS[workload][2]
+    name = (f"{DECODE_NAMES[workload]} inside the request loop (decode_bench.py --loop, one caller, typed) "
+            f"<= {bound}x raw aiohttp + json.loads")
+    res = loop.get("results") or {}
+    typed, floor = res.get(f"{kind}: bitget_async default, aiohttp (typed)"), res.get(f"{kind}: raw aiohttp + json.loads")
+    if not (typed and floor):
+        return (name, NOT_MEASURED, None)
+    r = typed["median_us"] / floor["median_us"]
+    return (name, f"{r:.2f}x ({typed['median_us']:,.0f} vs {floor['median_us']:,.0f} us)", r <= bound)
+
+
 def _decode_target(decode: dict[str, Any], workload: str) -> Target:
     typed, plain, bound = DECODE_BOUNDS[workload]
     name = f"typed decode of {DECODE_NAMES[workload]} (exact decimals, micro-benchmark) <= {bound}x json.loads"
@@ -98,9 +114,13 @@ def _decode_target(decode: dict[str, Any], workload: str) -> Target:
     return (name, f"{r:.2f}x ({res[typed]['median_us']:,.0f} vs {res[plain]['median_us']:,.0f} us)", r <= bound)
 
 
-def targets(cells: Cells, decode: dict[str, Any], memory: dict[str, Any]) -> list[Target]:
-    """(target, measured, met?) for every target in the issue, computed from this run only."""
+def targets(cells: Cells, probes: dict[str, Any]) -> list[Target]:
+    """(target, measured, met?) for every target in the issue, computed from this run only.
+
+    ``probes``: the results file's ``decode``, ``decode_loop`` and ``memory`` (any may be missing).
+    """
     run = _Run(cells)
+    decode, loop, memory = (probes.get(k) or {} for k in ("decode", "decode_loop", "memory"))
     rows: list[Target] = []
     # The default install on asyncio (its backend is aiohttp: the fast path) against the peers
     # and against raw aiohttp with the same pool (issue 15).
@@ -111,12 +131,14 @@ def targets(cells: Cells, decode: dict[str, Any], memory: dict[str, Any]) -> lis
             rows.append(run.compare(f"fast path (default on asyncio: aiohttp) CPU/req <= 1.15x raw aiohttp: "
                                     f"{w} @{n}", "bitget_async", "aiohttp", w, n, "cpu", 1.15))
     # Typed decode: in-process on the body alone, then inside the request loop (the whole
-    # request, typed decode included, against raw aiohttp + json.loads of the same body).
+    # request, typed decode included, against raw aiohttp + json.loads of the same body): once
+    # by decode_bench.py --loop, once from this run's cells at 1 and 16 callers.
     for w in ("large", "candles"):
         rows.append(_decode_target(decode, w))
+        rows.append(_loop_target(loop, w))
         bound = DECODE_BOUNDS[w][2]
         for n in (1, 16):
-            rows.append(run.compare(f"{DECODE_NAMES[w]} in the request loop (typed) <= {bound}x "
+            rows.append(run.compare(f"{DECODE_NAMES[w]}, whole request in this run's cells (typed) <= {bound}x "
                                     f"raw aiohttp + json.loads @{n}", "bitget_async", "aiohttp", w, n, "cpu", bound))
     # No pool size collapses at 128 callers: req/s at least raw httpx's with the same pool.
     for ours, raw in (("bitget_async", "httpx"), ("bitget_async_httpx", "httpx"),

@@ -211,8 +211,8 @@ def _cell(cpu: float, rps: float) -> dict[str, Any]:
 
 
 def test_every_target_row_is_present_and_unmeasured_ones_read_na(harness: dict[str, ModuleType]) -> None:
-    rows = harness["verdict"].targets({}, {}, {})
-    assert len(rows) == 39  # 12 peer/fast-path + 6 decode + 12 collapse + 8 trio + 1 memory
+    rows = harness["verdict"].targets({}, {})
+    assert len(rows) == 41  # 12 peer/fast-path + 8 decode + 12 collapse + 8 trio + 1 memory
     assert {(value, met) for _, value, met in rows} == {("n/a (not measured in this run)", None)}
     names = [name for name, _, _ in rows]
     assert sum("below pybotters" in n for n in names) == sum("below ccxt" in n for n in names) == 4
@@ -236,7 +236,11 @@ def test_targets_compare_the_right_cells_against_the_issue_bounds(harness: dict[
         "candles: json.loads (dicts)": {"median_us": 1000.0},
         "candles: bitget_async typed (1,000 rows)": {"median_us": 1600.0},
     }}
-    rows = {name: (value, met) for name, value, met in harness["verdict"].targets(cells, decode, {})}
+    loop = {"results": {
+        "tickers: raw aiohttp + json.loads": {"median_us": 2000.0},
+        "tickers: bitget_async default, aiohttp (typed)": {"median_us": 1000.0},
+    }}
+    rows = {name: (value, met) for name, value, met in harness["verdict"].targets(cells, {"decode": decode, "decode_loop": loop})}
     assert rows["default CPU/req below pybotters: small @16"] == ("100 vs 120 us/req (0.83x)", True)
     assert rows["default CPU/req below ccxt: small @16"] == ("100 vs 90 us/req (1.11x)", False)
     assert rows["fast path (default on asyncio: aiohttp) CPU/req <= 1.15x raw aiohttp: small @16"] == (
@@ -249,6 +253,9 @@ def test_targets_compare_the_right_cells_against_the_issue_bounds(harness: dict[
         "1.30x (1,300 vs 1,000 us)", True)
     assert rows["typed decode of 1,000 candles (exact decimals, micro-benchmark) <= 1.5x json.loads"] == (
         "1.60x (1,600 vs 1,000 us)", False)
+    loop_row = "inside the request loop (decode_bench.py --loop, one caller, typed)"
+    assert rows[f"1,000 tickers {loop_row} <= 1.3x raw aiohttp + json.loads"] == ("0.50x (1,000 vs 2,000 us)", True)
+    assert rows[f"1,000 candles {loop_row} <= 1.5x raw aiohttp + json.loads"] == ("n/a (not measured in this run)", None)
 
 
 def test_results_carry_command_machine_versions_and_every_table_lists_the_peers(harness: dict[str, ModuleType]) -> None:
@@ -262,7 +269,7 @@ def test_results_carry_command_machine_versions_and_every_table_lists_the_peers(
     }
     cell = {"rps": 1000.0, "cpu_us_per_req": 250.0, "cpu_us_spread": [240.0, 260.0], "p50_ms": 1.0, "p99_ms": 2.0,
             "peak_rss_mb": 50.0, "server_busy_max": 0.1, "errors": 0, "signature_failures": 0, "failed_reps": []}
-    md = harness["report"].render_markdown(meta, {("bitget_async", "small", 16): cell}, {}, {})
+    md = harness["report"].render_markdown({"meta": meta}, {("bitget_async", "small", 16): cell})
     assert "Command: `python benchmarks/run.py --quick` (quick run, 2026-12-02 14:00 UTC, 1.5 min), commit abc123def456." in md
     assert "Machine: 2 CPUs, AMD EPYC, CPython 3.11.7, Linux 6.1;" in md
     assert "Versions: bitget_async 0.9.0, ccxt 4.5.90, pybotters 1.11.2." in md
