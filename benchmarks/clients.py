@@ -6,12 +6,17 @@ fake server: ``small`` (one ticker), ``signed`` (place a limit order, HMAC-signe
 to its unified tickers, pybotters to plain dicts) and ``candles`` (1,000 candles, Bitget's page).  Raw clients
 check the envelope code, as any real caller must; bitget_async, ccxt and pybotters do their own.
 
+Pools: raw httpx and raw aiohttp hold ``POOL`` connections, the size of bitget_async's default
+``Limits()``, so every "vs raw" ratio compares equal pools (the ``pool128`` rows: 128 on both
+sides).  ccxt and pybotters run as their users get them (aiohttp's default connector).
+
 Imports of peer libraries happen inside the adapter so a worker process loads only the client it
 measures (peak RSS then belongs to that client).
 """
 
 from __future__ import annotations
 
+import abc
 import base64
 import hashlib
 import hmac
@@ -21,14 +26,14 @@ import uuid
 from decimal import Decimal
 from typing import Any, Protocol
 
-from fake_server import API_KEY, API_SECRET, CANDLES, PASSPHRASE, PLACE_ORDER, TICKERS
+from fake_server import API_KEY, API_SECRET, CANDLES, PAGE_ROWS, PASSPHRASE, PLACE_ORDER, TICKERS
 
 __all__ = ["CLIENTS", "Adapter", "make_adapter"]
 
 SMALL_QUERY = "symbol=BTCUSDT"
-CANDLES_QUERY = "symbol=BTCUSDT&granularity=1min&limit=1000"
+CANDLES_QUERY = f"symbol=BTCUSDT&granularity=1min&limit={PAGE_ROWS}"
 GATE = 8  # in-flight gate of "raw httpx gated": the same 8 bitget_async uses by default
-POOL = 8  # connections of every raw httpx pool: the same as bitget_async's Limits() default
+POOL = 8  # connections of every raw httpx and aiohttp pool: the same as bitget_async's Limits() default
 BIG_POOL = 128  # the "pool 128" variants: one connection per caller at 128 concurrent
 
 
@@ -125,26 +130,57 @@ class BitgetAsyncAdapter:
 
     async def large(self) -> None:
         tickers = await self._client.spot.market.tickers()
-        assert len(tickers) == 1000
+        assert len(tickers) == PAGE_ROWS
 
     async def candles(self) -> None:
-        candles = await self._client.spot.market.candles(symbol="BTCUSDT", granularity="1min", limit=1000)
-        assert len(candles) == 1000
+        candles = await self._client.spot.market.candles(symbol="BTCUSDT", granularity="1min", limit=PAGE_ROWS)
+        assert len(candles) == PAGE_ROWS
 
     async def close(self) -> None:
         await self._client.aclose()
 
 
-class RawHttpxAdapter:
+class _Pointed:
+    """An adapter pointed at the fake server; it makes its client in ``open`` (inside the loop)."""
+
+    def __init__(self, base_url: str) -> None:
+        self._base_url = base_url
+
+
+class _RawAdapter(_Pointed, abc.ABC):
+    """The four workloads as a hand-written client sends them; subclasses supply ``_send``."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(base_url)
+        self._signer = _RawSigner()
+
+    @abc.abstractmethod
+    async def _send(self, method: str, target: str, headers: dict[str, str] | None, body: bytes | None) -> Any:
+        """Send one request and return the envelope's ``data`` (``_check``ed)."""
+
+    async def small(self) -> None:
+        await self._send("GET", f"{TICKERS}?{SMALL_QUERY}", None, None)
+
+    async def signed(self) -> None:
+        body = _order_body()
+        await self._send("POST", PLACE_ORDER, self._signer.headers("POST", PLACE_ORDER, body), body)
+
+    async def large(self) -> None:
+        assert len(await self._send("GET", TICKERS, None, None)) == PAGE_ROWS
+
+    async def candles(self) -> None:
+        assert len(await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)) == PAGE_ROWS
+
+
+class RawHttpxAdapter(_RawAdapter):
     """httpx as most hand-written clients use it: one ``AsyncClient``, optionally gated."""
 
     def __init__(self, base_url: str, gated: bool, pool: int = POOL, module: str = "httpx") -> None:
+        super().__init__(base_url)
         self._module = module
-        self._base_url = base_url
         self._gated = gated
         self._gate: Any = None
         self._pool = pool
-        self._signer = _RawSigner()
         self._client: Any = None
 
     async def open(self) -> None:
@@ -167,63 +203,40 @@ class RawHttpxAdapter:
                 r = await self._client.request(method, target, headers=headers, content=body)
         return _check(r.content)
 
-    async def small(self) -> None:
-        await self._send("GET", f"{TICKERS}?{SMALL_QUERY}", None, None)
-
-    async def signed(self) -> None:
-        body = _order_body()
-        await self._send("POST", PLACE_ORDER, self._signer.headers("POST", PLACE_ORDER, body), body)
-
-    async def large(self) -> None:
-        assert len(await self._send("GET", TICKERS, None, None)) == 1000
-
-    async def candles(self) -> None:
-        assert len(await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)) == 1000
-
     async def close(self) -> None:
         await self._client.aclose()
 
 
-class RawAiohttpAdapter:
-    """aiohttp with one ``ClientSession``: the floor for an asyncio HTTP client in Python."""
+class RawAiohttpAdapter(_RawAdapter):
+    """aiohttp with one ``ClientSession``: the floor for an asyncio HTTP client in Python.
 
-    def __init__(self, base_url: str) -> None:
-        self._base_url = base_url
-        self._signer = _RawSigner()
+    Its connector holds ``POOL`` connections, the same as bitget_async's default ``Limits()``
+    (aiohttp's own default is 100), so "within 1.15x raw aiohttp" compares equal pools.
+    """
+
+    def __init__(self, base_url: str, pool: int = POOL) -> None:
+        super().__init__(base_url)
+        self._pool = pool
         self._session: Any = None
 
     async def open(self) -> None:
         import aiohttp
 
-        self._session = aiohttp.ClientSession(base_url=self._base_url)
+        connector = aiohttp.TCPConnector(limit=self._pool, limit_per_host=self._pool)
+        self._session = aiohttp.ClientSession(base_url=self._base_url, connector=connector)
 
     async def _send(self, method: str, target: str, headers: dict[str, str] | None, body: bytes | None) -> Any:
         async with self._session.request(method, target, headers=headers, data=body) as r:
             return _check(await r.read())
 
-    async def small(self) -> None:
-        await self._send("GET", f"{TICKERS}?{SMALL_QUERY}", None, None)
-
-    async def signed(self) -> None:
-        body = _order_body()
-        await self._send("POST", PLACE_ORDER, self._signer.headers("POST", PLACE_ORDER, body), body)
-
-    async def large(self) -> None:
-        assert len(await self._send("GET", TICKERS, None, None)) == 1000
-
-    async def candles(self) -> None:
-        assert len(await self._send("GET", f"{CANDLES}?{CANDLES_QUERY}", None, None)) == 1000
-
     async def close(self) -> None:
         await self._session.close()
 
 
-class CcxtAdapter:
+class CcxtAdapter(_Pointed):
     """ccxt's async bitget with every API URL pointed at the fake server (unified methods)."""
 
-    def __init__(self, base_url: str) -> None:
-        self._base_url = base_url
-        self._ex: Any = None
+    _ex: Any
 
     async def open(self) -> None:
         import ccxt.async_support as ccxt  # type: ignore[import-untyped]
@@ -248,21 +261,19 @@ class CcxtAdapter:
         await self._ex.create_order("BTC/USDT", "limit", "buy", 0.001, 25000.5)
 
     async def large(self) -> None:
-        assert len(await self._ex.fetch_tickers()) == 1000
+        assert len(await self._ex.fetch_tickers()) == PAGE_ROWS
 
     async def candles(self) -> None:
-        assert len(await self._ex.fetch_ohlcv("BTC/USDT", "1m", limit=1000)) == 1000
+        assert len(await self._ex.fetch_ohlcv("BTC/USDT", "1m", limit=PAGE_ROWS)) == PAGE_ROWS
 
     async def close(self) -> None:
         await self._ex.close()
 
 
-class PybottersAdapter:
+class PybottersAdapter(_Pointed):
     """pybotters' ``Client`` with its Bitget auth; raw dicts out, as pybotters users get them."""
 
-    def __init__(self, base_url: str) -> None:
-        self._base_url = base_url
-        self._client: Any = None
+    _client: Any
 
     async def open(self) -> None:
         import pybotters
@@ -291,10 +302,10 @@ class PybottersAdapter:
             _check(await r.read())
 
     async def large(self) -> None:
-        assert len(await self._get(TICKERS, None)) == 1000
+        assert len(await self._get(TICKERS, None)) == PAGE_ROWS
 
     async def candles(self) -> None:
-        assert len(await self._get(CANDLES, {"symbol": "BTCUSDT", "granularity": "1min", "limit": "1000"})) == 1000
+        assert len(await self._get(CANDLES, {"symbol": "BTCUSDT", "granularity": "1min", "limit": str(PAGE_ROWS)})) == PAGE_ROWS
 
     async def close(self) -> None:
         await self._client.close()

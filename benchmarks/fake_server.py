@@ -12,7 +12,8 @@ bytes received, so a client that signs a different query or body than it sends i
 Failures answer Bitget's ``40009`` and are counted; ``GET /__stats`` reports the counters and this
 process's CPU time so the harness can show the server was not the bottleneck.
 
-Standard library only (uvloop optional): the test suite imports this module.
+Standard library only (uvloop optional): the test suite imports this module.  The payloads live in
+``fake_payloads.py`` and the HTTP/1.1 framing in ``fake_http.py``; this module routes and verifies.
 
 Why this is not the package's simulator (``bitget_async.testing``), on purpose:
 
@@ -27,7 +28,7 @@ Why this is not the package's simulator (``bitget_async.testing``), on purpose:
 - *Payloads.*  The market data is random but fixed at start-up (``tickers_body``, ``candles_body``
   ...), not the simulator's deterministic price paths: only its size and shape matter here.
   The simulator's own spot symbol row is the doc's example row with the catalog's facts put in,
-  so the constant fields below are not kept twice in the package.
+  so the constant fields in ``fake_payloads.symbols_body`` are not kept twice in the package.
 """
 
 from __future__ import annotations
@@ -44,13 +45,20 @@ import random
 import resource
 import sys
 import time
-from collections.abc import Callable, Mapping
-from typing import cast
+from collections.abc import Callable
+
+from fake_http import HttpParser, Request, http_response
+from fake_http import serve as serve_http
+from fake_payloads import candles_body, envelope, symbols_body, ticker_dict, tickers_body
 
 __all__ = [
     "API_KEY",
     "API_SECRET",
     "PASSPHRASE",
+    "CANDLES",
+    "PAGE_ROWS",
+    "PLACE_ORDER",
+    "TICKERS",
     "FakeBitget",
     "HttpParser",
     "Request",
@@ -66,7 +74,6 @@ API_KEY = "bg_bench_key_0123456789abcdef"
 API_SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 PASSPHRASE = "bench-passphrase"
 
-REQUEST_TIME = 1_700_000_000_000
 MAX_SKEW_MS = 30_000  # Bitget refuses timestamps more than 30 s away from its clock
 
 TICKERS = "/api/v2/spot/market/tickers"
@@ -76,115 +83,11 @@ PLACE_ORDER = "/api/v2/spot/trade/place-order"
 SYMBOLS = "/api/v2/spot/public/symbols"
 SERVER_TIME = "/api/v2/public/time"
 STATS = "/__stats"
+# Bitget's page sizes: /candles answers at most 1,000 rows (limit max 1000); /tickers without a
+# symbol answers every spot pair (about a thousand).  The adapters assert they got this many.
+PAGE_ROWS = 1000
 # Paths that must be signed: an unsigned request to one of them is a signature failure.
 PRIVATE_PREFIXES = ("/api/v2/spot/trade/", "/api/v2/spot/account/", "/api/v2/mix/order/", "/api/v2/mix/account/")
-
-
-# -- payloads ------------------------------------------------------------------------------------
-
-
-def _envelope(data: object) -> bytes:
-    return json.dumps(
-        {"code": "00000", "msg": "success", "requestTime": REQUEST_TIME, "data": data}, separators=(",", ":")
-    ).encode()
-
-
-def _dec(rng: random.Random, whole: int, frac: int) -> str:
-    """A plain decimal string with ``frac`` digits after the point (as Bitget sends prices)."""
-    return f"{rng.randrange(1, 10**whole)}.{rng.randrange(0, 10**frac):0{frac}d}"
-
-
-def ticker_dict(symbol: str, rng: random.Random) -> dict[str, str]:
-    """One spot ticker shaped like Bitget's (every number a string, ``ts`` included)."""
-    return {
-        "symbol": symbol,
-        "high24h": _dec(rng, 5, 4),
-        "open": _dec(rng, 5, 4),
-        "low24h": _dec(rng, 5, 4),
-        "lastPr": _dec(rng, 5, 4),
-        "quoteVolume": _dec(rng, 8, 6),
-        "baseVolume": _dec(rng, 8, 6),
-        "usdtVolume": _dec(rng, 8, 6),
-        "bidPr": _dec(rng, 5, 4),
-        "askPr": _dec(rng, 5, 4),
-        "bidSz": _dec(rng, 4, 4),
-        "askSz": _dec(rng, 4, 4),
-        "openUtc": _dec(rng, 5, 4),
-        "ts": str(REQUEST_TIME - rng.randrange(0, 1000)),
-        "changeUtc24h": f"-0.{rng.randrange(0, 10**5):05d}",
-        "change24h": f"0.{rng.randrange(0, 10**5):05d}",
-    }
-
-
-def symbol_names(count: int) -> list[str]:
-    """``BTCUSDT`` first, then made-up pairs: the same list for tickers and for ``/symbols``."""
-    return ["BTCUSDT"] + [f"C{i:04d}USDT" for i in range(1, count)]
-
-
-def tickers_body(count: int = 1000) -> bytes:
-    """The ``/tickers`` answer without ``symbol``: ``count`` tickers, about 360 bytes each."""
-    rng = random.Random(1000 + count)
-    return _envelope([ticker_dict(s, rng) for s in symbol_names(count)])
-
-
-def candles_body(count: int = 1000) -> bytes:
-    """``count`` one-minute candles: arrays of 8 strings, as ``/candles`` returns them."""
-    rng = random.Random(count)
-    rows = []
-    for i in range(count):
-        ts = str(REQUEST_TIME - (count - i) * 60_000)
-        rows.append([ts, *(_dec(rng, 5, 2) for _ in range(4)), _dec(rng, 6, 4), _dec(rng, 8, 4), _dec(rng, 8, 4)])
-    return _envelope(rows)
-
-
-def symbols_body(count: int = 1000) -> bytes:
-    """``/spot/public/symbols`` for the same pairs, so ccxt can load its markets from us."""
-    rows = [
-        {
-            "symbol": s,
-            "baseCoin": s[:-4],
-            "quoteCoin": "USDT",
-            "minTradeAmount": "0",
-            "maxTradeAmount": "10000000000",
-            "takerFeeRate": "0.001",
-            "makerFeeRate": "0.001",
-            "pricePrecision": "6",
-            "quantityPrecision": "6",
-            "quotePrecision": "6",
-            "status": "online",
-            "minTradeUSDT": "1",
-            "buyLimitPriceRatio": "0.05",
-            "sellLimitPriceRatio": "0.05",
-            "areaSymbol": "no",
-            "orderQuantity": "200",
-            "openTime": "1532454360000",
-            "offTime": "",
-        }
-        for s in symbol_names(count)
-    ]
-    return _envelope(rows)
-
-
-def _response(status: int, body: bytes) -> bytes:
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}[status]
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
-    )
-    return head.encode("ascii") + body
-
-
-# -- the application -----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Request:
-    """One parsed request: the head as received (target undecoded) and the exact body bytes."""
-
-    method: str
-    target: str
-    headers: Mapping[str, str]  # lower-cased names
-    body: bytes
 
 
 @dataclasses.dataclass
@@ -204,8 +107,8 @@ class FakeBitget:
         secret: str = API_SECRET,
         api_key: str = API_KEY,
         passphrase: str = PASSPHRASE,
-        tickers: int = 1000,
-        candles: int = 1000,  # Bitget's page size for /candles (limit max 1000)
+        tickers: int = PAGE_ROWS,
+        candles: int = PAGE_ROWS,
         clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
     ) -> None:
         self._mac = hmac.new(secret.encode(), digestmod=hashlib.sha256)
@@ -216,25 +119,25 @@ class FakeBitget:
         self.bad_paths: dict[str, int] = {}
         self.unknown_paths: dict[str, int] = {}
         rng = random.Random(1)
-        one_ticker = _response(200, _envelope([ticker_dict("BTCUSDT", rng)]))
-        candles_resp = _response(200, candles_body(candles))
-        empty = _response(200, _envelope([]))
+        one_ticker = http_response(200, envelope([ticker_dict("BTCUSDT", rng)]))
+        candles_resp = http_response(200, candles_body(candles))
+        empty = http_response(200, envelope([]))
         # (method, path) -> response, for requests whose query does not change the answer.
         self._fixed: dict[tuple[str, str], bytes] = {
             ("GET", CANDLES): candles_resp,
             ("GET", HISTORY_CANDLES): candles_resp,
-            ("GET", SYMBOLS): _response(200, symbols_body(tickers)),
+            ("GET", SYMBOLS): http_response(200, symbols_body(tickers)),
             ("GET", "/api/v2/spot/public/coins"): empty,
             ("GET", "/api/v2/margin/currencies"): empty,
-            ("POST", PLACE_ORDER): _response(
-                200, _envelope({"orderId": "1234567890123456789", "clientOid": "bench-order"})
+            ("POST", PLACE_ORDER): http_response(
+                200, envelope({"orderId": "1234567890123456789", "clientOid": "bench-order"})
             ),
         }
         self._one_ticker = one_ticker
-        self._all_tickers = _response(200, tickers_body(tickers))
+        self._all_tickers = http_response(200, tickers_body(tickers))
         self._empty = empty
-        self._bad_sign = _response(400, b'{"code":"40009","msg":"sign signature error","requestTime":0,"data":null}')
-        self._not_found = _response(404, b'{"code":"40404","msg":"Request URL NOT FOUND","requestTime":0,"data":null}')
+        self._bad_sign = http_response(400, b'{"code":"40009","msg":"sign signature error","requestTime":0,"data":null}')
+        self._not_found = http_response(404, b'{"code":"40404","msg":"Request URL NOT FOUND","requestTime":0,"data":null}')
         self._started_wall = time.monotonic()
 
     # -- signatures -----------------------------------------------------------------------------
@@ -258,7 +161,7 @@ class FakeBitget:
     def respond(self, req: Request) -> bytes:
         path, _, query = req.target.partition("?")
         if path == STATS:
-            return _response(200, self.stats_json())
+            return http_response(200, self.stats_json())
         c = self.counters
         c.requests += 1
         if "access-sign" in req.headers or path.startswith(PRIVATE_PREFIXES):
@@ -270,7 +173,7 @@ class FakeBitget:
         if req.method == "GET" and path == TICKERS:
             return self._one_ticker if "symbol=" in query else self._all_tickers
         if req.method == "GET" and path == SERVER_TIME:
-            return _response(200, _envelope({"serverTime": str(self._clock_ms())}))
+            return http_response(200, envelope({"serverTime": str(self._clock_ms())}))
         resp = self._fixed.get((req.method, path))
         if resp is not None:
             return resp
@@ -295,89 +198,9 @@ class FakeBitget:
         ).encode()
 
 
-# -- HTTP/1.1 ------------------------------------------------------------------------------------
-
-
-class HttpParser:
-    """Incremental HTTP/1.1 request parser: Content-Length and chunked bodies, pipelining."""
-
-    def __init__(self) -> None:
-        self._buf = bytearray()
-
-    def feed(self, data: bytes) -> list[Request]:
-        """Add bytes; return every request now complete (in order)."""
-        buf = self._buf
-        buf += data
-        out: list[Request] = []
-        while True:
-            end = buf.find(b"\r\n\r\n")
-            if end < 0:
-                return out
-            lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
-            method, target, _version = lines[0].split(" ", 2)
-            headers: dict[str, str] = {}
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            start = end + 4
-            if headers.get("transfer-encoding", "").lower() == "chunked":
-                parsed = _dechunk(buf, start)
-                if parsed is None:
-                    return out
-                body, consumed = parsed
-            else:
-                length = int(headers.get("content-length") or 0)
-                if len(buf) < start + length:
-                    return out
-                body, consumed = bytes(buf[start : start + length]), start + length
-            del buf[:consumed]
-            out.append(Request(method, target, headers, body))
-
-
-def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | None:
-    """(body, end offset) of a complete chunked body starting at ``pos``, or None if partial."""
-    parts: list[bytes] = []
-    while True:
-        eol = buf.find(b"\r\n", pos)
-        if eol < 0:
-            return None
-        size = int(bytes(buf[pos:eol]).split(b";", 1)[0], 16)
-        pos = eol + 2
-        if size == 0:
-            trailer_end = buf.find(b"\r\n", pos)
-            if trailer_end < 0:
-                return None
-            return b"".join(parts), trailer_end + 2
-        if len(buf) < pos + size + 2:
-            return None
-        parts.append(bytes(buf[pos : pos + size]))
-        pos += size + 2
-
-
-class _Connection(asyncio.Protocol):
-    def __init__(self, app: FakeBitget) -> None:
-        self._app = app
-        self._parser = HttpParser()
-        self._transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's transports do not subclass asyncio.Transport; they implement its methods.
-        self._transport = cast(asyncio.Transport, transport)
-
-    def data_received(self, data: bytes) -> None:
-        transport = self._transport
-        assert transport is not None
-        for req in self._parser.feed(data):
-            transport.write(self._app.respond(req))
-            if req.headers.get("connection", "").lower() == "close":
-                transport.close()
-                return
-
-
 async def serve(app: FakeBitget, host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:
-    """Start listening; the caller reads the bound port from ``server.sockets``."""
-    loop = asyncio.get_running_loop()
-    return await loop.create_server(lambda: _Connection(app), host, port, backlog=1024)
+    """Start listening with ``app`` answering; the caller reads the bound port from ``server.sockets``."""
+    return await serve_http(app.respond, host, port)
 
 
 async def _main(port: int) -> None:

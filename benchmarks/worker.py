@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import socket
 import statistics
@@ -23,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from clients import TRIO_CLIENTS, Adapter, make_adapter
+from rss import peak_rss_mb
 
 WORKLOADS = ("small", "signed", "large", "candles")
 
@@ -115,7 +115,7 @@ async def measure(client: str, workload: str, concurrency: int, seconds: float, 
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
         "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "server_busy": (after["cpu_s"] - before["cpu_s"]) / server_wall if server_wall else 0.0,
         "server_requests": after["requests"] - before["requests"],
         "signature_failures": after["signed_bad"] - before["signed_bad"],
@@ -133,13 +133,6 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    patch = os.environ.get("BENCH_PATCH", "0")
-    if patch != "0":
-        # Benchmark-only: measure the package with the fixes proposed in prototype_fixes.py
-        # ("1" = all of them, or a comma-separated list of their names).
-        import prototype_fixes
-
-        prototype_fixes.apply(prototype_fixes.FIXES if patch == "1" else tuple(patch.split(",")))
     job = (args.client, args.workload, args.concurrency, args.seconds, args.warmup, args.port)
     if args.client in TRIO_CLIENTS:
         import trio
