@@ -29,7 +29,7 @@ __all__ = [
 Cells = dict[tuple[str, str, int], dict[str, Any]]
 
 CLIENTS = (
-    "bitget_async", "bitget_async_httpx", "httpx", "httpx_gated", "aiohttp", "ccxt", "pybotters",
+    "bitget_async", "bitget_async_httpx", "httpx", "httpx_gated", "aiohttp", "aiohttp_pool100", "ccxt", "pybotters",
     "bitget_async_trio", "httpx_trio", "bitget_async_pool128", "bitget_async_httpx_pool128", "httpx_pool128",
 )
 # The peers every table shows, a row each, even when a run could not measure them ("n/a").
@@ -45,6 +45,8 @@ CHART_EXCLUDE = ("bitget_async_pool128", "bitget_async_httpx_pool128", "httpx_po
 # Cells worth their minutes: the pool-size rows answer one question (does any pool size collapse
 # at 128 callers?), the trio rows sit beside raw httpx on trio at the concurrencies that matter.
 ONLY: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
+    # aiohttp as its users get it (100 connections): the fast-path bar without the equal pool.
+    "aiohttp_pool100": (("small", "signed"), (16, 128)),
     "bitget_async_pool128": (("small", "signed"), (128,)),
     "bitget_async_httpx_pool128": (("small", "signed"), (128,)),
     "httpx_pool128": (("small", "signed"), (128,)),
@@ -71,6 +73,7 @@ CLIENT_TITLES = {
     "bitget_async_httpx_pool128": "bitget_async httpx, Limits(max_connections=128)",
     "httpx_pool128": "raw httpx (pool 128)",
     "aiohttp": "raw aiohttp (pool 8)",
+    "aiohttp_pool100": "raw aiohttp (its default pool, 100)",
     "ccxt": "ccxt async",
     "pybotters": "pybotters",
 }

@@ -318,6 +318,7 @@ CLIENTS = (
     "httpx",
     "httpx_gated",
     "aiohttp",
+    "aiohttp_pool100",
     "ccxt",
     "pybotters",
     "bitget_async_trio",
@@ -352,6 +353,8 @@ def make_adapter(name: str, base_url: str) -> Adapter:
         return RawHttpxAdapter(base_url, gated=False, pool=BIG_POOL)
     if name == "aiohttp":
         return RawAiohttpAdapter(base_url)
+    if name == "aiohttp_pool100":
+        return RawAiohttpAdapter(base_url, pool=100)  # aiohttp's own TCPConnector default
     if name == "ccxt":
         return CcxtAdapter(base_url)
     if name == "pybotters":

@@ -130,6 +130,9 @@ def targets(cells: Cells, probes: dict[str, Any]) -> list[Target]:
                 rows.append(run.compare(f"default CPU/req below {peer}: {w} @{n}", "bitget_async", peer, w, n, "below"))
             rows.append(run.compare(f"fast path (default on asyncio: aiohttp) CPU/req <= 1.15x raw aiohttp: "
                                     f"{w} @{n}", "bitget_async", "aiohttp", w, n, "cpu", 1.15))
+            # The same bar against aiohttp's own default pool (100 connections), shown beside it.
+            rows.append(run.compare(f"fast path CPU/req <= 1.15x raw aiohttp with its default pool (100): "
+                                    f"{w} @{n}", "bitget_async", "aiohttp_pool100", w, n, "cpu", 1.15))
     # Typed decode: in-process on the body alone, then inside the request loop (the whole
     # request, typed decode included, against raw aiohttp + json.loads of the same body): once
     # by decode_bench.py --loop, once from this run's cells at 1 and 16 callers.

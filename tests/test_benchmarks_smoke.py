@@ -203,7 +203,10 @@ def test_plan_runs_peers_everywhere_and_pool_rows_where_they_answer(harness: dic
         )
     assert sorted((w, n) for c, w, n in cells if c == "httpx_pool128") == [("signed", 128), ("small", 128)]
     assert sorted({n for c, _, n in cells if c == "bitget_async_trio"}) == [16, 128]
-    assert len(cells) == 106
+    assert sorted((w, n) for c, w, n in cells if c == "aiohttp_pool100") == [
+        ("signed", 16), ("signed", 128), ("small", 16), ("small", 128)
+    ]
+    assert len(cells) == 110
 
 
 def _cell(cpu: float, rps: float) -> dict[str, Any]:
@@ -212,11 +215,12 @@ def _cell(cpu: float, rps: float) -> dict[str, Any]:
 
 def test_every_target_row_is_present_and_unmeasured_ones_read_na(harness: dict[str, ModuleType]) -> None:
     rows = harness["verdict"].targets({}, {})
-    assert len(rows) == 41  # 12 peer/fast-path + 8 decode + 12 collapse + 8 trio + 1 memory
+    assert len(rows) == 45  # 16 peer/fast-path + 8 decode + 12 collapse + 8 trio + 1 memory
     assert {(value, met) for _, value, met in rows} == {("n/a (not measured in this run)", None)}
     names = [name for name, _, _ in rows]
     assert sum("below pybotters" in n for n in names) == sum("below ccxt" in n for n in names) == 4
-    assert sum("<= 1.15x raw aiohttp" in n for n in names) == 4
+    assert sum("<= 1.15x raw aiohttp:" in n for n in names) == 4
+    assert sum("<= 1.15x raw aiohttp with its default pool (100):" in n for n in names) == 4
     assert sum("trio path beside raw httpx on trio" in n for n in names) == 8
 
 
