@@ -456,7 +456,7 @@ async def test_redis_fail_closed_direct_use_raises_the_plug_in_error(prefix: str
     fallback = RedisRateLimiter(f"redis://127.0.0.1:{port_without_server}/0", timeout=0.2, fallback_share=0.5)
     got = await fallback.acquire("k", WindowLimit(4, 1.0))
     assert not isinstance(got, RedisReservation) and fallback.fallbacks == 1
-    local: LocalRateLimiter = fallback._local
+    local: LocalRateLimiter = fallback._fallback.local
     assert local.reserved("k") == 1
     # Half of 4 per second while on its own: the third slot in a second waits.
     await fallback.acquire("k", WindowLimit(4, 1.0))
