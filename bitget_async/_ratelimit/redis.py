@@ -39,7 +39,7 @@ import anyio
 
 from .._errors import ClientClosedError
 from .base import RateLimitExceeded, Reservation, WindowLimit
-from .redis_link import Acquire, FailurePolicy, Held, LocalFallback, LoopState, RedisLink
+from .redis_link import Acquire, FailurePolicy, Held, LinkSettings, LocalFallback, LoopState, RedisLink
 from .redis_script import US
 
 if TYPE_CHECKING:
@@ -132,10 +132,8 @@ class RedisRateLimiter:
         self.on_redis_error: FailurePolicy = on_redis_error
         self._late = late_tolerance
         self._fallback = LocalFallback(on_redis_error, fallback_share, slowdown_seconds)
-        self._link = RedisLink(
-            url, client, timeout=timeout, retry_interval=retry_interval, spacing=spacing,
-            slowdown_us=int(slowdown_seconds * US), egress=egress, fallback=self._fallback, held=self._held,
-        )
+        settings = LinkSettings(timeout, retry_interval, spacing, int(slowdown_seconds * US), egress)
+        self._link = RedisLink(url, client, settings, self._fallback, self._held)
         self._token = secrets.token_hex(4)
         self._seq = 0
         self._names: dict[str, str] = {}

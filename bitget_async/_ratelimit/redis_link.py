@@ -35,7 +35,7 @@ from .redis_script import US, ScriptCall
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["Acquire", "FailurePolicy", "Held", "LocalFallback", "LoopState", "RedisLink", "ServerClock"]
+__all__ = ["Acquire", "FailurePolicy", "Held", "LinkSettings", "LocalFallback", "LoopState", "RedisLink", "ServerClock"]
 
 logger = logging.getLogger("bitget_async")
 
@@ -127,6 +127,19 @@ class LocalFallback:
         self.local = LocalRateLimiter(slowdown_seconds=self._slowdown)
 
 
+@dataclasses.dataclass(frozen=True)
+class LinkSettings:
+    """How a link talks to Redis: ``timeout`` bounds every operation, ``retry_interval`` is how
+    long the circuit stays open; ``spacing`` and ``slowdown_us`` go into every batch; ``egress``
+    names this process's address in the log."""
+
+    timeout: float
+    retry_interval: float
+    spacing: float
+    slowdown_us: int
+    egress: str
+
+
 class RedisLink:
     """One Redis for every event loop this limiter runs on: batches, server time, the circuit.
 
@@ -135,35 +148,19 @@ class RedisLink:
     """
 
     def __init__(
-        self,
-        url: str,
-        client: Redis | None,
-        *,
-        timeout: float,
-        retry_interval: float,
-        spacing: float,
-        slowdown_us: int,
-        egress: str,
-        fallback: LocalFallback,
-        held: Callable[[float], Held],
+        self, url: str, client: Redis | None, settings: LinkSettings, fallback: LocalFallback, held: Callable[[float], Held]
     ) -> None:
-        self._url = url
-        self._given_client = client
-        self._timeout = timeout
-        self._retry_interval = retry_interval
-        self._spacing = spacing
-        self._slowdown_us = slowdown_us
-        self._egress = egress
-        self._fallback = fallback
-        self._held = held
+        self._url, self._given_client = url, client
+        self._settings = settings
+        self._fallback, self._held = fallback, held
         self._state: LoopState | None = None
         self._server_clock = ServerClock()
         self._releases: list[tuple[str, tuple[str, ...]]] = []
         self._penalties: dict[str, float] = {}  # window -> local deadline of its pause
-        self._down_until = 0.0
-        self._down_reason = ""
+        self._down_until, self._down_reason = 0.0, ""  # the circuit: open until when, and why
         self.outage = False
         self._needs_import = False
+        # Counters (plain data, for tests, dashboards and the benchmark).
         self.round_trips = 0
         self.failures = 0
 
@@ -212,8 +209,8 @@ class RedisLink:
 
         return Redis.from_url(
             self._url,
-            socket_timeout=self._timeout,
-            socket_connect_timeout=self._timeout,
+            socket_timeout=self._settings.timeout,
+            socket_connect_timeout=self._settings.timeout,
             retry=Retry(NoBackoff(), 0),
             health_check_interval=0,
         )
@@ -278,7 +275,7 @@ class RedisLink:
         for window, deadline in penalties.items():
             left = deadline - now
             if left > 0:
-                call.penalty(window, int(left * US), self._slowdown_us)
+                call.penalty(window, int(left * US), self._settings.slowdown_us)
         imported = self._needs_import
         if imported:
             # Back after an outage (Redis may have restarted empty): first write what this
@@ -288,7 +285,7 @@ class RedisLink:
                 call.held(window, max(60.0, 1.0 - min(0.0, *rels)), rels, names)
         for op in batch:
             call.acquire([(window, limit) for _key, window, limit in op.keys], op.cost, op.max_wait_us, op.token,
-                         self._spacing)
+                         self._settings.spacing)
         if call.n_ops == 0:
             return
         try:
@@ -297,7 +294,7 @@ class RedisLink:
                 # once it is open, so the offset is not skewed by the handshake.
                 await self._time(state.client)
             started = time.monotonic()
-            with anyio.fail_after(self._timeout):
+            with anyio.fail_after(self._settings.timeout):
                 reply = await call.run(state.client)
         except BaseException as exc:
             # Nothing known about what ran: hand back whatever it may have reserved, keep the
@@ -328,7 +325,7 @@ class RedisLink:
                 self._release_op(op)
 
     async def _time(self, client: Redis) -> None:
-        with anyio.fail_after(self._timeout):
+        with anyio.fail_after(self._settings.timeout):
             await client.time()
             started = time.monotonic()
             seconds, micros = await client.time()
@@ -338,7 +335,7 @@ class RedisLink:
         self.round_trips += 1
         if self.outage:
             self.outage = False
-            logger.warning("Redis rate limiter reachable again: shared windows resumed (egress %s)", self._egress)
+            logger.warning("Redis rate limiter reachable again: shared windows resumed (egress %s)", self._settings.egress)
         if imported:
             self._needs_import = False
             self._fallback.reset()
@@ -346,13 +343,13 @@ class RedisLink:
     def _failed(self, exc: BaseException) -> str:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self.failures += 1
-        self._down_until = time.monotonic() + self._retry_interval
+        self._down_until = time.monotonic() + self._settings.retry_interval
         self._down_reason = reason
         self._server_clock = ServerClock()  # the server may come back as another host: re-sample
         if not self.outage:
             self.outage = True
             action = "falling back to per-process windows" if self._fallback.policy == "local" else "failing closed"
-            logger.warning("Redis rate limiter unreachable (%s): %s for %.1fs", reason, action, self._retry_interval)
+            logger.warning("Redis rate limiter unreachable (%s): %s for %.1fs", reason, action, self._settings.retry_interval)
         self._needs_import = True
         return reason
 
