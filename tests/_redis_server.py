@@ -89,6 +89,13 @@ class RedisServer:
     def sync(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=5)
 
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
 
 def shared_redis_url(server: RedisServer) -> str:
     return os.environ.get("REDIS_URL") or server.url
@@ -135,17 +142,6 @@ class ArrivalServer:
     def __exit__(self, *exc: object) -> None:
         self.proc.kill()
         self.proc.wait(10)
-
-
-def max_in_window(instants: list[float], period: float = 1.0) -> int:
-    """Most instants inside any half-open window [t, t + period)."""
-    ts = sorted(instants)
-    best = j = 0
-    for i, t in enumerate(ts):
-        while ts[j] <= t - period:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
 
 
 def steady_rate(instants: list[float], first_window: int) -> float:

@@ -1,13 +1,13 @@
 """``RedisRateLimiter``: the sliding windows of ``LocalRateLimiter``, shared through one Redis.
 
 Bitget counts per IP and per account, not per process.  Here every window is a sorted set in
-Redis whose scores are reserved send instants in the Redis server's clock (``TIME`` inside the
-script), so hosts whose clocks disagree still share one window.  One Lua script does a whole
-batch atomically: pending releases and 429 penalties first, then each acquire in order.  An
-acquire reserves one instant on every key it names (the route window and the global 6,000/min
-gate together), so a request costs one round trip; concurrent callers in a process are combined
-into one ``EVALSHA`` (served in their arrival order), and Redis serves the batches of all
-processes in the order they arrive.
+Redis whose scores are reserved send instants in the Redis server's clock, so hosts whose clocks
+disagree still share one window.  An acquire reserves one instant on every key it names (the
+route window and the global 6,000/min gate together) in one script run (``redis_script.py``), so
+a request costs one round trip; concurrent callers in a process are combined into one
+``EVALSHA`` (served in their arrival order), and Redis serves the batches of all processes in
+the order they arrive.  The connection, its timeouts and what happens while Redis is unreachable
+(``on_redis_error``) are ``redis_link.py``'s.
 
 What Redis holds, per window: the reserved instants (members are a random per-limiter token and
 a counter) and, after a 429, the pause and slow-down deadlines.  Key names are
@@ -22,169 +22,33 @@ and free: the process's reserved instants are used in order by whichever request
 more than ``late_tolerance`` old is handed back and the request takes the next one (a second
 round trip only when the process holds none).  Instants are spread evenly over a window by
 default (``spacing``), so a stalled process never has a whole burst due at once.
-
-Faults: every Redis operation has a deadline (``timeout``).  A failure opens a circuit for
-``retry_interval`` seconds, during which ``on_redis_error`` decides: ``"local"`` runs this
-process's own windows (``fallback_share`` of each limit) with a warning, ``"fail_closed"``
-raises ``RateLimiterUnavailable`` (the caller sees ``RateLimiterUnavailableError``, nothing is
-sent).  When Redis answers again (perhaps restarted empty), the instants this process still holds
-and what it sent on its own meanwhile are written into the shared windows before new slots.  A restarted Redis reloads the script on the first
-``NOSCRIPT``.
-
-redis-py's asyncio client runs on asyncio only: on trio the first acquire raises
-``UnsupportedAsyncLibraryError``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import hashlib
-import logging
-import math
 import re
 import secrets
 import socket
 import time
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import anyio
-import sniffio
 
-from .._errors import ClientClosedError, UnsupportedAsyncLibraryError
-from .base import RateLimiterUnavailable, RateLimitExceeded, Reservation, WindowLimit
-from .local import LocalRateLimiter
+from .._errors import ClientClosedError
+from .base import RateLimitExceeded, Reservation, WindowLimit
+from .redis_link import Acquire, FailurePolicy, Held, LinkSettings, LocalFallback, LoopState, RedisLink
+from .redis_script import US
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["FailurePolicy", "RedisRateLimiter", "RedisReservation"]
 
-logger = logging.getLogger("bitget_async")
-
-FailurePolicy = Literal["local", "fail_closed"]
-
 _SENT = "|sent"
 _STALE = 5.0  # seconds after which an unpaced instant is dropped from the guard's bookkeeping
-_US = 1_000_000
-
-# ARGV: n_ops, then ops.  R kidx n m1..mn | P kidx block_us slow_us | I kidx period_us n rel1..reln m1..mn
-# | A nkeys (kidx count period_us gap_us)*nkeys cost max_wait_us token.  KEYS: (window, meta) pairs; kidx
-# points at the window, kidx+1 at its meta hash.  Reply: now_us, then per A op the reserved
-# instant (µs) or minus the wait when it exceeds max_wait.
-_SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local out = {now}
-local i = 2
-local function keep(key, ms)
-  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
-end
--- The earliest instant >= at where cost more fit when placed after every instant already held.
-local function fifo(z, count, period, gap, cost, at)
-  local n = redis.call('ZCARD', z)
-  if n > 0 then
-    local newest = tonumber(redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')[2]) + gap
-    if newest > at then at = newest end
-  end
-  for c = 0, cost - 1 do
-    local idx = n + c
-    if idx >= count then
-      local e = tonumber(redis.call('ZRANGE', z, idx - count, idx - count, 'WITHSCORES')[2]) + period
-      if e > at then at = e end
-    end
-  end
-  return at
-end
-for _ = 1, tonumber(ARGV[1]) do
-  local kind = ARGV[i]
-  if kind == 'R' then
-    local z = KEYS[tonumber(ARGV[i + 1])]
-    local n = tonumber(ARGV[i + 2])
-    for j = 1, n do redis.call('ZREM', z, ARGV[i + 2 + j]) end
-    i = i + 3 + n
-  elseif kind == 'P' then
-    local m = KEYS[tonumber(ARGV[i + 1]) + 1]
-    local b = now + tonumber(ARGV[i + 2])
-    local s = b + tonumber(ARGV[i + 3])
-    local cur = redis.call('HMGET', m, 'b', 's')
-    if b > (tonumber(cur[1]) or 0) then redis.call('HSET', m, 'b', b) end
-    if s > (tonumber(cur[2]) or 0) then redis.call('HSET', m, 's', s) end
-    keep(m, math.ceil((s - now) / 1000) + 1000)
-    i = i + 4
-  elseif kind == 'I' then
-    local z = KEYS[tonumber(ARGV[i + 1])]
-    local period = tonumber(ARGV[i + 2])
-    local n = tonumber(ARGV[i + 3])
-    local last = now
-    for j = 1, n do
-      local at = now + tonumber(ARGV[i + 3 + j])
-      if at > now - period then
-        redis.call('ZADD', z, at, ARGV[i + 3 + n + j])
-        if at > last then last = at end
-      end
-    end
-    keep(z, math.ceil((last - now + period) / 1000) + 1000)
-    i = i + 4 + 2 * n
-  else
-    local nk = tonumber(ARGV[i + 1])
-    local base = i + 2
-    local cost = tonumber(ARGV[base + 4 * nk])
-    local max_wait = tonumber(ARGV[base + 4 * nk + 1])
-    local token = ARGV[base + 4 * nk + 2]
-    local at = now
-    local zs, counts, periods, gaps = {}, {}, {}, {}
-    for k = 0, nk - 1 do
-      local kk = tonumber(ARGV[base + 4 * k])
-      zs[k] = KEYS[kk]
-      counts[k] = tonumber(ARGV[base + 4 * k + 1])
-      local period = tonumber(ARGV[base + 4 * k + 2])
-      gaps[k] = tonumber(ARGV[base + 4 * k + 3])
-      local st = redis.call('HMGET', KEYS[kk + 1], 'b', 's')
-      if now < (tonumber(st[2]) or 0) then period = period * 2 end
-      periods[k] = period
-      local blocked = tonumber(st[1]) or 0
-      if blocked > at then at = blocked end
-      redis.call('ZREMRANGEBYSCORE', zs[k], '-inf', now - period)
-    end
-    -- The first key is served in order: never before its newest instant.
-    at = fifo(zs[0], counts[0], periods[0], gaps[0], cost, at)
-    -- The others (the global gate) take the same instant when it fits: no window containing it
-    -- can be full if fewer than count instants lie within one period either side.  Otherwise
-    -- they too queue in order, which moves the instant later (still valid for the keys before).
-    local queued = {}
-    for _ = 1, nk do
-      local moved = false
-      for k = 1, nk - 1 do
-        if not queued[k] then
-          local p = periods[k]
-          local near = redis.call('ZCOUNT', zs[k], '(' .. (at - p), '(' .. (at + p))
-          if near + cost > counts[k] then
-            queued[k] = true
-            local later = fifo(zs[k], counts[k], p, gaps[k], cost, at)
-            if later > at then at = later; moved = true end
-          end
-        end
-      end
-      if not moved then break end
-    end
-    if max_wait >= 0 and at - now > max_wait then
-      out[#out + 1] = now - at
-    else
-      for k = 0, nk - 1 do
-        for c = 1, cost do redis.call('ZADD', zs[k], at, token .. ':' .. c) end
-        keep(zs[k], math.ceil((at - now + periods[k]) / 1000) + 1000)
-      end
-      out[#out + 1] = at
-    end
-    i = base + 4 * nk + 3
-  end
-end
-return out
-"""
-_SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()
 
 _EGRESS = re.compile(r"[A-Za-z0-9._:\-\[\]]{1,200}")
 
@@ -196,62 +60,6 @@ class RedisReservation(Reservation):
 
     members: tuple[str, ...] = ()
     window: str = ""
-
-
-class _Acquire:
-    """One caller's request inside a combined batch."""
-
-    __slots__ = ("abandoned", "at_us", "cost", "done", "error", "keys", "max_wait_us", "mid", "now_us", "token")
-
-    def __init__(self, keys: list[tuple[str, str, WindowLimit]], cost: int, max_wait: float | None, token: str):
-        self.keys = keys  # (limiter key, redis window key, limit)
-        self.cost = cost
-        self.max_wait_us = -1 if max_wait is None else int(max_wait * _US)
-        self.token = token
-        self.done = False
-        self.abandoned = False
-        self.error: str | None = None
-        self.at_us = 0
-        self.now_us = 0
-        self.mid = 0.0
-
-    def members(self) -> tuple[str, ...]:
-        return tuple(f"{self.token}:{c}" for c in range(1, self.cost + 1))
-
-
-class _ServerClock:
-    """Maps Redis ``TIME`` onto this process's monotonic clock.
-
-    Each round trip brackets the server's instant between send and reply, so the offset is known
-    to within half the round trip; the tightest recent one wins.  An old estimate's error grows
-    with the drift between the two clocks (assumed at most 100 ppm), so a looser but fresher
-    round trip replaces it once that is the better bound.  One slow reply (a busy loop, a
-    reconnect) therefore cannot shift this process's send instants against everyone else's.
-    """
-
-    __slots__ = ("at", "error", "offset")
-    DRIFT = 1e-4
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.error = math.inf
-        self.at = 0.0
-
-    def sample(self, server: float, started: float, ended: float) -> float:
-        error = (ended - started) / 2
-        if error <= self.error + (ended - self.at) * self.DRIFT:
-            self.offset, self.error, self.at = server - (started + ended) / 2, error, ended
-        return self.offset
-
-
-@dataclasses.dataclass
-class _LoopState:
-    """What is bound to one event loop: redis-py's connections and the batch lock."""
-
-    loop: asyncio.AbstractEventLoop
-    client: Redis
-    lock: anyio.Lock
-    queue: list[_Acquire] = dataclasses.field(default_factory=list)
 
 
 def _default_egress() -> str:
@@ -274,8 +82,9 @@ class RedisRateLimiter:
     at least that fraction of its average interval apart: 1.0 (default) spreads a window's N
     evenly, so a stalled process has at most one or two sends due at once instead of a burst;
     0 allows bursts of N as the in-memory limiter does.  The window bound and the throughput are
-    the same either way; what changes is how much of the 50 ms margin a stall may eat.  After a 429 a key is paused for the server's hint
-    and runs at half rate for ``slowdown_seconds``, for every process.
+    the same either way; what changes is how much of the 50 ms margin a stall may eat.  After a
+    429 a key is paused for the server's hint and runs at half rate for ``slowdown_seconds``, for
+    every process.
 
     Use ``async with RedisRateLimiter(...)`` or ``await limiter.aclose()`` to hand back releases
     not yet written and close the connection.
@@ -318,44 +127,41 @@ class RedisRateLimiter:
             raise ValueError(f"RedisRateLimiter egress must be a host name or address, got {egress!r}")
         if not re.fullmatch(r"[A-Za-z0-9_.:\-{}]{1,100}", prefix):
             raise ValueError(f"RedisRateLimiter prefix must be 1-100 of [A-Za-z0-9_.:-{{}}], got {prefix!r}")
-        self._url = url
-        self._own_client = client is None
-        self._given_client = client
         self.egress = egress
         self.prefix = prefix
         self.on_redis_error: FailurePolicy = on_redis_error
-        self._timeout = timeout
-        self._retry_interval = retry_interval
         self._late = late_tolerance
-        self._slowdown_us = int(slowdown_seconds * _US)
-        self._share = fallback_share
-        self._spacing = spacing
-        self._local = LocalRateLimiter(slowdown_seconds=slowdown_seconds)
-        self._state: _LoopState | None = None
-        self._server_clock = _ServerClock()
+        self._fallback = LocalFallback(on_redis_error, fallback_share, slowdown_seconds)
+        settings = LinkSettings(timeout, retry_interval, spacing, int(slowdown_seconds * US), egress)
+        self._link = RedisLink(url, client, settings, self._fallback, self._held)
         self._token = secrets.token_hex(4)
         self._seq = 0
-        self._names: dict[str, tuple[str, str]] = {}
-        self._releases: list[tuple[str, tuple[str, ...]]] = []
-        self._penalties: dict[str, tuple[float, float]] = {}  # key -> (local deadline, seconds)
+        self._names: dict[str, str] = {}
         self._unsent: dict[str, deque[RedisReservation]] = {}
-        self._down_until = 0.0
-        self._down_reason = ""
-        self._outage = False
-        self._needs_import = False
         self._closed = False
-        # Counters (plain data, for tests, dashboards and the benchmark).
-        self.round_trips = 0
+        # Counters (plain data, for tests, dashboards and the benchmark); the link counts its own.
         self.waits = 0
         self.wait_seconds = 0.0
-        self.fallbacks = 0
         self.late_resends = 0
-        self.failures = 0
+
+    @property
+    def round_trips(self) -> int:
+        """Script runs answered by Redis."""
+        return self._link.round_trips
+
+    @property
+    def failures(self) -> int:
+        """Redis operations that failed or timed out."""
+        return self._link.failures
+
+    @property
+    def fallbacks(self) -> int:
+        """Slots served by this process's own windows while Redis was unreachable."""
+        return self._fallback.count
 
     def __repr__(self) -> str:
-        where = "client" if self._given_client is not None else re.sub(r"//[^@/]*@", "//***@", self._url)
         return (
-            f"RedisRateLimiter({where!r}, egress={self.egress!r}, prefix={self.prefix!r}, "
+            f"RedisRateLimiter({self._link.where!r}, egress={self.egress!r}, prefix={self.prefix!r}, "
             f"on_redis_error={self.on_redis_error!r})"
         )
 
@@ -372,22 +178,7 @@ class RedisRateLimiter:
         if self._closed:
             return
         self._closed = True
-        state = self._state
-        self._state = None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not on asyncio (the limiter was never usable here)
-            return
-        if state is None or state.loop is not loop:
-            return
-        if self._releases or self._penalties:
-            try:
-                async with state.lock:
-                    await self._run_batch(state, [])
-            except Exception:  # pragma: no cover - reported by _run_batch's warning already
-                pass
-        if self._own_client:
-            await state.client.aclose()
+        await self._link.aclose()
 
     # -- the RateLimiter protocol -----------------------------------------------------------
     async def acquire(
@@ -407,28 +198,30 @@ class RedisRateLimiter:
         if not keys:
             return []
         state = self._loop_state()
-        if time.monotonic() < self._down_until:
-            return await self._fallback(keys, cost, max_wait, self._down_reason)
+        reason = self._link.down()
+        if reason is not None:
+            return await self._fallback.acquire(keys, cost, max_wait, reason)
         return await self._reserve(state, keys, cost, max_wait, track=True)
 
     async def _reserve(
         self,
-        state: _LoopState,
+        state: LoopState,
         keys: Sequence[tuple[str, WindowLimit]],
         cost: int,
         max_wait: float | None,
         *,
         track: bool,
     ) -> list[Reservation]:
-        op = self._new_op(keys, cost, max_wait)
-        await self._submit(state, op)
+        self._seq += 1
+        op = Acquire([(k, self._window(k), limit) for k, limit in keys], cost, max_wait, f"{self._token}.{self._seq:x}")
+        await self._link.submit(state, op)
         if op.error is not None:
-            return await self._fallback(keys, cost, max_wait, op.error)
+            return await self._fallback.acquire(keys, cost, max_wait, op.error)
         return await self._granted(op, keys[0][0], track=track)
 
     def release(self, reservation: Reservation) -> None:
         if not isinstance(reservation, RedisReservation):
-            self._local.release(reservation)
+            self._fallback.local.release(reservation)
             return
         pending = self._unsent.get(reservation.key)
         if pending is not None:
@@ -437,233 +230,50 @@ class RedisRateLimiter:
             except ValueError:
                 pass
         if reservation.members:
-            # Written with this process's next batch: release is synchronous and must not block.
-            self._releases.append((reservation.window, reservation.members))
+            self._link.release(reservation.window, reservation.members)
             reservation.members = ()
 
     def penalize(self, key: str, seconds: float) -> None:
         """Pause ``key`` for every sharer: sent to Redis ahead of this process's next acquire
         (normally the retry right after the 429), and applied to the fallback windows now."""
-        self._local.penalize(key, seconds)
-        deadline = time.monotonic() + seconds
-        old = self._penalties.get(key)
-        if old is None or deadline > old[0]:
-            self._penalties[key] = (deadline, seconds)
+        self._fallback.local.penalize(key, seconds)
+        self._link.penalize(self._window(key), time.monotonic() + seconds)
 
     # -- internals --------------------------------------------------------------------------
-    def _loop_state(self) -> _LoopState:
+    def _loop_state(self) -> LoopState:
         if self._closed:
             raise ClientClosedError("this RedisRateLimiter is closed; create a new one")
-        try:
-            library = sniffio.current_async_library()
-        except sniffio.AsyncLibraryNotFoundError:
-            library = "none"
-        if library != "asyncio":
-            raise UnsupportedAsyncLibraryError(
-                f"RedisRateLimiter runs on asyncio only (redis-py's asyncio client); this is {library}: "
-                "use LocalRateLimiter on trio, or run the client under asyncio"
-            )
-        loop = asyncio.get_running_loop()
-        state = self._state
-        if state is None or state.loop is not loop:
-            # redis-py's connections belong to the loop that opened them: a new loop gets its own.
-            self._state = state = _LoopState(loop, self._make_client(), anyio.Lock())
-        return state
+        return self._link.loop_state()
 
-    def _make_client(self) -> Redis:
-        if self._given_client is not None:
-            return self._given_client
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-
-        return Redis.from_url(
-            self._url,
-            socket_timeout=self._timeout,
-            socket_connect_timeout=self._timeout,
-            retry=Retry(NoBackoff(), 0),
-            health_check_interval=0,
-        )
-
-    def _window(self, key: str) -> tuple[str, str]:
-        names = self._names.get(key)
-        if names is None:
+    def _window(self, key: str) -> str:
+        name = self._names.get(key)
+        if name is None:
             # Account windows are global to the account; address windows belong to one egress.
             scope = key if "|uid:" in key else f"{key}@{self.egress}"
-            names = self._names[key] = (f"{self.prefix}:w:{scope}", f"{self.prefix}:m:{scope}")
-        return names
+            name = self._names[key] = f"{self.prefix}:w:{scope}"
+        return name
 
-    def _new_op(self, keys: Sequence[tuple[str, WindowLimit]], cost: int, max_wait: float | None) -> _Acquire:
-        self._seq += 1
-        return _Acquire(
-            [(k, self._window(k)[0], limit) for k, limit in keys], cost, max_wait, f"{self._token}.{self._seq:x}"
-        )
+    def _held(self, now: float) -> Held:
+        """What to write into Redis when it is back: the slots this process sent on its own
+        meanwhile and the instants it still holds from before (relative to ``now``)."""
+        held: Held = {}
+        for key, rel in self._fallback.local.recent().items():
+            if not key.endswith(_SENT):
+                self._seq += 1
+                names = [f"{self._token}.{self._seq:x}:{j}" for j in range(len(rel))]
+                held[self._window(key)] = (list(rel), names)
+        for key, pending in self._unsent.items():
+            for r in pending:
+                if r.members and r.at > now:
+                    rels, names = held.setdefault(self._window(key), ([], []))
+                    rels += [r.at - now] * len(r.members)
+                    names += r.members
+        return held
 
-    async def _submit(self, state: _LoopState, op: _Acquire) -> None:
-        """Run ``op`` in the next batch: whoever holds the lock sends everything queued."""
-        state.queue.append(op)
-        lock = state.lock
-        try:
-            try:
-                lock.acquire_nowait()  # no extra trip through the event loop when uncontended
-            except anyio.WouldBlock:
-                await lock.acquire()
-            try:
-                if not op.done:
-                    batch, state.queue = state.queue, []
-                    await self._run_batch(state, batch)
-            finally:
-                lock.release()
-        except BaseException:
-            if op in state.queue:
-                state.queue.remove(op)
-            elif op.done:
-                if op.error is None and op.at_us >= 0:
-                    self._release_op(op)
-            else:
-                op.abandoned = True  # in a batch in flight: released when its answer arrives
-            raise
-
-    def _release_op(self, op: _Acquire) -> None:
-        members = op.members()
-        for _key, window, _limit in op.keys:
-            self._releases.append((window, members))
-
-    async def _run_batch(self, state: _LoopState, batch: list[_Acquire]) -> None:
-        keys: list[str] = []
-        index: dict[str, int] = {}
-
-        def kidx(window: str) -> int:
-            at = index.get(window)
-            if at is None:
-                at = index[window] = len(keys) + 1
-                keys.extend((window, window.replace(":w:", ":m:", 1)))
-            return at
-
-        args: list[str | int] = []
-        n_ops = 0
-        releases, self._releases = self._releases, []
-        penalties, self._penalties = self._penalties, {}
-        now = time.monotonic()
-        for window, members in releases:
-            args += ["R", kidx(window), len(members), *members]
-            n_ops += 1
-        for key, (deadline, _seconds) in penalties.items():
-            left = deadline - now
-            if left > 0:
-                args += ["P", kidx(self._window(key)[0]), int(left * _US), self._slowdown_us]
-                n_ops += 1
-        imported = self._needs_import
-        if imported:
-            # Back after an outage (Redis may have restarted empty): first write what this
-            # process sent on its own meanwhile, and the instants it still holds from before.
-            held: dict[str, tuple[list[float], list[str]]] = {}
-            for key, rel in self._local.recent().items():
-                if not key.endswith(_SENT):
-                    self._seq += 1
-                    names = [f"{self._token}.{self._seq:x}:{j}" for j in range(len(rel))]
-                    held[key] = (list(rel), names)
-            for key, pending in self._unsent.items():
-                for r in pending:
-                    if r.members and r.at > now:
-                        rels, names = held.setdefault(key, ([], []))
-                        rels += [r.at - now] * len(r.members)
-                        names += r.members
-            for key, (rels, names) in held.items():
-                # Kept at least a minute: long enough for the global gate's window.
-                period = max(60.0, 1.0 - min(0.0, *rels))
-                args += ["I", kidx(self._window(key)[0]), int(period * _US), len(rels)]
-                args += [int(r * _US) for r in rels]
-                args += names
-                n_ops += 1
-        for op in batch:
-            args += ["A", len(op.keys)]
-            for _key, window, limit in op.keys:
-                period_us = math.ceil(limit.period * _US)
-                args += [kidx(window), limit.count, period_us, int(period_us * self._spacing / limit.count)]
-            args += [op.cost, op.max_wait_us, op.token]
-            n_ops += 1
-        if n_ops == 0:
-            return
-        try:
-            if self._server_clock.error == math.inf:
-                # The first command also opens the connection: sample the clock on a cheap TIME
-                # once it is open, so the offset is not skewed by the handshake.
-                await self._time(state.client)
-            started = time.monotonic()
-            reply = await self._eval(state.client, keys, [n_ops, *args])
-        except BaseException as exc:
-            # Nothing known about what ran: hand back whatever it may have reserved, keep the
-            # penalties, and let the callers decide by policy (or retry, if we were cancelled).
-            self._releases[:0] = releases
-            for key, value in penalties.items():
-                old = self._penalties.get(key)
-                if old is None or value[0] > old[0]:
-                    self._penalties[key] = value
-            for op in batch:
-                self._release_op(op)
-            if not isinstance(exc, Exception):
-                # Cancelled mid-flight: the other callers' requests go out with the next batch.
-                state.queue[:0] = [op for op in batch if not op.abandoned]
-                raise
-            reason = self._failed(exc)
-            for op in batch:
-                op.error = reason
-                op.done = True
-            return
-        ended = time.monotonic()
-        self.round_trips += 1
-        if self._outage:
-            self._outage = False
-            logger.warning("Redis rate limiter reachable again: shared windows resumed (egress %s)", self.egress)
-        if imported:
-            self._needs_import = False
-            self._local = LocalRateLimiter(slowdown_seconds=self._slowdown_us / _US)
-        now_us = int(reply[0])
-        # The local instant the script ran at, by the best estimate of the server clock.
-        mid = now_us / _US - self._server_clock.sample(now_us / _US, started, ended)
-        for op, value in zip(batch, reply[1:], strict=True):
-            op.now_us, op.at_us, op.mid = now_us, int(value), mid
-            op.done = True
-            if op.abandoned and op.at_us >= 0:
-                self._release_op(op)
-
-    async def _time(self, client: Redis) -> None:
-        with anyio.fail_after(self._timeout):
-            await client.time()
-            started = time.monotonic()
-            seconds, micros = await client.time()
-        self._server_clock.sample(seconds + micros / _US, started, time.monotonic())
-
-    async def _eval(self, client: Redis, keys: list[str], args: list[Any]) -> list[Any]:
-        from redis.exceptions import NoScriptError
-
-        with anyio.fail_after(self._timeout):
-            try:
-                return await client.evalsha(_SHA, len(keys), *keys, *args)  # type: ignore[no-any-return]
-            except NoScriptError:
-                # A new or restarted server: EVAL carries the source and caches it for EVALSHA.
-                return await client.eval(_SCRIPT, len(keys), *keys, *args)  # type: ignore[no-any-return]
-
-    def _failed(self, exc: BaseException) -> str:
-        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        self.failures += 1
-        self._down_until = time.monotonic() + self._retry_interval
-        self._down_reason = reason
-        self._server_clock = _ServerClock()  # the server may come back as another host: re-sample
-        if not self._outage:
-            self._outage = True
-            action = (
-                "falling back to per-process windows" if self.on_redis_error == "local" else "failing closed"
-            )
-            logger.warning("Redis rate limiter unreachable (%s): %s for %.1fs", reason, action, self._retry_interval)
-        self._needs_import = True
-        return reason
-
-    async def _granted(self, op: _Acquire, first_key: str, *, track: bool) -> list[Reservation]:
+    async def _granted(self, op: Acquire, first_key: str, *, track: bool) -> list[Reservation]:
         if op.at_us < 0:
-            raise RateLimitExceeded(first_key, -op.at_us / _US)
-        wait = (op.at_us - op.now_us) / _US
+            raise RateLimitExceeded(first_key, -op.at_us / US)
+        wait = (op.at_us - op.now_us) / US
         due = op.mid + wait
         members = op.members()
         out: list[Reservation] = []
@@ -691,28 +301,6 @@ class RedisRateLimiter:
                 raise
         return out
 
-    async def _fallback(
-        self, keys: Sequence[tuple[str, WindowLimit]], cost: int, max_wait: float | None, reason: str
-    ) -> list[Reservation]:
-        if self.on_redis_error == "fail_closed":
-            raise RateLimiterUnavailable(keys[0][0], reason)
-        self.fallbacks += 1
-        local = self._local
-        taken: list[Reservation] = []
-        waited = 0.0
-        try:
-            for key, limit in keys:
-                mine = limit if self._share == 1 else limit.share(self._share)
-                budget = None if max_wait is None else max(0.0, max_wait - waited)
-                got = await local.acquire(key, mine, cost=cost, max_wait=budget)
-                taken.append(got)
-                waited += got.wait
-        except BaseException:
-            for held in taken:
-                local.release(held)
-            raise
-        return taken
-
     async def _pace(self, key: str, limit: WindowLimit, cost: int, max_wait: float | None) -> Reservation:
         """The send guard for ``<route key>|sent``: free when requests leave on time.
 
@@ -723,8 +311,8 @@ class RedisRateLimiter:
         it if it lies ahead; only when none is left does it reserve a fresh one (a round trip).
         """
         base = key[: -len(_SENT)]
-        if self._outage and self.on_redis_error == "local":
-            return await self._local.acquire(key, limit, cost=cost, max_wait=max_wait)
+        if self._link.outage and self.on_redis_error == "local":
+            return await self._fallback.local.acquire(key, limit, cost=cost, max_wait=max_wait)
         pending = self._unsent.setdefault(base, deque())
         now = time.monotonic()
         while pending and now - pending[0].at > self._late:
@@ -735,8 +323,9 @@ class RedisRateLimiter:
         else:
             # Every instant this process held was used or had gone stale: queue for a fresh one.
             state = self._loop_state()
-            if time.monotonic() < self._down_until:
-                return (await self._fallback([(base, limit)], cost, max_wait, self._down_reason))[0]
+            reason = self._link.down()
+            if reason is not None:
+                return (await self._fallback.acquire([(base, limit)], cost, max_wait, reason))[0]
             fresh = (await self._reserve(state, [(base, limit)], cost, max_wait, track=False))[0]
             if not isinstance(fresh, RedisReservation):
                 return fresh  # Redis went away meanwhile: a fallback slot on the route window
