@@ -20,6 +20,10 @@ IP_PROCS, IP_CALLS = 4, 20  # 80 calls at 20/s: four windows of the shared per-I
 # Two processes share key A (30 calls at 10/s: three windows); one has key B, which runs alongside
 # at its own 10/s for as long (so its rate is measured over as many arrivals).
 UID_CALLS_A, UID_CALLS_B = 15, 30
+# A rate floor, not a time bound: 3/4 of the published rate leaves room for a worker stalled
+# half a second on a loaded 2-core machine, and still fails a schedule that holds a budget to
+# half its rate or less (key B squeezed into key A's budget would get a third).
+FLOOR = 0.75
 
 
 def crowded(times: list[float], count: int) -> list[tuple[int, float]]:
@@ -35,7 +39,7 @@ def check_shared_ip_route(redis_url: str, arrivals: ArrivalServer, prefix: str, 
     assert [r["ok"] for r in results] == [calls] * procs and all(r["errors"] == [] for r in results)
     assert len(times) == procs * calls  # nothing lost, nothing doubled
     assert max_in_window(times) <= 20, (crowded(times, 20), results)
-    assert steady_rate(times, 20) >= 0.9 * 20, (steady_rate(times, 20), results)
+    assert steady_rate(times, 20) >= FLOOR * 20, (steady_rate(times, 20), results)
 
 
 def test_redis_four_processes_share_one_ip_route(redis_server: RedisServer, arrivals: ArrivalServer, prefix: str) -> None:
@@ -60,7 +64,7 @@ def test_redis_uid_route_shared_by_key_not_by_process(redis_server: RedisServer,
     assert (len(a), len(b)) == (2 * UID_CALLS_A, UID_CALLS_B)
     # spot.account.assets is 10/s per account: the two processes with key A share 10/s ...
     assert max_in_window(a) <= 10 and max_in_window(b) <= 10, (crowded(a, 10), crowded(b, 10), results)
-    assert 9.0 <= steady_rate(a, 10), (results, [round(t - a[0], 3) for t in a])
+    assert FLOOR * 10 <= steady_rate(a, 10), (results, [round(t - a[0], 3) for t in a])
     # ... while key B runs its own 10/s alongside (not squeezed into A's budget).
-    assert 9.0 <= steady_rate(b, 10)
+    assert FLOOR * 10 <= steady_rate(b, 10), (results, [round(t - b[0], 3) for t in b])
     assert max_in_window(a + b) > 10
