@@ -37,9 +37,11 @@ def load_structs() -> list[dict[str, Any]]:
 
 
 def camel(name: str) -> str:
-    """msgspec's ``rename="camel"``: ``change_utc24h`` -> ``changeUtc24h`` (tests check it agrees)."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+    """msgspec's ``rename="camel"``, exactly (tests check it agrees): parts after the first are
+    ``str.title()``-cased, so ``change_utc24h`` becomes ``changeUtc24H``, not ``changeUtc24h``."""
+    lead = name[: len(name) - len(name.lstrip("_"))]
+    head, *rest = [part for part in name.lstrip("_").split("_") if part]
+    return lead + head + "".join(part.title() for part in rest)
 
 
 def _rename_of(struct: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> str | None:
