@@ -65,7 +65,7 @@ class SpotTicker(Message):
     base_volume: Decimal | None = None
     quote_volume: Decimal | None = None
     open_utc: Decimal | None = None
-    change_utc24h: Decimal | None = None
+    change_utc24h: Decimal | None = msgspec.field(default=None, name='changeUtc24h')
     ts: int | None = None
 
 
