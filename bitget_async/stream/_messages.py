@@ -22,19 +22,10 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from .._generated.stream_messages import (
-    Auction,
-    BookLevel,
-    Books,
-    Candle,
-    FuturesTicker,
-    IndexPrice,
-    SpotTicker,
-    Trade,
-)
+from .._generated.stream_messages import *  # noqa: F403  (every generated Struct; __all__ names this module's)
 from .._generated.stream_messages import Message as Message  # the base, for code that subclasses it
 
-__all__ = ["Arg", "Auction", "BookLevel", "Books", "Candle", "FuturesTicker", "IndexPrice", "Push", "SpotTicker", "Trade"]
+__all__ = ["Arg", "Auction", "BookLevel", "Books", "Candle", "FuturesTicker", "IndexPrice", "Push", "SpotTicker", "Trade"]  # noqa: F405  (the public channels' Structs, star-imported above)
 
 T = TypeVar("T")
 S = str | None

@@ -12,23 +12,6 @@ they are imported from.
 
 from __future__ import annotations
 
-from .._generated.stream_messages import (
-    AccountCrossed,
-    AccountIsolated,
-    AdlNotice,
-    Equity,
-    FeeDetail,
-    FuturesAccount,
-    FuturesFill,
-    FuturesOrder,
-    FuturesPlanOrder,
-    MarginOrder,
-    Position,
-    PositionHistory,
-    SpotAccount,
-    SpotFill,
-    SpotOrder,
-    SpotPlanOrder,
-)
+from .._generated.stream_messages import *  # noqa: F403  (every generated Struct; __all__ names this module's)
 
-__all__ = ["AccountCrossed", "AccountIsolated", "AdlNotice", "Equity", "FeeDetail", "FuturesAccount", "FuturesFill", "FuturesOrder", "FuturesPlanOrder", "MarginOrder", "Position", "PositionHistory", "SpotAccount", "SpotFill", "SpotOrder", "SpotPlanOrder"]
+__all__ = ["AccountCrossed", "AccountIsolated", "AdlNotice", "Equity", "FeeDetail", "FuturesAccount", "FuturesFill", "FuturesOrder", "FuturesPlanOrder", "MarginOrder", "Position", "PositionHistory", "SpotAccount", "SpotFill", "SpotOrder", "SpotPlanOrder"]  # noqa: F405  (the private channels' Structs, star-imported above)
