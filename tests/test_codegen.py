@@ -50,6 +50,7 @@ EXPECTED_FILES = {
     "bitget_async/_generated/sim_examples.json",
     "bitget_async/_generated/surface.py",
     "bitget_async/_generated/pagination_data.py",
+    "bitget_async/_generated/stream_messages.py",
     "bitget_async/_generated/models/__init__.py",
     "bitget_async/_generated/models/common.py",
     "bitget_async/_generated/models/margin.py",

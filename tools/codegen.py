@@ -4,6 +4,7 @@ Inputs (checked in, the single source of truth; see spec/README.md):
     spec/endpoints.tsv      every endpoint: group, seed path, real method/path, auth, rate, scope
     spec/schemas-*.json     per real path: params, response fields with wire types, examples
     spec/pagination-*.tsv   cursor kind, cursor params, next-cursor source, time window, page-size cap
+    spec/stream-messages.json  every WebSocket push Struct: base, options, fields, channels
 
 Outputs (marked GENERATED, never edited by hand; tests/test_codegen.py regenerates and diffs):
     bitget_async/_generated/__init__.py        the package (marker and docstring only)
@@ -12,12 +13,13 @@ Outputs (marked GENERATED, never edited by hand; tests/test_codegen.py regenerat
     bitget_async/_generated/surface.py         typed Protocols for every group and endpoint (IDEs, mypy)
     bitget_async/_generated/sim_examples.json  the simulator's official example answers
     bitget_async/_generated/pagination_data.py the cursor rule of every paginated route, as data
+    bitget_async/_generated/stream_messages.py the WebSocket push Structs (re-exported by bitget_async.stream)
     api.md                                     python name -> METHOD path -> return type, for every route
     tests/data/wire_cases_routes.json          one minimal call per route and its exact request
                                                (tools/gen_wire_cases.py, run from here after the rest)
 
 The parts live in tools/gen/ (one job each: facts, names, params, models, routes, surface, docs,
-examples); this file is the entry point and what tests import.
+examples, pagination, stream); this file is the entry point and what tests import.
 
 Run:  python tools/codegen.py          (writes the files)
       python tools/codegen.py --check  (exit 1 if any file differs)
@@ -39,6 +41,7 @@ from gen.names import camel_class, singular, snake
 from gen.pagination import add_page_items, build_rules, render_pagination_data
 from gen.params import build_params, param_row, parse_condition
 from gen.routes import render_routes_data, title_of
+from gen.stream import render_stream_messages
 from gen.surface import render_surface
 
 __all__ = [
@@ -74,6 +77,7 @@ def generate() -> dict[str, str]:
     rules = build_rules(routes)  # cursor rules from spec/pagination-v2.tsv, checked against the schemas
     files = add_page_items(files, routes, rules)
     files["bitget_async/_generated/pagination_data.py"] = render_pagination_data(rules)
+    files["bitget_async/_generated/stream_messages.py"] = render_stream_messages()
     files["api.md"] = render_api_md(routes, rules)
     return files
 

@@ -9,26 +9,27 @@ number; every field is optional (absent, ``""`` and ``null`` all decode to ``Non
 stream.  Enum-like values (``side``, ``status`` ...) stay plain strings: live frames spell
 ``canceled`` where doc examples spell ``cancelled``, and a value Bitget adds tomorrow must
 arrive, not fail.  Field lists are from the channel pages under ``spot|contract|margin/*/websocket``.
+
+The channels' Structs are generated (``spec/stream-messages.json`` -> ``tools/codegen.py`` ->
+``bitget_async/_generated/stream_messages.py``) and re-exported here; what stays hand-written is
+the frame: ``Arg`` (a subscription, with its wire form) and ``Push`` (generic over the data).
+``Message`` (the generated base) is importable here for code that subclasses it.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Generic, TypeVar
 
 import msgspec
 
-__all__ = ["Arg", "Auction", "BookLevel", "Books", "Candle", "FuturesTicker", "IndexPrice", "Push", "SpotTicker", "Trade"]
+from .._generated.stream_messages import *  # noqa: F403  (every generated Struct; __all__ names this module's)
+from .._generated.stream_messages import Message as Message  # the base, for code that subclasses it
+
+__all__ = ["Arg", "Auction", "BookLevel", "Books", "Candle", "FuturesTicker", "IndexPrice", "Push", "SpotTicker", "Trade"]  # noqa: F405  (the public channels' Structs, star-imported above)
 
 T = TypeVar("T")
-D = Decimal | None
 S = str | None
 I = int | None  # noqa: E741
-
-
-class Message(msgspec.Struct, rename="camel", gc=False):
-    """Base of the channels' data Structs: Bitget's camelCase keys, and leaf values that need no
-    garbage-collector tracking (msgspec's ``gc=False``; subclasses inherit both)."""
 
 
 class Arg(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, gc=False):
@@ -67,126 +68,3 @@ class Push(msgspec.Struct, Generic[T], gc=False):
     event: S = None  # set on event frames only (the client routes those elsewhere)
     code: int | str | None = None
     msg: S = None
-
-
-# -- public -------------------------------------------------------------------------------
-class SpotTicker(Message):
-    """``ticker`` (spot): last price, best bid/ask, 24 h statistics."""
-
-    inst_id: S = None
-    last_pr: D = None
-    open24h: D = None
-    high24h: D = None
-    low24h: D = None
-    change24h: D = None
-    bid_pr: D = None
-    ask_pr: D = None
-    bid_sz: D = None
-    ask_sz: D = None
-    base_volume: D = None
-    quote_volume: D = None
-    open_utc: D = None
-    change_utc24h: D = None
-    ts: I = None
-
-
-class FuturesTicker(Message):
-    """``ticker`` (futures): the spot fields plus funding, mark and index prices."""
-
-    inst_id: S = None
-    symbol: S = None
-    last_pr: D = None
-    bid_pr: D = None
-    ask_pr: D = None
-    bid_sz: D = None
-    ask_sz: D = None
-    open24h: D = None
-    high24h: D = None
-    low24h: D = None
-    change24h: D = None
-    funding_rate: D = None
-    next_funding_time: I = None
-    mark_price: D = None
-    index_price: D = None
-    holding_amount: D = None
-    base_volume: D = None
-    quote_volume: D = None
-    open_utc: D = None
-    symbol_type: I = None  # "1" live, 1 in the doc: both decode to 1
-    delivery_price: D = None
-    ts: I = None
-
-
-class Candle(msgspec.Struct, array_like=True, gc=False):
-    """``[ts, open, high, low, close, baseVolume, quoteVolume, usdtVolume]`` (WS order: index 6 is
-    the quote volume and 7 the USDT volume, the reverse of the REST candle pages)."""
-
-    ts: I = None
-    open: D = None
-    high: D = None
-    low: D = None
-    close: D = None
-    base_volume: D = None
-    quote_volume: D = None
-    usdt_volume: D = None
-
-
-class Trade(Message):
-    """``trade``: one public trade."""
-
-    trade_id: S = None
-    ts: I = None
-    price: D = None
-    size: D = None
-    side: S = None
-
-
-class BookLevel(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """``[price, size]`` as Bitget sent them (``price_str``/``size_str``, exact text, e.g. for the
-    checksum), with ``price``/``size`` as exact Decimals made when read.  Building 60 Decimals per
-    ``books15`` push up front cost 4x the JSON parse (benchmarks/ws_results.md); most consumers
-    read the top level or two.  A size of 0 in an update removes the level."""
-
-    price_str: str
-    size_str: str
-
-    @property
-    def price(self) -> Decimal:
-        return Decimal(self.price_str)
-
-    @property
-    def size(self) -> Decimal:
-        return Decimal(self.size_str)
-
-
-class Books(msgspec.Struct, gc=False):
-    """A ``books``/``books1``/``books5``/``books15`` push.  ``checksum`` is Bitget's signed CRC32
-    (0 or absent where Bitget no longer sends it), ``pseq`` the previous update's ``seq``."""
-
-    asks: list[BookLevel] = msgspec.field(default_factory=list)
-    bids: list[BookLevel] = msgspec.field(default_factory=list)
-    checksum: I = None
-    seq: I = None
-    pseq: I = None
-    ts: I = None
-    instId: S = None
-
-
-class Auction(Message):
-    """``auction`` (spot): a call-auction stage and its estimated opening price."""
-
-    stage: S = None
-    stage_end_time: I = None
-    est_opening_price: D = None
-    matched_volume: D = None
-    auction_end_time: I = None
-
-
-class IndexPrice(Message):
-    """``index-price`` (instType MARGIN): one margin symbol's index price."""
-
-    symbol: S = None
-    base_coin: S = None
-    quote_coin: S = None
-    index_price: D = None
-    ts: I = None
