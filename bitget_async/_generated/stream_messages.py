@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import msgspec
 
+from .._lenient import Text
+
 __all__ = [
     "AccountCrossed",
     "AccountIsolated",
@@ -52,7 +54,7 @@ class Message(msgspec.Struct, rename='camel', gc=False):
 class SpotTicker(Message):
     """``ticker`` (spot): last price, best bid/ask, 24 h statistics."""
 
-    inst_id: str | None = None
+    inst_id: Text | None = None
     last_pr: Decimal | None = None
     open24h: Decimal | None = None
     high24h: Decimal | None = None
@@ -73,8 +75,8 @@ class SpotTicker(Message):
 class FuturesTicker(Message):
     """``ticker`` (futures): the spot fields plus funding, mark and index prices."""
 
-    inst_id: str | None = None
-    symbol: str | None = None
+    inst_id: Text | None = None
+    symbol: Text | None = None
     last_pr: Decimal | None = None
     bid_pr: Decimal | None = None
     ask_pr: Decimal | None = None
@@ -116,11 +118,11 @@ class Candle(msgspec.Struct, array_like=True, gc=False):
 class Trade(Message):
     """``trade``: one public trade."""
 
-    trade_id: str | None = None
+    trade_id: Text | None = None
     ts: int | None = None
     price: Decimal | None = None
     size: Decimal | None = None
-    side: str | None = None
+    side: Text | None = None
 
 
 class BookLevel(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -152,14 +154,14 @@ class Books(msgspec.Struct, gc=False):
     seq: int | None = None
     pseq: int | None = None
     ts: int | None = None
-    instId: str | None = None
+    instId: Text | None = None
 
 
 # auction (SPOT)
 class Auction(Message):
     """``auction`` (spot): a call-auction stage and its estimated opening price."""
 
-    stage: str | None = None
+    stage: Text | None = None
     stage_end_time: int | None = None
     est_opening_price: Decimal | None = None
     matched_volume: Decimal | None = None
@@ -170,9 +172,9 @@ class Auction(Message):
 class IndexPrice(Message):
     """``index-price`` (instType MARGIN): one margin symbol's index price."""
 
-    symbol: str | None = None
-    base_coin: str | None = None
-    quote_coin: str | None = None
+    symbol: Text | None = None
+    base_coin: Text | None = None
+    quote_coin: Text | None = None
     index_price: Decimal | None = None
     ts: int | None = None
 
@@ -181,9 +183,9 @@ class IndexPrice(Message):
 class FeeDetail(Message):
     """One fee of an order or fill (``feeDetail``): the coin, the amount and any deduction."""
 
-    fee_coin: str | None = None
+    fee_coin: Text | None = None
     fee: Decimal | None = None
-    deduction: str | None = None
+    deduction: Text | None = None
     total_deduction_fee: Decimal | None = None
     total_fee: Decimal | None = None
 
@@ -200,7 +202,7 @@ class _Timed(Message):
 class SpotAccount(Message):
     """``account`` (spot): one coin's balance."""
 
-    coin: str | None = None
+    coin: Text | None = None
     available: Decimal | None = None
     frozen: Decimal | None = None
     locked: Decimal | None = None
@@ -222,14 +224,14 @@ class _UnionMargin(Message):
 class FuturesAccount(_UnionMargin):
     """``account`` (futures): one margin coin's balance, equity and risk."""
 
-    margin_coin: str | None = None
+    margin_coin: Text | None = None
     frozen: Decimal | None = None
     available: Decimal | None = None
     max_open_pos_available: Decimal | None = None
     max_transfer_out: Decimal | None = None
     equity: Decimal | None = None
     crossed_risk_rate: Decimal | None = None
-    assets_mode: str | None = None
+    assets_mode: Text | None = None
 
 
 # equity (USDT-FUTURES, COIN-FUTURES, USDC-FUTURES)
@@ -243,29 +245,29 @@ class Equity(_UnionMargin):
 class _OrderRef(_Timed):
     """What every order push names: the order, its instrument, its side, size and state."""
 
-    inst_id: str | None = None
-    order_id: str | None = None
-    client_oid: str | None = None
+    inst_id: Text | None = None
+    order_id: Text | None = None
+    client_oid: Text | None = None
     price: Decimal | None = None
     size: Decimal | None = None
-    side: str | None = None
-    order_type: str | None = None
-    status: str | None = None
-    stp_mode: str | None = None
-    enter_point_source: str | None = None
+    side: Text | None = None
+    order_type: Text | None = None
+    status: Text | None = None
+    stp_mode: Text | None = None
+    enter_point_source: Text | None = None
 
 
 class _OrderExecution(_OrderRef):
     """An order push with its latest fill (spot and futures ``orders``)."""
 
-    force: str | None = None
+    force: Text | None = None
     fill_price: Decimal | None = None
-    trade_id: str | None = None
+    trade_id: Text | None = None
     base_volume: Decimal | None = None
     fill_time: int | None = None
     fill_fee: Decimal | None = None
-    fill_fee_coin: str | None = None
-    trade_scope: str | None = None
+    fill_fee_coin: Text | None = None
+    trade_scope: Text | None = None
     acc_base_volume: Decimal | None = None
     price_avg: Decimal | None = None
     fee_detail: list[FeeDetail] | None = None
@@ -277,24 +279,24 @@ class SpotOrder(_OrderExecution):
 
     new_size: Decimal | None = None
     notional: Decimal | None = None
-    ord_type: str | None = None
+    ord_type: Text | None = None
 
 
 # orders (USDT-FUTURES, COIN-FUTURES, USDC-FUTURES)
 class FuturesOrder(_OrderExecution):
     """``orders`` (futures): one state change of an order."""
 
-    pos_mode: str | None = None
-    trade_side: str | None = None
+    pos_mode: Text | None = None
+    trade_side: Text | None = None
     notional_usd: Decimal | None = None
-    pos_side: str | None = None
-    margin_mode: str | None = None
-    margin_coin: str | None = None
+    pos_side: Text | None = None
+    margin_mode: Text | None = None
+    margin_coin: Text | None = None
     fill_notional_usd: Decimal | None = None
-    cancel_reason: str | None = None
+    cancel_reason: Text | None = None
     leverage: Decimal | None = None
     pnl: Decimal | None = None
-    reduce_only: str | None = None
+    reduce_only: Text | None = None
     preset_stop_surplus_price: Decimal | None = None
     preset_stop_loss_price: Decimal | None = None
     total_profits: Decimal | None = None
@@ -304,8 +306,8 @@ class _PlanOrder(_OrderRef):
     """A trigger order push (spot and futures ``orders-algo``)."""
 
     trigger_price: Decimal | None = None
-    trigger_type: str | None = None
-    plan_type: str | None = None
+    trigger_type: Text | None = None
+    plan_type: Text | None = None
     actual_size: Decimal | None = None
     execute_price: Decimal | None = None
 
@@ -320,28 +322,28 @@ class FuturesPlanOrder(_PlanOrder):
     """``orders-algo`` (futures): a trigger order or TP/SL."""
 
     trigger_time: int | None = None
-    trade_side: str | None = None
-    pos_side: str | None = None
-    margin_coin: str | None = None
-    pos_mode: str | None = None
+    trade_side: Text | None = None
+    pos_side: Text | None = None
+    margin_coin: Text | None = None
+    pos_mode: Text | None = None
     stop_surplus_price: Decimal | None = None
     stop_surplus_trigger_price: Decimal | None = None
-    stop_surplus_trigger_type: str | None = None
+    stop_surplus_trigger_type: Text | None = None
     stop_loss_price: Decimal | None = None
     stop_loss_trigger_price: Decimal | None = None
-    stop_loss_trigger_type: str | None = None
+    stop_loss_trigger_type: Text | None = None
 
 
 # -- fills ---------------------------------------------------------------------------------------
 class _Fill(_Timed):
     """What every fill push names (spot and futures ``fill``)."""
 
-    order_id: str | None = None
-    trade_id: str | None = None
-    symbol: str | None = None
-    order_type: str | None = None
-    side: str | None = None
-    trade_scope: str | None = None
+    order_id: Text | None = None
+    trade_id: Text | None = None
+    symbol: Text | None = None
+    order_type: Text | None = None
+    side: Text | None = None
+    trade_scope: Text | None = None
     fee_detail: list[FeeDetail] | None = None
 
 
@@ -358,25 +360,25 @@ class SpotFill(_Fill):
 class FuturesFill(_Fill):
     """``fill`` (futures): one execution of your order."""
 
-    client_oid: str | None = None
-    pos_mode: str | None = None
+    client_oid: Text | None = None
+    pos_mode: Text | None = None
     price: Decimal | None = None
     base_volume: Decimal | None = None
     quote_volume: Decimal | None = None
     profit: Decimal | None = None
-    trade_side: str | None = None
+    trade_side: Text | None = None
 
 
 # -- positions (futures) -------------------------------------------------------------------------
 class _PositionRef(_Timed):
     """What every position push names (``positions``, ``positions-history``)."""
 
-    pos_id: str | None = None
-    inst_id: str | None = None
-    margin_coin: str | None = None
-    margin_mode: str | None = None
-    hold_side: str | None = None
-    pos_mode: str | None = None
+    pos_id: Text | None = None
+    inst_id: Text | None = None
+    margin_coin: Text | None = None
+    margin_mode: Text | None = None
+    hold_side: Text | None = None
+    pos_mode: Text | None = None
     open_price_avg: Decimal | None = None
     achieved_profits: Decimal | None = None
 
@@ -400,7 +402,7 @@ class Position(_PositionRef):
     total_fee: Decimal | None = None
     deducted_fee: Decimal | None = None
     mark_price: Decimal | None = None
-    asset_mode: str | None = None
+    asset_mode: Text | None = None
 
 
 # positions-history (USDT-FUTURES, COIN-FUTURES, USDC-FUTURES)
@@ -419,9 +421,9 @@ class PositionHistory(_PositionRef):
 class AdlNotice(Message):
     """``adl-noti`` (futures): an auto-deleveraging notice."""
 
-    symbol: str | None = None
-    side: str | None = None
-    status: str | None = None
+    symbol: Text | None = None
+    side: Text | None = None
+    status: Text | None = None
     price: Decimal | None = None
     amount: Decimal | None = None
     ts: int | None = None
@@ -431,8 +433,8 @@ class AdlNotice(Message):
 class _MarginAsset(Message):
     """One coin of a margin account (``account-crossed``, ``account-isolated``)."""
 
-    id: str | None = None
-    coin: str | None = None
+    id: Text | None = None
+    coin: Text | None = None
     available: Decimal | None = None
     frozen: Decimal | None = None
     borrow: Decimal | None = None
@@ -450,29 +452,29 @@ class AccountCrossed(_MarginAsset):
 class AccountIsolated(_MarginAsset):
     """``account-isolated``: one coin of an isolated-margin account, with its symbol."""
 
-    symbol: str | None = None
+    symbol: Text | None = None
 
 
 # orders-crossed, orders-isolated (MARGIN)
 class MarginOrder(Message):
     """``orders-crossed`` and ``orders-isolated`` (the same fields)."""
 
-    symbol: str | None = None
-    order_id: str | None = None
-    client_oid: str | None = None
+    symbol: Text | None = None
+    order_id: Text | None = None
+    client_oid: Text | None = None
     price: Decimal | None = None
     base_size: Decimal | None = None
     quote_size: Decimal | None = None
     fill_price: Decimal | None = None
     base_volume: Decimal | None = None
     fill_total_amount: Decimal | None = None
-    loan_type: str | None = None
-    order_type: str | None = None
-    side: str | None = None
-    force: str | None = None
-    status: str | None = None
-    enter_point_source: str | None = None
+    loan_type: Text | None = None
+    order_type: Text | None = None
+    side: Text | None = None
+    force: Text | None = None
+    status: Text | None = None
+    enter_point_source: Text | None = None
     fee_detail: list[FeeDetail] | None = None
-    stp_mode: str | None = None
+    stp_mode: Text | None = None
     c_time: int | None = None
     u_time: int | None = None

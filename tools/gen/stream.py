@@ -17,7 +17,9 @@ from typing import Any
 from .facts import HEADER, SPEC
 
 FACTS = SPEC / "stream-messages.json"
-ATOMS = {"str", "int", "bool", "Decimal"}
+# ``Text`` is a non-empty str (``_lenient.py``): a "" fails the fast decode and the lenient
+# retry reads it as None, Bitget's "unset", as in the REST models.
+ATOMS = {"str", "Text", "int", "bool", "Decimal"}
 # A field type: one atom or known Struct, optionally in a list, optionally "| None".
 TYPE = re.compile(r"^(?:list\[(?P<item>\w+)\]|(?P<one>\w+))(?P<optional> \| None)?$")
 OPTIONS = {"rename", "gc", "frozen", "array_like", "omit_defaults", "kw_only"}
@@ -118,7 +120,7 @@ def render_stream_messages() -> str:
     by_name = {s["class"]: s for s in structs}
     public = sorted(s["class"] for s in structs if not s["class"].startswith("_"))
     names = "".join(f'    "{n}",\n' for n in public)
-    parts = [HEADER, DOC, "\nfrom __future__ import annotations\n\nfrom decimal import Decimal\n\nimport msgspec\n\n",
+    parts = [HEADER, DOC, "\nfrom __future__ import annotations\n\nfrom decimal import Decimal\n\nimport msgspec\n\nfrom .._lenient import Text\n\n",
              f"__all__ = [\n{names}]\n"]
     known: set[str] = set()
     section = None
