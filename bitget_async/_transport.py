@@ -111,6 +111,7 @@ class Transport:
         self.time_offset_ms = 0
         self.retry_policy = retry_policy
         self.rate_limits = rate_limits
+        self._default_limit_wait = rate_limits.effective_max_wait(None, None)  # RateLimits is frozen
         self._rand = rand
         self._closed = False
         self._signer: Signer | None = None
@@ -219,7 +220,10 @@ class Transport:
 
     async def _send(self, request: Request, options: CallOptions, progress: _Progress) -> Any:
         policy = options.retry or self.retry_policy
-        limit_wait = self.rate_limits.effective_max_wait(options.wait, options.max_wait)
+        limit_wait = (
+            self._default_limit_wait if options is NO_OPTIONS
+            else self.rate_limits.effective_max_wait(options.wait, options.max_wait)
+        )
         st = self.stats.route(request.name)
         order = request.order
         attempt = 0
@@ -317,13 +321,13 @@ class Transport:
             st.requests += 1
             st.in_flight += 1
             sent = progress.sent = True
-            outcome = "cancelled"
+            outcome: object = "cancelled"  # the status, or what ended the attempt (debug log)
             started = time.perf_counter()
             if progress.measure:
                 progress.started = self.clock()
             try:
                 status, resp_headers, body = await self.backend.send(request.method, url, headers, request.body)
-                outcome = str(status)
+                outcome = status
             except TransportError as exc:
                 if not exc.request_sent:
                     sent = False
