@@ -10,28 +10,26 @@ __all__ = ["ConnectionDropped", "Faults"]
 @dataclasses.dataclass
 class Faults:
     """Mutable knobs read on every request; change them at any time (``sim.faults.burst_429 = 3``).
-
-    ``latency_s``           seconds added before each request is handled.
-    ``error_rate_5xx``      fraction (0..1) of requests answered HTTP 503 *before* they execute,
-                            chosen by the simulator's seeded random generator.
-    ``burst_429``           the next N requests get HTTP 429 (code 429) without executing.
-    ``drop_after_execute``  the next N requests that get past authentication and parameter
-                            checks execute (successfully or with a business error), then the
-                            connection drops before the answer: a write may have happened
-                            although the client saw only a network error.
-    ``clock_skew_ms``       the exchange clock runs this far ahead (negative: behind) of the
-                            simulator clock that ``sim.client()`` signs with.
-    ``lookup_lag``          the next N order lookups by ``clientOid`` (spot orderInfo, futures
-                            detail, margin open/history orders, futures pending plan orders)
-                            answer as if the order did not exist yet: Bitget's replication lag.
-    """
+    Each knob's meaning is written under it."""
 
     latency_s: float = 0.0
+    """Seconds added before each request is handled."""
     error_rate_5xx: float = 0.0
+    """Fraction (0..1) of requests answered HTTP 503 *before* they execute, chosen by the
+    simulator's seeded random generator."""
     burst_429: int = 0
+    """The next N requests get HTTP 429 (code 429) without executing."""
     drop_after_execute: int = 0
+    """The next N requests that get past authentication and parameter checks execute
+    (successfully or with a business error), then the connection drops before the answer: a
+    write may have happened although the client saw only a network error."""
     clock_skew_ms: int = 0
+    """The exchange clock runs this far ahead (negative: behind) of the simulator clock that
+    ``sim.client()`` signs with."""
     lookup_lag: int = 0
+    """The next N order lookups by ``clientOid`` (spot orderInfo, futures detail, margin
+    open/history orders, futures pending plan orders) answer as if the order did not exist
+    yet: Bitget's replication lag."""
 
     def __post_init__(self) -> None:
         self.check()
@@ -46,13 +44,9 @@ class Faults:
             raise ValueError("Faults.burst_429, drop_after_execute and lookup_lag must be >= 0")
 
     def reset(self) -> None:
-        """Back to a healthy exchange."""
-        self.latency_s = 0.0
-        self.error_rate_5xx = 0.0
-        self.burst_429 = 0
-        self.drop_after_execute = 0
-        self.clock_skew_ms = 0
-        self.lookup_lag = 0
+        """Back to a healthy exchange: every knob at its default."""
+        for knob in dataclasses.fields(self):
+            setattr(self, knob.name, knob.default)
 
 
 class ConnectionDropped(Exception):

@@ -10,7 +10,9 @@ as in Bitget's v2 API.  Not simulated: liquidation, funding fees, partial fills.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from ._arrival import arrival
 from ._catalog import PRODUCT_WALLET, Contract, contract
@@ -18,9 +20,9 @@ from ._ledger import FuturesBill
 from ._spot import check_scale
 from ._state import Account, Exchange
 from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
-from ._wire import D0, Params, SimError, fmt, quant
+from ._wire import D0, Identified, Params, SimError, batch, fmt, id_pair, quant
 
-__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
+__all__ = ["DUPLICATE", "NO_POSITION", "NOT_FOUND", "batch_cancel", "busy", "cancel_order", "hold_of", "match", "new_tpsl", "place_order", "product_of", "symbol_of", "wallet_key"]
 
 INSUFFICIENT = ("40762", "The order size is greater than the max open size")
 NO_POSITION = ("22002", "No position to close")
@@ -363,3 +365,18 @@ def product_of(p: Params) -> str:
 def symbol_of(p: Params, product: str) -> str:
     """The request's ``symbol`` checked against the product's contracts ("" when not given)."""
     return contract(product, p.text("symbol")).symbol if p.text("symbol") else ""
+
+
+def batch_cancel(
+    p: Params,
+    cancel: Callable[[Params, str, str], Identified],
+    everything: Callable[[str, str], Iterable[Identified]],
+) -> Any:
+    """A futures batch cancel: each ``orderIdList`` entry on its own (``cancel``, a success or a
+    failure row each), or, without a list, ``everything`` cancellable of the product and symbol."""
+    product = product_of(p)
+    symbol = symbol_of(p, product)
+    items = p.seq("orderIdList")
+    if items:
+        return batch(items, lambda item: cancel(item, product, symbol))
+    return {"successList": [id_pair(x) for x in everything(product, symbol)], "failureList": []}

@@ -18,7 +18,7 @@ from ._futures import (
 from ._futures_views import account_row, futures_equity, position_row
 from ._lending import equity
 from ._state import Ctx, Handler
-from ._wire import D0, SimError, fmt, page, quant
+from ._wire import D0, SimError, fmt, page, quant, wire_fields
 
 __all__ = ["HANDLERS"]
 
@@ -168,10 +168,7 @@ def _history_positions(ctx: Ctx) -> Any:
     return {
         "list": [
             {
-                "positionId": pos.position_id,
-                "marginCoin": pos.margin_coin,
-                "symbol": pos.symbol,
-                "holdSide": pos.hold_side,
+                **wire_fields(pos, "position_id", "margin_coin", "symbol", "hold_side"),
                 "openAvgPrice": fmt(pos.avg_price),
                 "closeAvgPrice": fmt(quant(pos.close_value / pos.close_total, 8)) if pos.close_total else "0",
                 "marginMode": pos.margin_mode,
@@ -206,15 +203,9 @@ def _bill(ctx: Ctx) -> Any:
     return {
         "bills": [
             {
-                "billId": b.bill_id,
-                "symbol": b.symbol,
-                "amount": fmt(b.amount),
-                "fee": fmt(b.fee),
+                **wire_fields(b, "bill_id", "symbol", "amount", "fee"),
                 "feeByCoupon": "",
-                "businessType": b.business_type,
-                "coin": b.coin,
-                "balance": fmt(b.balance),
-                "cTime": str(b.c_time),
+                **wire_fields(b, "business_type", "coin", "balance", "c_time"),
             }
             for b in chosen
         ],

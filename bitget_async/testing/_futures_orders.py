@@ -11,13 +11,14 @@ from typing import Any
 from ._futures import (
     NO_POSITION,
     NOT_FOUND,
+    batch_cancel,
     cancel_order,
     place_order,
     product_of,
     symbol_of,
 )
 from ._futures_views import fill_row, order_row
-from ._state import Ctx, Handler
+from ._state import Ctx, Handler, listings
 from ._trading import FuturesOrder
 from ._wire import Params, SimError, batch, id_pair, page
 
@@ -65,14 +66,12 @@ def _cancel(ctx: Ctx) -> Any:
 
 
 def _batch_cancel(ctx: Ctx) -> Any:
-    p = ctx.p
-    product = product_of(p)
-    symbol = symbol_of(p, product)
-    items = p.seq("orderIdList")
-    if items:
-        return batch(items, lambda item: _cancel_open(ctx, _find(ctx, item, product, symbol)))
-    chosen = [o for o in ctx.acct.f_orders.values() if o.is_open and o.product == product and (not symbol or o.symbol == symbol)]
-    return {"successList": [id_pair(_cancel_open(ctx, o)) for o in chosen], "failureList": []}
+    def everything(product: str, symbol: str) -> list[FuturesOrder]:
+        orders = ctx.acct.f_orders.values()
+        chosen = [o for o in orders if o.is_open and o.product == product and (not symbol or o.symbol == symbol)]
+        return [_cancel_open(ctx, o) for o in chosen]
+
+    return batch_cancel(ctx.p, lambda item, product, symbol: _cancel_open(ctx, _find(ctx, item, product, symbol)), everything)
 
 
 def _cancel_all(ctx: Ctx) -> Any:
@@ -106,7 +105,7 @@ def _detail(ctx: Ctx) -> Any:
     return order_row(_find(ctx, ctx.p, product, symbol_of(ctx.p, product)))
 
 
-def _order_page(ctx: Ctx, *, open_: bool) -> Any:
+def _order_page(ctx: Ctx, open_: bool) -> Any:
     p = ctx.p
     product = product_of(p)
     symbol = symbol_of(p, product)
@@ -178,8 +177,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "mix.order.cancel_all_orders": _cancel_all,
         "mix.order.modify_order": _modify,
         "mix.order.detail": _detail,
-        "mix.order.orders_pending": lambda ctx: _order_page(ctx, open_=True),
-        "mix.order.orders_history": lambda ctx: _order_page(ctx, open_=False),
+        **listings(_order_page, "mix.order.orders_pending", "mix.order.orders_history"),
         "mix.order.fills": _fills,
         "mix.order.fill_history": _fills,
         "mix.order.close_positions": _close_positions,

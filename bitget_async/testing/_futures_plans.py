@@ -11,6 +11,7 @@ from typing import Any
 from ._catalog import contract
 from ._futures import (
     DUPLICATE,
+    batch_cancel,
     hold_of,
     new_tpsl,
     product_of,
@@ -19,9 +20,9 @@ from ._futures import (
 from ._futures_views import plan_row
 from ._plans import PLAN_NOT_FOUND, cancel_plan, direction, live_plan
 from ._spot import check_scale
-from ._state import Ctx, Handler
+from ._state import Ctx, Handler, listings
 from ._trading import FuturesPlan
-from ._wire import D0, Params, SimError, batch, fmt, id_pair, page
+from ._wire import D0, Params, SimError, fmt, id_pair, page
 
 __all__ = ["HANDLERS"]
 
@@ -83,24 +84,20 @@ def _modify_plan(ctx: Ctx) -> Any:
 
 
 def _cancel_plans(ctx: Ctx) -> Any:
-    p = ctx.p
-    product = product_of(p)
-    symbol = symbol_of(p, product)
-    items = p.seq("orderIdList")
-    if items:
-        return batch(items, lambda item: cancel_plan(_live_plan(ctx, item), ctx.now))
-    success = [
-        id_pair(cancel_plan(plan, ctx.now))
-        for plan in ctx.acct.f_plans.values()
-        if plan.status == "live"
-        and plan.product == product
-        and (not symbol or plan.symbol == symbol)
-        and _plan_matches(plan, p.text("planType"))
-    ]
-    return {"successList": success, "failureList": []}
+    def everything(product: str, symbol: str) -> list[FuturesPlan]:
+        return [
+            cancel_plan(plan, ctx.now)
+            for plan in ctx.acct.f_plans.values()
+            if plan.status == "live"
+            and plan.product == product
+            and (not symbol or plan.symbol == symbol)
+            and _plan_matches(plan, ctx.p.text("planType"))
+        ]
+
+    return batch_cancel(ctx.p, lambda item, _product, _symbol: cancel_plan(_live_plan(ctx, item), ctx.now), everything)
 
 
-def _plan_page(ctx: Ctx, *, live: bool) -> Any:
+def _plan_page(ctx: Ctx, live: bool) -> Any:
     p = ctx.p
     product = product_of(p)
     symbol = symbol_of(p, product)
@@ -180,8 +177,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "mix.order.place_plan_order": _place_plan,
         "mix.order.modify_plan_order": _modify_plan,
         "mix.order.cancel_plan_order": _cancel_plans,
-        "mix.order.orders_plan_pending": lambda ctx: _plan_page(ctx, live=True),
-        "mix.order.orders_plan_history": lambda ctx: _plan_page(ctx, live=False),
+        **listings(_plan_page, "mix.order.orders_plan_pending", "mix.order.orders_plan_history"),
         "mix.order.plan_sub_order": _plan_sub_orders,
         "mix.order.place_tpsl_order": _place_tpsl,
         "mix.order.place_pos_tpsl": _place_pos_tpsl,

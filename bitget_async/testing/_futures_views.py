@@ -11,7 +11,7 @@ from ._catalog import CONTRACTS, PRODUCT_WALLET, contract
 from ._lending import equity
 from ._state import Account, Exchange
 from ._trading import FuturesFill, FuturesOrder, FuturesPlan, Position
-from ._wire import D0, fmt, quant
+from ._wire import D0, fmt, quant, wire_fields
 
 __all__ = ["account_row", "fill_row", "futures_equity", "order_row", "plan_row", "position_row"]
 
@@ -77,53 +77,37 @@ def position_row(ex: Exchange, acct: Account, position: Position) -> dict[str, A
 def order_row(order: FuturesOrder) -> dict[str, Any]:
     filled = order.status == "filled"
     return {
-        "symbol": order.symbol,
-        "size": fmt(order.size),
-        "orderId": order.order_id,
-        "clientOid": order.client_oid,
-        "baseVolume": fmt(order.base_volume),
+        **wire_fields(order, "symbol", "size", "order_id", "client_oid", "base_volume"),
         "priceAvg": fmt(order.price_avg) if filled else "",
         "fee": fmt(-order.fee) if filled else "",
         "price": fmt(order.price),
         "state": order.status,
-        "status": order.status,
-        "side": order.side,
-        "force": order.force,
+        **wire_fields(order, "status", "side", "force"),
         "totalProfits": fmt(order.profit) if filled else "",
-        "posSide": order.pos_side,
-        "marginCoin": order.margin_coin,
+        **wire_fields(order, "pos_side", "margin_coin"),
         "quoteVolume": fmt(order.base_volume * order.price_avg),
-        "leverage": fmt(order.leverage),
-        "marginMode": order.margin_mode,
+        **wire_fields(order, "leverage", "margin_mode"),
         "reduceOnly": "YES" if order.reduce_only else "NO",
         "enterPointSource": "API",
-        "tradeSide": order.trade_side,
-        "posMode": order.pos_mode,
-        "orderType": order.order_type,
+        **wire_fields(order, "trade_side", "pos_mode", "order_type"),
         "orderSource": order.source,
         "cancelReason": order.cancel_reason,
         "presetStopSurplusPrice": fmt(order.preset_tp) if order.preset_tp else "",
         "presetStopLossPrice": fmt(order.preset_sl) if order.preset_sl else "",
-        "cTime": str(order.c_time),
-        "uTime": str(order.u_time),
+        **wire_fields(order, "c_time", "u_time"),
     }
 
 
 def fill_row(fill: FuturesFill) -> dict[str, Any]:
     return {
-        "tradeId": fill.trade_id,
-        "symbol": fill.symbol,
-        "marginCoin": fill.margin_coin,
-        "orderId": fill.order_id,
-        "price": fmt(fill.price),
+        **wire_fields(fill, "trade_id", "symbol", "margin_coin", "order_id", "price"),
         "baseVolume": fmt(fill.size),
         "feeDetail": [{"deduction": "no", "feeCoin": fill.margin_coin, "totalDeductionFee": "0", "totalFee": fmt(-fill.fee)}],
         "side": fill.side,
         "quoteVolume": fmt(fill.size * fill.price),
         "profit": fmt(fill.profit),
         "enterPointSource": "API",
-        "tradeSide": fill.trade_side,
-        "posMode": fill.pos_mode,
+        **wire_fields(fill, "trade_side", "pos_mode"),
         "tradeScope": fill.scope,
         "cTime": str(fill.c_time),
     }
@@ -132,10 +116,7 @@ def fill_row(fill: FuturesFill) -> dict[str, Any]:
 def plan_row(acct: Account, plan: FuturesPlan) -> dict[str, Any]:
     executed = acct.f_orders.get(plan.executed_order_id)
     return {
-        "planType": plan.plan_type,
-        "symbol": plan.symbol,
-        "size": fmt(plan.size),
-        "orderId": plan.order_id,
+        **wire_fields(plan, "plan_type", "symbol", "size", "order_id"),
         "executeOrderId": plan.executed_order_id,
         "clientOid": plan.client_oid,
         "planStatus": plan.status,
@@ -144,19 +125,11 @@ def plan_row(acct: Account, plan: FuturesPlan) -> dict[str, Any]:
         "priceAvg": fmt(executed.price_avg) if executed is not None and executed.status == "filled" else "",
         "baseVolume": fmt(executed.base_volume) if executed is not None else "",
         "callbackRatio": fmt(plan.callback_ratio) if plan.callback_ratio else "",
-        "triggerPrice": fmt(plan.trigger_price),
-        "triggerType": plan.trigger_type,
-        "side": plan.side,
-        "posSide": plan.pos_side,
-        "marginCoin": plan.margin_coin,
-        "marginMode": plan.margin_mode,
+        **wire_fields(plan, "trigger_price", "trigger_type", "side", "pos_side", "margin_coin", "margin_mode"),
         "enterPointSource": "API",
-        "tradeSide": plan.trade_side,
-        "posMode": plan.pos_mode,
-        "orderType": plan.order_type,
+        **wire_fields(plan, "trade_side", "pos_mode", "order_type"),
         "orderSource": "normal",
-        "cTime": str(plan.c_time),
-        "uTime": str(plan.u_time),
+        **wire_fields(plan, "c_time", "u_time"),
         "stopSurplusExecutePrice": "",
         "stopSurplusTriggerPrice": "",
         "stopSurplusTriggerType": "",

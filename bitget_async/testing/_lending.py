@@ -63,22 +63,26 @@ def max_borrowable(ex: Exchange, account: Account, wallet_key: str, coin: str) -
     return quant(room / unit, 8)
 
 
-def _check_coin(wallet_key: str, coin: str) -> None:
+def _checked_wallet(
+    account: Account, wallet_key: str, coin: str, amount: Decimal, not_positive: tuple[str, str]
+) -> Wallet:
+    """The margin wallet a borrow or repay moves ``coin`` in, once the coin belongs to it and
+    ``amount`` is positive (else 50032 / 50039, or the route's own ``not_positive`` error)."""
     if coin not in COINS:
         raise SimError("50032", "The currency does not exist")
     if coin not in wallet_coins(wallet_key):
         raise SimError("50039", "The currency and the trading pair do not match")
+    if amount <= 0:
+        raise SimError(*not_positive)
+    return account.wallet(wallet_key)
 
 
 def borrow(
     ex: Exchange, account: Account, wallet_key: str, coin: str, amount: Decimal, now: int, kind: str = "manual_loan"
 ) -> Loan:
-    _check_coin(wallet_key, coin)
-    if amount <= 0:
-        raise SimError("50034", "The borrowing amount must be over 0.00000001")
+    wallet = _checked_wallet(account, wallet_key, coin, amount, ("50034", "The borrowing amount must be over 0.00000001"))
     if amount > max_borrowable(ex, account, wallet_key, coin):
         raise SimError("50035", "The maximum borrowing amount is exceeded")
-    wallet = account.wallet(wallet_key)
     wallet.credit(coin, amount)
     wallet.borrowed[coin] = wallet.borrowed.get(coin, D0) + amount
     loan = Loan(ex.ids.next(), wallet_key, coin, amount, kind, now)
@@ -99,10 +103,7 @@ def repay(
     ex: Exchange, account: Account, wallet_key: str, coin: str, amount: Decimal, now: int, kind: str = "manual_repay"
 ) -> Repayment:
     """Pay interest first, then principal; at most the whole debt."""
-    _check_coin(wallet_key, coin)
-    if amount <= 0:
-        raise SimError("50040", "The repayment amount must be more than 0")
-    wallet = account.wallet(wallet_key)
+    wallet = _checked_wallet(account, wallet_key, coin, amount, ("50040", "The repayment amount must be more than 0"))
     debt = wallet.debt(coin)
     if debt <= 0:
         raise SimError("50040", f"There is no {coin} debt to repay")

@@ -179,30 +179,28 @@ def _announcements(ctx: Ctx) -> Any:
     return rows
 
 
+def _listed_row(path: str, symbol: str, base: str, quote: str, maker_fee: Decimal, taker_fee: Decimal,
+                **more: Any) -> dict[str, Any]:
+    """The doc's example row of a symbol listing with what the catalog knows put in: the
+    names and fees every instrument has, then ``more`` (the listing's own fields)."""
+    row = first_item("GET", path)
+    row.update(symbol=symbol, baseCoin=base, quoteCoin=quote, makerFeeRate=fmt(maker_fee), takerFeeRate=fmt(taker_fee))
+    row.update(more)
+    return row
+
+
 def _symbol_row(pair: SpotPair) -> dict[str, Any]:
-    """The doc's example row with what the catalog knows about this pair put in."""
-    row = first_item("GET", "/api/v2/spot/public/symbols")
-    row.update(
-        symbol=pair.symbol,
-        baseCoin=pair.base,
-        quoteCoin=pair.quote,
-        takerFeeRate=fmt(pair.taker_fee),
-        makerFeeRate=fmt(pair.maker_fee),
+    return _listed_row(
+        "/api/v2/spot/public/symbols", pair.symbol, pair.base, pair.quote, pair.maker_fee, pair.taker_fee,
         pricePrecision=str(pair.inst.price_scale),
         quantityPrecision=str(pair.inst.qty_scale),
         minTradeUSDT=fmt(pair.min_notional),
     )
-    return row
 
 
 def _contract_row(c: Contract) -> dict[str, Any]:
-    row = first_item("GET", "/api/v2/mix/market/contracts")
-    row.update(
-        symbol=c.symbol,
-        baseCoin=c.base,
-        quoteCoin=c.margin_coin,
-        makerFeeRate=fmt(c.maker_fee),
-        takerFeeRate=fmt(c.taker_fee),
+    return _listed_row(
+        "/api/v2/mix/market/contracts", c.symbol, c.base, c.margin_coin, c.maker_fee, c.taker_fee,
         supportMarginCoins=[c.margin_coin],
         minTradeNum=fmt(c.inst.lot),
         priceEndStep="1",
@@ -218,7 +216,6 @@ def _contract_row(c: Contract) -> dict[str, Any]:
         maxMarketOrderQty=fmt(quant(Decimal(1_000_000) / c.inst.start, c.inst.qty_scale)),
         isRwa="NO",
     )
-    return row
 
 
 def _products(ctx: Ctx) -> Mapping[str, Contract]:

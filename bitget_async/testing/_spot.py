@@ -84,21 +84,12 @@ def place_order(
     if loan_type in ("autoLoan", "autoLoanAndRepay") and wallet_key != "spot" and wallet.free(coin) < need:
         borrow(ex, acct, wallet_key, coin, need - wallet.free(coin), now, "auto_loan")
     wallet.freeze(coin, need, INSUFFICIENT)
-    order = SpotOrder(
-        order_id=ex.ids.next(),
-        client_oid=client_oid,
-        symbol=pair.symbol,
-        side=side,
-        order_type=order_type,
-        force=force or "gtc",
-        price=price,
-        size=size,
-        wallet=wallet_key,
-        c_time=now,
-        u_time=now,
-        frozen=need,
+    order = SpotOrder(  # one line per concern: identity, terms, funds, origin, times
+        order_id=ex.ids.next(), client_oid=client_oid, symbol=pair.symbol, wallet=wallet_key,
+        side=side, order_type=order_type, force=force or "gtc", price=price, size=size,
+        frozen=need, loan_type=loan_type,
         source="market" if order_type == "market" and source == "normal" else source,
-        loan_type=loan_type,
+        c_time=now, u_time=now,
     )
     if client_oid:
         acct.claim_client_oid(namespace, client_oid, order.order_id, DUPLICATE[family])

@@ -16,7 +16,7 @@ from ._spot import (
     check_scale,
 )
 from ._spot_views import plan_row
-from ._state import Ctx, Handler
+from ._state import Ctx, Handler, listings
 from ._trading import SpotPlan
 from ._wire import D0, Params, SimError, fmt, id_pair, page
 
@@ -97,7 +97,7 @@ def _batch_cancel_plans(ctx: Ctx) -> Any:
     return {"successList": success, "failureList": []}
 
 
-def _plan_page(ctx: Ctx, *, live: bool) -> Any:
+def _plan_page(ctx: Ctx, live: bool) -> Any:
     p = ctx.p
     symbol = spot_pair(p.text("symbol")).symbol if p.text("symbol") else ""
     plans = [
@@ -130,8 +130,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "spot.trade.modify_plan_order": _modify_plan,
         "spot.trade.cancel_plan_order": _cancel_plan,
         "spot.trade.batch_cancel_plan_order": _batch_cancel_plans,
-        "spot.trade.current_plan_order": lambda ctx: _plan_page(ctx, live=True),
-        "spot.trade.history_plan_order": lambda ctx: _plan_page(ctx, live=False),
+        **listings(_plan_page, "spot.trade.current_plan_order", "spot.trade.history_plan_order"),
         "spot.trade.plan_sub_order": _plan_sub_orders,
     }
 )

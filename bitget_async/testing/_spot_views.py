@@ -7,7 +7,7 @@ from typing import Any
 
 from ._state import Account
 from ._trading import Fill, SpotOrder, SpotPlan
-from ._wire import fmt
+from ._wire import fmt, wire_fields
 
 __all__ = ["fee_detail_text", "fill_row", "order_row", "plan_row"]
 
@@ -29,18 +29,10 @@ def order_row(acct: Account, order: SpotOrder) -> dict[str, Any]:
     """One order as orderInfo / history-orders show it (unfilled-orders adjusts two fields)."""
     return {
         "userId": acct.uid,
-        "symbol": order.symbol,
-        "orderId": order.order_id,
-        "clientOid": order.client_oid,
-        "price": fmt(order.price),
-        "size": fmt(order.size),
-        "orderType": order.order_type,
-        "side": order.side,
-        "status": order.status,
+        **wire_fields(order, "symbol", "order_id", "client_oid", "price", "size", "order_type", "side", "status"),
         "priceAvg": fmt(order.price_avg),
         "basePrice": fmt(order.price_avg),
-        "baseVolume": fmt(order.base_volume),
-        "quoteVolume": fmt(order.quote_volume),
+        **wire_fields(order, "base_volume", "quote_volume"),
         "enterPointSource": "API",
         "feeDetail": fee_detail_text(order),
         "orderSource": order.source,
@@ -51,22 +43,16 @@ def order_row(acct: Account, order: SpotOrder) -> dict[str, Any]:
         "executeTakeProfitPrice": "",
         "presetStopLossPrice": "0",
         "executeStopLossPrice": "",
-        "cTime": str(order.c_time),
-        "uTime": str(order.u_time),
+        **wire_fields(order, "c_time", "u_time"),
     }
 
 
 def fill_row(acct: Account, fill: Fill) -> dict[str, Any]:
     return {
         "userId": acct.uid,
-        "symbol": fill.symbol,
-        "orderId": fill.order_id,
-        "tradeId": fill.trade_id,
-        "orderType": fill.order_type,
-        "side": fill.side,
+        **wire_fields(fill, "symbol", "order_id", "trade_id", "order_type", "side"),
         "priceAvg": fmt(fill.price),
-        "size": fmt(fill.size),
-        "amount": fmt(fill.amount),
+        **wire_fields(fill, "size", "amount"),
         "feeDetail": {"deduction": "no", "feeCoin": fill.fee_coin, "totalDeductionFee": "", "totalFee": fmt(-fill.fee)},
         "tradeScope": fill.scope,
         "cTime": str(fill.c_time),
@@ -76,18 +62,8 @@ def fill_row(acct: Account, fill: Fill) -> dict[str, Any]:
 
 def plan_row(plan: SpotPlan) -> dict[str, Any]:
     return {
-        "orderId": plan.order_id,
-        "clientOid": plan.client_oid,
-        "symbol": plan.symbol,
-        "size": fmt(plan.size),
-        "executePrice": fmt(plan.execute_price),
-        "triggerPrice": fmt(plan.trigger_price),
-        "status": plan.status,
-        "orderType": plan.order_type,
-        "side": plan.side,
-        "planType": plan.plan_type,
-        "triggerType": plan.trigger_type,
+        **wire_fields(plan, "order_id", "client_oid", "symbol", "size", "execute_price", "trigger_price", "status"),
+        **wire_fields(plan, "order_type", "side", "plan_type", "trigger_type"),
         "enterPointSource": "API",
-        "uTime": str(plan.u_time),
-        "cTime": str(plan.c_time),
+        **wire_fields(plan, "u_time", "c_time"),
     }

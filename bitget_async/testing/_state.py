@@ -48,7 +48,7 @@ from ._trading import (
 )
 from ._wire import D0, IdGen, Params, SimError
 
-__all__ = ["Account", "Ctx", "Exchange", "Handler"]
+__all__ = ["Account", "Ctx", "Exchange", "Handler", "listings"]
 
 
 T = TypeVar("T")
@@ -285,3 +285,9 @@ class Ctx:
 
 
 Handler = Callable[[Ctx], Any]
+
+
+def listings(page: Callable[[Ctx, bool], Any], live: str, finished: str) -> dict[str, Handler]:
+    """The two routes that list one kind of record, the ``live`` one the open records and the
+    ``finished`` one the rest: one page function answers both, told which by its flag."""
+    return {live: lambda ctx: page(ctx, True), finished: lambda ctx: page(ctx, False)}

@@ -14,6 +14,7 @@ import msgspec
 __all__ = [
     "D0",
     "IdGen",
+    "Identified",
     "Params",
     "SimError",
     "batch",
@@ -24,6 +25,7 @@ __all__ = [
     "Page",
     "page",
     "quant",
+    "wire_fields",
 ]
 
 D0 = Decimal(0)
@@ -44,6 +46,28 @@ def fmt(value: Decimal) -> str:
     """Plain notation, never exponent form (``1E-7``), exactly as computed."""
     text = format(value, "f")
     return "0" if text in ("-0", "") else text
+
+
+def wire_fields(record: object, *names: str) -> dict[str, Any]:
+    """Fields of a simulator record under Bitget's camelCase names (``order_id`` -> ``orderId``),
+    valued as Bitget writes them: decimals as exact strings, times and counts (ints) as strings.
+
+    Most of a row is such a copy; writing it as a list of names keeps each row builder to the
+    few fields Bitget renames or computes."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(record, name)
+        head, *rest = name.split("_")
+        key = head + "".join(part.title() for part in rest)
+        if isinstance(value, Decimal):
+            out[key] = fmt(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[key] = str(value)
+        elif isinstance(value, str):
+            out[key] = value
+        else:
+            raise TypeError(f"{name}: no wire form for {type(value).__name__}")
+    return out
 
 
 def quant(value: Decimal, places: int, *, up: bool = False) -> Decimal:

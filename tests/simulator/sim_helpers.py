@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable
 from pathlib import Path
 
 import httpx
@@ -18,3 +20,10 @@ def fixed_clock() -> int:
 
 def raw_client(sim: Simulator) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=sim.transport(), base_url="https://api.bitget.com")
+
+
+async def seconds_taken(call: Awaitable[object]) -> float:
+    """How long awaiting ``call`` took on the wall clock (what injected latency adds to)."""
+    started = time.perf_counter()
+    await call
+    return time.perf_counter() - started

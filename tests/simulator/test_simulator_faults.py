@@ -4,12 +4,12 @@ clock skew; and how the client's retries and order-safety lookups behave against
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal
 
 import httpx
 import pytest
 from helpers import signed_headers
+from sim_helpers import seconds_taken
 
 from bitget_async import (
     NetworkError,
@@ -43,9 +43,7 @@ async def test_latency_is_added_to_every_request() -> None:
     sim = Simulator()
     sim.faults.latency_s = 0.15
     async with sim.client() as client:
-        started = time.perf_counter()
-        await client.public.time()
-        elapsed = time.perf_counter() - started
+        elapsed = await seconds_taken(client.public.time())
     assert 0.15 <= elapsed < 1.0
 
 

@@ -4,12 +4,14 @@ fees, statuses and Bitget's error codes."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from helpers import signed_post
 
 from bitget_async import (
     APIError,
+    BitgetClient,
     DuplicateClientOidError,
     InsufficientBalanceError,
     InvalidParameterError,
@@ -166,14 +168,19 @@ async def test_spot_error_codes() -> None:
 
 
 # -- plan orders ----------------------------------------------------------------------------
+async def _fill_price_plan(client: BitgetClient, symbol: str, side: str, trigger: str, order_type: str, size: str,
+                           **more: str) -> Any:
+    """A spot plan order triggered by the last fill price, the kind these tests walk the path through."""
+    return await client.spot.trade.place_plan_order(
+        symbol=symbol, side=side, trigger_price=trigger, order_type=order_type, size=size, trigger_type="fill_price", **more
+    )
+
+
 @pytest.mark.anyio
 async def test_spot_plan_order_triggers_when_the_path_rises_through_it() -> None:
     sim = Simulator()
     async with sim.client() as client:
-        plan = await client.spot.trade.place_plan_order(
-            symbol="BTCUSDT", side="buy", trigger_price="65500", order_type="market", plan_type="total", size="100",
-            trigger_type="fill_price", client_oid="plan-1",
-        )
+        plan = await _fill_price_plan(client, "BTCUSDT", "buy", "65500", "market", "100", plan_type="total", client_oid="plan-1")
         live = await client.spot.trade.current_plan_order(symbol="BTCUSDT")
         sim.advance(1290)  # first at >= 65500 after 1295 s
         assert [o.status for o in (await client.spot.trade.current_plan_order(symbol="BTCUSDT")).order_list or []] == ["live"]
@@ -195,13 +202,8 @@ async def test_spot_plan_order_triggers_when_the_path_rises_through_it() -> None
 async def test_spot_plan_limit_fires_on_a_price_jump_and_plan_errors() -> None:
     sim = Simulator()
     async with sim.client() as client:
-        plan = await client.spot.trade.place_plan_order(
-            symbol="BTCUSDT", side="sell", trigger_price="60000", order_type="limit", execute_price="59990", size="0.1",
-            trigger_type="fill_price",
-        )
-        other = await client.spot.trade.place_plan_order(
-            symbol="ETHUSDT", side="buy", trigger_price="3000", order_type="market", size="10", trigger_type="fill_price"
-        )
+        plan = await _fill_price_plan(client, "BTCUSDT", "sell", "60000", "limit", "0.1", execute_price="59990")
+        other = await _fill_price_plan(client, "ETHUSDT", "buy", "3000", "market", "10")
         moved = await client.spot.trade.modify_plan_order(
             order_id=other.order_id, trigger_price="3100", order_type="market", size="20"
         )
