@@ -131,23 +131,28 @@ DEFAULT_LIMITS = Limits()
 class RetryPolicy:
     """How often and how patiently to retry requests that are safe to retry.
 
-    ``max_attempts`` is the budget of one call: every send counts, the first one included,
-    whatever the reason for the re-send (a retried read, an order re-sent after a lookup found
-    nothing); 1 disables retries.  Delays grow as ``backoff_base * 2**(attempt-1)``, capped at
-    ``backoff_max``, then spread by +/- ``jitter`` (a fraction) so many clients do not retry in
-    lockstep.  A server ``Retry-After`` wins, up to ``max_retry_after`` seconds (a header of
-    ``inf`` cannot wedge a route).  After an ambiguous order failure the order is looked up by
-    clientOid up to ``lookup_attempts`` times, ``lookup_delay * i`` seconds apart, to see past
-    the exchange's visibility lag (lookups are reads and have their own, separate budget).
+    Delays grow as ``backoff_base * 2**(attempt-1)``, capped at ``backoff_max``, then spread by
+    +/- ``jitter`` so many clients do not retry in lockstep.
     """
 
     max_attempts: int = 3
+    """The budget of one call: every send counts, the first one included, whatever the reason
+    for the re-send (a retried read, an order re-sent after a lookup found nothing); 1 disables
+    retries."""
     backoff_base: float = 0.25
+    """Seconds before the first retry; doubled for each later one."""
     backoff_max: float = 8.0
+    """The longest backoff between two attempts, in seconds."""
     jitter: float = 0.25
+    """The fraction (0..1) by which each delay is spread up or down at random."""
     max_retry_after: float = 60.0
+    """A server ``Retry-After`` wins over the backoff, up to this many seconds (a header of
+    ``inf`` cannot wedge a route)."""
     lookup_attempts: int = 4
+    """After an ambiguous order failure, how many times the order is looked up by clientOid to
+    see past the exchange's visibility lag (lookups are reads with their own, separate budget)."""
     lookup_delay: float = 0.25
+    """Lookup *i* waits ``lookup_delay * i`` seconds first."""
 
     def __post_init__(self) -> None:
         for name in ("max_attempts", "lookup_attempts"):

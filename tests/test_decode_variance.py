@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import bitget_async
 from bitget_async import ResponseDecodeError
 from bitget_async._codec import ResponseCodec
-from bitget_async._lenient import decimal_fields, exact_on_read
+from bitget_async._fields import decimal_fields, exact_on_read
 from bitget_async.models import SpotTicker
 
 SPEC = Path(__file__).resolve().parent.parent / "spec"

@@ -18,7 +18,7 @@ from models_helpers import EXAMPLES, SCHEMAS, _check_type, decode, example
 
 import bitget_async
 from bitget_async import find_route
-from bitget_async._lenient import JsonObject
+from bitget_async._fields import JsonObject
 from bitget_async.models import (
     SpotCandle,
     SpotTradeFillFeeDetail,

@@ -19,7 +19,7 @@ import pytest
 from models_helpers import decode, example
 
 import bitget_async.models as models
-from bitget_async._lenient import decimal_fields, exact_on_read
+from bitget_async._fields import decimal_fields, exact_on_read
 from bitget_async.models import MixCandle, SpotCandle, SpotTicker
 
 CANDLES = "/api/v2/spot/market/candles"

@@ -18,8 +18,8 @@ import msgspec.structs
 import pytest
 
 import bitget_async.stream as stream
+from bitget_async._fields import Text
 from bitget_async._generated import stream_messages as generated
-from bitget_async._lenient import Text
 from bitget_async.stream import Arg, BookLevel, Books, Push, _messages, _private_messages
 from bitget_async.stream._codec import PushDecoder
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import msgspec
 
-from .._lenient import Text
+from .._fields import Text
 
 __all__ = [
     "AccountCrossed",

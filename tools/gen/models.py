@@ -242,7 +242,7 @@ def render_models(routes: list[Route]) -> tuple[dict[str, str], ModelBuilder]:
         imports = ["from __future__ import annotations", ""]
         imports.append("from decimal import Decimal")
         imports.append("from typing import Any")
-        imports += ["", "import msgspec", "import msgspec.structs", "", "from ..._lenient import DecimalText, JsonObject, Text, exact_on_read", ""]
+        imports += ["", "import msgspec", "import msgspec.structs", "", "from ..._fields import DecimalText, JsonObject, Text, exact_on_read", ""]
         doc = f'"""Response models for the {area} endpoints (Bitget REST v2)."""\n\n'
         all_names = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(mod.names)) + "]\n"
         body = "\n\n".join(mod.classes)

@@ -17,7 +17,7 @@ from typing import Any
 from .facts import HEADER, SPEC
 
 FACTS = SPEC / "stream-messages.json"
-# ``Text`` is a non-empty str (``_lenient.py``): a "" fails the fast decode and the lenient
+# ``Text`` is a non-empty str (``_fields.py``): a "" fails the fast decode and the lenient
 # retry reads it as None, Bitget's "unset", as in the REST models.
 ATOMS = {"str", "Text", "int", "bool", "Decimal"}
 # A field type: one atom or known Struct, optionally in a list, optionally "| None".
@@ -120,7 +120,7 @@ def render_stream_messages() -> str:
     by_name = {s["class"]: s for s in structs}
     public = sorted(s["class"] for s in structs if not s["class"].startswith("_"))
     names = "".join(f'    "{n}",\n' for n in public)
-    parts = [HEADER, DOC, "\nfrom __future__ import annotations\n\nfrom decimal import Decimal\n\nimport msgspec\n\nfrom .._lenient import Text\n\n",
+    parts = [HEADER, DOC, "\nfrom __future__ import annotations\n\nfrom decimal import Decimal\n\nimport msgspec\n\nfrom .._fields import Text\n\n",
              f"__all__ = [\n{names}]\n"]
     known: set[str] = set()
     section = None

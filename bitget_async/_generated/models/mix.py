@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 import msgspec.structs
 
-from ..._lenient import DecimalText, JsonObject, Text, exact_on_read
+from ..._fields import DecimalText, JsonObject, Text, exact_on_read
 
 __all__ = [
     "MixAccount",
