@@ -24,24 +24,18 @@ after the page that says it is the last.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import MappingProxyType
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from ._cursors import CursorRule, TimeArg, cursor_rule, time_ms, time_windows, walks_time
 from ._errors import PaginationError, ValidationError
-from ._generated.pagination_data import PAGINATION_ROWS
 from ._routes import Route
 
-__all__ = ["CURSOR_RULES", "CursorRule", "HasPageItems", "Paginator", "TimeArg", "cursor_rule", "make_paginator"]
+__all__ = ["HasPageItems", "Paginator", "TimeArg", "make_paginator"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-_DAY_MS = 86_400_000
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-TimeArg = int | _dt.datetime
 
 
 class HasPageItems(Protocol[T_co]):
@@ -49,52 +43,6 @@ class HasPageItems(Protocol[T_co]):
 
     @property
     def page_items(self) -> Sequence[T_co]: ...
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class CursorRule:
-    """One route's pagination, in wire names (a row of ``PAGINATION_ROWS``)."""
-
-    method: str
-    path: str
-    kind: Literal["id", "page", "time"]
-    cursor: str | None  # request parameter carrying the cursor (idLessThan, cursor, pageNo, endTime)
-    source: Literal["page", "item", "oldest"] | None  # where the next cursor is read
-    field: str | None  # which field it is read from (endId, orderId, ts ...)
-    items: str | None  # the page object's list field; None when ``data`` is the list
-    size: str | None  # page-size parameter (limit, pageSize)
-    size_max: int | None  # documented cap; None: unknown, the server's default is used
-    start: str | None  # startTime parameter, if the route has one
-    end: str | None  # endTime parameter, if the route has one
-    window_days: int | None  # longest startTime..endTime span of one request
-    more: str | None  # boolean page field: another page exists (nextFlag)
-    reverse: str | None  # opposite cursor (idGreaterThan): a caller's bound, passed on every request
-
-    @property
-    def window_ms(self) -> int | None:
-        return self.window_days * _DAY_MS if self.window_days else None
-
-
-CURSOR_RULES: Mapping[tuple[str, str], CursorRule] = MappingProxyType(
-    {(row[0], row[1]): CursorRule(*row) for row in PAGINATION_ROWS}
-)
-
-
-def cursor_rule(route: Route) -> CursorRule | None:
-    """The cursor rule of a route, or None when the route is not paginated."""
-    return CURSOR_RULES.get((route.method, route.path))
-
-
-def _ms(value: TimeArg, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, _dt.datetime)):
-        raise ValidationError(f"paginate: {name} expects epoch milliseconds (int) or an aware datetime", param=name)
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            raise ValidationError(f"paginate: {name} must be timezone-aware (a naive datetime is ambiguous)", param=name)
-        return (value - _EPOCH) // _dt.timedelta(milliseconds=1)  # exact: no float on the way
-    if value < 0:
-        raise ValidationError(f"paginate: {name} must not be negative, got {value}", param=name)
-    return value
 
 
 def _attr_of(obj: Any, wire: str) -> str:
@@ -113,37 +61,6 @@ def _read(obj: Any, wire: str, attr: str) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(wire)
     return getattr(obj, attr)
-
-
-def windows(start: int | None, end: int | None, span: int | None) -> list[tuple[int | None, int | None]]:
-    """``[start, end]`` cut into spans of at most ``span`` ms, newest first, touching but never
-    overlapping (each window's start is one ms after the next window's end)."""
-    if start is None or end is None or span is None or end - start < span:
-        return [(start, end)]
-    out: list[tuple[int | None, int | None]] = []
-    hi = end
-    while hi >= start:
-        lo = max(start, hi - span + 1)
-        out.append((lo, hi))
-        hi = lo - 1
-    return out
-
-
-def _walks_time(rule: CursorRule) -> bool:
-    """The walk moves a time cursor itself (from the oldest row of each page)."""
-    return rule.kind == "time" and rule.source == "oldest"
-
-
-def _time_windows(
-    rule: CursorRule, start: int | None, end: int | None, required_end: bool, now_ms: Callable[[], int]
-) -> list[tuple[int | None, int | None]]:
-    """The time ranges a walk goes through in turn: one for a walk that moves its own time
-    cursor, else the caller's range cut into the route's window (up to now when open-ended)."""
-    if _walks_time(rule):
-        return [(start, now_ms() if end is None and required_end else end)]
-    if start is not None and end is None and rule.window_ms is not None:
-        end = now_ms()
-    return windows(start, end, rule.window_ms)
 
 
 class Paginator(Generic[T]):
@@ -174,7 +91,7 @@ class Paginator(Generic[T]):
         self._limit = limit
         self._size = page_size if page_size is not None else rule.size_max
         self._start = start_time
-        self._walk_time = _walks_time(rule)
+        self._walk_time = walks_time(rule)
         self._windows = time_windows
         self._window = 0
         self._cursor: str | None = first_cursor
@@ -381,9 +298,9 @@ def make_paginator(
             param="page_size",
             route=name,
         )
-    start = _ms(start_time, "start_time") if start_time is not None else None
-    end = _ms(end_time, "end_time") if end_time is not None else None
-    if start is not None and rule.start is None and not _walks_time(rule):
+    start = time_ms(start_time, "start_time") if start_time is not None else None
+    end = time_ms(end_time, "end_time") if end_time is not None else None
+    if start is not None and rule.start is None and not walks_time(rule):
         raise ValidationError(f"paginate: client.{name} takes no start_time", param="start_time", route=name)
     if end is not None and rule.end is None:
         raise ValidationError(f"paginate: client.{name} takes no end_time", param="end_time", route=name)
@@ -401,5 +318,5 @@ def make_paginator(
     route.encode_values(probe)
     return Paginator(
         endpoint, route, rule, params, limit=limit, page_size=page_size, start_time=start,
-        time_windows=_time_windows(rule, start, end, required_end, now_ms), first_cursor=first_cursor,
+        time_windows=time_windows(rule, start, end, required_end, now_ms), first_cursor=first_cursor,
     )

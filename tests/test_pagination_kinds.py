@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bitget_async._pagination import cursor_rule
+from bitget_async._cursors import cursor_rule
 from bitget_async._routes import BY_NAME
 from bitget_async.testing import Simulator
 from bitget_async.testing._paged import ROWS, row_step_ms

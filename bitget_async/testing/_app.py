@@ -31,7 +31,7 @@ from typing import Any
 import anyio
 import msgspec
 
-from .._pagination import cursor_rule
+from .._cursors import cursor_rule
 from .._routes import ROUTES, Route
 from . import (
     _convert,

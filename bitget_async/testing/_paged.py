@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._pagination import CursorRule
+from .._cursors import CursorRule
 
 __all__ = ["ROWS", "paged_example", "row_step_ms"]
 

@@ -15,7 +15,7 @@ from bitget_async import (
     Paginator,
     RateLimits,
 )
-from bitget_async._pagination import CursorRule
+from bitget_async._cursors import CursorRule
 from bitget_async.testing import Simulator
 
 

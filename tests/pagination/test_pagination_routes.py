@@ -23,7 +23,7 @@ from bitget_async import (
     RateLimits,
     ResponseDecodeError,
 )
-from bitget_async._pagination import CURSOR_RULES, CursorRule, cursor_rule, windows
+from bitget_async._cursors import CURSOR_RULES, CursorRule, cursor_rule, windows
 from bitget_async._routes import BY_NAME, ROUTES
 from bitget_async.testing import Simulator
 

@@ -206,7 +206,7 @@ async def test_every_route_answers_with_its_model(route: Route) -> None:
     _check_type(data, route.response_type)
     if sim.app.has_state(route):
         return
-    from bitget_async._pagination import cursor_rule
+    from bitget_async._cursors import cursor_rule
     from bitget_async.testing._wire import example_bytes
 
     envelope = b'{"code":"00000","msg":"success","data":%s}' % example_bytes(route.method, route.path)

@@ -3,7 +3,7 @@
 The tsv says in words where each route's next cursor comes from ("endId", "last item orderId",
 "minId (maxId for idGreaterThan)") and how long its time window is ("three months"); this module
 turns those words into exact wire names, checked against the route's own schema, so the runtime
-(``bitget_async/_pagination.py``) needs no code per route.  Rows of the tsv whose route is not in
+(``bitget_async/_pagination.py``, rules in ``_cursors.py``) needs no code per route.  Rows of the tsv whose route is not in
 the route table yet are skipped; they appear when the route's facts land.  A rule that names a
 field the route's schema does not have stops the generator with the route and the field.
 
@@ -36,7 +36,7 @@ _WORD_DAYS = {"one": 1, "three": 3, "seven": 7}
 
 @dataclass(frozen=True)
 class Rule:
-    """One route's cursor rule, in wire names (the row ``_pagination.py`` reads)."""
+    """One route's cursor rule, in wire names (the row ``_cursors.py`` reads)."""
 
     method: str
     path: str
