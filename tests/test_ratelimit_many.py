@@ -1,10 +1,10 @@
 """``LocalRateLimiter.acquire_many`` against an independent model of the sliding-window schedule.
 
-``acquire_many`` inlines the schedule for the common case (one request, no slowdown), so this
-checks it, over generated sequences of calls, penalties and clock steps, against a plain model
-of the rule: on each key, request k goes no earlier than one period after request k-N, never
-before the key's newest reservation or a 429 pause, at half rate during a slowdown; a request
-takes the latest of its keys' slots on every key.
+Checked over generated sequences of calls, penalties and clock steps against a plain model of
+the rule: on the first key (the route) request k goes no earlier than one period after request
+k-N and never before the key's newest reservation; the other keys (the global gate) take that
+instant when no window around it is full, else queue the same way; never before a 429 pause,
+at half rate during a slowdown; one instant on every key.
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ class Model:
         self.blocked: dict[str, float] = {}
         self.slow: dict[str, float] = {}
 
-    def slot(self, key: str, limit: WindowLimit, cost: int, now: float) -> float:
-        period = limit.period * (2 if now < self.slow.get(key, 0.0) else 1)
+    def _period(self, key: str, limit: WindowLimit, now: float) -> float:
+        return limit.period * (2 if now < self.slow.get(key, 0.0) else 1)
+
+    def _fifo(self, key: str, limit: WindowLimit, period: float, cost: int, at: float) -> float:
         times = self.times.get(key, [])
-        at = max([now, self.blocked.get(key, 0.0), *times[-1:]])
+        at = max([at, *times[-1:]])
         for i in range(cost):
             n = len(times) + i
             if n >= limit.count:
@@ -40,9 +42,26 @@ class Model:
         return at
 
     def acquire(self, keys: list[tuple[str, WindowLimit]], cost: int, now: float) -> float:
-        at = max(self.slot(key, limit, cost, now) for key, limit in keys)
+        periods = [self._period(key, limit, now) for key, limit in keys]
+        at = max([now, *(self.blocked.get(key, 0.0) for key, _ in keys)])
+        at = self._fifo(keys[0][0], keys[0][1], periods[0], cost, at)
+        # Every other key takes that instant unless some window around it is full; then it
+        # queues in order too, and the instant moves (re-checked until nothing moves).
+        queued: set[int] = set()
+        while True:
+            moved = False
+            for k in range(1, len(keys)):
+                key, limit = keys[k]
+                near = sum(1 for t in self.times.get(key, []) if at - periods[k] < t < at + periods[k])
+                if k in queued or near + cost <= limit.count:
+                    continue
+                queued.add(k)
+                later = self._fifo(key, limit, periods[k], cost, at)
+                moved, at = moved or later > at, max(at, later)
+            if not moved:
+                break
         for key, _ in keys:
-            self.times.setdefault(key, []).extend([at] * cost)
+            self.times[key] = sorted([*self.times.get(key, []), *[at] * cost])
         return at
 
     def penalize(self, key: str, seconds: float, now: float) -> None:
@@ -119,3 +138,24 @@ async def test_acquire_many_refuses_past_max_wait_and_reserves_nothing() -> None
     second = await limiter.acquire_many(keys)
     assert [(r.key, r.at, r.wait) for r in second] == [("route", 11.0, 1.0), ("global", 11.0, 0.0)]
     assert clock[0] == 11.0
+
+
+@pytest.mark.anyio
+async def test_a_busy_routes_queue_does_not_hold_up_other_routes_on_the_global_window() -> None:
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        pass  # reservations are made before the sleep
+
+    limiter = LocalRateLimiter(clock=lambda: clock[0], sleep=sleep)
+    busy, quiet, glob = WindowLimit(1, 1.0), WindowLimit(5, 1.0), WindowLimit(100, 60.0)
+    queued = [await limiter.acquire_many([("busy", busy), ("global", glob)]) for _ in range(5)]
+    assert [r[0].at for r in queued] == [0.0, 1.0, 2.0, 3.0, 4.0]  # the busy route queues 4 s ahead
+    got = await limiter.acquire_many([("quiet", quiet), ("global", glob)], max_wait=0.1)
+    assert [(r.key, r.at, r.wait) for r in got] == [("quiet", 0.0, 0.0), ("global", 0.0, 0.0)]
+    assert limiter.reserved("global") == 6
+    # A full global window still makes everyone queue: 100 per 60 s, 6 held, 94 more fit at 0.
+    for _ in range(94):
+        await limiter.acquire_many([("other", WindowLimit(1000, 1.0)), ("global", glob)])
+    late = await limiter.acquire_many([("other", WindowLimit(1000, 1.0)), ("global", glob)])
+    assert (late[0].at, late[1].wait) == (60.0, 60.0)

@@ -23,6 +23,7 @@ processes, use ``RedisRateLimiter`` (``redis.py``).
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -106,25 +107,63 @@ class LocalRateLimiter:
                 out[key] = rel
         return out
 
-    def _next_slot(self, win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
-        """Earliest instant ``cost`` more requests fit: place k goes one period after place k-count."""
+    @staticmethod
+    def _prepare(win: _Window, limit: WindowLimit, cost: int, now: float) -> float:
+        """Drop what no longer constrains; the key's period now (doubled during a slowdown)."""
         if cost > limit.count:
             raise ValueError(f"cost {cost} exceeds the window size {limit.count}")
-        count, period = limit.count, limit.period
-        if now < win.slow_until:
-            period *= 2
-        win.period = max(win.period, period)
+        period = limit.period * 2 if now < win.slow_until else limit.period
+        if period > win.period:
+            win.period = period
         times = win.times
-        while times and times[0] <= now - period:
-            times.popleft()  # entries older than a window no longer constrain anything
-        # Never before the newest reservation: callers queue in arrival order and ``times``
-        # stays sorted.
-        at = max(now, win.blocked_until, times[-1] if times else now)
+        edge = now - period
+        while times and times[0] <= edge:
+            times.popleft()
+        return period
+
+    @staticmethod
+    def _fifo(times: deque[float], count: int, period: float, cost: int, at: float) -> float:
+        """The earliest instant >= ``at`` where ``cost`` more fit after every instant held:
+        place k goes one period after place k-count, and never before the newest."""
+        if times and times[-1] > at:
+            at = times[-1]
+        n = len(times)
         for i in range(cost):
-            n = len(times) + i
-            if n >= count:
-                at = max(at, times[n - count] + period)
+            if n + i >= count:
+                bound = times[n + i - count] + period
+                if bound > at:
+                    at = bound
         return at
+
+    @staticmethod
+    def _near(times: deque[float], at: float, period: float) -> int:
+        """Instants held within one period either side of ``at``: if fewer than the count, no
+        window containing ``at`` is full."""
+        if not times:
+            return 0
+        if times[0] > at - period and times[-1] < at + period:
+            return len(times)  # the common case, without a search
+        return bisect.bisect_left(times, at + period) - bisect.bisect_right(times, at - period)
+
+    def _queue_others(
+        self, picked: list[tuple[str, _Window, int, float]], cost: int, at: float, worst: str
+    ) -> tuple[float, str]:
+        """The keys after the first take ``at`` when no window around it is full; a key that
+        cannot queues in order, moving ``at`` later, and every key is checked again until the
+        instant stands."""
+        queued = [False] * len(picked)
+        moved = True
+        while moved:
+            moved = False
+            for k in range(1, len(picked)):
+                key, win, count, period = picked[k]
+                if queued[k] or self._near(win.times, at, period) + cost <= count:
+                    continue
+                queued[k] = True
+                later = self._fifo(win.times, count, period, cost, at)
+                if later > at:
+                    at, worst, moved = later, key, True
+        return at, worst
 
     async def acquire(
         self, key: str, limit: WindowLimit, *, cost: int = 1, max_wait: float | None = None
@@ -134,52 +173,59 @@ class LocalRateLimiter:
     async def acquire_many(
         self, keys: Sequence[tuple[str, WindowLimit]], *, cost: int = 1, max_wait: float | None = None
     ) -> list[Reservation]:
-        """One instant on every key (a route's window and the global one) in one step.
+        """One instant on every key (a route's window, then the global one) in one step.
 
-        Each key is reserved at the latest of their next free slots: a request leaves once, so
-        every window must record the instant it really leaves, never an earlier one.  One wait
-        and one sleep instead of one per key.  This runs on every request, so the common case
-        (one request, no slowdown) is ``_next_slot`` inlined: the same arithmetic without a call
-        and ``max()`` per key."""
+        A request leaves once, so every window records the instant it really leaves.  The first
+        key is served in call order: never before its newest instant.  The others (the global
+        gate) take that same instant when it fits, so a busy route's queue, reserved seconds
+        ahead, does not hold up every other route behind it on the shared window; when it does
+        not fit they queue too, which moves the instant later (still valid for the keys before).
+        The same rule as the Redis script.  One wait and one sleep for all the keys."""
+        # This runs on every request: the first key's common step is written out here, the rest
+        # is in ``_prepare``/``_fifo``/``_near``.
         now = self._clock()
         windows = self._windows
-        picked: list[tuple[str, _Window]] = []
+        prepare = self._prepare
+        picked: list[tuple[str, _Window, int, float]] = []
         at = now
         worst = ""
         for key, limit in keys:
             win = windows[key]
-            if cost != 1 or now < win.slow_until:
-                slot = self._next_slot(win, limit, cost, now)
-            else:
-                count, period = limit.count, limit.period
-                if period > win.period:
-                    win.period = period
-                times = win.times
-                edge = now - period
-                while times and times[0] <= edge:
-                    times.popleft()
-                slot = win.blocked_until if win.blocked_until > now else now
-                if times:
-                    last = times[-1]
-                    if last > slot:
-                        slot = last
-                    n = len(times)
-                    if n >= count:
-                        bound = times[n - count] + period
-                        if bound > slot:
-                            slot = bound
-            if slot > at:
-                at, worst = slot, key
-            picked.append((key, win))
+            picked.append((key, win, limit.count, prepare(win, limit, cost, now)))
+            if win.blocked_until > at:
+                at, worst = win.blocked_until, key
+        key, win, count, period = picked[0]
+        times = win.times
+        if cost != 1:
+            first = self._fifo(times, count, period, cost, at)
+        elif times:
+            last = times[-1]
+            first = last if last > at else at
+            n = len(times)
+            if n >= count and times[n - count] + period > first:
+                first = times[n - count] + period
+        else:
+            first = at
+        if first > at:
+            at, worst = first, key
+        for k in range(1, len(picked)):
+            if len(picked[k][1].times) + cost > picked[k][2]:  # a window of another key could be full
+                at, worst = self._queue_others(picked, cost, at, worst)
+                break
         wait = at - now
         if max_wait is not None and wait > max_wait + 1e-9:
             raise RateLimitExceeded(worst or keys[0][0], wait)
         reservations = []
-        for key, win in picked:
-            if cost == 1:
-                win.times.append(at)
-            else:
-                win.times.extend([at] * cost)
+        for key, win, _count, _period in picked:
+            times = win.times
+            if not times or times[-1] <= at:
+                if cost == 1:
+                    times.append(at)
+                else:
+                    times.extend([at] * cost)
+            else:  # the global gate, ahead of a busy route's later reservations
+                for _ in range(cost):
+                    bisect.insort(times, at)
             # The wait is the binding key's: summed over the reservations it is the one wait.
             reservations.append(Reservation(key, at, cost, wait if key == worst else 0.0))
         if wait > 0:
