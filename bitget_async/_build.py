@@ -43,9 +43,8 @@ def _check_query(query: str, values: Mapping[str, Any], name: str) -> str:
 def encode_wire(method: str, values: Mapping[str, Any], name: str) -> tuple[str, bytes | None]:
     """(query, body) for already-validated wire values: a query for GET, a JSON body for POST."""
     if method == "GET":
-        pairs = [(k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items()]
-        query = encode_query(pairs)
-        return (query if len(query) <= MAX_QUERY_BYTES else _check_query(query, values, name)), None
+        pairs = ((k, v if isinstance(v, str) else ",".join(v)) for k, v in values.items())
+        return _check_query(encode_query(pairs), values, name), None
     if BODY_ARRAY in values:
         # The body is a JSON array (batch-create-subaccount-and-apikey): nothing can sit beside it.
         others = sorted(k for k in values if k != BODY_ARRAY)

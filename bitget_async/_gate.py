@@ -63,7 +63,7 @@ class InFlight:
     async def acquire(self) -> None:
         if self.try_acquire():
             return
-        loop = asyncio_loop()
+        loop = asyncio._get_running_loop()  # asyncio's C lookup (None under trio), no sniffio
         waiter: asyncio.Future[None] | anyio.Event = loop.create_future() if loop is not None else anyio.Event()
         self.waiters.append(waiter)
         try:
@@ -89,11 +89,6 @@ class InFlight:
         self.borrowed -= 1
 
 
-def asyncio_loop() -> asyncio.AbstractEventLoop | None:
-    """The running asyncio loop, or None under trio (asyncio's C lookup, no sniffio)."""
-    return asyncio._get_running_loop()
-
-
 class _Sent:
     __slots__ = ("done_at",)
 
@@ -115,7 +110,7 @@ class _ArrivalWindow:
 
 
 class _Plan:
-    """What the gate does for one route (``Gate._plan``)."""
+    """What the gate does for one route (``Gate._new_plan``)."""
 
     __slots__ = ("guard", "keys", "period", "rates")
 
@@ -207,7 +202,7 @@ class Gate:
         Anything taken is handed back when a later step refuses or the caller is cancelled, so
         an attempt that never sends holds nothing."""
         slots = Slots()
-        plan = self._plans.get(request.name) or self._plan(request)
+        plan = self._plans.get(request.name) or self._new_plan(request)
         try:
             if plan.rates:
                 await self._acquire_rates(request, plan, slots, max_wait)
@@ -237,26 +232,24 @@ class Gate:
             st.rate_wait_seconds += slots.waited
         return slots
 
-    def _plan(self, request: Request) -> _Plan:
-        """The rate keys, their windows and counters, and the arrival window of a route: looked
-        up once per route and client, so a request pays no string or dict work for them."""
-        plan = self._plans.get(request.name)
-        if plan is None:
-            rl = self.rate_limits
-            rates: list[tuple[str, WindowLimit, BucketStats]] = []
-            guard: tuple[str, WindowLimit, _ArrivalWindow] | None = None
-            if rl.enabled:
-                if request.rate_per_s:
-                    key, limit = self.route_limit(request)
-                    rates.append((key, limit, self._stats.bucket(key)))
-                    window = self._windows.get(key)
-                    if window is None:
-                        window = self._windows[key] = _ArrivalWindow()
-                    guard = (key, limit, window)
-                if rl.global_limit is not None:
-                    rates.append((self._global_key, rl.global_limit, self._stats.bucket(self._global_key)))
-            period = self._period(guard[1]) if guard is not None else 0.0
-            plan = self._plans[request.name] = _Plan(tuple(rates), guard, period)
+    def _new_plan(self, request: Request) -> _Plan:
+        """The rate keys, their windows and counters, and the arrival window of a route: built
+        on its first request and kept, so a request pays no string or dict work for them."""
+        rl = self.rate_limits
+        rates: list[tuple[str, WindowLimit, BucketStats]] = []
+        guard: tuple[str, WindowLimit, _ArrivalWindow] | None = None
+        if rl.enabled:
+            if request.rate_per_s:
+                key, limit = self.route_limit(request)
+                rates.append((key, limit, self._stats.bucket(key)))
+                window = self._windows.get(key)
+                if window is None:
+                    window = self._windows[key] = _ArrivalWindow()
+                guard = (key, limit, window)
+            if rl.global_limit is not None:
+                rates.append((self._global_key, rl.global_limit, self._stats.bucket(self._global_key)))
+        period = self._period(guard[1]) if guard is not None else 0.0
+        plan = self._plans[request.name] = _Plan(tuple(rates), guard, period)
         return plan
 
     async def _acquire_rates(self, request: Request, plan: _Plan, slots: Slots, max_wait: float | None) -> None:
@@ -289,7 +282,7 @@ class Gate:
         started = self._clock()
         with anyio.move_on_after(budget) as scope:
             async with window.lock:  # FIFO: callers pass in the order they arrived
-                await self._wait_for_room(window, limit)
+                await self._wait_for_room(window, limit, plan.period)
                 entry = _Sent()
                 window.recent.append(entry)
                 slots.entry = entry
@@ -320,8 +313,7 @@ class Gate:
             recent.popleft()
         return window.horizon + period <= self._clock()
 
-    async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit) -> None:
-        period = self._period(limit)
+    async def _wait_for_room(self, window: _ArrivalWindow, limit: WindowLimit, period: float) -> None:
         while not self._room_now(window, limit, period):
             if len(window.recent) > limit.count - 1:
                 window.waiting += 1

@@ -47,10 +47,7 @@ def encode_query(items: Iterable[tuple[str, str]]) -> str:
     Order is the caller's: the transport passes parameters in route-table order, so the same
     call always produces the same bytes (and the same signature).
     """
-    plain = _PLAIN.fullmatch  # the common case, checked in C without a call to ``_quote``
-    return "&".join([
-        f"{k if plain(k) else _quote(k)}={v if plain(v) else _quote(v)}" for k, v in items
-    ])
+    return "&".join(f"{_quote(k)}={_quote(v)}" for k, v in items)
 
 
 def prehash(timestamp: str, method: str, request_path: str, query: str = "", body: str = "") -> str:

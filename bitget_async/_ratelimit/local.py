@@ -181,8 +181,6 @@ class LocalRateLimiter:
         ahead, does not hold up every other route behind it on the shared window; when it does
         not fit they queue too, which moves the instant later (still valid for the keys before).
         The same rule as the Redis script.  One wait and one sleep for all the keys."""
-        # This runs on every request: the first key's common step is written out here, the rest
-        # is in ``_prepare``/``_fifo``/``_near``.
         now = self._clock()
         windows = self._windows
         prepare = self._prepare
@@ -195,17 +193,7 @@ class LocalRateLimiter:
             if win.blocked_until > at:
                 at, worst = win.blocked_until, key
         key, win, count, period = picked[0]
-        times = win.times
-        if cost != 1:
-            first = self._fifo(times, count, period, cost, at)
-        elif times:
-            last = times[-1]
-            first = last if last > at else at
-            n = len(times)
-            if n >= count and times[n - count] + period > first:
-                first = times[n - count] + period
-        else:
-            first = at
+        first = self._fifo(win.times, count, period, cost, at)
         if first > at:
             at, worst = first, key
         for k in range(1, len(picked)):
@@ -219,10 +207,7 @@ class LocalRateLimiter:
         for key, win, _count, _period in picked:
             times = win.times
             if not times or times[-1] <= at:
-                if cost == 1:
-                    times.append(at)
-                else:
-                    times.extend([at] * cost)
+                times.extend([at] * cost)
             else:  # the global gate, ahead of a busy route's later reservations
                 for _ in range(cost):
                     bisect.insort(times, at)
